@@ -1,0 +1,1 @@
+"""Analyses over the tables; nothing here prints or reads files."""

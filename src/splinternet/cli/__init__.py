@@ -1,0 +1,1 @@
+"""The command line: thin Typer shells over the library, rendering with rich."""

@@ -1,0 +1,66 @@
+"""Entry point: the root Typer app, sub-commands registered here, errors turned into one line."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from .. import __version__
+from ..errors import SplinternetError
+from .output import err_console
+
+app = typer.Typer(
+    name="splinternet",
+    help="How a country is wired to the rest of the Internet, from public data.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"splinternet {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """How a country is wired to the rest of the Internet, from public data."""
+
+
+def _register() -> None:
+    """Attach the sub-commands; each lives in its own module of this package."""
+    # Each sub-command module adds itself with one import and one add_typer/command line.
+
+
+_register()
+
+
+def main() -> None:
+    """Run the CLI; library errors become one clear line on stderr and exit status 2."""
+    try:
+        app(standalone_mode=False)
+    except SplinternetError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(2)
+    except typer.Abort:
+        sys.exit(130)
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # click usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

@@ -1,0 +1,96 @@
+"""Rendering shared by all commands: JSON for scripts, rich for people, progress bars on a tty."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+from rich.progress import Progress as RichProgress
+
+from ..progress import NO_PROGRESS, Progress
+
+__all__ = ["console", "err_console", "to_jsonable", "print_json", "progress_bar"]
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def to_jsonable(value: Any) -> Any:
+    """Plain JSON types from dataclasses, numpy scalars/arrays, dates, enums and paths."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        if hasattr(value, "to_dict"):
+            return to_jsonable(value.to_dict())
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False) + "\n")
+
+
+class _RichBar:
+    def __init__(self, progress: RichProgress, *, bytes_mode: bool) -> None:
+        self._progress = progress
+        self._task: Any = None
+        self._bytes = bytes_mode
+
+    def start(self, description: str, total: int | None) -> None:
+        self._task = self._progress.add_task(description, total=total)
+
+    def advance(self, amount: int) -> None:
+        if self._task is not None:
+            self._progress.advance(self._task, amount)
+
+    def finish(self) -> None:
+        if self._task is not None:
+            self._progress.remove_task(self._task)
+            self._task = None
+
+
+@contextmanager
+def progress_bar(*, bytes_mode: bool = False) -> Iterator[Progress]:
+    """A rich progress bar on an interactive stderr; silent when piped or redirected."""
+    if not err_console.is_terminal:
+        yield NO_PROGRESS
+        return
+    columns: list[Any] = [TextColumn("[progress.description]{task.description}"), BarColumn()]
+    if bytes_mode:
+        columns += [DownloadColumn(), TransferSpeedColumn()]
+    else:
+        columns += [MofNCompleteColumn()]
+    columns.append(TimeRemainingColumn())
+    with RichProgress(*columns, console=err_console, transient=True) as progress:
+        yield _RichBar(progress, bytes_mode=bytes_mode)

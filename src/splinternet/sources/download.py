@@ -1,0 +1,322 @@
+"""Fetch a public file into the local cache: mirror-aware, atomic, checksummed, resumable by design.
+
+A URL ``https://<host>/<path>`` is cached at ``<cache>/<host>/<path>`` with a sidecar
+``<file>.meta.json`` holding its size and sha256. With ``SPLINTERNET_MIRROR`` set, the
+bytes come from ``<mirror>/<host>/<path>`` (a directory or a base URL) instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import urljoin, urlsplit
+
+from ..config import Settings
+from ..errors import DownloadError, OfflineError
+from ..progress import NO_PROGRESS, Progress
+
+__all__ = [
+    "CachedFile",
+    "NotFoundAtSource",
+    "atomic_write",
+    "cache_path",
+    "fetch_url",
+    "list_cached",
+    "list_directory",
+    "source_location",
+]
+
+_CHUNK = 1 << 20
+_TIMEOUT = 60.0
+
+
+class NotFoundAtSource(DownloadError):
+    """The source answered, but has no such file (HTTP 404, or absent from the mirror)."""
+
+    code = "not_found"
+
+
+@dataclass(frozen=True, slots=True)
+class CachedFile:
+    """A file in the cache and what is known of where it came from."""
+
+    path: Path
+    url: str
+    source: str
+    size: int
+    sha256: str
+    fetched_at: str
+    extra: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "url": self.url,
+            "source": self.source,
+            "size": self.size,
+            "sha256": self.sha256,
+            "fetched_at": self.fetched_at,
+            **self.extra,
+        }
+
+
+def _split(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise DownloadError(url, "not an http(s) URL")
+    path = parts.path.lstrip("/")
+    if ".." in Path(path).parts:
+        raise DownloadError(url, "path climbs out of its host")
+    return parts.netloc, path
+
+
+def cache_path(url: str, settings: Settings) -> Path:
+    host, path = _split(url)
+    return settings.cache_dir / host / path
+
+
+def source_location(url: str, settings: Settings) -> str:
+    """Where the bytes of ``url`` are read from: the URL itself or its place in the mirror."""
+    if not settings.mirror:
+        return url
+    host, path = _split(url)
+    if re.match(r"^[a-z][a-z0-9+.-]*://", settings.mirror):
+        return settings.mirror.rstrip("/") + f"/{host}/{path}"
+    return str(Path(settings.mirror).expanduser() / host / path)
+
+
+def _mirror_is_local(settings: Settings) -> bool:
+    return bool(settings.mirror) and not re.match(r"^[a-z][a-z0-9+.-]*://", settings.mirror or "")
+
+
+def atomic_write(target: Path) -> _AtomicWriter:
+    """Context manager yielding a binary file that replaces ``target`` only when closed cleanly."""
+    return _AtomicWriter(target)
+
+
+class _AtomicWriter:
+    def __init__(self, target: Path) -> None:
+        self.target = Path(target)
+        self._tmp: str | None = None
+        self._fh: IO[bytes] | None = None
+
+    def __enter__(self) -> IO[bytes]:
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        fd, self._tmp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".part", dir=self.target.parent)
+        self._fh = os.fdopen(fd, "wb")
+        return self._fh
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        assert self._fh is not None and self._tmp is not None
+        try:
+            if exc_type is None:
+                self._fh.flush()
+                os.fsync(self._fh.fileno())
+            self._fh.close()
+            if exc_type is None:
+                os.replace(self._tmp, self.target)
+                self._tmp = None
+        finally:
+            if self._tmp is not None and os.path.exists(self._tmp):
+                os.unlink(self._tmp)
+
+
+def _meta_path(path: Path) -> Path:
+    return path.with_name(path.name + ".meta.json")
+
+
+def _read_meta(path: Path) -> dict[str, Any] | None:
+    meta = _meta_path(path)
+    if not (path.is_file() and meta.is_file()):
+        return None
+    try:
+        data = json.loads(meta.read_text())
+    except (OSError, ValueError):
+        return None
+    if data.get("size") != path.stat().st_size:
+        return None  # a file that does not match its record is not trusted
+    return data
+
+
+def _to_cached(path: Path, meta: dict[str, Any]) -> CachedFile:
+    known = {"url", "source", "size", "sha256", "fetched_at"}
+    return CachedFile(
+        path=path,
+        url=meta["url"],
+        source=meta.get("source", meta["url"]),
+        size=meta["size"],
+        sha256=meta["sha256"],
+        fetched_at=meta.get("fetched_at", ""),
+        extra={k: v for k, v in meta.items() if k not in known},
+    )
+
+
+def _copy_stream(chunks: Iterator[bytes], out: IO[bytes], progress: Progress) -> tuple[int, str]:
+    digest = hashlib.sha256()
+    size = 0
+    for chunk in chunks:
+        out.write(chunk)
+        digest.update(chunk)
+        size += len(chunk)
+        progress.advance(len(chunk))
+    return size, digest.hexdigest()
+
+
+def _read_local(src: Path) -> Iterator[bytes]:
+    with open(src, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            yield chunk
+
+
+def fetch_url(
+    url: str,
+    *,
+    settings: Settings | None = None,
+    progress: Progress = NO_PROGRESS,
+    extra: dict[str, Any] | None = None,
+    refresh: bool = False,
+) -> CachedFile:
+    """The cached copy of ``url``, downloading it first if needed.
+
+    ``extra`` is stored in the sidecar (the catalog records dataset and release there).
+    """
+    settings = settings or Settings.from_env()
+    target = cache_path(url, settings)
+    meta = None if refresh else _read_meta(target)
+    if meta is not None:
+        if extra and any(meta.get(k) != v for k, v in extra.items()):
+            meta.update(extra)
+            _write_meta(target, meta)
+        return _to_cached(target, meta)
+    source = source_location(url, settings)
+    local = _mirror_is_local(settings)
+    if settings.offline and not local:
+        raise OfflineError(url, "not in the cache and offline mode is on")
+    if local:
+        src = Path(source)
+        if not src.is_file():
+            raise NotFoundAtSource(url, f"not in the mirror ({src})")
+        progress.start(f"copy {target.name}", src.stat().st_size)
+        with atomic_write(target) as out:
+            size, sha = _copy_stream(_read_local(src), out, progress)
+    else:
+        size, sha = _download_http(source, url, target, progress)
+    progress.finish()
+    meta = {
+        "url": url,
+        "source": source,
+        "size": size,
+        "sha256": sha,
+        "fetched_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        **(extra or {}),
+    }
+    _write_meta(target, meta)
+    return _to_cached(target, meta)
+
+
+def _write_meta(target: Path, meta: dict[str, Any]) -> None:
+    with atomic_write(_meta_path(target)) as out:
+        out.write(json.dumps(meta, indent=1, sort_keys=True).encode())
+
+
+def _download_http(source: str, url: str, target: Path, progress: Progress) -> tuple[int, str]:
+    import httpx
+
+    try:
+        with httpx.stream("GET", source, follow_redirects=True, timeout=_TIMEOUT) as response:
+            if response.status_code == 404:
+                raise NotFoundAtSource(url, f"HTTP 404 from {source}")
+            if response.status_code != 200:
+                raise DownloadError(url, f"HTTP {response.status_code} from {source}")
+            length = response.headers.get("content-length")
+            expected = int(length) if length and length.isdigit() else None
+            progress.start(f"download {target.name}", expected)
+            with atomic_write(target) as out:
+                size, sha = _copy_stream(response.iter_raw(_CHUNK), out, progress)
+                if expected is not None and size != expected:
+                    raise DownloadError(url, f"got {size} bytes, server announced {expected}")
+    except httpx.HTTPError as exc:
+        raise DownloadError(url, f"{type(exc).__name__}: {exc}") from None
+    return size, sha
+
+
+_HREF = re.compile(r"""href\s*=\s*["']([^"'?#]+)["']""", re.IGNORECASE)
+
+
+def list_directory(url: str, *, settings: Settings | None = None) -> list[str]:
+    """Names of the entries in a remote directory (mirror dir, Apache-style index, or cache).
+
+    Returns an empty list if the directory does not exist at the source. In offline mode
+    (with a remote source) only the cached entries are listed.
+    """
+    settings = settings or Settings.from_env()
+    if not url.endswith("/"):
+        url += "/"
+    names: set[str] = set()
+    cached_dir = cache_path(url, settings)
+    if cached_dir.is_dir():
+        names.update(
+            p.name for p in cached_dir.iterdir() if not p.name.endswith(".meta.json") and not p.name.startswith(".")
+        )
+    source = source_location(url, settings)
+    if _mirror_is_local(settings):
+        src = Path(source)
+        if src.is_dir():
+            names.update(p.name for p in src.iterdir())
+        return sorted(names)
+    if settings.offline:
+        return sorted(names)
+    import httpx
+
+    try:
+        response = httpx.get(source, follow_redirects=True, timeout=_TIMEOUT)
+    except httpx.HTTPError as exc:
+        raise DownloadError(url, f"cannot list directory: {type(exc).__name__}: {exc}") from None
+    if response.status_code == 404:
+        return sorted(names)
+    if response.status_code != 200:
+        raise DownloadError(url, f"cannot list directory: HTTP {response.status_code}")
+    for href in _HREF.findall(response.text):
+        href = html.unescape(href)
+        full = urljoin(source, href)
+        if full.startswith(source) and full != source:
+            name = full[len(source) :].strip("/")
+            if name and "/" not in name:
+                names.add(name)
+    return sorted(names)
+
+
+def list_cached(settings: Settings | None = None) -> list[CachedFile]:
+    """Every file in the cache that has an intact sidecar, sorted by URL."""
+    settings = settings or Settings.from_env()
+    found: list[CachedFile] = []
+    if not settings.cache_dir.is_dir():
+        return found
+    for meta_file in settings.cache_dir.rglob("*.meta.json"):
+        path = meta_file.with_name(meta_file.name[: -len(".meta.json")])
+        meta = _read_meta(path)
+        if meta is not None:
+            found.append(_to_cached(path, meta))
+    return sorted(found, key=lambda c: c.url)
+
+
+def remove_cached(path: Path) -> None:
+    """Delete a cached file and its sidecar."""
+    for p in (path, _meta_path(path)):
+        if p.exists():
+            p.unlink()
+
+
+def copy_file_atomic(src: Path, dst: Path) -> None:
+    with open(src, "rb") as fin, atomic_write(dst) as fout:
+        shutil.copyfileobj(fin, fout, _CHUNK)

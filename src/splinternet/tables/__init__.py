@@ -1,0 +1,1 @@
+"""Columnar tables the analyses run on: prefixes, AS topology, paths, organizations."""
