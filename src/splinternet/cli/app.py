@@ -38,6 +38,9 @@ def _root(
 def _register() -> None:
     """Attach the sub-commands; each lives in its own module of this package."""
     # Each sub-command module adds itself with one import and one add_typer/command line.
+    from . import data as data_cli
+
+    app.add_typer(data_cli.app, name="data")
 
 
 _register()

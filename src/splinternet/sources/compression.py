@@ -12,7 +12,7 @@ import lzma
 import os
 import zlib
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 from ..errors import BadRecords, InputError
@@ -20,7 +20,7 @@ from ..errors import BadRecords, InputError
 __all__ = ["Compression", "Decompressed", "detect_compression", "read_decompressed"]
 
 
-class Compression(str, Enum):
+class Compression(StrEnum):
     GZIP = "gzip"
     BZIP2 = "bzip2"
     XZ = "xz"

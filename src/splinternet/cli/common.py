@@ -1,0 +1,19 @@
+"""Options shared by many commands, declared once."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON for scripts.")]
+DateOption = Annotated[
+    str | None,
+    typer.Option("--date", "-d", help="Date of the data (YYYY-MM-DD); the newest release at or before it is used."),
+]
+StrictOption = Annotated[
+    bool, typer.Option("--strict", help="Stop at the first bad record instead of skipping and counting.")
+]
+OfflineOption = Annotated[
+    bool, typer.Option("--offline", help="Use only the cache (and a local mirror); never the network.")
+]

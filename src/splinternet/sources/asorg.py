@@ -1,0 +1,175 @@
+"""CAIDA AS Organizations: who runs an AS, under which name, registered in which country.
+
+The file has two sections, each announced by a ``# format:`` comment: organizations
+(``org_id|changed|org_name|country|source``) and ASes
+(``aut|changed|aut_name|org_id|opaque_id|source``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import BadRecords, InputError
+from .compression import read_decompressed
+
+__all__ = ["AsInfo", "OrgTable", "load_as_orgs"]
+
+_ORG_FORMAT = "org_id|changed|org_name|country|source"
+_AUT_FORMAT = "aut|changed|aut_name|org_id|opaque_id|source"
+
+
+@dataclass(frozen=True, slots=True)
+class AsInfo:
+    """What the organizations dataset says about one AS."""
+
+    asn: int
+    name: str
+    org_id: str
+    org_name: str
+    country: str
+    source: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "asn": self.asn,
+            "name": self.name,
+            "org_id": self.org_id,
+            "org_name": self.org_name,
+            "country": self.country,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class OrgTable:
+    """ASes (sorted) with their name and organization; organizations with name and country.
+
+    Text columns are numpy arrays of Python strings: they are read once per analysis and
+    never touched in a hot loop.
+    """
+
+    asns: np.ndarray  # uint32, sorted
+    as_names: np.ndarray  # object (str)
+    as_org: np.ndarray  # int32 index into the org columns, -1 if the org is unknown
+    as_source: np.ndarray  # object (str): RIR that registered the AS
+    org_ids: np.ndarray  # object (str)
+    org_names: np.ndarray  # object (str)
+    org_countries: np.ndarray  # object (str), ISO 3166 alpha-2, upper case
+
+    def __len__(self) -> int:
+        return len(self.asns)
+
+    def positions(self, asns: np.ndarray) -> np.ndarray:
+        """Row of each AS in this table, -1 where the AS is absent."""
+        asns = np.asarray(asns, dtype=np.uint32)
+        pos = np.searchsorted(self.asns, asns)
+        pos = np.minimum(pos, max(len(self.asns) - 1, 0))
+        found = (len(self.asns) > 0) & (self.asns[pos] == asns) if len(self.asns) else np.zeros(len(asns), bool)
+        return np.where(found, pos, -1).astype(np.int64)
+
+    def get(self, asn: int) -> AsInfo | None:
+        row = int(self.positions(np.array([asn]))[0])
+        if row < 0:
+            return None
+        org = int(self.as_org[row])
+        return AsInfo(
+            asn=int(asn),
+            name=str(self.as_names[row]),
+            org_id=str(self.org_ids[org]) if org >= 0 else "",
+            org_name=str(self.org_names[org]) if org >= 0 else "",
+            country=str(self.org_countries[org]) if org >= 0 else "",
+            source=str(self.as_source[row]),
+        )
+
+    def countries(self, asns: np.ndarray) -> np.ndarray:
+        """Registration country of each AS ('' where unknown)."""
+        rows = self.positions(asns)
+        orgs = np.where(rows >= 0, self.as_org[np.maximum(rows, 0)], -1)
+        out = np.full(len(rows), "", dtype=object)
+        known = orgs >= 0
+        out[known] = self.org_countries[orgs[known]]
+        return out
+
+    def names(self, asns: np.ndarray) -> np.ndarray:
+        """Best display name of each AS: organization name, else AS name, else ''."""
+        rows = self.positions(asns)
+        out = np.full(len(rows), "", dtype=object)
+        for i, row in enumerate(rows):
+            if row >= 0:
+                org = self.as_org[row]
+                out[i] = self.org_names[org] if org >= 0 and self.org_names[org] else self.as_names[row]
+        return out
+
+    def asns_of_country(self, cc: str) -> np.ndarray:
+        """ASes whose organization is registered in country ``cc`` (sorted uint32)."""
+        org_rows = np.flatnonzero(self.org_countries == cc.upper())
+        return self.asns[np.isin(self.as_org, org_rows)]
+
+    def known_countries(self) -> set[str]:
+        return {str(c) for c in self.org_countries if c}
+
+
+def load_as_orgs(path: str | os.PathLike[str], *, bad: BadRecords | None = None) -> OrgTable:
+    """Read a CAIDA ``as-org2info.txt`` file (any compression) into an :class:`OrgTable`."""
+    bad = bad if bad is not None else BadRecords()
+    raw = read_decompressed(path, bad=bad).data
+    if not raw.strip():
+        raise InputError(path, "file is empty", expected="a CAIDA as-org2info file")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    org_rows: dict[str, tuple[str, str]] = {}
+    aut_rows: list[tuple[int, str, str, str]] = []
+    section: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line:
+            continue
+        if line.startswith("#"):
+            if line.startswith("# format:"):
+                fmt = line[len("# format:") :].strip()
+                if fmt.startswith("org_id|"):
+                    section = "org"
+                elif fmt.startswith("aut|"):
+                    section = "aut"
+                else:
+                    raise InputError(path, f"unknown section format {fmt!r}", line=number,
+                                     expected=f"{_ORG_FORMAT!r} or {_AUT_FORMAT!r}")
+            continue
+        if section is None:
+            raise InputError(path, "data before any '# format:' header", line=number,
+                             expected="a CAIDA as-org2info file")
+        fields = line.split("|")
+        if section == "org":
+            if len(fields) < 5:
+                bad.report(InputError(path, f"{len(fields)} fields", line=number, expected=_ORG_FORMAT))
+                continue
+            # organization names may themselves contain '|': country and source are the last two
+            org_rows[fields[0]] = ("|".join(fields[2:-2]), fields[-2].strip().upper())
+        else:
+            if len(fields) < 6 or not fields[0].isdigit():
+                bad.report(InputError(path, f"bad AS line {line[:60]!r}", line=number, expected=_AUT_FORMAT))
+                continue
+            aut_rows.append((int(fields[0]), "|".join(fields[2:-3]), fields[-3], fields[-1]))
+    if not aut_rows:
+        raise InputError(path, "no AS lines found", expected="a CAIDA as-org2info file with an 'aut' section")
+    org_ids = np.array(list(org_rows), dtype=object)
+    org_index = {org: i for i, org in enumerate(org_ids)}
+    aut_rows.sort(key=lambda row: row[0])
+    asns = np.fromiter((r[0] for r in aut_rows), dtype=np.uint32, count=len(aut_rows))
+    if len(asns) > 1 and np.any(asns[1:] == asns[:-1]):
+        keep = np.concatenate(([True], asns[1:] != asns[:-1]))
+        aut_rows = [r for r, k in zip(aut_rows, keep, strict=True) if k]
+        asns = asns[keep]
+    return OrgTable(
+        asns=asns,
+        as_names=np.array([r[1] for r in aut_rows], dtype=object),
+        as_org=np.fromiter((org_index.get(r[2], -1) for r in aut_rows), dtype=np.int32, count=len(aut_rows)),
+        as_source=np.array([r[3] for r in aut_rows], dtype=object),
+        org_ids=org_ids,
+        org_names=np.array([v[0] for v in org_rows.values()], dtype=object),
+        org_countries=np.array([v[1] for v in org_rows.values()], dtype=object),
+    )

@@ -1,0 +1,525 @@
+"""The catalog of public datasets: where each lives, how often it is released, which release fits a date.
+
+A dataset is found by listing the directory that holds its releases (an Apache-style
+index over HTTP, a directory of the mirror, or the cache when offline) and matching
+file names; datasets whose host cannot be listed are probed by generating the names of
+the releases their cadence implies. Asked for a date, the catalog takes the newest
+release at or before it and says which one it used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..config import Settings
+from ..errors import DataNotFoundError, ParameterError
+from ..progress import NO_PROGRESS, Progress
+from .download import CachedFile, NotFoundAtSource, fetch_url, list_directory
+
+__all__ = ["DATASETS", "Dataset", "Release", "fetch_release", "list_releases", "parse_when", "resolve_release"]
+
+# ipverse/rir-ip publishes git commits, not dated files: the commits the catalog knows.
+IPVERSE_COMMITS: tuple[tuple[str, dt.date], ...] = (("ede80226a", dt.date(2022, 3, 1)),)
+
+
+def parse_when(text: str | dt.date | dt.datetime | None) -> dt.datetime | None:
+    """A date or time given as YYYY-MM-DD, YYYYMMDD, YYYY-MM-DDTHH:MM (UTC), or None for newest."""
+    if text is None or isinstance(text, dt.datetime):
+        return text.replace(tzinfo=None) if isinstance(text, dt.datetime) else None
+    if isinstance(text, dt.date):
+        return dt.datetime(text.year, text.month, text.day)
+    cleaned = text.strip().replace(" ", "T").rstrip("Z")
+    if cleaned.lower() in ("", "latest", "now"):
+        return None
+    for fmt in ("%Y-%m-%d", "%Y%m%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y%m%d.%H%M"):
+        try:
+            return dt.datetime.strptime(cleaned, fmt)
+        except ValueError:
+            continue
+    raise ParameterError(f"not a date: {text!r}; expected YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC)")
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    """One release of a dataset, fetched into the cache: the provenance every report shows."""
+
+    dataset: str
+    released: dt.datetime
+    url: str
+    file: CachedFile
+    requested: dt.datetime | None = None
+
+    @property
+    def path(self):  # noqa: ANN201 - a pathlib.Path
+        return self.file.path
+
+    @property
+    def release_date(self) -> dt.date:
+        return self.released.date()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "dataset": self.dataset,
+            "release": self.released.isoformat(),
+            "requested": self.requested.isoformat() if self.requested else None,
+            "url": self.url,
+            "path": str(self.file.path),
+            "size": self.file.size,
+            "sha256": self.file.sha256,
+        }
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """How to find the releases of one public dataset.
+
+    ``directories(when, params)`` gives the directory URLs to list (newest first);
+    ``pattern`` matches a release's file name and captures its date (and time).
+    Datasets published only as a single current file use ``current_url`` instead and
+    read their publication time from the content with ``published_at``.
+    """
+
+    name: str
+    description: str
+    cadence: str
+    address: str
+    directories: Callable[[dt.datetime, dict[str, str]], list[str]] | None = None
+    pattern: Callable[[dict[str, str]], re.Pattern[str]] | None = None
+    probe: Callable[[dt.datetime, dict[str, str]], list[tuple[dt.datetime, str]]] | None = None
+    current_url: Callable[[dict[str, str]], str] | None = None
+    published_at: Callable[[bytes], dt.datetime | None] | None = None
+    params: tuple[str, ...] = ()
+    param_check: dict[str, str] = field(default_factory=dict)
+    max_age: dt.timedelta | None = None
+
+
+def _months_back(when: dt.datetime, count: int) -> list[tuple[int, int]]:
+    year, month = when.year, when.month
+    out = []
+    for _ in range(count):
+        out.append((year, month))
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return out
+
+
+def _stamp(date_text: str, time_text: str | None) -> dt.datetime:
+    stamp = dt.datetime.strptime(date_text, "%Y%m%d")
+    if time_text:
+        stamp = stamp.replace(hour=int(time_text[:2]), minute=int(time_text[2:4]))
+    return stamp
+
+
+def _json_time(keys: Sequence[str]) -> Callable[[bytes], dt.datetime | None]:
+    def read(content: bytes) -> dt.datetime | None:
+        try:
+            doc = json.loads(content)
+        except ValueError:
+            return None
+        for key in keys:
+            value = doc.get(key) if isinstance(doc, dict) else None
+            if isinstance(value, str):
+                for fmt in ("%Y-%m-%d-%H-%M-%S", "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S"):
+                    try:
+                        return dt.datetime.strptime(value.replace("Z", "").split("+")[0], fmt)
+                    except ValueError:
+                        continue
+        return None
+
+    return read
+
+
+def _delegated_header_time(content: bytes) -> dt.datetime | None:
+    """The end date from a delegated file's version line ``2|registry|serial|records|start|end|UTC``."""
+    for line in content[:4096].decode("ascii", "replace").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        parts = line.split("|")
+        if len(parts) >= 6 and re.fullmatch(r"\d{8}", parts[5]):
+            return dt.datetime.strptime(parts[5], "%Y%m%d")
+        if len(parts) >= 3 and re.fullmatch(r"\d{8}", parts[2]):
+            return dt.datetime.strptime(parts[2], "%Y%m%d")
+        return None
+    return None
+
+
+_CAIDA = "https://publicdata.caida.org/datasets"
+_RIRS = ("afrinic", "apnic", "arin", "lacnic", "ripencc")
+
+
+def _ris_base(params: dict[str, str]) -> str:
+    return f"https://data.ris.ripe.net/{params['collector']}"
+
+
+def _rv_base(params: dict[str, str]) -> str:
+    collector = params["collector"]
+    return "https://archive.routeviews.org" + ("" if collector == "route-views2" else f"/{collector}") + "/bgpdata"
+
+
+def _mrt_dataset(name: str, description: str, cadence: str, address: str, base: Callable[[dict[str, str]], str],
+                 subdir: str, regex: str, check: str, max_age: dt.timedelta) -> Dataset:
+    return Dataset(
+        name=name,
+        description=description,
+        cadence=cadence,
+        address=address,
+        directories=lambda when, p: [f"{base(p)}/{y:04d}.{m:02d}/{subdir}" for y, m in _months_back(when, 2)],
+        pattern=lambda p: re.compile(regex),
+        params=("collector",),
+        param_check={"collector": check},
+        max_age=max_age,
+    )
+
+
+def _build_datasets() -> dict[str, Dataset]:
+    sets = [
+        Dataset(
+            "caida-asrel",
+            "CAIDA AS relationships, serial-1 (provider|customer|-1, peer|peer|0)",
+            "monthly (1st of the month)",
+            f"{_CAIDA}/as-relationships/serial-1/YYYYMMDD.as-rel.txt.bz2",
+            directories=lambda when, p: [f"{_CAIDA}/as-relationships/serial-1/"],
+            pattern=lambda p: re.compile(r"^(\d{8})\.as-rel\.txt\.bz2$"),
+        ),
+        Dataset(
+            "caida-asrel2",
+            "CAIDA AS relationships, serial-2 (with the source of each inference)",
+            "monthly (1st of the month)",
+            f"{_CAIDA}/as-relationships/serial-2/YYYYMMDD.as-rel2.txt.bz2",
+            directories=lambda when, p: [f"{_CAIDA}/as-relationships/serial-2/"],
+            pattern=lambda p: re.compile(r"^(\d{8})\.as-rel2\.txt\.bz2$"),
+        ),
+        Dataset(
+            "caida-asorg",
+            "CAIDA AS organizations (AS -> organization -> country, names)",
+            "quarterly",
+            f"{_CAIDA}/as-organizations/YYYYMMDD.as-org2info.txt.gz",
+            directories=lambda when, p: [f"{_CAIDA}/as-organizations/"],
+            pattern=lambda p: re.compile(r"^(\d{8})\.as-org2info\.txt\.gz$"),
+        ),
+        Dataset(
+            "routeviews-pfx2as",
+            "RouteViews prefix-to-AS, IPv4 (CAIDA)",
+            "daily",
+            f"{_CAIDA}/routing/routeviews-prefix2as/YYYY/MM/routeviews-rv2-YYYYMMDD-HHMM.pfx2as.gz",
+            directories=lambda when, p: [
+                f"{_CAIDA}/routing/routeviews-prefix2as/{y:04d}/{m:02d}/" for y, m in _months_back(when, 3)
+            ],
+            pattern=lambda p: re.compile(r"^routeviews-rv2-(\d{8})(?:-(\d{4}))?\.pfx2as\.gz$"),
+        ),
+        Dataset(
+            "routeviews-pfx2as6",
+            "RouteViews prefix-to-AS, IPv6 (CAIDA)",
+            "daily",
+            f"{_CAIDA}/routing/routeviews6-prefix2as/YYYY/MM/routeviews-rv6-YYYYMMDD-HHMM.pfx2as.gz",
+            directories=lambda when, p: [
+                f"{_CAIDA}/routing/routeviews6-prefix2as/{y:04d}/{m:02d}/" for y, m in _months_back(when, 3)
+            ],
+            pattern=lambda p: re.compile(r"^routeviews-rv6-(\d{8})(?:-(\d{4}))?\.pfx2as\.gz$"),
+        ),
+        Dataset(
+            "rir-delegated",
+            "RIR delegation statistics, extended format (prefix and ASN -> country, status)",
+            "daily; `-latest` read by its header date",
+            "https://ftp.ripe.net/pub/stats/RIR/[YYYY/]delegated-RIR-extended-(YYYYMMDD|latest)",
+            directories=lambda when, p: [
+                f"https://ftp.ripe.net/pub/stats/{p['rir']}/{when.year}/",
+                f"https://ftp.ripe.net/pub/stats/{p['rir']}/",
+            ],
+            pattern=lambda p: re.compile(
+                rf"^delegated-{p['rir']}-extended-(\d{{8}}|latest)(?:\.gz|\.bz2)?$"
+            ),
+            published_at=_delegated_header_time,
+            params=("rir",),
+            param_check={"rir": "|".join(_RIRS)},
+        ),
+        Dataset(
+            "ipverse-country",
+            "Per-country aggregated address blocks built from the RIR files (ipverse/rir-ip, CC0)",
+            "git commits; the catalog knows " + ", ".join(f"{c} ({d})" for c, d in IPVERSE_COMMITS),
+            "https://raw.githubusercontent.com/ipverse/rir-ip/COMMIT/country/CC/ipv{4,6}-aggregated.txt",
+            probe=lambda when, p: [
+                (dt.datetime(d.year, d.month, d.day),
+                 f"https://raw.githubusercontent.com/ipverse/rir-ip/{c}/country/{p['cc'].lower()}/"
+                 f"ipv{p['family']}-aggregated.txt")
+                for c, d in sorted(IPVERSE_COMMITS, key=lambda x: x[1], reverse=True)
+            ],
+            params=("cc", "family"),
+            param_check={"cc": r"[A-Za-z]{2}", "family": "4|6"},
+        ),
+        Dataset(
+            "aws-ip-ranges",
+            "Amazon Web Services published IP ranges (service, region)",
+            "current version only (createDate inside)",
+            "https://ip-ranges.amazonaws.com/ip-ranges.json",
+            current_url=lambda p: "https://ip-ranges.amazonaws.com/ip-ranges.json",
+            published_at=_json_time(["createDate"]),
+        ),
+        Dataset(
+            "gcp-ip-ranges",
+            "Google Cloud published IP ranges (service, scope)",
+            "current version only (creationTime inside)",
+            "https://www.gstatic.com/ipranges/cloud.json",
+            current_url=lambda p: "https://www.gstatic.com/ipranges/cloud.json",
+            published_at=_json_time(["creationTime"]),
+        ),
+        Dataset(
+            "azure-service-tags",
+            "Microsoft Azure service tags (public cloud), weekly file named by date",
+            "weekly",
+            "https://download.microsoft.com/download/7/1/D/71D86715-5596-4529-9B13-DA13A5DE5B63/"
+            "ServiceTags_Public_YYYYMMDD.json",
+            probe=lambda when, p: [
+                (when - dt.timedelta(days=k),
+                 "https://download.microsoft.com/download/7/1/D/71D86715-5596-4529-9B13-DA13A5DE5B63/"
+                 f"ServiceTags_Public_{(when - dt.timedelta(days=k)):%Y%m%d}.json")
+                for k in range(14)
+            ],
+        ),
+        Dataset(
+            "oracle-ip-ranges",
+            "Oracle Cloud Infrastructure published IP ranges",
+            "current version only (last_updated_timestamp inside)",
+            "https://docs.oracle.com/en-us/iaas/tools/public_ip_ranges.json",
+            current_url=lambda p: "https://docs.oracle.com/en-us/iaas/tools/public_ip_ranges.json",
+            published_at=_json_time(["last_updated_timestamp"]),
+        ),
+        Dataset(
+            "digitalocean-ranges",
+            "DigitalOcean published IP ranges (geofeed CSV)",
+            "current version only",
+            "https://digitalocean.com/geo/google.csv",
+            current_url=lambda p: "https://digitalocean.com/geo/google.csv",
+        ),
+        Dataset(
+            "cloudflare-ips",
+            "Cloudflare published IP ranges (plain CIDR list)",
+            "current version only",
+            "https://www.cloudflare.com/ips-v{4,6}",
+            current_url=lambda p: f"https://www.cloudflare.com/ips-v{p['family']}",
+            params=("family",),
+            param_check={"family": "4|6"},
+        ),
+        Dataset(
+            "cidr-list",
+            "Any plain CIDR list published at a URL (one prefix per line, # comments)",
+            "current version only",
+            "URL given as the `url` parameter",
+            current_url=lambda p: p["url"],
+            params=("url",),
+            param_check={"url": r"https?://\S+"},
+        ),
+        _mrt_dataset(
+            "ris-updates", "RIPE RIS BGP update files (MRT BGP4MP)", "every 5 minutes",
+            "https://data.ris.ripe.net/rrcNN/YYYY.MM/updates.YYYYMMDD.HHMM.gz", _ris_base, "",
+            r"^updates\.(\d{8})\.(\d{4})\.gz$", r"rrc\d\d", dt.timedelta(minutes=5),
+        ),
+        _mrt_dataset(
+            "ris-rib", "RIPE RIS RIB dumps (MRT TABLE_DUMP_V2; TABLE_DUMP before 2003)", "every 8 hours",
+            "https://data.ris.ripe.net/rrcNN/YYYY.MM/bview.YYYYMMDD.HHMM.gz", _ris_base, "",
+            r"^bview\.(\d{8})\.(\d{4})\.gz$", r"rrc\d\d", dt.timedelta(days=1),
+        ),
+        _mrt_dataset(
+            "routeviews-updates", "RouteViews BGP update files (MRT BGP4MP)", "every 15 minutes",
+            "https://archive.routeviews.org/COLLECTOR/bgpdata/YYYY.MM/UPDATES/updates.YYYYMMDD.HHMM.bz2",
+            _rv_base, "UPDATES/", r"^updates\.(\d{8})\.(\d{4})\.bz2$", r"route-views[\w.]*", dt.timedelta(minutes=15),
+        ),
+        _mrt_dataset(
+            "routeviews-rib", "RouteViews RIB dumps (MRT TABLE_DUMP_V2)", "every 2 hours",
+            "https://archive.routeviews.org/COLLECTOR/bgpdata/YYYY.MM/RIBS/rib.YYYYMMDD.HHMM.bz2",
+            _rv_base, "RIBS/", r"^rib\.(\d{8})\.(\d{4})\.bz2$", r"route-views[\w.]*", dt.timedelta(days=1),
+        ),
+    ]
+    return {d.name: d for d in sets}
+
+
+DATASETS: dict[str, Dataset] = _build_datasets()
+
+
+def _check_params(dataset: Dataset, params: dict[str, str]) -> dict[str, str]:
+    unknown = set(params) - set(dataset.params)
+    if unknown:
+        raise ParameterError(f"{dataset.name} takes no parameter {', '.join(sorted(unknown))}")
+    for name in dataset.params:
+        if name not in params:
+            raise ParameterError(f"{dataset.name} needs the parameter {name!r} ({dataset.param_check.get(name, '')})")
+        check = dataset.param_check.get(name)
+        if check and not re.fullmatch(check, params[name]):
+            raise ParameterError(f"{dataset.name}: {name}={params[name]!r} does not match {check}")
+    return params
+
+
+def _listed_releases(dataset: Dataset, when: dt.datetime, params: dict[str, str],
+                     settings: Settings) -> tuple[list[tuple[dt.datetime | None, str]], list[str]]:
+    assert dataset.directories is not None and dataset.pattern is not None
+    regex = dataset.pattern(params)
+    found: list[tuple[dt.datetime | None, str]] = []
+    tried: list[str] = []
+    for directory in dataset.directories(when, params):
+        tried.append(directory)
+        for name in list_directory(directory, settings=settings):
+            match = regex.match(name)
+            if not match:
+                continue
+            if match.group(1) == "latest":
+                found.append((None, directory.rstrip("/") + "/" + name))
+            else:
+                time_text = match.group(2) if (match.lastindex or 0) >= 2 else None
+                found.append((_stamp(match.group(1), time_text), directory.rstrip("/") + "/" + name))
+    return found, tried
+
+
+def _fmt(stamp: dt.datetime) -> str:
+    return stamp.strftime("%Y-%m-%d") if stamp.time() == dt.time() else stamp.strftime("%Y-%m-%d %H:%M")
+
+
+def resolve_release(
+    dataset_name: str,
+    when: str | dt.date | dt.datetime | None = None,
+    *,
+    settings: Settings | None = None,
+    progress: Progress = NO_PROGRESS,
+    **params: str,
+) -> Release:
+    """The newest release of a dataset at or before ``when`` (newest overall if None), fetched."""
+    settings = settings or Settings.from_env()
+    dataset = DATASETS.get(dataset_name)
+    if dataset is None:
+        raise ParameterError(f"unknown dataset {dataset_name!r}; known: {', '.join(sorted(DATASETS))}")
+    params = _check_params(dataset, {k: str(v) for k, v in params.items()})
+    requested = parse_when(when)
+    horizon = requested or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    wanted = _fmt(requested) if requested else "the newest release"
+    wanted_label = f"{wanted}" + (f" ({', '.join(f'{k}={v}' for k, v in params.items())})" if params else "")
+
+    def fetch(url: str, released: dt.datetime | None) -> CachedFile:
+        extra = {"dataset": dataset.name}
+        if released is not None:
+            extra["release"] = released.isoformat()
+        return fetch_url(url, settings=settings, progress=progress, extra=extra)
+
+    if dataset.current_url is not None:
+        url = dataset.current_url(params)
+        try:
+            cached = fetch(url, None)
+        except NotFoundAtSource:
+            raise DataNotFoundError(dataset.name, wanted_label, tried=[url]) from None
+        published = dataset.published_at(cached.path.read_bytes()) if dataset.published_at else None
+        released = published or dt.datetime.fromisoformat(cached.fetched_at).replace(tzinfo=None)
+        if requested is not None and published is not None and published.date() > requested.date():
+            raise DataNotFoundError(
+                dataset.name, wanted_label, tried=[url], nearest=[_fmt(published)],
+                reason="the provider publishes only its current list, which is newer",
+            )
+        return Release(dataset.name, released, url, fetch(url, released), requested)
+
+    if dataset.probe is not None:
+        candidates = [(stamp, url) for stamp, url in dataset.probe(horizon, params) if stamp <= horizon]
+        tried = []
+        for stamp, url in candidates:
+            tried.append(url)
+            try:
+                return Release(dataset.name, stamp, url, fetch(url, stamp), requested)
+            except NotFoundAtSource:
+                continue
+        later = [_fmt(s) for s, _ in dataset.probe(horizon, params) if s > horizon]
+        raise DataNotFoundError(dataset.name, wanted_label, tried=tried, nearest=later[-1:])
+
+    found, tried = _listed_releases(dataset, horizon, params, settings)
+    dated = sorted((s, u) for s, u in found if s is not None)
+    eligible = [(s, u) for s, u in dated if s <= horizon
+                and (dataset.max_age is None or horizon - s < dataset.max_age)]
+    if eligible:
+        stamp, url = eligible[-1]
+        return Release(dataset.name, stamp, url, fetch(url, stamp), requested)
+    for _, url in (item for item in found if item[0] is None):
+        cached = fetch(url, None)
+        published = dataset.published_at(cached.path.read_bytes()) if dataset.published_at else None
+        if published is not None and published <= horizon:
+            return Release(dataset.name, published, url, fetch(url, published), requested)
+        if published is not None:
+            dated.append((published, url))
+    before = [s for s, _ in dated if s <= horizon]  # too old for this dataset's cadence
+    after = sorted(s for s, _ in dated if s > horizon)
+    nearest = [_fmt(s) for s in [*before[-1:], *after[:1]]] or _nearby(dataset, horizon, params, settings, set(tried))
+    raise DataNotFoundError(dataset.name, wanted_label, tried=tried, nearest=nearest)
+
+
+def _nearby(dataset: Dataset, when: dt.datetime, params: dict[str, str], settings: Settings,
+            seen: set[str]) -> list[str]:
+    """Releases near ``when`` in the date-named directories around it (up to a year each way)."""
+    assert dataset.directories is not None and dataset.pattern is not None
+    regex = dataset.pattern(params)
+    before: list[dt.datetime] = []
+    after: list[dt.datetime] = []
+    for months in range(1, 13):
+        for sign in (1, -1):
+            if (after if sign > 0 else before):
+                continue
+            for directory in dataset.directories(when + dt.timedelta(days=31 * months * sign), params):
+                if directory in seen:
+                    continue
+                seen.add(directory)
+                for name in list_directory(directory, settings=settings):
+                    match = regex.match(name)
+                    if match and match.group(1) != "latest":
+                        stamp = _stamp(match.group(1), match.group(2) if (match.lastindex or 0) >= 2 else None)
+                        (after if stamp > when else before).append(stamp)
+        if before and after:
+            break
+    return [_fmt(s) for s in ([max(before)] if before else []) + ([min(after)] if after else [])]
+
+
+def fetch_release(
+    dataset: str,
+    date: str | dt.date | dt.datetime | None = None,
+    settings: Settings | None = None,
+    *,
+    progress: Progress = NO_PROGRESS,
+    **params: str,
+) -> Release:
+    """Short form of :func:`resolve_release`, the call the analyses use."""
+    return resolve_release(dataset, date, settings=settings, progress=progress, **params)
+
+
+def list_releases(
+    dataset_name: str,
+    start: str | dt.date | dt.datetime,
+    end: str | dt.date | dt.datetime,
+    *,
+    settings: Settings | None = None,
+    **params: str,
+) -> list[tuple[dt.datetime, str]]:
+    """Every listed release of a dataset with start <= release time < end (e.g. a day of MRT files)."""
+    settings = settings or Settings.from_env()
+    dataset = DATASETS.get(dataset_name)
+    if dataset is None or dataset.directories is None:
+        raise ParameterError(f"{dataset_name!r} is not a dataset whose releases can be listed")
+    params = _check_params(dataset, {k: str(v) for k, v in params.items()})
+    lo, hi = parse_when(start), parse_when(end)
+    if lo is None or hi is None or hi <= lo:
+        raise ParameterError(f"empty time window {start} .. {end}")
+    assert dataset.pattern is not None
+    regex = dataset.pattern(params)
+    seen: set[str] = set()
+    out: dict[str, dt.datetime] = {}
+    month = dt.datetime(hi.year, hi.month, 1)
+    while month >= dt.datetime(lo.year, lo.month, 1):
+        for directory in dataset.directories(month, params):
+            if directory in seen:
+                continue
+            seen.add(directory)
+            for name in list_directory(directory, settings=settings):
+                match = regex.match(name)
+                if match and match.group(1) != "latest":
+                    stamp = _stamp(match.group(1), match.group(2) if (match.lastindex or 0) >= 2 else None)
+                    if lo <= stamp < hi:
+                        out[directory.rstrip("/") + "/" + name] = stamp
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+    return sorted((stamp, url) for url, stamp in out.items())
