@@ -1,0 +1,142 @@
+"""Domain resolutions (which name points at which address) for finding collateral blocking.
+
+Accepted layouts, sniffed from the first non-blank line:
+
+* CSV ``domain,ip`` (an optional header line ``domain,ip`` / ``name,ip`` is skipped);
+* JSON lines as written by mass resolvers: zdns
+  ``{"name": ..., "data": {"answers": [{"type": "A", "answer": "1.2.3.4"}]}}`` and
+  massdns ``-o J`` ``{"name": ..., "data": {"answers": [{"type": "A", "data": "1.2.3.4"}]}}``
+  (also zdns' nested ``results.A.data.answers``). Only A and AAAA answers count; a CNAME
+  chain's final addresses are credited to the queried name.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import BadRecords, InputError
+from .address_text import parse_address_tokens
+from .compression import read_decompressed
+from .registry import decode_text
+
+__all__ = ["Resolutions", "load_resolutions", "normalize_domain"]
+
+
+def normalize_domain(name: str) -> str:
+    """Lower case, no trailing dot, IDNA (punycode) where possible, so register and resolver agree."""
+    name = name.strip().rstrip(".").lower()
+    if name.isascii():
+        return name
+    try:
+        return name.encode("idna").decode("ascii")
+    except UnicodeError:
+        return name
+
+
+@dataclass(frozen=True)
+class Resolutions:
+    """(domain, address) pairs: ``domains`` holds distinct names, pairs refer to them by index."""
+
+    source: str
+    domains: np.ndarray  # object (str), normalized
+    v4_domain: np.ndarray  # int32
+    v4_address: np.ndarray  # uint32
+    v6_domain: np.ndarray  # int32
+    v6_hi: np.ndarray  # uint64
+    v6_lo: np.ndarray  # uint64
+    bad: BadRecords
+
+    @property
+    def n_pairs(self) -> int:
+        return int(len(self.v4_domain) + len(self.v6_domain))
+
+
+def _answers(record: dict) -> list[tuple[str, str]]:
+    """(type, address) of every answer in a zdns or massdns JSON record."""
+    blocks = []
+    data = record.get("data")
+    if isinstance(data, dict):
+        blocks.append(data)
+    results = record.get("results")
+    if isinstance(results, dict):
+        blocks.extend(v.get("data", {}) for v in results.values() if isinstance(v, dict))
+    out = []
+    for block in blocks:
+        for ans in block.get("answers") or []:
+            if not isinstance(ans, dict):
+                continue
+            kind = str(ans.get("type", "")).upper()
+            if kind in ("A", "AAAA"):
+                value = ans.get("answer", ans.get("data"))
+                if isinstance(value, str):
+                    out.append((kind, value))
+    return out
+
+
+def load_resolutions(path: str | os.PathLike[str], *, strict: bool = False) -> Resolutions:
+    """Read a CSV or JSON-lines resolution file; bad lines are counted (or raise when strict)."""
+    path = Path(path)
+    bad = BadRecords(strict=strict)
+    data = read_decompressed(path, bad=bad).data
+    if not data.strip():
+        bad.report(InputError(path, "empty file", offset=0, expected="domain,ip lines or JSON lines"))
+    text, _, damaged = decode_text(path, data, bad, fallback="latin-1")
+    names: list[str] = []
+    tokens: list[str] = []
+    numbers: list[int] = []
+    lines = text.split("\n")
+    first = next((ln.strip() for ln in lines if ln.strip()), "")
+    is_json = first.startswith("{")
+    for no, raw in enumerate(lines, start=1):
+        line = raw.strip()
+        if not line or no in damaged or line.startswith("#"):
+            continue
+        if is_json:
+            try:
+                record = json.loads(line)
+                name = record["name"]
+                if not isinstance(name, str):
+                    raise TypeError
+            except (ValueError, KeyError, TypeError):
+                bad.report(InputError(path, "not a JSON object with a 'name'", line=no,
+                                      expected='{"name": ..., "data": {"answers": [...]}}'))
+                continue
+            for _, address in _answers(record):
+                names.append(name)
+                tokens.append(address)
+                numbers.append(no)
+            continue
+        fields = line.split(",")
+        if len(fields) != 2 or not fields[0].strip() or not fields[1].strip():
+            bad.report(InputError(path, f"{len(fields)} fields", line=no, expected="domain,ip"))
+            continue
+        if no == 1 and fields[1].strip().lower() in ("ip", "address", "addr"):
+            continue
+        names.append(fields[0])
+        tokens.append(fields[1].strip())
+        numbers.append(no)
+    parsed = parse_address_tokens(tokens)
+    single = parsed.ok & (parsed.start_hi == parsed.end_hi) & (parsed.start_lo == parsed.end_lo)
+    for t in np.flatnonzero(~single):
+        bad.report(InputError(path, f"{tokens[t]!r} is not one IP address", line=numbers[t],
+                              expected="an IPv4 or IPv6 address"))
+    seen: dict[str, int] = {}
+    domain_ix = np.fromiter((seen.setdefault(normalize_domain(n), len(seen)) for n in names), np.int32,
+                            count=len(names))
+    v4 = np.flatnonzero(single & (parsed.version == 4))
+    v6 = np.flatnonzero(single & (parsed.version == 6))
+    return Resolutions(
+        source=str(path),
+        domains=np.array(list(seen), dtype=object),
+        v4_domain=domain_ix[v4],
+        v4_address=parsed.start_lo[v4].astype(np.uint32),
+        v6_domain=domain_ix[v6],
+        v6_hi=parsed.start_hi[v6],
+        v6_lo=parsed.start_lo[v6],
+        bad=bad,
+    )
