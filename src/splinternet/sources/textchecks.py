@@ -1,0 +1,48 @@
+"""Shared judgement for line-oriented loaders: empty files, files of another kind, cut-off ends.
+
+A loader parses every line, then asks here whether the result is a damaged file of the
+right kind (skip and count the bad lines) or not that kind of file at all (one clear
+:class:`~splinternet.errors.InputError` naming the first bad line).
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from ..errors import BadRecords, InputError
+from .compression import Decompressed, read_decompressed
+
+__all__ = ["read_text_buffer", "judge_records"]
+
+
+def read_text_buffer(path: str | os.PathLike[str], bad: BadRecords, *, expected: str) -> np.ndarray:
+    """The decompressed bytes of ``path`` as uint8, minus a last line cut by stream damage.
+
+    An empty file is an :class:`InputError`. When the compressed stream broke, the last
+    line is incomplete unless it ends in a newline; it is dropped and counted, because a
+    cut number (``13335`` -> ``133``) would otherwise parse as a wrong answer.
+    """
+    dec: Decompressed = read_decompressed(path, bad=bad)
+    data = dec.data
+    if not data.strip():
+        raise InputError(path, "file is empty" if not dec.truncated else "no data before the stream damage",
+                         expected=expected)
+    if dec.truncated and not data.endswith(b"\n"):
+        cut = data.rfind(b"\n") + 1
+        line_no = data.count(b"\n", 0, cut) + 1
+        bad.report(InputError(path, "last line cut off by the damaged stream", line=line_no, expected=expected))
+        data = data[:cut]
+    return np.frombuffer(data, dtype=np.uint8)
+
+
+def judge_records(path: str | os.PathLike[str], *, good: int, wrong_lines: np.ndarray, first_error: InputError | None,
+                  expected: str) -> None:
+    """Refuse a file where no line, or fewer good than bad lines, has the expected form."""
+    n_bad = len(wrong_lines)
+    if good == 0 and n_bad == 0:
+        raise InputError(path, "no records (only comments or blank lines)", expected=expected)
+    if first_error is not None and (good == 0 or n_bad > good):
+        raise InputError(path, f"not this kind of file: {n_bad:,} of {good + n_bad:,} lines malformed, first: "
+                         f"{first_error.problem}", line=first_error.line, expected=expected)
