@@ -41,6 +41,9 @@ def _register() -> None:
     from . import data as data_cli
 
     app.add_typer(data_cli.app, name="data")
+    from . import lookup
+
+    app.command("asn")(lookup.asn_command)
 
 
 _register()

@@ -62,11 +62,20 @@ class Release:
     def release_date(self) -> dt.date:
         return self.released.date()
 
+    @property
+    def note(self) -> str:
+        """Says when the release used is later than the date asked for (slowly changing data)."""
+        if self.requested is not None and self.released > self.requested:
+            days = (self.released - self.requested).days
+            return f"no release at or before {self.requested:%Y-%m-%d}; used the next one, {days} days later"
+        return ""
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "dataset": self.dataset,
             "release": self.released.isoformat(),
             "requested": self.requested.isoformat() if self.requested else None,
+            "note": self.note,
             "url": self.url,
             "path": str(self.file.path),
             "size": self.file.size,
@@ -96,6 +105,9 @@ class Dataset:
     params: tuple[str, ...] = ()
     param_check: dict[str, str] = field(default_factory=dict)
     max_age: dt.timedelta | None = None
+    # slowly changing data may be taken from the first release after the date, within this
+    # window, when none exists at or before it (the release says so)
+    grace_after: dt.timedelta | None = None
 
 
 def _months_back(when: dt.datetime, count: int) -> list[tuple[int, int]]:
@@ -202,6 +214,7 @@ def _build_datasets() -> dict[str, Dataset]:
             f"{_CAIDA}/as-organizations/YYYYMMDD.as-org2info.txt.gz",
             directories=lambda when, p: [f"{_CAIDA}/as-organizations/"],
             pattern=lambda p: re.compile(r"^(\d{8})\.as-org2info\.txt\.gz$"),
+            grace_after=dt.timedelta(days=92),
         ),
         Dataset(
             "routeviews-pfx2as",
@@ -445,6 +458,11 @@ def resolve_release(
             return Release(dataset.name, published, url, fetch(url, published), requested)
         if published is not None:
             dated.append((published, url))
+    if dataset.grace_after is not None:
+        soon = [(s, u) for s, u in dated if horizon < s <= horizon + dataset.grace_after]
+        if soon:
+            stamp, url = soon[0]
+            return Release(dataset.name, stamp, url, fetch(url, stamp), requested)
     before = [s for s, _ in dated if s <= horizon]  # too old for this dataset's cadence
     after = sorted(s for s, _ in dated if s > horizon)
     nearest = [_fmt(s) for s in [*before[-1:], *after[:1]]] or _nearby(dataset, horizon, params, settings, set(tried))

@@ -1,0 +1,96 @@
+"""The public data for one date, loaded on first use and kept with its provenance.
+
+Commands and the web app ask a :class:`Snapshot` for tables (AS graph, organizations,
+prefix-to-AS, country blocks); it resolves each dataset's release for the date through
+the catalog, loads it once, and records which release it used, so every result can
+name its inputs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..config import Settings
+from ..errors import BadRecords
+from ..progress import NO_PROGRESS, Progress
+from .catalog import Release, fetch_release, parse_when
+
+__all__ = ["Snapshot"]
+
+
+@dataclass
+class Snapshot:
+    """Lazily loaded tables for ``date``; ``prefixes_date`` may differ when a release is missing."""
+
+    date: dt.datetime | None
+    settings: Settings = field(default_factory=Settings.from_env)
+    progress: Progress = NO_PROGRESS
+    prefixes_date: dt.datetime | None = None
+    strict: bool = False
+    releases: dict[str, Release] = field(default_factory=dict)
+    bad: BadRecords = field(default_factory=BadRecords)
+    _tables: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def for_date(cls, date: str | dt.date | None, *, settings: Settings | None = None,
+                 prefixes_date: str | dt.date | None = None, strict: bool = False,
+                 progress: Progress = NO_PROGRESS) -> Snapshot:
+        when = parse_when(date)
+        return cls(
+            date=when,
+            settings=settings or Settings.from_env(),
+            progress=progress,
+            prefixes_date=parse_when(prefixes_date) if prefixes_date else when,
+            strict=strict,
+            bad=BadRecords(strict=strict),
+        )
+
+    def release(self, dataset: str, *, when: dt.datetime | None = None, **params: str) -> Release:
+        key = dataset + "".join(f"|{k}={v}" for k, v in sorted(params.items()))
+        if key not in self.releases:
+            self.releases[key] = fetch_release(dataset, when if when is not None else self.date, self.settings,
+                                               progress=self.progress, **params)
+        return self.releases[key]
+
+    def _cached(self, key: str, load: Any) -> Any:
+        if key not in self._tables:
+            self._tables[key] = load()
+        return self._tables[key]
+
+    def graph(self):  # noqa: ANN201 - tables.topology.ASGraph
+        """The CAIDA AS-relationship graph (serial-1) for the date."""
+        from .asrel import load_as_relationships
+
+        return self._cached("graph", lambda: load_as_relationships(self.release("caida-asrel").path, bad=self.bad))
+
+    def orgs(self):  # noqa: ANN201 - sources.asorg.OrgTable
+        """CAIDA AS organizations for the date."""
+        from .asorg import load_as_orgs
+
+        return self._cached("orgs", lambda: load_as_orgs(self.release("caida-asorg").path, bad=self.bad))
+
+    def pfx2as(self, family: int = 4):  # noqa: ANN201 - sources.pfx2as.Pfx2As
+        """RouteViews prefix-to-AS for the (prefixes) date; IPv4 or IPv6."""
+        from .pfx2as import load_pfx2as
+
+        dataset = "routeviews-pfx2as" if family == 4 else "routeviews-pfx2as6"
+        return self._cached(
+            dataset, lambda: load_pfx2as(self.release(dataset, when=self.prefixes_date).path, bad=self.bad)
+        )
+
+    def country_blocks(self, cc: str):  # noqa: ANN201 - tables.prefixes.RangeSet pair
+        """The country's aggregated IPv4 and IPv6 blocks (ipverse/rir-ip) for the date."""
+        from .rir import load_country_blocks
+
+        def load() -> Any:
+            v4 = self.release("ipverse-country", cc=cc.lower(), family="4").path
+            v6 = self.release("ipverse-country", cc=cc.lower(), family="6").path
+            return load_country_blocks(v4, v6)
+
+        return self._cached(f"blocks|{cc.lower()}", load)
+
+    def provenance(self) -> list[dict[str, Any]]:
+        """Every release this snapshot used: dataset, release date, URL, size, sha256."""
+        return [r.to_dict() for r in self.releases.values()]
