@@ -208,7 +208,9 @@ def host_mask(version, length):
         return np.uint64(0), (np.uint64(1) << np.uint64(32 - length)) - np.uint64(1)
     if length >= 128:
         return np.uint64(0), np.uint64(0)
-    if length >= 64:
+    if length == 64:
+        return np.uint64(0), _ALL
+    if length > 64:
         return np.uint64(0), (np.uint64(1) << np.uint64(128 - length)) - np.uint64(1)
     if length == 0:
         return _ALL, _ALL
