@@ -215,7 +215,7 @@ def parse_pfx2as_bytes(buf: np.ndarray, path: str, bad: BadRecords) -> Pfx2As:
         text = bytes(buf[starts[k]:ends[k]][:80]).decode("ascii", "replace").strip()
         errors.append(InputError(path, f"{_ERRORS[int(status[k])]}: {text!r}", line=int(k) + 1, expected=_EXPECTED))
     good = int(np.count_nonzero(ok))
-    judge_records(path, good=good, wrong_lines=wrong, first_error=errors[0] if errors else None, expected=_EXPECTED)
+    judge_records(path, good=good, n_bad=len(wrong), first_error=errors[0] if errors else None, expected=_EXPECTED)
     for err in errors:
         bad.report(err)
     bad.count += max(0, len(wrong) - len(errors))  # counted beyond the kept examples

@@ -37,10 +37,9 @@ def read_text_buffer(path: str | os.PathLike[str], bad: BadRecords, *, expected:
     return np.frombuffer(data, dtype=np.uint8)
 
 
-def judge_records(path: str | os.PathLike[str], *, good: int, wrong_lines: np.ndarray, first_error: InputError | None,
+def judge_records(path: str | os.PathLike[str], *, good: int, n_bad: int, first_error: InputError | None,
                   expected: str) -> None:
     """Refuse a file where no line, or fewer good than bad lines, has the expected form."""
-    n_bad = len(wrong_lines)
     if good == 0 and n_bad == 0:
         raise InputError(path, "no records (only comments or blank lines)", expected=expected)
     if first_error is not None and (good == 0 or n_bad > good):
