@@ -1,0 +1,369 @@
+"""Gao-Rexford route propagation on the CSR AS graph, compiled with numba.
+
+Rules (docs/simulation.md has the full text):
+- export: routes learned from customers (and the origin's own) go to everyone; routes
+  learned from peers or providers go to customers only;
+- selection: relationship (customer > peer > provider), then shortest AS path, then the
+  lowest next-hop AS number -- BGPy's tie-break, so results can be compared exactly.
+
+The three phases follow BGPy's ranks: up from the origin through providers (a BFS, which
+visits ASes in path-length order), one round across peers, then down to customers in a
+provider-before-customer topological order. Loops cannot arise under these rules on an
+acyclic provider-customer graph (see docs), and cyclic graphs are refused up front.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit
+
+from ..progress import NO_PROGRESS, Progress
+from ..tables.topology import ASGraph
+from .scenario import Overlay, Scenario, compile_overlay
+
+__all__ = [
+    "NO_ROUTE", "ROUTE_ORIGIN", "ROUTE_CUSTOMER", "ROUTE_PEER", "ROUTE_PROVIDER", "RELATIONSHIP_NAMES",
+    "Routes", "TransitSummary", "propagate", "propagate_each", "transit_summary", "as_overlay",
+]
+
+NO_ROUTE, ROUTE_ORIGIN, ROUTE_CUSTOMER, ROUTE_PEER, ROUTE_PROVIDER = -1, 0, 1, 2, 3
+RELATIONSHIP_NAMES = {ROUTE_ORIGIN: "origin", ROUTE_CUSTOMER: "customer", ROUTE_PEER: "peer",
+                      ROUTE_PROVIDER: "provider"}
+MAX_LENGTH = 64  # bins of the path-length histograms; longer paths land in the last bin
+
+
+@njit(cache=True, inline="always")
+def _offer(w, u, cls, cand, rel, length, nh):
+    """Offer AS w a route of class ``cls`` and length ``cand`` via u; True if w had no route."""
+    r = rel[w]
+    if r == -1:
+        rel[w] = cls
+        length[w] = cand
+        nh[w] = u
+        return True
+    if cls < r or (cls == r and (cand < length[w] or (cand == length[w] and u < nh[w]))):
+        rel[w] = cls
+        length[w] = cand
+        nh[w] = u
+    return False
+
+
+@njit(cache=True)
+def _propagate_into(origin, net, rel, length, nh, queue):
+    """Best route of every AS towards ``origin``; returns the number of ASes with a route."""
+    (p_ptr, p_idx, p_ok, c_ptr, c_idx, c_ok, q_ptr, q_idx, q_ok,
+     xp_ptr, xp_idx, xp_ok, xc_ptr, xc_idx, xc_ok, xq_ptr, xq_idx, xq_ok, node_ok, order) = net
+    rel[:] = -1
+    length[:] = -1
+    nh[:] = -1
+    if not node_ok[origin]:
+        return 0
+    rel[origin] = 0
+    length[origin] = 0
+    queue[0] = origin
+    head = 0
+    tail = 1
+    # 1. up: customer routes, BFS so every AS is first reached at its shortest length
+    while head < tail:
+        u = queue[head]
+        head += 1
+        cand = length[u] + 1
+        for k in range(p_ptr[u], p_ptr[u + 1]):
+            if p_ok[k] and _offer(p_idx[k], u, 1, cand, rel, length, nh):
+                queue[tail] = p_idx[k]
+                tail += 1
+        for k in range(xp_ptr[u], xp_ptr[u + 1]):
+            if xp_ok[k] and _offer(xp_idx[k], u, 1, cand, rel, length, nh):
+                queue[tail] = xp_idx[k]
+                tail += 1
+    # 2. across: customer/origin routes to peers, one round (peer routes are not re-exported)
+    reached = tail
+    for h in range(tail):
+        u = queue[h]
+        cand = length[u] + 1
+        for k in range(q_ptr[u], q_ptr[u + 1]):
+            if q_ok[k] and _offer(q_idx[k], u, 2, cand, rel, length, nh):
+                reached += 1
+        for k in range(xq_ptr[u], xq_ptr[u + 1]):
+            if xq_ok[k] and _offer(xq_idx[k], u, 2, cand, rel, length, nh):
+                reached += 1
+    # 3. down: providers before customers, so each AS's route is final when it exports
+    for i in range(order.shape[0]):
+        v = order[i]
+        if rel[v] == -1:
+            continue
+        cand = length[v] + 1
+        for k in range(c_ptr[v], c_ptr[v + 1]):
+            if c_ok[k] and _offer(c_idx[k], v, 3, cand, rel, length, nh):
+                reached += 1
+        for k in range(xc_ptr[v], xc_ptr[v + 1]):
+            if xc_ok[k] and _offer(xc_idx[k], v, 3, cand, rel, length, nh):
+                reached += 1
+    return reached
+
+
+@njit(cache=True)
+def _visit_dependents(u, net, rel, length, mode, ntie, share, cursor, tie_idx):
+    """Every AS w for which u is a best next hop (same class and length as w's route).
+
+    mode 0 counts them (ntie[w] += 1), mode 1 pulls shares (share[u] += share[w] / ntie[w]),
+    mode 2 writes u into w's slot of the tie CSR.
+    """
+    (p_ptr, p_idx, p_ok, c_ptr, c_idx, c_ok, q_ptr, q_idx, q_ok,
+     xp_ptr, xp_idx, xp_ok, xc_ptr, xc_idx, xc_ok, xq_ptr, xq_idx, xq_ok, node_ok, order) = net
+    cand = length[u] + 1
+    for side in range(6):
+        if side == 0:
+            ptr, idx, ok, cls = p_ptr, p_idx, p_ok, 1
+        elif side == 1:
+            ptr, idx, ok, cls = xp_ptr, xp_idx, xp_ok, 1
+        elif side == 2:
+            ptr, idx, ok, cls = q_ptr, q_idx, q_ok, 2
+        elif side == 3:
+            ptr, idx, ok, cls = xq_ptr, xq_idx, xq_ok, 2
+        elif side == 4:
+            ptr, idx, ok, cls = c_ptr, c_idx, c_ok, 3
+        else:
+            ptr, idx, ok, cls = xc_ptr, xc_idx, xc_ok, 3
+        if cls < 3 and rel[u] > 1:
+            continue  # peer/provider routes only go to customers
+        for k in range(ptr[u], ptr[u + 1]):
+            w = idx[k]
+            if ok[k] and rel[w] == cls and length[w] == cand:
+                if mode == 0:
+                    ntie[w] += 1
+                elif mode == 1:
+                    share[u] += share[w] / ntie[w]
+                else:
+                    tie_idx[cursor[w]] = u
+                    cursor[w] += 1
+
+
+@njit(cache=True)
+def _ties(net, rel, length):
+    """CSR of every tied best next hop per AS (sorted by index, i.e. by AS number)."""
+    n = rel.shape[0]
+    ntie = np.zeros(n, dtype=np.int64)
+    share = np.zeros(0, dtype=np.float64)
+    dummy = np.zeros(0, dtype=np.int32)
+    for u in range(n):
+        if rel[u] >= 0:
+            _visit_dependents(u, net, rel, length, 0, ntie, share, ntie, dummy)
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    for v in range(n):
+        ptr[v + 1] = ptr[v] + ntie[v]
+    cursor = ptr[:-1].copy()
+    tie_idx = np.empty(ptr[n], dtype=np.int32)
+    for u in range(n):  # ascending u, so every slot list comes out sorted
+        if rel[u] >= 0:
+            _visit_dependents(u, net, rel, length, 2, ntie, share, cursor, tie_idx)
+    return ptr, tie_idx
+
+
+@njit(cache=True)
+def _by_length_desc(rel, length, buf):
+    """Routed ASes ordered by decreasing path length (counting sort into ``buf``); returns count."""
+    counts = np.zeros(MAX_LENGTH + 2, dtype=np.int64)
+    for v in range(rel.shape[0]):
+        if rel[v] >= 0:
+            counts[min(length[v], MAX_LENGTH)] += 1
+    starts = np.zeros(MAX_LENGTH + 2, dtype=np.int64)
+    total = 0
+    for L in range(MAX_LENGTH, -1, -1):
+        starts[L] = total
+        total += counts[L]
+    for v in range(rel.shape[0]):
+        if rel[v] >= 0:
+            L = min(length[v], MAX_LENGTH)
+            buf[starts[L]] = v
+            starts[L] += 1
+    return total
+
+
+@njit(cache=True)
+def _accumulate(origins, net, n, split_ties, reach, routes_per_as, transit, length_hist, rel_hist):
+    """Propagate each origin and add its routes into the accumulators (no per-pair storage)."""
+    rel = np.empty(n, dtype=np.int8)
+    length = np.empty(n, dtype=np.int32)
+    nh = np.empty(n, dtype=np.int32)
+    queue = np.empty(n, dtype=np.int32)
+    buf = np.empty(n, dtype=np.int32)
+    share = np.zeros(n, dtype=np.float64)
+    ntie = np.zeros(n, dtype=np.int64)
+    dummy = np.zeros(0, dtype=np.int32)
+    for j in range(origins.shape[0]):
+        o = origins[j]
+        reach[j] = _propagate_into(o, net, rel, length, nh, queue)
+        count = _by_length_desc(rel, length, buf)
+        for i in range(count):
+            v = buf[i]
+            share[v] = 1.0
+            ntie[v] = 0
+            routes_per_as[v] += 1
+            length_hist[min(length[v], MAX_LENGTH)] += 1
+            rel_hist[rel[v]] += 1
+        if split_ties:
+            for i in range(count):
+                _visit_dependents(buf[i], net, rel, length, 0, ntie, share, ntie, dummy)
+            for i in range(count):
+                _visit_dependents(buf[i], net, rel, length, 1, ntie, share, ntie, dummy)
+        else:
+            for i in range(count):
+                v = buf[i]
+                if nh[v] >= 0:
+                    share[nh[v]] += share[v]
+        for i in range(count):
+            v = buf[i]
+            if v != o:
+                transit[v] += share[v] - 1.0
+
+
+def as_overlay(graph: ASGraph, scenario: Scenario | Overlay | None) -> Overlay:
+    """The compiled overlay for a scenario (the baseline when None); reuses a compiled one."""
+    if isinstance(scenario, Overlay):
+        return scenario
+    return compile_overlay(graph, scenario)
+
+
+@dataclass(frozen=True, eq=False)
+class Routes:
+    """Every AS's best route towards one origin (arrays aligned with ``graph.asns``).
+
+    ``relationship``: -1 no route, 0 the origin itself, 1 learned from a customer, 2 from a
+    peer, 3 from a provider. ``path_length``: AS hops to the origin (0 at the origin).
+    ``next_hop``: dense index of the neighbour the route was learned from (-1 if none).
+    ``tie_indptr``/``tie_indices``: with keep_all_ties, every equally good next hop.
+    """
+
+    graph: ASGraph
+    origin: int
+    relationship: np.ndarray
+    path_length: np.ndarray
+    next_hop: np.ndarray
+    tie_indptr: np.ndarray | None = None
+    tie_indices: np.ndarray | None = None
+
+    @property
+    def has_route(self) -> np.ndarray:
+        return self.relationship >= 0
+
+    @property
+    def next_hop_asn(self) -> np.ndarray:
+        """Next-hop AS numbers (int64), -1 where there is none."""
+        return np.where(self.next_hop >= 0, self.graph.asns[np.maximum(self.next_hop, 0)].astype(np.int64), -1)
+
+    def path(self, asn: int) -> np.ndarray:
+        """AS path from ``asn`` to the origin (both included), by following next hops; empty if none."""
+        i = self.graph.require_index(asn)
+        if self.relationship[i] < 0:
+            return np.zeros(0, dtype=np.uint32)
+        hops = [i]
+        while self.next_hop[hops[-1]] >= 0:
+            hops.append(int(self.next_hop[hops[-1]]))
+        return self.graph.asns[np.asarray(hops, dtype=np.int64)]
+
+    def tied_next_hops(self, asn: int) -> np.ndarray:
+        """Every equally good next hop of ``asn`` (AS numbers); needs keep_all_ties=True."""
+        if self.tie_indptr is None or self.tie_indices is None:
+            raise ValueError("propagate with keep_all_ties=True to get tied next hops")
+        i = self.graph.require_index(asn)
+        return self.graph.asns[self.tie_indices[self.tie_indptr[i]:self.tie_indptr[i + 1]]]
+
+    def summary(self) -> dict[str, object]:
+        """Reachability by relationship and the histogram of path lengths."""
+        routed = self.relationship >= 0
+        lengths = np.bincount(self.path_length[routed], minlength=1)
+        return {
+            "origin": self.origin,
+            "ases": len(self.graph),
+            "with_route": int(routed.sum()),
+            "by_relationship": {name: int((self.relationship == code).sum())
+                                for code, name in RELATIONSHIP_NAMES.items()},
+            "path_length_histogram": {int(L): int(c) for L, c in enumerate(lengths) if c},
+        }
+
+
+def _buffers(n: int) -> tuple[np.ndarray, ...]:
+    return (np.empty(n, dtype=np.int8), np.empty(n, dtype=np.int32), np.empty(n, dtype=np.int32),
+            np.empty(n, dtype=np.int32))
+
+
+def _routes(overlay: Overlay, origin_index: int, keep_all_ties: bool) -> Routes:
+    graph = overlay.graph
+    rel, length, nh, queue = _buffers(len(graph))
+    _propagate_into(np.int32(origin_index), overlay.arrays, rel, length, nh, queue)
+    tie_ptr = tie_idx = None
+    if keep_all_ties:
+        tie_ptr, tie_idx = _ties(overlay.arrays, rel, length)
+    return Routes(graph, int(graph.asns[origin_index]), rel, length, nh, tie_ptr, tie_idx)
+
+
+def propagate(graph: ASGraph, origin: int, *, scenario: Scenario | Overlay | None = None,
+              keep_all_ties: bool = False) -> Routes:
+    """Routes of every AS towards ``origin`` (an AS number) under ``scenario`` (baseline if None)."""
+    overlay = as_overlay(graph, scenario)
+    return _routes(overlay, graph.require_index(origin), keep_all_ties)
+
+
+def propagate_each(graph: ASGraph, origins: Iterable[int], *, scenario: Scenario | Overlay | None = None,
+                   keep_all_ties: bool = False) -> Iterator[Routes]:
+    """One :class:`Routes` per origin, streamed: only the current origin's arrays are alive."""
+    overlay = as_overlay(graph, scenario)
+    for origin in origins:
+        yield _routes(overlay, graph.require_index(origin), keep_all_ties)
+
+
+@dataclass(frozen=True, eq=False)
+class TransitSummary:
+    """Aggregates over many origins, in memory proportional to the graph, not to pairs.
+
+    ``reach[j]``: ASes with a route to ``origins[j]`` (origin included).
+    ``routes_per_as[i]``: origins that AS i has a route to.
+    ``transit[i]``: (source AS, origin) pairs whose chosen path crosses AS i as an
+    intermediate hop; with split_ties the pair's weight is split equally over tied paths.
+    ``length_hist[L]``: routes of length L (last bin: L >= 64); ``by_relationship``:
+    routes per class (origin, customer, peer, provider).
+    """
+
+    graph: ASGraph
+    origins: np.ndarray
+    reach: np.ndarray
+    routes_per_as: np.ndarray
+    transit: np.ndarray
+    length_hist: np.ndarray
+    by_relationship: np.ndarray
+    split_ties: bool
+
+
+def transit_summary(graph: ASGraph, origins: Iterable[int] | np.ndarray | None = None, *,
+                    scenario: Scenario | Overlay | None = None, split_ties: bool = False,
+                    progress: Progress = NO_PROGRESS, chunk: int = 512) -> TransitSummary:
+    """Propagate every origin (all ASes when None) and aggregate; never holds per-pair results."""
+    overlay = as_overlay(graph, scenario)
+    n = len(graph)
+    if origins is None:
+        origin_asns = graph.asns.copy()
+    else:
+        origin_asns = np.unique(np.asarray(list(origins) if not isinstance(origins, np.ndarray) else origins,
+                                           dtype=np.int64)).astype(np.uint32)
+    idx = graph.index_of(origin_asns)
+    if (idx < 0).any():
+        graph.require_index(int(origin_asns[np.argmax(idx < 0)]))
+    reach = np.zeros(idx.shape[0], dtype=np.int64)
+    routes_per_as = np.zeros(n, dtype=np.int64)
+    transit = np.zeros(n, dtype=np.float64)
+    length_hist = np.zeros(MAX_LENGTH + 1, dtype=np.int64)
+    rel_hist = np.zeros(4, dtype=np.int64)
+    progress.start("propagating origins", int(idx.shape[0]))
+    try:
+        for s in range(0, idx.shape[0], chunk):
+            part = idx[s:s + chunk]
+            _accumulate(part, overlay.arrays, n, split_ties, reach[s:s + chunk], routes_per_as,
+                        transit, length_hist, rel_hist)
+            progress.advance(int(part.shape[0]))
+    finally:
+        progress.finish()
+    return TransitSummary(graph, origin_asns, reach, routes_per_as, transit, length_hist, rel_hist, split_ties)
