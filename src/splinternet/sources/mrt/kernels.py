@@ -29,6 +29,7 @@ from .layout import (
     C_UNSUPPORTED,
     E_AFI,
     E_ATTR,
+    E_FROM_MP,
     E_KIND,
     E_MRT_TYPE,
     E_NEW_STATE,
@@ -99,7 +100,7 @@ def _plausible_header(buf, q):
 
 @njit(cache=True)
 def _emit(fill, cnt, E64, EU64, EU32, EU8, rc, kind, attr, path_id, afi, safi, plen, phi, plo, nh_afi, nh_hi,
-          nh_lo, old_state, new_state):
+          nh_lo, old_state, new_state, from_mp=0):
     i = cnt[C_ELEM]
     if fill:
         E64[E_TIME, i] = rc[R_TIME]
@@ -124,11 +125,13 @@ def _emit(fill, cnt, E64, EU64, EU32, EU8, rc, kind, attr, path_id, afi, safi, p
         EU8[E_SAFI, i] = safi
         EU8[E_PFX_LEN, i] = plen
         EU8[E_NH_AFI, i] = nh_afi
+        EU8[E_FROM_MP, i] = from_mp
     cnt[C_ELEM] += 1
 
 
 @njit(cache=True)
-def _nlri(buf, p, end, afi, safi, addpath, kind, attr, nh_afi, nh_hi, nh_lo, fill, cnt, E64, EU64, EU32, EU8, rc):
+def _nlri(buf, p, end, afi, safi, addpath, kind, attr, nh_afi, nh_hi, nh_lo, fill, cnt, E64, EU64, EU32, EU8, rc,
+          from_mp):
     """Emit one element per prefix of an NLRI list; returns an error code."""
     width = 4 if afi == 1 else 16
     maxlen = 32 if afi == 1 else 128
@@ -147,7 +150,7 @@ def _nlri(buf, p, end, afi, safi, addpath, kind, attr, nh_afi, nh_hi, nh_lo, fil
             return ERR_PREFIX
         hi, lo = be_words(buf, p + 1, nb, width)
         _emit(fill, cnt, E64, EU64, EU32, EU8, rc, kind, attr, path_id, afi, safi, plen, hi, lo, nh_afi, nh_hi,
-              nh_lo, 0, 0)
+              nh_lo, 0, 0, from_mp)
         p += 1 + nb
     return 0
 
@@ -199,7 +202,7 @@ def _update(buf, p, end, asn_len, addpath, fill, cnt, E64, EU64, EU32, EU8, AU64
     n_mp = sc[0]
     row = sc[1]
     err = _nlri(buf, w0, w1, 1, 1, addpath, KIND_WITHDRAW, -1, 0, np.uint64(0), np.uint64(0), fill, cnt, E64, EU64,
-                EU32, EU8, rc)
+                EU32, EU8, rc, 0)
     if err:
         return err
     k = _mp_order(buf, mp_start, mp_end, mp_type, n_mp, 15, order)
@@ -212,12 +215,12 @@ def _update(buf, p, end, asn_len, addpath, fill, cnt, E64, EU64, EU32, EU8, AU64
             cnt[C_OTHER_NLRI] += 1
             continue
         err = _nlri(buf, s + 3, e, afi, safi, addpath, KIND_WITHDRAW, -1, 0, np.uint64(0), np.uint64(0), fill, cnt,
-                    E64, EU64, EU32, EU8, rc)
+                    E64, EU64, EU32, EU8, rc, 1)
         if err:
             return err
     nh4 = np.uint64(AU32[4, row]) if fill else np.uint64(0)
     err = _nlri(buf, a1, end, 1, 1, addpath, KIND_ANNOUNCE, row, 1, np.uint64(0), nh4, fill, cnt, E64, EU64, EU32,
-                EU8, rc)
+                EU8, rc, 0)
     if err:
         return err
     k = _mp_order(buf, mp_start, mp_end, mp_type, n_mp, 14, order)
@@ -250,7 +253,7 @@ def _update(buf, p, end, asn_len, addpath, fill, cnt, E64, EU64, EU32, EU8, AU64
                 return ERR_PREFIX
             q += 1 + np.int64(buf[q])
         err = _nlri(buf, q, e, afi, safi, addpath, KIND_ANNOUNCE, row, nh_afi, hi, lo, fill, cnt, E64, EU64, EU32,
-                    EU8, rc)
+                    EU8, rc, 1)
         if err:
             return err
     return 0

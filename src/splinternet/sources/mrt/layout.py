@@ -20,8 +20,8 @@ N_EU64 = 6
 E_USEC, E_PEER_ASN, E_PATH_ID, E_OLD_STATE, E_NEW_STATE = 0, 1, 2, 3, 4
 N_EU32 = 5
 # uint8 rows
-E_KIND, E_MRT_TYPE, E_SUBTYPE, E_PEER_AFI, E_AFI, E_SAFI, E_PFX_LEN, E_NH_AFI = 0, 1, 2, 3, 4, 5, 6, 7
-N_EU8 = 8
+E_KIND, E_MRT_TYPE, E_SUBTYPE, E_PEER_AFI, E_AFI, E_SAFI, E_PFX_LEN, E_NH_AFI, E_FROM_MP = 0, 1, 2, 3, 4, 5, 6, 7, 8
+N_EU8 = 9
 
 # attribute rows ------------------------------------------------------------------
 A_MED, A_LOCAL_PREF, A_AGG_AS, A_AGG_ADDR, A_NEXT_HOP, A_OTC, A_ORIGIN_ASN = 0, 1, 2, 3, 4, 5, 6

@@ -109,7 +109,7 @@ def parse_mrt_bytes(buf: np.ndarray, progress: Progress = NO_PROGRESS) -> tuple[
         peer_hi=eu64[L.E_PEER_HI], peer_lo=eu64[L.E_PEER_LO], peer_asn=eu32[L.E_PEER_ASN], afi=eu8[L.E_AFI],
         safi=eu8[L.E_SAFI], prefix_hi=eu64[L.E_PFX_HI], prefix_lo=eu64[L.E_PFX_LO], prefix_len=eu8[L.E_PFX_LEN],
         path_id=eu32[L.E_PATH_ID], next_hop_afi=eu8[L.E_NH_AFI], next_hop_hi=eu64[L.E_NH_HI],
-        next_hop_lo=eu64[L.E_NH_LO], old_state=eu32[L.E_OLD_STATE].astype(np.uint16),
+        next_hop_lo=eu64[L.E_NH_LO], from_mp=eu8[L.E_FROM_MP], old_state=eu32[L.E_OLD_STATE].astype(np.uint16),
         new_state=eu32[L.E_NEW_STATE].astype(np.uint16), attr=e64[L.E_ATTR], attrs=attrs,
     )
     return table, cnt2, errs

@@ -101,6 +101,7 @@ class RouteTable:
     next_hop_afi: np.ndarray  # 1 IPv4, 2 IPv6, 0 none
     next_hop_hi: np.ndarray
     next_hop_lo: np.ndarray
+    from_mp: np.ndarray  # uint8: 1 if the prefix came in MP_REACH/MP_UNREACH_NLRI
     old_state: np.ndarray  # BGP FSM states of STATE rows
     new_state: np.ndarray
     attr: np.ndarray  # int64 row in ``attrs``, -1 if none
