@@ -205,3 +205,33 @@ def routed(table: RouteTable) -> np.ndarray:
 
 def segment_starts(segments: np.ndarray) -> np.ndarray:
     return (segments & SEG_START) != 0
+
+
+def concat_tables(tables: list[RouteTable]) -> RouteTable:
+    """One table from several (e.g. a RIB and its update files); attribute rows re-indexed."""
+    if not tables:
+        raise ValueError("concat_tables needs at least one table")
+    if len(tables) == 1:
+        return tables[0]
+    cols: dict[str, np.ndarray] = {}
+    for name in tables[0].element_columns():
+        if name != "attr":
+            cols[name] = np.concatenate([getattr(t, name) for t in tables])
+    attr_parts = []
+    base = 0
+    for t in tables:
+        attr_parts.append(np.where(t.attr >= 0, t.attr + base, -1))
+        base += len(t.attrs)
+    a_fields: dict[str, np.ndarray] = {}
+    for f in fields(AttributeTable):
+        parts = [getattr(t.attrs, f.name) for t in tables]
+        if f.name.endswith("_offsets"):
+            out = [parts[0]]
+            shift = parts[0][-1]
+            for p in parts[1:]:
+                out.append(p[1:] + shift)
+                shift += p[-1]
+            a_fields[f.name] = np.concatenate(out)
+        else:
+            a_fields[f.name] = np.concatenate(parts)
+    return RouteTable(attr=np.concatenate(attr_parts), attrs=AttributeTable(**a_fields), **cols)
