@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numba import njit
@@ -175,6 +176,10 @@ class Pfx2As:
 
     def __len__(self) -> int:
         return len(self.lo)
+
+    def lookup(self, addresses: Any) -> np.ndarray:
+        """Entry index of the longest matching prefix per address (-1 = none); see PrefixTable.lookup."""
+        return self.table.lookup(addresses)
 
     def first_origin(self) -> np.ndarray:
         """The first origin AS of every entry (what single-ASN tools such as pyasn keep)."""
