@@ -34,19 +34,29 @@ class ParsedAddresses:
     length: np.ndarray
 
 
-def parse_address_tokens(tokens: list[str]) -> ParsedAddresses:
-    """Parse every token (IP, CIDR or ``a-b`` range of either family); others get ``ok`` False."""
-    n = len(tokens)
+def parse_address_tokens(tokens: list[str] | bytes, count: int | None = None) -> ParsedAddresses:
+    """Parse every token (IP, CIDR or ``a-b`` range of either family); others get ``ok`` False.
+
+    ``tokens`` is a list of strings or one newline-separated bytes buffer of ``count`` tokens.
+    """
+    if isinstance(tokens, bytes):
+        n = int(count if count is not None else (tokens.count(b"\n") + 1 if tokens else 0))
+    else:
+        n = len(tokens)
     ok = np.zeros(n, bool)
     version = np.zeros(n, np.uint8)
     s_hi, s_lo, e_hi, e_lo = (np.zeros(n, np.uint64) for _ in range(4))
     length = np.full(n, -1, np.int16)
     if n == 0:
         return ParsedAddresses(ok, version, s_hi, s_lo, e_hi, e_lo, length)
-    try:
-        parsed = parse_items(tokens, bad=BadRecords(strict=False, keep=0))
-    except ValueError:  # a newline inside a token (from a quoted field) would shift later rows
-        parsed = parse_items([t.replace("\n", " ") for t in tokens], bad=BadRecords(strict=False, keep=0))
+    quiet = BadRecords(strict=False, keep=0)
+    if isinstance(tokens, bytes):
+        parsed = parse_items(tokens, bad=quiet)
+    else:
+        try:
+            parsed = parse_items(tokens, bad=quiet)
+        except ValueError:  # a newline inside a token (from a quoted field) would shift later rows
+            parsed = parse_items([t.replace("\n", " ") for t in tokens], bad=quiet)
     rows = parsed.line - 1
     ok[rows] = True
     version[rows] = parsed.version

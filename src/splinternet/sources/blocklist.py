@@ -37,11 +37,14 @@ def parse_blocklist(blobs: list[tuple[Path, bytes]], bad: BadRecords) -> Registe
     numbers: list[int] = []
     lines_read = 0
     encodings = []
+    problems: list[tuple[int, InputError]] = []
     for k, (path, data) in enumerate(blobs):
         if not data.strip():
             bad.report(InputError(path, "empty file", offset=0, expected="one address or domain per line"))
             continue
-        text, encoding, damaged = decode_text(path, data, bad, fallback="latin-1")
+        collector = BadRecords(strict=False, keep=1 << 40)
+        text, encoding, damaged = decode_text(path, data, collector, fallback="latin-1")
+        problems.extend((k, e) for e in collector.examples)
         encodings.append(encoding)
         lines = text.split("\n")
         lines_read += len(lines) - (1 if lines[-1] == "" else 0)
@@ -54,12 +57,13 @@ def parse_blocklist(blobs: list[tuple[Path, bytes]], bad: BadRecords) -> Registe
             if len(parts) == 2 and parts[0] in _SINKHOLES:
                 item = parts[1]
             elif len(parts) != 1:
-                bad.report(InputError(path, f"{len(parts)} items on one line", line=no, expected=_EXPECTED))
+                problems.append((k, InputError(path, f"{len(parts)} items on one line", line=no,
+                                               expected=_EXPECTED)))
                 continue
             first = seen.setdefault(item, no)
             if first != no:
-                bad.report(InputError(path, f"duplicate of line {first}", line=no,
-                                      expected="each item once; the repeat is skipped"))
+                problems.append((k, InputError(path, f"duplicate of line {first}", line=no,
+                                               expected="each item once; the repeat is skipped")))
                 continue
             tokens.append(item)
             files.append(k)
@@ -71,8 +75,11 @@ def parse_blocklist(blobs: list[tuple[Path, bytes]], bad: BadRecords) -> Registe
         if looks_like_domain(tokens[t]):
             is_domain[t] = keep[t] = True
         else:
-            bad.report(InputError(blobs[files[t]][0], f"{tokens[t]!r} is not an address, subnet, range or domain",
-                                  line=numbers[t], expected=_EXPECTED))
+            problems.append((files[t], InputError(blobs[files[t]][0],
+                                                  f"{tokens[t]!r} is not an address, subnet, range or domain",
+                                                  line=numbers[t], expected=_EXPECTED)))
+    for _, err in sorted(problems, key=lambda ke: (ke[0], ke[1].line or 0)):
+        bad.report(err)
     kept = np.flatnonzero(keep)
     n = int(kept.shape[0])
     entry = np.arange(n, dtype=np.int64)

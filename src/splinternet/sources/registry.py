@@ -10,8 +10,10 @@ array set per address family, so analyses never build an object per address.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +28,7 @@ __all__ = [
     "decode_text",
     "factorize",
     "load_register",
+    "paused_gc",
     "sniff_register_kind",
 ]
 
@@ -209,6 +212,19 @@ def sniff_register_kind(head: str) -> str:
     return "rkn" if rkn_like * 2 >= len(lines) else "plain"
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection while parsing: millions of short-lived acyclic lists and
+    strings would otherwise trigger repeated full collections (measured: 3-4x slower splits)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def load_register(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], *, strict: bool = False,
                   kind: str = "auto") -> Register:
     """Read a register: one file, or the pieces of a split register in order (dump-00, dump-01, ...).
@@ -226,9 +242,11 @@ def load_register(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str
         first = next((b for _, b in blobs if b.strip()), b"")
         kind = sniff_register_kind(first[:65536].decode("utf-8", errors="replace"))
     if kind == "rkn":
-        return parse_rkn(blobs, bad)
+        with paused_gc():
+            return parse_rkn(blobs, bad)
     if kind == "plain":
-        return parse_blocklist(blobs, bad)
+        with paused_gc():
+            return parse_blocklist(blobs, bad)
     raise InputError(files[0], f"unknown register kind {kind!r}", expected="'rkn', 'plain' or 'auto'")
 
 

@@ -126,8 +126,14 @@ def load_resolutions(path: str | os.PathLike[str], *, strict: bool = False) -> R
         bad.report(InputError(path, f"{tokens[t]!r} is not one IP address", line=numbers[t],
                               expected="an IPv4 or IPv6 address"))
     seen: dict[str, int] = {}
-    domain_ix = np.fromiter((seen.setdefault(normalize_domain(n), len(seen)) for n in names), np.int32,
-                            count=len(names))
+    normal: dict[str, str] = {}
+    domain_ix = np.full(len(names), -1, np.int32)
+    for t in np.flatnonzero(single).tolist():
+        name = names[t]
+        key = normal.get(name)
+        if key is None:
+            key = normal[name] = normalize_domain(name)
+        domain_ix[t] = seen.setdefault(key, len(seen))
     v4 = np.flatnonzero(single & (parsed.version == 4))
     v6 = np.flatnonzero(single & (parsed.version == 6))
     return Resolutions(
