@@ -197,7 +197,7 @@ def load_delegated(path: str | os.PathLike[str], bad: BadRecords | None = None) 
     for err in errors:
         bad.report(err)
     bad.count += max(0, len(wrong) - len(errors))
-    _check_counts(src, header, summary, cols, len(lines), bad)
+    _check_counts(src, header, summary, cols, len(wrong), len(lines), bad)
     return _build(src, header, summary, cols, bad)
 
 
@@ -231,15 +231,16 @@ def _record_problem(parts: list[str]) -> str | None:
 
 
 def _check_counts(src: str, header: DelegationHeader, summary: dict[str, int], cols: dict[str, _Columns],
-                  last_line: int, bad: BadRecords) -> None:
-    """Compare what was read with what the header and summary lines announce."""
+                  n_wrong: int, last_line: int, bad: BadRecords) -> None:
+    """Compare what was read with what the header and summary lines announce (a cut file reads short)."""
     have = {k: len(c.line) for k, c in cols.items()}
-    total = sum(have.values())
-    if total < header.records and bad.count == 0:
+    total = sum(have.values()) + n_wrong
+    if total < header.records:
         bad.report(InputError(src, f"{total:,} records, but the header announces {header.records:,} "
                               "(file cut off?)", line=last_line, expected=_DELEGATED))
+        return
     for kind, announced in summary.items():
-        if kind in have and have[kind] < announced and bad.count == 0:
+        if n_wrong == 0 and kind in have and have[kind] < announced:
             bad.report(InputError(src, f"{have[kind]:,} {kind} records, but the summary announces {announced:,}",
                                   line=last_line, expected=_DELEGATED))
 
