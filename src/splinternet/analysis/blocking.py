@@ -1,0 +1,292 @@
+"""What a blocking register really blocks: deduplicated address space, whose it is, how it grew.
+
+``analyze_blocking(register, attribution, resolutions=None) -> BlockingReport``. Counting
+rules (also in docs/blocking.md): overlapping entries count each address once; an
+address belongs to the origin AS of its longest matching prefix (the first origin of a
+multi-origin prefix); a cloud group counts the blocked addresses inside the union of its
+published prefixes; growth credits each address to the earliest decision date among
+the entries listing it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..sources.registry import Register
+from ..sources.registry_attribution import AttributionData
+from ..sources.resolutions import Resolutions
+from ..tables.prefixes import RangeSet
+from .blocking_collateral import Collateral, find_collateral
+from .blocking_groups import GroupTable, grouped_ranges, grouped_space, links_rangeset
+from .blocking_kernels import label_overlap, paint_first, to_float
+
+__all__ = ["BlockingCounts", "BlockingReport", "analyze_blocking", "blocked_arrays", "origin_of_addresses"]
+
+
+@dataclass(frozen=True)
+class BlockingCounts:
+    """How big the register is, in entries and in distinct things."""
+
+    entries: int
+    entries_with_addresses: int
+    entries_without_addresses: int
+    distinct_ipv4_addresses: int
+    distinct_ipv6_addresses: int
+    distinct_subnets: int
+    distinct_domains: int
+    blocked_ipv4: int
+    blocked_ipv6: int
+
+
+@dataclass(frozen=True)
+class BlockingReport:
+    """Everything ``splinternet blocking`` shows; tables are :class:`GroupTable`."""
+
+    register: dict[str, Any]
+    attribution: dict[str, Any]
+    counts: BlockingCounts
+    by_origin_as: GroupTable
+    by_organization: GroupTable
+    by_country: GroupTable
+    unattributed_ipv4: float
+    by_cloud: GroupTable
+    by_provider: GroupTable
+    by_authority: GroupTable
+    by_decision: GroupTable
+    growth: GroupTable
+    undated_entries: int
+    collateral: Collateral | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def blocked_arrays(blocked: RangeSet, version: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(start_hi, start_lo, end_hi, end_lo) of one family of a merged set, uint64."""
+    return (blocked.v4 if version == 4 else blocked.v6).arrays()
+
+
+def _counts(reg: Register, blocked: RangeSet) -> BlockingCounts:
+    has = (np.diff(reg.v4.offsets) > 0) | (np.diff(reg.v6.offsets) > 0)
+    single4 = reg.v4.is_single
+    single6 = reg.v6.is_single
+    subnets4 = np.unique(np.stack([reg.v4.start[~single4], reg.v4.end[~single4]]), axis=1).shape[1] \
+        if (~single4).any() else 0
+    m6 = ~single6
+    subnets6 = np.unique(np.stack([reg.v6.start[m6], reg.v6.start_lo[m6], reg.v6.end[m6], reg.v6.end_lo[m6]]),
+                         axis=1).shape[1] if m6.any() else 0
+    singles6 = np.unique(np.stack([reg.v6.start[single6], reg.v6.start_lo[single6]]), axis=1).shape[1] \
+        if single6.any() else 0
+    domains = {d.lower().rstrip(".") for d in reg.domain.tolist() if d}
+    n_has = int(has.sum())
+    return BlockingCounts(
+        entries=len(reg), entries_with_addresses=n_has, entries_without_addresses=len(reg) - n_has,
+        distinct_ipv4_addresses=int(np.unique(reg.v4.start[single4]).shape[0]),
+        distinct_ipv6_addresses=int(singles6), distinct_subnets=int(subnets4 + subnets6),
+        distinct_domains=len(domains),
+        blocked_ipv4=blocked.address_count(4), blocked_ipv6=blocked.address_count(6),
+    )
+
+
+def origin_of_addresses(attribution: AttributionData, version: int, hi: np.ndarray | None,
+                        lo: np.ndarray) -> np.ndarray:
+    """Origin AS (first origin of the longest match) of each address, 0 where none (int64)."""
+    found = attribution.origin_table(version)
+    if found is None:
+        return np.zeros(len(lo), np.int64)
+    table, pfx = found
+    rows = table.lookup_ipv4(np.asarray(lo, np.uint32)) if version == 4 else table.lookup_ipv6(hi, lo)
+    first = pfx.first_origin().astype(np.int64)
+    return np.where(rows >= 0, first[np.maximum(rows, 0)] if len(first) else 0, 0)
+
+
+def _space_by_origin(attribution: AttributionData, blocked: RangeSet, version: int) -> tuple[np.ndarray,
+                                                                                              np.ndarray, float]:
+    """(asn, blocked addresses) per origin AS, and the blocked addresses no prefix covers."""
+    b = blocked_arrays(blocked, version)
+    found = attribution.origin_table(version)
+    if found is None or len(b[0]) == 0:
+        return np.zeros(0, np.int64), np.zeros(0), float(blocked.address_count(version))
+    table, pfx = found
+    fam = table.v4 if version == 4 else table.v6
+    acc_hi, acc_lo = label_overlap(*b, fam.seg_hi, fam.seg_lo, fam.seg_label.astype(np.int64), len(fam))
+    per_label = to_float(acc_hi, acc_lo)
+    first = pfx.first_origin().astype(np.int64)
+    asn_of_label = first[fam.row] if len(fam) else np.zeros(0, np.int64)
+    hit = np.flatnonzero(per_label[:-1] > 0)
+    asns, inverse = np.unique(asn_of_label[hit], return_inverse=True)
+    return asns, np.bincount(inverse, weights=per_label[hit], minlength=len(asns)), float(per_label[-1])
+
+
+def _entries_per_asn(reg: Register, attribution: AttributionData) -> tuple[np.ndarray, np.ndarray]:
+    """Entries that list at least one range starting in each origin AS."""
+    asn4 = origin_of_addresses(attribution, 4, None, reg.v4.start)
+    asn6 = origin_of_addresses(attribution, 6, reg.v6.start, reg.v6.start_lo)
+    pairs = np.unique(np.stack([np.concatenate([reg.v4.entry, reg.v6.entry]).astype(np.int64),
+                                np.concatenate([asn4, asn6])]), axis=1)
+    asns, counts = np.unique(pairs[1], return_counts=True)
+    return asns, counts
+
+
+def _origin_tables(reg: Register, attribution: AttributionData, blocked: RangeSet,
+                   top: int) -> tuple[GroupTable, GroupTable, GroupTable, float]:
+    a4, c4, none4 = _space_by_origin(attribution, blocked, 4)
+    a6, c6, _ = _space_by_origin(attribution, blocked, 6)
+    asns = np.union1d(a4, a6)
+    ipv4 = np.zeros(len(asns))
+    ipv6 = np.zeros(len(asns))
+    ipv4[np.searchsorted(asns, a4)] = c4
+    ipv6[np.searchsorted(asns, a6)] = c6
+    e_asn, e_count = _entries_per_asn(reg, attribution) if len(asns) else (np.zeros(0, np.int64), np.zeros(0))
+    entries = np.zeros(len(asns), np.int64)
+    known = np.isin(e_asn, asns)
+    entries[np.searchsorted(asns, e_asn[known])] = e_count[known]
+    orgs = attribution.orgs
+    if orgs is not None and len(asns):
+        rows = orgs.positions(asns.astype(np.uint32))
+        org = np.where(rows >= 0, orgs.as_org[np.maximum(rows, 0)], -1)
+        as_name = np.where(rows >= 0, orgs.as_names[np.maximum(rows, 0)], "").astype(object)
+        org_id = np.where(org >= 0, orgs.org_ids[np.maximum(org, 0)], "").astype(object)
+        org_name = np.where(org >= 0, orgs.org_names[np.maximum(org, 0)], "").astype(object)
+        country = np.where(org >= 0, orgs.org_countries[np.maximum(org, 0)], "").astype(object)
+    else:
+        as_name, org_id, org_name, country = (np.full(len(asns), "", object) for _ in range(4))
+    by_as = GroupTable.make("by_origin_as", {"asn": asns, "as_name": as_name, "organization": org_name,
+                                             "country": country, "ipv4": ipv4, "ipv6": ipv6, "entries": entries},
+                            sort_by="ipv4")
+    org_key = np.array([o if o else f"AS{a}" for o, a in zip(org_id.tolist(), asns.tolist(), strict=True)],
+                       dtype=object)
+    org_label = np.array([n if n else (an or f"AS{a}") for n, an, a in
+                          zip(org_name.tolist(), as_name.tolist(), asns.tolist(), strict=True)], dtype=object)
+    by_org = _regroup("by_organization", org_key, {"organization": org_label, "country": country},
+                      {"ipv4": ipv4, "ipv6": ipv6, "ases": np.ones(len(asns), np.int64)})
+    by_cc = _regroup("by_country", np.array([c or "??" for c in country.tolist()], dtype=object), {},
+                     {"ipv4": ipv4, "ipv6": ipv6, "ases": np.ones(len(asns), np.int64)})
+    return by_as.head(top) if top else by_as, by_org.head(top) if top else by_org, by_cc, none4
+
+
+def _regroup(name: str, key: np.ndarray, labels: dict[str, np.ndarray], sums: dict[str, np.ndarray]) -> GroupTable:
+    """Sum columns over equal keys; label columns take the first row's value."""
+    if len(key) == 0:
+        return GroupTable.make(name, {"key": key, **labels, **sums})
+    uniq, first, inverse = np.unique(key.astype(str), return_index=True, return_inverse=True)
+    cols: dict[str, Any] = {"key": uniq.astype(object)}
+    cols.update({k: v[first] for k, v in labels.items()})
+    cols.update({k: np.bincount(inverse, weights=v, minlength=len(uniq)) for k, v in sums.items()})
+    return GroupTable.make(name, cols, sort_by=next(iter(sums)))
+
+
+def _by_codes(reg: Register, codes: np.ndarray, names: tuple[str, ...], name: str) -> GroupTable:
+    n = len(names)
+    ipv4 = grouped_space(reg.v4, codes[reg.v4.entry], n)
+    ipv6 = grouped_space(reg.v6, codes[reg.v6.entry], n)
+    entries = np.bincount(codes, minlength=n)
+    cols: dict[str, Any] = {"name": np.array(names, dtype=object), "entries": entries, "ipv4": ipv4, "ipv6": ipv6}
+    if name == "by_decision":
+        first = np.full(n, -1, np.int64)
+        first[codes[::-1]] = np.arange(len(codes))[::-1]
+        cols["authority"] = np.array(reg.authorities, dtype=object)[reg.authority[first]] if len(codes) else \
+            np.zeros(0, object)
+        cols["date"] = reg.date[first].astype(str).astype(object) if len(codes) else np.zeros(0, object)
+    return GroupTable.make(name, cols, sort_by="ipv4")
+
+
+def _growth(reg: Register) -> tuple[GroupTable, int]:
+    """Per month of decision date: new entries, newly blocked IPv4 addresses, and running totals."""
+    dated = ~np.isnat(reg.date)
+    empty = GroupTable.make("growth", {"month": np.zeros(0, object), "new_entries": np.zeros(0, np.int64),
+                                       "entries": np.zeros(0, np.int64), "new_ipv4": np.zeros(0),
+                                       "ipv4": np.zeros(0)})
+    if not dated.any():
+        return empty, int((~dated).sum())
+    month = reg.date.astype("datetime64[M]")
+    months = np.unique(month[dated])
+    m_index = np.searchsorted(months, month)
+    new_entries = np.bincount(m_index[dated], minlength=len(months))
+    links = reg.v4
+    new_ipv4 = np.zeros(len(months))
+    rows = np.flatnonzero(dated[links.entry])
+    if len(rows):
+        start = links.start[rows].astype(np.int64)
+        end = links.end[rows].astype(np.int64)
+        bounds = np.unique(np.concatenate([start, end + 1]))
+        lo_idx = np.searchsorted(bounds, start)
+        hi_idx = np.searchsorted(bounds, end + 1) - 1
+        order = np.argsort(reg.date[links.entry[rows]], kind="stable")
+        owner = paint_first(lo_idx, hi_idx, order, len(bounds) - 1)
+        seg_len = np.diff(bounds).astype(np.float64)
+        painted = owner >= 0
+        seg_month = m_index[links.entry[rows][owner[painted]]]
+        new_ipv4 = np.bincount(seg_month, weights=seg_len[painted], minlength=len(months))
+    table = GroupTable.make("growth", {"month": months.astype(str).astype(object), "new_entries": new_entries,
+                                       "entries": np.cumsum(new_entries), "new_ipv4": new_ipv4,
+                                       "ipv4": np.cumsum(new_ipv4)})
+    return table, int((~dated).sum())
+
+
+def _cloud_tables(attribution: AttributionData, blocked: RangeSet) -> tuple[GroupTable, GroupTable]:
+    cloud = attribution.cloud
+    if cloud is None:
+        empty = {"provider": np.zeros(0, object), "ipv4": np.zeros(0), "ipv6": np.zeros(0)}
+        return GroupTable.make("by_cloud", dict(empty)), GroupTable.make("by_provider", dict(empty))
+    n_labels = len(cloud.labels)
+    n_prov = len(cloud.providers)
+    out: dict[str, np.ndarray] = {}
+    for version in (4, 6):
+        sel = cloud.version == version
+        s_hi, s_lo, e_hi, e_lo = cloud.bounds(sel)
+        label = cloud.label[sel]
+        prov = cloud.provider_of_label[label]
+        b = blocked_arrays(blocked, version)
+        out[f"g{version}"] = grouped_ranges(version, s_hi, s_lo, e_hi, e_lo, label, n_labels, b)
+        out[f"p{version}"] = grouped_ranges(version, s_hi, s_lo, e_hi, e_lo, prov, n_prov, b)
+        out[f"pub{version}"] = grouped_ranges(version, s_hi, s_lo, e_hi, e_lo, prov, n_prov)
+    labels = np.array(cloud.labels, dtype=object).reshape(-1, 3)
+    by_cloud = GroupTable.make("by_cloud", {"provider": labels[:, 0], "service": labels[:, 1],
+                                            "region": labels[:, 2], "ipv4": out["g4"], "ipv6": out["g6"]},
+                               sort_by="ipv4", drop_zero=("ipv4", "ipv6"))
+    share = np.divide(out["p4"], out["pub4"], out=np.zeros(n_prov), where=out["pub4"] > 0)
+    by_provider = GroupTable.make("by_provider", {
+        "provider": np.array(cloud.providers, dtype=object), "ipv4": out["p4"], "ipv6": out["p6"],
+        "published_ipv4": out["pub4"], "share_ipv4": share, "published_ipv6": out["pub6"]}, sort_by="ipv4")
+    return by_cloud, by_provider
+
+
+def analyze_blocking(register: Register, attribution: AttributionData, resolutions: Resolutions | None = None,
+                     *, top: int = 20) -> BlockingReport:
+    """The full report for one register; ``top`` limits the AS, organization and decision tables (0 = all)."""
+    blocked = links_rangeset(register.v4, register.v6)
+    counts = _counts(register, blocked)
+    by_as, by_org, by_cc, none4 = _origin_tables(register, attribution, blocked, top)
+    by_cloud, by_provider = _cloud_tables(attribution, blocked)
+    by_decision = _by_codes(register, register.decision, register.decisions, "by_decision")
+    growth, undated = _growth(register)
+    collateral = find_collateral(register, blocked, attribution, resolutions, top=top or 20) \
+        if resolutions is not None else None
+    notes = list(attribution.missing)
+    if attribution.origin_table(4) is None:
+        notes.append("no prefix-to-AS table: origin AS, organization and country tables are empty")
+    return BlockingReport(
+        register=register.summary(),
+        attribution=attribution.to_dict(),
+        counts=counts,
+        by_origin_as=by_as,
+        by_organization=by_org,
+        by_country=by_cc,
+        unattributed_ipv4=none4,
+        by_cloud=by_cloud,
+        by_provider=by_provider,
+        by_authority=_by_codes(register, register.authority, register.authorities, "by_authority"),
+        by_decision=by_decision.head(top) if top else by_decision,
+        growth=growth,
+        undated_entries=undated,
+        collateral=collateral,
+        notes=tuple(notes),
+    )
+
+
+def register_date(register: Register) -> dt.date | None:
+    """The date a register describes: its own update time, if it says."""
+    return register.updated.date() if register.updated else None
