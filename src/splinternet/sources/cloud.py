@@ -273,7 +273,17 @@ def load_cloud_file(path: str | os.PathLike[str], provider: str | None = None,
     """
     bad = bad if bad is not None else BadRecords()
     dec = read_decompressed(path, bad=bad)
-    return parse_cloud_bytes(dec.data, os.fspath(path), provider=provider, bad=bad)
+    data = dec.data
+    if dec.truncated:
+        if data.lstrip()[:1] in (b"{", b"["):
+            raise InputError(path, f"{dec.damage}; the JSON document it holds is cut short", offset=dec.damage_offset,
+                             expected="a complete compressed JSON document")
+        cut = data.rfind(b"\n") + 1
+        if cut < len(data):  # the last line may be a cut prefix ("10.0.0.0/2" of "/24"): drop it
+            bad.report(InputError(path, "last line cut off by the damaged stream", line=data.count(b"\n", 0, cut) + 1,
+                                  expected="a CIDR prefix"))
+            data = data[:cut]
+    return parse_cloud_bytes(data, os.fspath(path), provider=provider, bad=bad)
 
 
 def load_cloud_files(paths: Iterable[str | os.PathLike[str]], bad: BadRecords | None = None) -> CloudRanges:
