@@ -24,7 +24,8 @@ from .blocking_collateral import Collateral, find_collateral
 from .blocking_groups import GroupTable, grouped_ranges, grouped_space, links_rangeset
 from .blocking_kernels import label_overlap, paint_first, to_float
 
-__all__ = ["BlockingCounts", "BlockingReport", "analyze_blocking", "blocked_arrays", "origin_of_addresses"]
+__all__ = ["BlockingCounts", "BlockingReport", "analyze_blocking", "blocked_arrays", "cloud_tables", "origin_of_addresses",
+           "origin_tables", "register_date"]
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ def _entries_per_asn(reg: Register, attribution: AttributionData) -> tuple[np.nd
     return asns, counts
 
 
-def _origin_tables(reg: Register, attribution: AttributionData, blocked: RangeSet,
+def origin_tables(reg: Register, attribution: AttributionData, blocked: RangeSet,
                    top: int) -> tuple[GroupTable, GroupTable, GroupTable, float]:
     a4, c4, none4 = _space_by_origin(attribution, blocked, 4)
     a6, c6, _ = _space_by_origin(attribution, blocked, 6)
@@ -226,7 +227,7 @@ def _growth(reg: Register) -> tuple[GroupTable, int]:
     return table, int((~dated).sum())
 
 
-def _cloud_tables(attribution: AttributionData, blocked: RangeSet) -> tuple[GroupTable, GroupTable]:
+def cloud_tables(attribution: AttributionData, blocked: RangeSet) -> tuple[GroupTable, GroupTable]:
     cloud = attribution.cloud
     if cloud is None:
         empty = {"provider": np.zeros(0, object), "ipv4": np.zeros(0), "ipv6": np.zeros(0)}
@@ -259,8 +260,8 @@ def analyze_blocking(register: Register, attribution: AttributionData, resolutio
     """The full report for one register; ``top`` limits the AS, organization and decision tables (0 = all)."""
     blocked = links_rangeset(register.v4, register.v6)
     counts = _counts(register, blocked)
-    by_as, by_org, by_cc, none4 = _origin_tables(register, attribution, blocked, top)
-    by_cloud, by_provider = _cloud_tables(attribution, blocked)
+    by_as, by_org, by_cc, none4 = origin_tables(register, attribution, blocked, top)
+    by_cloud, by_provider = cloud_tables(attribution, blocked)
     by_decision = _by_codes(register, register.decision, register.decisions, "by_decision")
     growth, undated = _growth(register)
     collateral = find_collateral(register, blocked, attribution, resolutions, top=top or 20) \

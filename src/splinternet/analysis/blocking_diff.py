@@ -1,0 +1,103 @@
+"""What changed between two versions of a register: entries and address space added and removed.
+
+An entry is identified by (domain, url, authority, decision); the addresses it lists may
+change without the entry being new, so address space is compared separately, as sets:
+added space is blocked now and was not before, whatever entry lists it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..sources.registry import Register
+from ..sources.registry_attribution import AttributionData
+from ..tables.addresses import format_ipv4
+from ..tables.prefixes import RangeSet
+from .blocking import cloud_tables, origin_tables
+from .blocking_groups import GroupTable, links_rangeset
+
+__all__ = ["BlockingDiff", "diff_registers"]
+
+
+@dataclass(frozen=True)
+class BlockingDiff:
+    """Entry and address-space changes, and who gained or lost blocked space."""
+
+    old: dict[str, Any]
+    new: dict[str, Any]
+    attribution: dict[str, Any]
+    entries_added: int
+    entries_removed: int
+    entries_kept: int
+    ipv4_added: int
+    ipv4_removed: int
+    ipv6_added: int
+    ipv6_removed: int
+    ipv4_old: int
+    ipv4_new: int
+    by_organization: GroupTable
+    by_provider: GroupTable
+    added_examples: tuple[str, ...]
+    removed_examples: tuple[str, ...]
+
+
+def _merge(name: str, key: str, added: GroupTable, removed: GroupTable, label_cols: tuple[str, ...]) -> GroupTable:
+    """One table with added and removed IPv4/IPv6 per key (outer join)."""
+    rows: dict[str, dict[str, Any]] = {}
+    for tag, table in (("added", added), ("removed", removed)):
+        for rec in table.records():
+            row = rows.setdefault(str(rec[key]), {key: rec[key], **{c: rec.get(c, "") for c in label_cols},
+                                                  "added_ipv4": 0.0, "removed_ipv4": 0.0,
+                                                  "added_ipv6": 0.0, "removed_ipv6": 0.0})
+            row[f"{tag}_ipv4"] += rec["ipv4"]
+            row[f"{tag}_ipv6"] += rec["ipv6"]
+    records = list(rows.values())
+    cols = {c: np.array([r[c] for r in records], dtype=object if c in (key, *label_cols) else np.float64)
+            for c in (key, *label_cols, "added_ipv4", "removed_ipv4", "added_ipv6", "removed_ipv6")}
+    if not records:
+        cols = {c: np.zeros(0, object) for c in cols}
+        return GroupTable.make(name, cols)
+    cols["net_ipv4"] = cols["added_ipv4"] - cols["removed_ipv4"]
+    order = np.argsort(-(cols["added_ipv4"] + cols["removed_ipv4"]), kind="stable")
+    return GroupTable(name, {k: v[order] for k, v in cols.items()})
+
+
+def _describe(reg: Register, rows: np.ndarray, limit: int = 5) -> tuple[str, ...]:
+    out = []
+    for i in rows[:limit].tolist():
+        first = reg.v4.offsets[i]
+        address = format_ipv4(reg.v4.start[first:first + 1])[0] if reg.v4.offsets[i + 1] > first else ""
+        what = reg.domain[i] or reg.url[i] or address or f"entry at line {reg.line[i]}"
+        out.append(f"{what} ({reg.decisions[reg.decision[i]]}, line {reg.line[i]})")
+    return tuple(out)
+
+
+def diff_registers(old: Register, new: Register, attribution: AttributionData, *, top: int = 20) -> BlockingDiff:
+    """Compare two registers; space changes are attributed with ``attribution`` (new register's date)."""
+    old_keys = set(old.entry_key().tolist())
+    new_keys = set(new.entry_key().tolist())
+    in_old = np.fromiter((k in old_keys for k in new.entry_key().tolist()), bool, count=len(new))
+    in_new = np.fromiter((k in new_keys for k in old.entry_key().tolist()), bool, count=len(old))
+    old_set = links_rangeset(old.v4, old.v6)
+    new_set = links_rangeset(new.v4, new.v6)
+    added: RangeSet = new_set - old_set
+    removed: RangeSet = old_set - new_set
+    _, org_added, _, _ = origin_tables(new, attribution, added, 0)
+    _, org_removed, _, _ = origin_tables(old, attribution, removed, 0)
+    _, prov_added = cloud_tables(attribution, added)
+    _, prov_removed = cloud_tables(attribution, removed)
+    by_org = _merge("diff_by_organization", "organization", org_added, org_removed, ("country",))
+    by_provider = _merge("diff_by_provider", "provider", prov_added, prov_removed, ())
+    return BlockingDiff(
+        old=old.summary(), new=new.summary(), attribution=attribution.to_dict(),
+        entries_added=int((~in_old).sum()), entries_removed=int((~in_new).sum()), entries_kept=int(in_old.sum()),
+        ipv4_added=added.address_count(4), ipv4_removed=removed.address_count(4),
+        ipv6_added=added.address_count(6), ipv6_removed=removed.address_count(6),
+        ipv4_old=old_set.address_count(4), ipv4_new=new_set.address_count(4),
+        by_organization=by_org.head(top) if top else by_org, by_provider=by_provider,
+        added_examples=_describe(new, np.flatnonzero(~in_old)),
+        removed_examples=_describe(old, np.flatnonzero(~in_new)),
+    )

@@ -1,0 +1,204 @@
+"""Rendering of blocking reports: rich tables, CSV files and PNG plots (all writes atomic)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from rich.table import Table
+
+from ..analysis.blocking import BlockingReport
+from ..analysis.blocking_diff import BlockingDiff
+from ..analysis.blocking_groups import GroupTable
+from ..sources.download import atomic_write
+from .output import console, err_console
+
+__all__ = ["render_report", "render_diff", "write_csv_dir", "write_plot", "report_tables", "diff_tables",
+           "provider_bars"]
+
+
+_IDENTIFIERS = {"asn", "line"}
+
+
+def _cell(value: Any, column: str = "") -> str:
+    if column in _IDENTIFIERS:
+        return str(value)
+    if isinstance(value, float):
+        if value != value:
+            return ""
+        if value.is_integer() and abs(value) < 1e15:
+            return f"{int(value):,}"
+        return f"{value:.3g}" if abs(value) < 1 else f"{value:,.3g}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def group_table(table: GroupTable, title: str, limit: int = 15, columns: Sequence[str] | None = None) -> Table:
+    cols = list(columns or table.columns)
+    out = Table(title=title, title_justify="left")
+    for c in cols:
+        numeric = table.columns[c].dtype.kind in "fiu"
+        out.add_column(c.replace("_", " "), justify="right" if numeric else "left", overflow="fold")
+    for rec in table.head(limit).records():
+        out.add_row(*(_cell(rec[c], c) for c in cols))
+    return out
+
+
+def report_tables(report: BlockingReport) -> list[GroupTable]:
+    tables = [report.by_origin_as, report.by_organization, report.by_country, report.by_cloud, report.by_provider,
+              report.by_authority, report.by_decision, report.growth]
+    if report.collateral is not None:
+        tables += [report.collateral.by_provider, report.collateral.top_entries]
+    return tables
+
+
+def diff_tables(diff: BlockingDiff) -> list[GroupTable]:
+    return [diff.by_organization, diff.by_provider]
+
+
+def _warn_bad(summary: dict[str, Any]) -> None:
+    bad = summary.get("bad_records", {})
+    if bad.get("count"):
+        err_console.print(f"[yellow]warning:[/] {bad['count']:,} bad record(s) skipped; first: {bad['examples'][0]}",
+                          highlight=False, soft_wrap=True)
+
+
+def _releases(attribution: dict[str, Any]) -> None:
+    for r in attribution.get("releases", []):
+        away = r.get("days_from_target")
+        when = f"{r['release_date']}" + (f" ({away:+d} days from {attribution['target_date']})" if away else "")
+        console.print(f"  used {r['dataset']}: {when} {r['path']} sha256 {r['sha256'][:16]}… {r.get('note') or ''}",
+                      highlight=False, soft_wrap=True)
+    for m in attribution.get("missing", []):
+        console.print(f"  [yellow]missing[/] {m}", highlight=False, soft_wrap=True)
+
+
+def render_report(report: BlockingReport, limit: int) -> None:
+    c = report.counts
+    reg = report.register
+    head = Table(title=f"register {', '.join(reg['sources'])}", show_header=False, title_justify="left")
+    for key, value in [("updated", reg["updated"] or "unknown (no header)"), ("encoding", reg["encoding"]),
+                       ("lines read", reg["lines_read"]), ("entries", c.entries),
+                       ("entries without addresses", c.entries_without_addresses),
+                       ("distinct IPv4 addresses", c.distinct_ipv4_addresses),
+                       ("distinct IPv6 addresses", c.distinct_ipv6_addresses), ("distinct subnets", c.distinct_subnets),
+                       ("distinct domains", c.distinct_domains), ("blocked IPv4 (deduplicated)", c.blocked_ipv4),
+                       ("blocked IPv6 (deduplicated)", c.blocked_ipv6),
+                       ("blocked IPv4 without origin AS", report.unattributed_ipv4),
+                       ("bad records skipped", reg["bad_records"]["count"])]:
+        head.add_row(key, _cell(value))
+    console.print(head)
+    _releases(report.attribution)
+    console.print(group_table(report.by_origin_as, "blocked space by origin AS", limit))
+    console.print(group_table(report.by_organization, "by organization", limit))
+    console.print(group_table(report.by_country, "by country of the origin AS's organization", limit))
+    if len(report.by_provider):
+        console.print(group_table(report.by_provider, "by cloud provider (share = blocked / published IPv4)", limit))
+        console.print(group_table(report.by_cloud, "by cloud provider, service and region", limit))
+    console.print(group_table(report.by_authority, "by authority", limit))
+    console.print(group_table(report.by_decision, "decisions behind the most address space", limit))
+    if len(report.growth):
+        last = GroupTable(report.growth.name, {k: v[-12:] for k, v in report.growth.columns.items()})
+        console.print(group_table(last, "growth by decision month (last 12 months shown)", 12))
+    col = report.collateral
+    if col is not None:
+        summary = Table(title="collateral damage", show_header=False, title_justify="left")
+        for key, value in [("resolved domains", col.resolved_domains), ("domains on blocked addresses",
+                                                                          col.domains_on_blocked),
+                           ("unrelated domains on blocked addresses", col.unrelated_domains),
+                           ("blocked addresses seen in resolutions", col.blocked_addresses_resolved),
+                           ("blocked addresses serving unrelated domains", col.addresses_with_unrelated)]:
+            summary.add_row(key, _cell(value))
+        console.print(summary)
+        console.print(group_table(col.by_provider, "unrelated domains by hosting provider", limit))
+        console.print(group_table(col.top_entries, "entries causing the most collateral", limit))
+    for note in report.notes:
+        console.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
+    _warn_bad(reg)
+
+
+def render_diff(diff: BlockingDiff, limit: int) -> None:
+    head = Table(title="register diff", show_header=False, title_justify="left")
+    for key, value in [("old", ", ".join(diff.old["sources"])), ("new", ", ".join(diff.new["sources"])),
+                       ("entries added", diff.entries_added), ("entries removed", diff.entries_removed),
+                       ("entries in both", diff.entries_kept), ("blocked IPv4 old → new",
+                                                                f"{diff.ipv4_old:,} → {diff.ipv4_new:,}"),
+                       ("IPv4 added", diff.ipv4_added), ("IPv4 removed", diff.ipv4_removed),
+                       ("IPv6 added", diff.ipv6_added), ("IPv6 removed", diff.ipv6_removed)]:
+        head.add_row(key, _cell(value))
+    console.print(head)
+    _releases(diff.attribution)
+    console.print(group_table(diff.by_organization, "space added/removed by organization", limit))
+    if len(diff.by_provider):
+        console.print(group_table(diff.by_provider, "space added/removed by cloud provider", limit))
+    for label, items in (("added", diff.added_examples), ("removed", diff.removed_examples)):
+        if items:
+            console.print(f"{label}, e.g.: " + "; ".join(items), highlight=False, soft_wrap=True)
+    _warn_bad(diff.old)
+    _warn_bad(diff.new)
+
+
+def write_csv_dir(directory: Path, tables: list[GroupTable], summary: dict[str, Any]) -> list[Path]:
+    """One CSV per table plus summary.csv (key,value), each written atomically."""
+    written = []
+    for name, rows, header in [("summary", [[k, v] for k, v in summary.items()], ["key", "value"])] + [
+            (t.name, [[r[c] for c in t.columns] for r in t.records()], list(t.columns)) for t in tables]:
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(header)
+        writer.writerows(rows)
+        target = directory / f"{name}.csv"
+        with atomic_write(target) as fh:
+            fh.write(buf.getvalue().encode("utf-8"))
+        written.append(target)
+    return written
+
+
+def provider_bars(report: BlockingReport, n: int = 15) -> GroupTable:
+    """Top organizations (by origin AS) and every cloud provider, as one bar table."""
+    orgs = report.by_organization.head(n)
+    labels = [str(x) for x in orgs.columns["organization"].tolist()]
+    values = list(orgs.columns["ipv4"].tolist())
+    for rec in report.by_provider.records():
+        labels.append(f"cloud: {rec['provider']}")
+        values.append(rec["ipv4"])
+    return GroupTable.make("provider_bars", {"provider": labels, "ipv4": values}, sort_by="ipv4")
+
+
+def write_plot(path: Path, bars: GroupTable, label_col: str, growth: GroupTable | None, title: str) -> None:
+    """Blocked IPv4 by provider (bars) and growth over time (line), as one PNG, written atomically."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    panels = 2 if growth is not None and len(growth) else 1
+    fig, axes = plt.subplots(1, panels, figsize=(7 * panels, 5), squeeze=False)
+    top = bars.head(15)
+    ax = axes[0][0]
+    ax.barh([str(x)[:32] for x in top.columns[label_col].tolist()][::-1], top.columns["ipv4"][::-1])
+    ax.set_xlabel("blocked IPv4 addresses (deduplicated)")
+    ax.set_title(f"{title}: blocked space by {label_col}")
+    if panels == 2:
+        assert growth is not None
+        ax2 = axes[0][1]
+        months = growth.columns["month"].astype(str).astype("datetime64[M]").astype("datetime64[D]").astype(object)
+        ax2.step(months, growth.columns["ipv4"], where="post", label="blocked IPv4 (cumulative)")
+        ax2.set_ylabel("IPv4 addresses")
+        twin = ax2.twinx()
+        twin.step(months, growth.columns["entries"], where="post", color="tab:orange", label="entries (cumulative)")
+        twin.set_ylabel("entries")
+        fig.autofmt_xdate()
+        ax2.set_title("growth by decision month")
+        ax2.legend(loc="upper left")
+        twin.legend(loc="lower right")
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110)
+    plt.close(fig)
+    with atomic_write(path) as fh:
+        fh.write(buf.getvalue())
