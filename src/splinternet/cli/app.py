@@ -47,6 +47,9 @@ def _register() -> None:
     from . import mrt as mrt_cli
 
     app.add_typer(mrt_cli.app, name="mrt")
+    from . import blocking as blocking_cli
+
+    app.add_typer(blocking_cli.app, name="blocking")
 
 
 _register()
