@@ -1,0 +1,143 @@
+"""Damaged input: truncated RIBs from the mirror and damaged copies of a real update file."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import struct
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from splinternet.errors import InputError
+from splinternet.sources.mrt import read_mrt
+
+from .files import TRUNCATED
+from .test_kernel_reference import table_tuples
+
+pytestmark = pytest.mark.data
+SMALL = "https://data.ris.ripe.net/rrc06/2015.04/updates.20150401.0000.gz"
+
+
+@pytest.fixture(scope="module")
+def clean(shared_file, tmp_path_factory):
+    data = gzip.decompress(shared_file(SMALL).read_bytes())
+    path = tmp_path_factory.mktemp("mrt") / "clean.mrt"
+    path.write_bytes(data)
+    return data, read_mrt(path)
+
+
+def _record_starts(data: bytes) -> list[int]:
+    out, p = [], 0
+    while p + 12 <= len(data):
+        out.append(p)
+        p += 12 + struct.unpack_from(">I", data, p + 8)[0]
+    return out
+
+
+def _update_with_attributes(data: bytes, starts: list[int]) -> tuple[int, int]:
+    """(record offset, offset of its first path attribute) of a mid-file BGP4MP_MESSAGE_AS4 IPv4 UPDATE."""
+    for off in starts[len(starts) // 2 :]:
+        typ, sub = struct.unpack_from(">HH", data, off + 4)
+        afi = struct.unpack_from(">H", data, off + 12 + 10)[0]
+        if typ == 16 and sub == 4 and afi == 1 and data[off + 12 + 20 + 18] == 2:
+            m = off + 12 + 20 + 19
+            wlen = struct.unpack_from(">H", data, m)[0]
+            if struct.unpack_from(">H", data, m + 2 + wlen)[0] > 0:
+                return off, m + 4 + wlen
+    raise AssertionError("no UPDATE with attributes found")
+
+
+def _check(path, data_clean_result, damage_at: int, *, skip_only: int | None = None) -> None:
+    """Everything before ``damage_at`` is returned; the damage is reported there; strict raises there."""
+    _, ref = data_clean_result
+    res = read_mrt(path)
+    assert res.bad.count >= 1
+    first = res.bad.examples[0]
+    assert first.offset == damage_at and str(path) in str(first)
+    before = ref.table.take(np.flatnonzero(ref.table.record_offset < damage_at))
+    got_before = res.table.take(np.flatnonzero(res.table.record_offset < damage_at))
+    assert table_tuples(got_before) == table_tuples(before)
+    if skip_only is not None:  # only that record is lost
+        rest = ref.table.take(np.flatnonzero(ref.table.record_offset != skip_only))
+        assert table_tuples(res.table) == table_tuples(rest)
+    with pytest.raises(InputError) as err:
+        read_mrt(path, strict=True)
+    assert err.value.offset == damage_at
+
+
+def test_cut_mid_record(clean, tmp_path) -> None:
+    data, _ = clean
+    starts = _record_starts(data)
+    k = starts[len(starts) // 2]
+    path = tmp_path / "cut.mrt.gz"
+    path.write_bytes(gzip.compress(data[: k + 30]))
+    _check(path, clean, k)
+
+
+def test_corrupted_length_field(clean, tmp_path) -> None:
+    data, _ = clean
+    starts = _record_starts(data)
+    k = starts[len(starts) // 3]
+    damaged = bytearray(data)
+    damaged[k + 8 : k + 12] = struct.pack(">I", 0x7FFFFFF0)
+    path = tmp_path / "length.mrt"
+    path.write_bytes(bytes(damaged))
+    _check(path, clean, k)
+
+
+def test_length_field_too_short(clean, tmp_path) -> None:
+    data, _ = clean
+    starts = _record_starts(data)
+    k, _ = _update_with_attributes(data, starts)
+    damaged = bytearray(data)
+    ln = struct.unpack_from(">I", data, k + 8)[0]
+    damaged[k + 8 : k + 12] = struct.pack(">I", ln - 7)
+    path = tmp_path / "short.mrt"
+    path.write_bytes(bytes(damaged))
+    _check(path, clean, k)
+
+
+def test_unknown_record_type_is_skipped(clean, tmp_path) -> None:
+    data, _ = clean
+    starts = _record_starts(data)
+    k = starts[len(starts) // 2 + 1]
+    damaged = bytearray(data)
+    damaged[k + 4 : k + 6] = struct.pack(">H", 99)
+    path = tmp_path / "type.mrt"
+    path.write_bytes(bytes(damaged))
+    _check(path, clean, k, skip_only=k)
+
+
+def test_garbage_attribute_drops_only_its_record(clean, tmp_path) -> None:
+    data, _ = clean
+    starts = _record_starts(data)
+    k, a = _update_with_attributes(data, starts)
+    damaged = bytearray(data)
+    damaged[a] = 0x50  # extended length ...
+    damaged[a + 2 : a + 4] = b"\xff\xff"  # ... far past the attribute block
+    path = tmp_path / "attr.mrt"
+    path.write_bytes(bytes(damaged))
+    _check(path, clean, k, skip_only=k)
+
+
+@pytest.mark.parametrize("name", TRUNCATED, ids=lambda n: n.rsplit("/", 1)[-1])
+def test_truncated_ribs(name, shared_data_dir) -> None:
+    path = shared_data_dir / name
+    res = read_mrt(path)
+    assert res.stats.rib_entries > 100_000
+    kinds = [e.problem for e in res.bad.examples]
+    assert any("bzip2 stream ends" in k for k in kinds)
+    assert res.bad.examples[0].offset == path.stat().st_size  # compressed offset of the cut
+    with pytest.raises(InputError):
+        read_mrt(path, strict=True)
+
+
+def test_cli_strict_stops_with_one_line(shared_data_dir) -> None:
+    path = shared_data_dir / TRUNCATED[0]
+    out = subprocess.run([sys.executable, "-m", "splinternet", "mrt", "stats", "--strict", str(path)],
+                         capture_output=True, text=True, env=dict(os.environ), timeout=120)
+    assert out.returncode == 2
+    assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr and "byte" in out.stderr
