@@ -125,6 +125,18 @@ def test_aws_history(shared_data_dir: Path) -> None:
         load_aws_history_member(tar, "2017/nope.json")
 
 
+def test_aws_history_bad_archives(shared_data_dir: Path, tmp_path: Path) -> None:
+    tar = shared_data_dir / "samples/cloud/aws-history/2016.tar.gz"
+    cut = tmp_path / "cut.tar.gz"
+    cut.write_bytes(tar.read_bytes()[: tar.stat().st_size // 2])
+    with pytest.raises(InputError, match=r"cut.tar.gz: not a readable tar archive"):
+        aws_history_versions(cut)
+    with pytest.raises(InputError, match="not a readable tar archive"):
+        aws_history_versions(empty(tmp_path / "empty.tar.gz"))
+    with pytest.raises(InputError, match="not a readable tar archive"):
+        aws_history_versions(shared_data_dir / DAY / "aws-ip-ranges.json")
+
+
 def test_provider_names_from_file_names() -> None:
     assert provider_from_name("cloudflare-v4-ip-ranges.txt") == "cloudflare"
     assert provider_from_name("/x/www.cloudflare.com/ips-v6") == "cloudflare"
