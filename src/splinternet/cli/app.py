@@ -44,6 +44,9 @@ def _register() -> None:
     from . import lookup
 
     app.command("asn")(lookup.asn_command)
+    from . import transit
+
+    app.command("transit")(transit.transit_command)
     from . import mrt as mrt_cli
 
     app.add_typer(mrt_cli.app, name="mrt")

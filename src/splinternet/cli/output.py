@@ -28,7 +28,8 @@ from ..progress import NO_PROGRESS, Progress
 
 __all__ = ["console", "err_console", "to_jsonable", "print_json", "progress_bar"]
 
-console = Console()
+# piped output is read by people too (less, a file): wide enough for the ranking tables
+console = Console() if sys.stdout.isatty() else Console(width=160)
 err_console = Console(stderr=True)
 
 

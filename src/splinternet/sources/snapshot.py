@@ -31,6 +31,7 @@ class Snapshot:
     strict: bool = False
     releases: dict[str, Release] = field(default_factory=dict)
     bad: BadRecords = field(default_factory=BadRecords)
+    notes: list[str] = field(default_factory=list)
     _tables: dict[str, Any] = field(default_factory=dict)
 
     @classmethod

@@ -1,0 +1,242 @@
+"""Who belongs to a country, and how much of its address space each network originates.
+
+Two views of membership (``docs/methodology.md``):
+- ``address``: ASes originating address space that the country's RIR-derived blocks place
+  in the country, weighted by that space;
+- ``registered``: ASes whose organization is registered in the country (CAIDA AS
+  organizations), weighted by all the space they originate.
+
+Space is counted once: each address belongs to its most specific prefix in the
+prefix-to-AS table, so a more-specific announced by another AS is not counted twice.
+Multi-origin and AS-set entries split their space equally among their ASes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+
+from ..errors import ParameterError
+from ..sources.asorg import OrgTable
+from ..sources.pfx2as import Pfx2As
+from ..tables.prefixes import FamilyPrefixes, RangeSet
+
+__all__ = ["CountryOrigins", "MembershipView", "Weighting", "country_origins", "exclusive_overlap"]
+
+
+class MembershipView(StrEnum):
+    ADDRESS = "address"
+    REGISTERED = "registered"
+
+
+class Weighting(StrEnum):
+    SPACE = "space"
+    EQUAL = "equal"
+
+
+@dataclass(frozen=True)
+class CountryOrigins:
+    """Domestic origin ASes with their weights, and the set of ASes counted as domestic.
+
+    ``weight`` is what the measures use: the share of the country's space each origin
+    holds (IPv4 and IPv6 each normalised to 1 and averaged over the families present),
+    or 1/N for every origin with ``Weighting.EQUAL``.
+    """
+
+    cc: str
+    view: MembershipView
+    weighting: Weighting
+    asns: np.ndarray  # uint32, sorted: domestic origins
+    v4_addresses: np.ndarray  # float64 per origin
+    v6_slash64: np.ndarray  # float64 per origin, IPv6 space in /64 units
+    kmi_v4: np.ndarray  # float64: Kentik-style prefix weights (1 + 24 - len)^3, per origin
+    kmi_v6: np.ndarray  # float64: (1 + 48 - len)^3
+    weight: np.ndarray  # float64 per origin, sums to 1
+    domestic: np.ndarray  # uint32, sorted: registered in the country, or originating mostly its space
+    country_v4: int  # addresses in the country's blocks (address view) or originated (registered view)
+    country_v6_slash64: float
+    routed_v4: float  # of which covered by a prefix of the prefix-to-AS table
+    routed_v6_slash64: float
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "cc": self.cc, "view": self.view.value, "weighting": self.weighting.value,
+            "origins": len(self.asns), "domestic_ases": len(self.domestic),
+            "country_ipv4_addresses": self.country_v4, "routed_ipv4_addresses": self.routed_v4,
+            "country_ipv6_slash64": self.country_v6_slash64, "routed_ipv6_slash64": self.routed_v6_slash64,
+            "ipv4_coverage": self.routed_v4 / self.country_v4 if self.country_v4 else None,
+            "ipv6_coverage": (self.routed_v6_slash64 / self.country_v6_slash64
+                              if self.country_v6_slash64 else None),
+        }
+
+
+def _cover(starts: np.ndarray, ends: np.ndarray, cum: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """How many units of the intervals [starts, ends] lie below each x (x as uint64)."""
+    j = np.searchsorted(starts, x, side="left")
+    full = np.where(j > 0, cum[np.maximum(j - 1, 0)], 0.0)
+    last_end = ends[np.maximum(j - 1, 0)]
+    # the interval j-1 may reach past x - 1: take back what lies at or above x
+    past = (j > 0) & (last_end >= x)
+    excess = np.where(past, (last_end - np.where(past, x, 0)).astype(np.float64) + 1.0, 0.0)
+    return full - excess
+
+
+def exclusive_overlap(family: FamilyPrefixes, starts: np.ndarray, ends: np.ndarray, top: int) -> np.ndarray:
+    """Units of [starts, ends] (sorted, disjoint, inclusive) for which each prefix is the most specific.
+
+    ``family`` gives the flattened LPM segments; units are addresses for IPv4, and /64s
+    for IPv6 (pass the high words). Returns a float64 array aligned with the family's
+    prefixes.
+    """
+    out = np.zeros(len(family), dtype=np.float64)
+    if len(family) == 0 or len(starts) == 0:
+        return out
+    seg = (family.seg_lo if family.version == 4 else family.seg_hi).astype(np.uint64)
+    label = family.seg_label
+    seg_end = np.empty_like(seg)  # exclusive end of each segment
+    seg_end[:-1] = seg[1:]
+    seg_end[-1] = np.uint64(top)
+    lengths = (ends - starts).astype(np.float64) + 1.0
+    cum = np.cumsum(lengths)
+    s = np.asarray(starts, dtype=np.uint64)
+    e = np.asarray(ends, dtype=np.uint64)
+    covered = _cover(s, e, cum, seg_end) - _cover(s, e, cum, seg)
+    keep = (label >= 0) & (covered > 0)
+    np.add.at(out, label[keep], covered[keep])
+    return out
+
+
+def _entry_weights(pfx2as: Pfx2As, scope: RangeSet | None) -> tuple[np.ndarray, np.ndarray]:
+    """Exclusive space per pfx2as entry: (IPv4 addresses, IPv6 /64s), restricted to ``scope``."""
+    table = pfx2as.table
+    space = np.zeros(len(pfx2as), dtype=np.float64)
+    units = np.zeros(len(pfx2as), dtype=np.float64)
+    for version, family in ((4, table.v4), (6, table.v6)):
+        if len(family) == 0:
+            continue
+        if version == 4:
+            if scope is None:
+                starts, ends = np.array([0], np.uint64), np.array([(1 << 32) - 1], np.uint64)
+            else:
+                s, e = scope.ipv4_ranges()
+                starts, ends = s.astype(np.uint64), e.astype(np.uint64)
+            per = exclusive_overlap(family, starts, ends, 1 << 32)
+        else:
+            if scope is None:
+                starts, ends = np.array([0], np.uint64), np.array([(1 << 64) - 1], np.uint64)
+            else:
+                s_hi, _, e_hi, _ = scope.ipv6_ranges()
+                starts, ends = _merge_hi(s_hi, e_hi)
+            per = exclusive_overlap(family, starts, ends, (1 << 64) - 1)
+        rows = family.row
+        target = space if version == 4 else units
+        np.add.at(target, rows, per)
+    return space, units
+
+
+def _merge_hi(s_hi: np.ndarray, e_hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """IPv6 intervals reduced to /64 units, merged where they now touch or overlap."""
+    if len(s_hi) == 0:
+        return s_hi.astype(np.uint64), e_hi.astype(np.uint64)
+    s = s_hi.astype(np.uint64)
+    e = e_hi.astype(np.uint64)
+    new = np.ones(len(s), dtype=bool)
+    new[1:] = s[1:] > np.maximum.accumulate(e)[:-1]
+    return s[new], np.maximum.reduceat(e, np.flatnonzero(new))
+
+
+def _kmi(length: np.ndarray, version: np.ndarray) -> np.ndarray:
+    """Kentik Market Intelligence prefix weight: (1 + 24 - len)^3 for IPv4 /8../24, (1 + 48 - len)^3 for IPv6."""
+    l4 = np.clip(length, 8, 24)
+    l6 = np.clip(length, 16, 48)
+    return np.where(version == 4, (1.0 + 24 - l4) ** 3, (1.0 + 48 - l6) ** 3)
+
+
+def _per_origin(pfx2as: Pfx2As, per_entry: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    counts = pfx2as.origin_count()
+    share = np.repeat(per_entry / np.maximum(counts, 1), counts)
+    asns, inverse = np.unique(pfx2as.origins, return_inverse=True)
+    total = np.bincount(inverse, weights=share, minlength=len(asns))
+    return asns.astype(np.uint32), total
+
+
+def country_origins(
+    cc: str,
+    pfx2as_v4: Pfx2As,
+    pfx2as_v6: Pfx2As | None,
+    orgs: OrgTable,
+    blocks: RangeSet | None,
+    *,
+    view: MembershipView = MembershipView.ADDRESS,
+    weighting: Weighting = Weighting.SPACE,
+) -> CountryOrigins:
+    """The domestic origins of ``cc`` and their weights (see the module docstring)."""
+    cc = cc.upper()
+    registered = orgs.asns_of_country(cc)
+    if view is MembershipView.ADDRESS:
+        if blocks is None or blocks.is_empty():
+            raise ParameterError(f"no address blocks for country {cc}")
+        scope: RangeSet | None = blocks
+    else:
+        if len(registered) == 0:
+            raise ParameterError(f"no AS is registered in country {cc}")
+        scope = None
+    tables = [t for t in (pfx2as_v4, pfx2as_v6) if t is not None]
+    per_asn: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {
+        "v4": [], "v6": [], "k4": [], "k6": [], "all4": [], "all6": []}
+    for table in tables:
+        space, units = _entry_weights(table, scope)
+        size4 = np.where(table.version == 4, 2.0 ** (32 - table.length.astype(np.float64)), 1.0)
+        size6 = np.where(table.version == 6, 2.0 ** (64 - np.minimum(table.length, 64).astype(np.float64)), 1.0)
+        frac = np.where(table.version == 4, space / size4, units / size6)
+        kmi = _kmi(table.length.astype(np.float64), table.version) * np.clip(frac, 0.0, 1.0)
+        k4 = np.where(table.version == 4, kmi, 0.0)
+        k6 = np.where(table.version == 6, kmi, 0.0)
+        for key, values in (("v4", space), ("v6", units), ("k4", k4), ("k6", k6)):
+            per_asn[key].append(_per_origin(table, values))
+        if view is MembershipView.ADDRESS:
+            everywhere, everywhere6 = _entry_weights(table, None)
+            per_asn["all4"].append(_per_origin(table, everywhere))
+            per_asn["all6"].append(_per_origin(table, everywhere6))
+    all_asns = np.unique(np.concatenate([a for a, _ in per_asn["v4"]] or [np.zeros(0, np.uint32)]))
+
+    def gather(key: str) -> np.ndarray:
+        out = np.zeros(len(all_asns), dtype=np.float64)
+        for asns, values in per_asn[key]:
+            out[np.searchsorted(all_asns, asns)] += values
+        return out
+
+    v4, v6, k4, k6 = gather("v4"), gather("v6"), gather("k4"), gather("k6")
+    if view is MembershipView.ADDRESS:
+        keep = (v4 > 0) | (v6 > 0)
+        assert blocks is not None
+        country_v4 = blocks.address_count(4)
+        s_hi, _, e_hi, _ = blocks.ipv6_ranges()
+        hs, he = _merge_hi(s_hi, e_hi)
+        country_v6 = float(np.sum((he - hs).astype(np.float64) + 1.0)) if len(hs) else 0.0
+    else:
+        keep = np.isin(all_asns, registered) & ((v4 > 0) | (v6 > 0))
+        country_v4 = int(round(float(v4[keep].sum())))
+        country_v6 = float(v6[keep].sum())
+    if view is MembershipView.ADDRESS:
+        # an origin counts as a domestic network when most of the space it originates lies in the country
+        total4, total6 = gather("all4"), gather("all6")
+        mostly_here = keep & np.where(total4 > 0, v4 >= 0.5 * total4, v6 >= 0.5 * total6)
+        domestic = np.union1d(all_asns[mostly_here], registered)
+    else:
+        domestic = registered
+    asns, v4, v6, k4, k6 = all_asns[keep], v4[keep], v6[keep], k4[keep], k6[keep]
+    if len(asns) == 0:
+        raise ParameterError(f"no network originates address space of country {cc} in the prefix-to-AS data")
+    if weighting is Weighting.EQUAL:
+        weight = np.full(len(asns), 1.0 / len(asns))
+    else:
+        parts = [x / x.sum() for x in (v4, v6) if x.sum() > 0]
+        weight = sum(parts) / len(parts)
+    return CountryOrigins(
+        cc=cc, view=view, weighting=weighting, asns=asns, v4_addresses=v4, v6_slash64=v6, kmi_v4=k4, kmi_v6=k6,
+        weight=np.asarray(weight, dtype=np.float64), domestic=np.asarray(domestic, dtype=np.uint32), country_v4=int(country_v4),
+        country_v6_slash64=country_v6, routed_v4=float(v4.sum()), routed_v6_slash64=float(v6.sum()),
+    )

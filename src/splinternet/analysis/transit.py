@@ -1,0 +1,248 @@
+"""Who carries a country to the world: the measures of docs/methodology.md from path evidence.
+
+``transit_report`` turns :class:`PathEvidence` into ranked tables: international
+transit providers (foreign ASes handing traffic to the first domestic network), domestic
+gateways (the first domestic networks), and transit shares with a 10% trimmed mean over
+vantage points, after the AS hegemony method.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..sources.asorg import OrgTable
+from ..tables.topology import ASGraph
+from .country import CountryOrigins
+from .scenario import Overlay
+from .transit_evidence import PathEvidence
+
+__all__ = ["ProviderRow", "GatewayRow", "TransitReport", "trimmed_mean", "single_homed", "transit_report"]
+
+TRIM = 0.10
+
+
+def trimmed_mean(values: np.ndarray, trim: float = TRIM) -> np.ndarray:
+    """Column-wise mean after dropping the lowest and highest ``trim`` share of rows."""
+    if values.shape[0] == 0:
+        return np.full(values.shape[1], np.nan)
+    cut = int(np.floor(values.shape[0] * trim))
+    ordered = np.sort(values, axis=0)
+    kept = ordered[cut: values.shape[0] - cut] if values.shape[0] - 2 * cut > 0 else ordered
+    return kept.mean(axis=0)
+
+
+def single_homed(graph: ASGraph, domestic: np.ndarray, overlay: Overlay | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Per AS (graph order): domestic networks whose only provider is it, and whose only foreign provider is it.
+
+    Counts use the providers each domestic AS still has under ``overlay`` (a scenario).
+    """
+    n = len(graph)
+    only = np.zeros(n, dtype=np.int64)
+    only_foreign = np.zeros(n, dtype=np.int64)
+    is_dom = np.zeros(n, dtype=bool)
+    d_idx = graph.index_of(domestic)
+    is_dom[d_idx[d_idx >= 0]] = True
+    providers = _provider_lists(graph, overlay)
+    for d in np.flatnonzero(is_dom):
+        ups = providers(d)
+        if len(ups) == 1:
+            only[ups[0]] += 1
+        foreign = ups[~is_dom[ups]]
+        if len(foreign) == 1:
+            only_foreign[foreign[0]] += 1
+    return only, only_foreign
+
+
+def _provider_lists(graph: ASGraph, overlay: Overlay | None):  # noqa: ANN202 - closure over CSR arrays
+    if overlay is None:
+        return lambda d: graph.provider_indices[graph.provider_indptr[d]:graph.provider_indptr[d + 1]]
+    (p_ptr, p_idx, p_ok, _, _, _, _, _, _, xp_ptr, xp_idx, xp_ok, *_rest) = overlay.arrays
+    node_ok = overlay.node_enabled
+
+    def providers(d: int) -> np.ndarray:
+        if not node_ok[d]:
+            return np.zeros(0, dtype=np.int64)
+        base = p_idx[p_ptr[d]:p_ptr[d + 1]][p_ok[p_ptr[d]:p_ptr[d + 1]]]
+        extra = xp_idx[xp_ptr[d]:xp_ptr[d + 1]][xp_ok[xp_ptr[d]:xp_ptr[d + 1]]]
+        ups = np.concatenate((base, extra)).astype(np.int64)
+        return ups[node_ok[ups]]
+
+    return providers
+
+
+@dataclass(frozen=True)
+class ProviderRow:
+    """A foreign network that hands the country's inbound traffic to a domestic network."""
+
+    asn: int
+    name: str
+    country: str
+    border_share: float
+    transit_share: float | None  # trimmed mean over vantages; None if not among the candidates
+    transit_mean: float
+    networks_served: int
+    served: list[dict[str, Any]]
+    single_homed: int
+    single_foreign_upstream: int
+    customer_base: dict[str, float]
+
+
+@dataclass(frozen=True)
+class GatewayRow:
+    """A domestic network that receives the country's inbound traffic from abroad."""
+
+    asn: int
+    name: str
+    gateway_share: float
+    transit_share: float | None
+    transit_mean: float
+    foreign_providers: int
+    origin_share: float
+
+
+@dataclass(frozen=True)
+class TransitReport:
+    """The answer to "who carries this country to the world", with its evidence and inputs."""
+
+    cc: str
+    date: str
+    evidence: dict[str, Any]
+    membership: dict[str, Any]
+    providers: list[ProviderRow]
+    gateways: list[GatewayRow]
+    transit: list[dict[str, Any]]
+    summary: str
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        from dataclasses import asdict
+
+        return asdict(self)
+
+
+def _name_lookup(orgs: OrgTable, asns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return orgs.names(asns), orgs.countries(asns)
+
+
+def transit_report(
+    evidence: PathEvidence,
+    origins: CountryOrigins,
+    orgs: OrgTable,
+    graph: ASGraph,
+    *,
+    date: str,
+    overlay: Overlay | None = None,
+    top: int = 25,
+    served_per_provider: int = 10,
+) -> TransitReport:
+    """Rank providers, gateways and transit ASes; every share is in [0, 1]."""
+    asns = evidence.asns
+    v = max(evidence.vantage_count, 1)
+    used_weight = float(origins.weight.sum() - evidence.weight_missing)
+    norm = v * used_weight if used_weight > 0 else 1.0
+    transit_mean = evidence.transit / norm
+    border_total = evidence.border.sum()
+    border = evidence.border / border_total if border_total > 0 else evidence.border
+    gateway = evidence.gateway / border_total if border_total > 0 else evidence.gateway
+    trimmed = dict(zip(evidence.candidates.tolist(),
+                       trimmed_mean(evidence.shares / used_weight if used_weight > 0 else evidence.shares).tolist(),
+                       strict=True))
+    only, only_foreign = single_homed(graph, origins.domestic, overlay)
+    position = {int(a): i for i, a in enumerate(asns)}
+    origin_share = dict(zip(origins.asns.tolist(), origins.weight.tolist(), strict=True))
+
+    providers: list[ProviderRow] = []
+    for i in np.argsort(-border, kind="stable")[:top]:
+        if border[i] <= 0:
+            break
+        asn = int(asns[i])
+        mine = evidence.pair_from == asn
+        to, w = evidence.pair_to[mine], evidence.pair_weight[mine]
+        order = np.argsort(-w, kind="stable")
+        names, _ = _name_lookup(orgs, to[order][:served_per_provider])
+        served = [{"asn": int(a), "name": str(nm), "share": float(x / border_total)}
+                  for a, nm, x in zip(to[order][:served_per_provider], names, w[order][:served_per_provider],
+                                      strict=True)]
+        name, country = _name_lookup(orgs, np.array([asn]))
+        kmi = {k: float(getattr(evidence, k)[i] / v) for k in ("retail", "wholesale", "backbone")}
+        providers.append(ProviderRow(
+            asn=asn, name=str(name[0]), country=str(country[0]), border_share=float(border[i]),
+            transit_share=trimmed.get(asn), transit_mean=float(transit_mean[i]), networks_served=int(len(to)),
+            served=served, single_homed=int(only[i]), single_foreign_upstream=int(only_foreign[i]),
+            customer_base=kmi,
+        ))
+
+    foreign_up = {}
+    for a, b in zip(evidence.pair_to.tolist(), evidence.pair_from.tolist(), strict=True):
+        foreign_up.setdefault(a, set()).add(b)
+    gateways: list[GatewayRow] = []
+    for i in np.argsort(-gateway, kind="stable")[:top]:
+        if gateway[i] <= 0:
+            break
+        asn = int(asns[i])
+        name, _ = _name_lookup(orgs, np.array([asn]))
+        gateways.append(GatewayRow(
+            asn=asn, name=str(name[0]), gateway_share=float(gateway[i]), transit_share=trimmed.get(asn),
+            transit_mean=float(transit_mean[i]), foreign_providers=len(foreign_up.get(asn, ())),
+            origin_share=float(origin_share.get(asn, 0.0)),
+        ))
+
+    ranked = sorted(trimmed.items(), key=lambda kv: -kv[1])[:top]
+    names, countries = _name_lookup(orgs, np.array([a for a, _ in ranked], dtype=np.uint32))
+    dom = set(origins.domestic.tolist())
+    transit_rows = [
+        {"asn": a, "name": str(nm), "country": str(c), "domestic": a in dom, "transit_share": float(t),
+         "transit_mean": float(transit_mean[position[a]]), "border_share": float(border[position[a]]),
+         "gateway_share": float(gateway[position[a]])}
+        for (a, t), nm, c in zip(ranked, names, countries, strict=True)
+    ]
+    evidence_info = {
+        "kind": evidence.kind, "vantage_points": evidence.vantage_count, "paths": evidence.paths,
+        "origins_used": len(evidence.origins_used), "origins_missing_from_paths": len(evidence.origins_missing),
+        "weight_missing_from_paths": evidence.weight_missing,
+        "reach": evidence.reach_weight / norm if norm else None,
+        "mean_path_length": evidence.mean_path_length(), **evidence.details,
+    }
+    report = TransitReport(
+        cc=origins.cc, date=date, evidence=evidence_info, membership=origins.to_dict(), providers=providers,
+        gateways=gateways, transit=transit_rows, summary="",
+    )
+    return TransitReport(**{**report.__dict__, "summary": summarize(report)})
+
+
+def _pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{100 * x:.1f}%"
+
+
+def summarize(report: TransitReport) -> str:
+    """One plain paragraph that says what the figures say."""
+    m, e = report.membership, report.evidence
+    parts = [
+        f"{report.cc} on {report.date}: {m['origins']:,} networks originate the country's address space "
+        f"({m['view']} view; {_pct(m.get('ipv4_coverage'))} of its IPv4 space is routed), seen from "
+        f"{e['vantage_points']:,} {e['kind']} vantage points over {e['paths']:,} paths."
+    ]
+    if report.providers:
+        p = report.providers[:3]
+        lead = ", ".join(f"{r.name or 'AS' + str(r.asn)} (AS{r.asn}, {r.country or '??'}, {_pct(r.border_share)})"
+                         for r in p)
+        top3 = sum(r.border_share for r in p)
+        parts.append(f"The largest international transit providers are {lead}; together the top three hand over "
+                     f"{_pct(top3)} of inbound paths to the first domestic network.")
+        singles = [r for r in report.providers if r.single_foreign_upstream]
+        if singles:
+            s = max(singles, key=lambda r: r.single_foreign_upstream)
+            parts.append(f"{s.name or 'AS' + str(s.asn)} is the only foreign upstream of {s.single_foreign_upstream} "
+                         f"domestic networks.")
+    if report.gateways:
+        g = report.gateways[0]
+        parts.append(f"The main gateway is {g.name or 'AS' + str(g.asn)} (AS{g.asn}), first domestic network on "
+                     f"{_pct(g.gateway_share)} of inbound paths.")
+    if e.get("origins_missing_from_paths"):
+        parts.append(f"{e['origins_missing_from_paths']:,} origins ({_pct(e['weight_missing_from_paths'])} of the weight) "
+                     f"have no path in this evidence and are left out.")
+    return " ".join(parts)
