@@ -37,6 +37,7 @@ def test_delegated_files_in_columns(shared_file, url: str, registry: str, serial
     assert d.header.registry == registry and d.header.serial == serial and d.header.end_date.isoformat().replace(
         "-", "") == serial
     assert d.bad_records == 0
+    assert d.country_codes() == sorted({r[1] for r in ref} - {""})
     for kind, n in (("ipv4", len(d.ipv4_start)), ("ipv6", len(d.ipv6_lo)), ("asn", len(d.asn_start))):
         assert n == d.summary[kind] == sum(r[2] == kind for r in ref)
     v4 = [r for r in ref if r[2] == "ipv4"]

@@ -79,7 +79,14 @@ class _Columns:
     line: list[int] = field(default_factory=list)
 
     def dates(self) -> np.ndarray:
-        return np.array([f"{d[:4]}-{d[4:6]}-{d[6:]}" if _date(d) else "NaT" for d in self.date], dtype="datetime64[D]")
+        """YYYYMMDD texts (already validated) as datetime64[D]; NaT where empty or 00000000."""
+        raw = np.array(self.date, dtype="<U8")
+        out = np.full(len(raw), np.datetime64("NaT"), dtype="datetime64[D]")
+        have = (raw != "") & (raw != "00000000")
+        n = raw[have].astype(np.int64)
+        months = ((n // 10000 - 1970) * 12 + (n // 100) % 100 - 1).astype("datetime64[M]")
+        out[have] = months.astype("datetime64[D]") + (n % 100 - 1).astype("timedelta64[D]")
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +125,7 @@ class Delegations:
         return np.isin(status, [_STATUS_CODE[s] for s in statuses])
 
     def country_codes(self) -> list[str]:
-        return sorted(set(self.ipv4_cc.tolist()) | set(self.ipv6_cc.tolist()) | set(self.asn_cc.tolist()) - {""})
+        return sorted((set(self.ipv4_cc.tolist()) | set(self.ipv6_cc.tolist()) | set(self.asn_cc.tolist())) - {""})
 
     def country_ranges(self, cc: str, statuses: tuple[str, ...] = _USED) -> RangeSet:
         """Addresses (IPv4 and IPv6) delegated to country ``cc`` with one of ``statuses``."""
@@ -218,7 +225,7 @@ def _record_problem(parts: list[str]) -> str | None:
         return f"unknown status {parts[6]!r}"
     if not parts[4].isdigit():
         return f"value {parts[4]!r} is not a number"
-    if parts[5] and not _date(parts[5]):
+    if parts[5] and parts[5] != "00000000" and not _date(parts[5]):
         return f"date {parts[5]!r} is not YYYYMMDD"
     value = int(parts[4])
     if kind == "asn" and (not parts[3].isdigit() or int(parts[3]) + value > 1 << 32):
