@@ -16,7 +16,7 @@ from .errors import ParameterError, UnknownCountryError
 from .progress import NO_PROGRESS, Progress
 from .sources.snapshot import Snapshot
 
-__all__ = ["Evidence", "TransitOptions", "country_membership", "transit"]
+__all__ = ["Evidence", "TransitOptions", "country_membership", "diff", "transit", "whatif"]
 
 
 class Evidence(StrEnum):
@@ -72,6 +72,24 @@ def country_membership(snapshot: Snapshot, cc: str, *, view: str = "address", we
     return country_origins(code, pfx4, pfx6, orgs, blocks, view=membership_view, weighting=weights)
 
 
+def _evidence(graph, origins, options: TransitOptions, *, overlay=None, candidates=None,  # noqa: ANN001, ANN202
+              vantages=None, progress: Progress = NO_PROGRESS):
+    """Simulated path evidence; candidates for the trimmed mean come from a pilot run on the largest origins."""
+    from .analysis.transit_evidence import pick_candidates, simulate_evidence
+
+    if options.evidence is not Evidence.SIMULATED:
+        raise ParameterError(f"evidence {options.evidence.value!r} is not available for this analysis yet")
+    if vantages is None and options.vantages:
+        vantages = np.asarray(options.vantages, dtype=np.uint32)
+    if candidates is None:
+        pilot_origins = origins.asns[np.argsort(-origins.weight, kind="stable")[:200]]
+        pilot = simulate_evidence(graph, origins, scenario=overlay, vantages=vantages, origin_subset=pilot_origins,
+                                  workers=options.workers)
+        candidates = pick_candidates(pilot)
+    return simulate_evidence(graph, origins, scenario=overlay, vantages=vantages, candidates=candidates,
+                             workers=options.workers, progress=progress)
+
+
 def transit(
     cc: str,
     date: str | dt.date | None,
@@ -82,21 +100,92 @@ def transit(
 ):  # noqa: ANN201 - analysis.transit.TransitReport
     """Who carries country ``cc`` to the world on ``date``: ranked providers, gateways, transit shares."""
     from .analysis.transit import transit_report
-    from .analysis.transit_evidence import pick_candidates, simulate_evidence
 
     snapshot = snapshot or Snapshot.for_date(date, progress=progress)
     origins = country_membership(snapshot, cc, view=options.view, weighting=options.weighting)
     graph = snapshot.graph()
-    vantages = np.asarray(options.vantages, dtype=np.uint32) if options.vantages else None
-    if options.evidence is not Evidence.SIMULATED:
-        raise ParameterError(f"evidence {options.evidence.value!r} is not available for transit yet")
-    pilot_origins = origins.asns[np.argsort(-origins.weight, kind="stable")[:200]]
-    pilot = simulate_evidence(graph, origins, vantages=vantages, origin_subset=pilot_origins,
-                              workers=options.workers)
-    evidence = simulate_evidence(graph, origins, vantages=vantages, candidates=pick_candidates(pilot),
-                                 workers=options.workers, progress=progress)
+    evidence = _evidence(graph, origins, options, progress=progress)
     report = transit_report(evidence, origins, snapshot.orgs(), graph, date=_date_text(snapshot), top=options.top)
     return _with_sources(report, snapshot)
+
+
+def whatif(
+    cc: str,
+    date: str | dt.date | None,
+    without: list[int],
+    *,
+    links_only: bool = False,
+    options: TransitOptions = TransitOptions(),
+    snapshot: Snapshot | None = None,
+    progress: Progress = NO_PROGRESS,
+):  # noqa: ANN201 - analysis.whatif.WhatIfReport
+    """Remove ASes (or only their links into the country), re-run route selection, compare with before."""
+    from dataclasses import replace
+
+    from .analysis.scenario import Scenario, compile_overlay
+    from .analysis.transit import transit_report
+    from .analysis.whatif import compare_scenario
+
+    if not without:
+        raise ParameterError("name at least one AS to remove")
+    snapshot = snapshot or Snapshot.for_date(date, progress=progress)
+    origins = country_membership(snapshot, cc, view=options.view, weighting=options.weighting)
+    graph = snapshot.graph()
+    orgs = snapshot.orgs()
+    scenario = Scenario()
+    for asn in without:
+        graph.require_index(asn)
+        scenario = scenario.without_links_to(asn, origins.domestic) if links_only else scenario.without_as(asn)
+    overlay = compile_overlay(graph, scenario)
+    base_overlay = compile_overlay(graph, None)
+    # the same vantage points before and after: removed ASes are not vantage points in either
+    is_domestic = np.isin(graph.asns, origins.domestic)
+    eligible = ~is_domestic & overlay.node_enabled if not options.vantages else np.isin(
+        graph.asns, np.asarray(options.vantages, dtype=np.uint32)) & overlay.node_enabled
+    vantages = graph.asns[eligible]
+    base = _evidence(graph, origins, options, overlay=base_overlay, vantages=vantages, progress=progress)
+    scen = _evidence(graph, origins, options, overlay=overlay, candidates=base.candidates, vantages=vantages,
+                     progress=progress)
+    day = _date_text(snapshot)
+    base_report = transit_report(base, origins, orgs, graph, date=day, top=options.top)
+    scen_report = transit_report(scen, origins, orgs, graph, date=day, overlay=overlay, top=options.top)
+    report = compare_scenario(origins, graph, orgs, base, scen, base_report, scen_report, overlay,
+                              scenario.describe(), date=day, top=options.top)
+    sourced = _with_sources(base_report, snapshot)
+    return replace(report, before=sourced, after=replace(scen_report, sources=sourced.sources), notes=sourced.notes)
+
+
+def diff(
+    cc: str,
+    date_from: str | dt.date,
+    date_to: str | dt.date,
+    *,
+    options: TransitOptions = TransitOptions(),
+    prefixes_date: str | dt.date | None = None,
+    settings=None,  # noqa: ANN001 - config.Settings
+    progress: Progress = NO_PROGRESS,
+):  # noqa: ANN201 - analysis.diff.DiffReport
+    """What changed for ``cc`` between two dates: border links, provider shares, single-homed networks."""
+    from .analysis.diff import compare_dates
+    from .analysis.transit import transit_report
+
+    snaps = [Snapshot.for_date(d, settings=settings, prefixes_date=prefixes_date, progress=progress)
+             for d in (date_from, date_to)]
+    if snaps[0].date and snaps[1].date and snaps[0].date >= snaps[1].date:
+        raise ParameterError("the first date must come before the second")
+    results = []
+    for snap in snaps:
+        origins = country_membership(snap, cc, view=options.view, weighting=options.weighting)
+        graph = snap.graph()
+        evidence = _evidence(graph, origins, options, progress=progress)
+        report = _with_sources(transit_report(evidence, origins, snap.orgs(), graph, date=_date_text(snap),
+                                              top=options.top), snap)
+        results.append((origins, graph, report))
+    if snaps[0].releases.get("caida-asrel") and snaps[1].releases.get("caida-asrel") and \
+            snaps[0].releases["caida-asrel"].url == snaps[1].releases["caida-asrel"].url:
+        raise ParameterError("both dates resolve to the same AS-relationship release; pick dates a release apart")
+    (o1, g1, r1), (o2, g2, r2) = results
+    return compare_dates(o1, o2, g1, g2, r1, r2, snaps[1].orgs(), top=options.top)
 
 
 def _date_text(snapshot: Snapshot) -> str:

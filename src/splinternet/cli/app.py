@@ -47,6 +47,10 @@ def _register() -> None:
     from . import transit
 
     app.command("transit")(transit.transit_command)
+    from . import scenarios
+
+    app.command("whatif")(scenarios.whatif_command)
+    app.command("diff")(scenarios.diff_command)
     from . import mrt as mrt_cli
 
     app.add_typer(mrt_cli.app, name="mrt")

@@ -1,0 +1,118 @@
+"""What changed for a country between two dates: its international links, shares, single-homed networks."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from ..sources.asorg import OrgTable
+from ..tables.topology import ASGraph
+from .country import CountryOrigins
+from .transit import TransitReport
+
+__all__ = ["DiffReport", "border_links", "compare_dates"]
+
+_REL = {0: "peer", 1: "provider", 2: "customer"}  # what the foreign AS is to the domestic one
+
+
+def border_links(graph: ASGraph, domestic: np.ndarray) -> set[tuple[int, int, str]]:
+    """Every (domestic AS, foreign AS, role of the foreign AS) link of the graph."""
+    is_dom = np.zeros(len(graph), dtype=bool)
+    idx = graph.index_of(domestic)
+    is_dom[idx[idx >= 0]] = True
+    links: set[tuple[int, int, str]] = set()
+    for code, (ptr, ind) in ((1, (graph.provider_indptr, graph.provider_indices)),
+                             (2, (graph.customer_indptr, graph.customer_indices)),
+                             (0, (graph.peer_indptr, graph.peer_indices))):
+        src = np.repeat(np.arange(len(graph)), np.diff(ptr))
+        keep = is_dom[src] & ~is_dom[ind]
+        for d, f in zip(graph.asns[src[keep]].tolist(), graph.asns[ind[keep]].tolist(), strict=True):
+            links.add((d, f, _REL[code]))
+    return links
+
+
+@dataclass(frozen=True)
+class DiffReport:
+    """Links lost and gained across the border, shares moved, new single-homed networks."""
+
+    cc: str
+    date_from: str
+    date_to: str
+    before: TransitReport
+    after: TransitReport
+    links_lost: list[dict[str, Any]]
+    links_gained: list[dict[str, Any]]
+    links_lost_count: int
+    links_gained_count: int
+    shares_moved: list[dict[str, Any]]
+    gateways_moved: list[dict[str, Any]]
+    new_single_homed: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _single_homed_map(graph: ASGraph, domestic: np.ndarray) -> dict[int, int]:
+    out = {}
+    for asn, i in zip(domestic.tolist(), graph.index_of(domestic).tolist(), strict=True):
+        if i >= 0:
+            ups = graph.provider_indices[graph.provider_indptr[i]:graph.provider_indptr[i + 1]]
+            if len(ups) == 1:
+                out[asn] = int(graph.asns[ups[0]])
+    return out
+
+
+def compare_dates(
+    origins_from: CountryOrigins,
+    origins_to: CountryOrigins,
+    graph_from: ASGraph,
+    graph_to: ASGraph,
+    report_from: TransitReport,
+    report_to: TransitReport,
+    orgs: OrgTable,
+    *,
+    top: int = 25,
+) -> DiffReport:
+    """Compare the country on two dates; links use the domestic set of each date."""
+    domestic = np.union1d(origins_from.domestic, origins_to.domestic)
+    links_a = border_links(graph_from, domestic)
+    links_b = border_links(graph_to, domestic)
+    weight = {r.asn: r.border_share for r in report_from.providers} | {r.asn: r.border_share for r in report_to.providers}
+
+    def describe(links: set[tuple[int, int, str]]) -> list[dict[str, Any]]:
+        ordered = sorted(links, key=lambda x: (-weight.get(x[1], 0.0), x[1], x[0]))[: top * 4]
+        if not ordered:
+            return []
+        dn = orgs.names(np.array([x[0] for x in ordered], dtype=np.uint32))
+        fn = orgs.names(np.array([x[1] for x in ordered], dtype=np.uint32))
+        fc = orgs.countries(np.array([x[1] for x in ordered], dtype=np.uint32))
+        return [{"domestic_asn": d, "domestic_name": str(a), "foreign_asn": f, "foreign_name": str(b),
+                 "foreign_country": str(c), "foreign_role": role}
+                for (d, f, role), a, b, c in zip(ordered, dn, fn, fc, strict=True)]
+
+    def moved(rows_a: list, rows_b: list, key: str) -> list[dict[str, Any]]:
+        a = {r.asn: (r.name, getattr(r, key)) for r in rows_a}
+        b = {r.asn: (r.name, getattr(r, key)) for r in rows_b}
+        out = [{"asn": asn, "name": (a.get(asn) or b.get(asn))[0], "before": a.get(asn, (None, 0.0))[1],
+                "after": b.get(asn, (None, 0.0))[1]} for asn in set(a) | set(b)]
+        for row in out:
+            row["change"] = row["after"] - row["before"]
+        return sorted(out, key=lambda r: -abs(r["change"]))[:top]
+
+    single_a = _single_homed_map(graph_from, domestic)
+    single_b = _single_homed_map(graph_to, domestic)
+    new_single = [(asn, up) for asn, up in single_b.items() if single_a.get(asn) != up]
+    names = orgs.names(np.array([a for a, _ in new_single], dtype=np.uint32)) if new_single else []
+    ups = orgs.names(np.array([u for _, u in new_single], dtype=np.uint32)) if new_single else []
+    return DiffReport(
+        cc=origins_to.cc, date_from=report_from.date, date_to=report_to.date,
+        before=report_from, after=report_to,
+        links_lost=describe(links_a - links_b), links_gained=describe(links_b - links_a),
+        links_lost_count=len(links_a - links_b), links_gained_count=len(links_b - links_a),
+        shares_moved=moved(report_from.providers, report_to.providers, "border_share"),
+        gateways_moved=moved(report_from.gateways, report_to.gateways, "gateway_share"),
+        new_single_homed=[{"asn": a, "name": str(n), "provider": u, "provider_name": str(un),
+                           "before": single_a.get(a)} for (a, u), n, un in zip(new_single, names, ups, strict=True)],
+    )
