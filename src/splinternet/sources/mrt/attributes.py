@@ -79,7 +79,7 @@ def parse_segments(buf, p, end, asn_len, tmp_t, tmp_n, tmp_a, region):
 @njit(cache=True)
 def _write_segment(fill, cnt, PATH_ASN, PATH_SEG, t, asns, a0, n):
     for i in range(n):
-        if fill:
+        if fill and cnt[C_PATH] < PATH_ASN.shape[0]:
             PATH_ASN[cnt[C_PATH]] = asns[a0 + i]
             PATH_SEG[cnt[C_PATH]] = t | (SEG_START if i == 0 else 0)
         cnt[C_PATH] += 1
@@ -211,7 +211,7 @@ def parse_attributes(buf, p, end, asn_len, fill, cnt, AU64, AU32, AI8, AOFF, PAT
             if ln % 4 != 0:
                 return ERR_ATTR_LENGTH
             for i in range(ln // 4):
-                if fill:
+                if fill and cnt[C_COMM] < COMM.shape[0]:
                     COMM[cnt[C_COMM]] = u32(buf, v + 4 * i)
                 cnt[C_COMM] += 1
         elif t == 14 or t == 15:
@@ -234,7 +234,7 @@ def parse_attributes(buf, p, end, asn_len, fill, cnt, AU64, AU32, AI8, AOFF, PAT
             if ln % 12 != 0:
                 return ERR_ATTR_LENGTH
             for i in range(ln // 4):
-                if fill:
+                if fill and cnt[C_LCOMM] < LCOMM.shape[0]:
                     LCOMM[cnt[C_LCOMM]] = u32(buf, v + 4 * i)
                 cnt[C_LCOMM] += 1
         elif t == 35:
@@ -258,7 +258,7 @@ def parse_attributes(buf, p, end, asn_len, fill, cnt, AU64, AU32, AI8, AOFF, PAT
     if have_as:
         origin_asn = _write_path(fill, cnt, PATH_ASN, PATH_SEG, tmp_t, tmp_n, tmp_a, nseg_as, cnt_as, nseg_4,
                                  cnt_4, merge)
-    if fill:
+    if fill and row < AU64.shape[1]:
         AU64[0, row] = flags
         AU32[A_MED, row] = med
         AU32[A_LOCAL_PREF, row] = lp

@@ -102,7 +102,7 @@ def _plausible_header(buf, q):
 def _emit(fill, cnt, E64, EU64, EU32, EU8, rc, kind, attr, path_id, afi, safi, plen, phi, plo, nh_afi, nh_hi,
           nh_lo, old_state, new_state, from_mp=0):
     i = cnt[C_ELEM]
-    if fill:
+    if fill and i < E64.shape[1]:
         E64[E_TIME, i] = rc[R_TIME]
         E64[E_OFFSET, i] = rc[R_OFFSET]
         E64[E_ATTR, i] = attr
@@ -218,7 +218,7 @@ def _update(buf, p, end, asn_len, addpath, fill, cnt, E64, EU64, EU32, EU8, AU64
                     E64, EU64, EU32, EU8, rc, 1)
         if err:
             return err
-    nh4 = np.uint64(AU32[4, row]) if fill else np.uint64(0)
+    nh4 = np.uint64(AU32[4, row]) if fill and row < AU32.shape[1] else np.uint64(0)
     err = _nlri(buf, a1, end, 1, 1, addpath, KIND_ANNOUNCE, row, 1, np.uint64(0), nh4, fill, cnt, E64, EU64, EU32,
                 EU8, rc, 0)
     if err:
@@ -283,7 +283,11 @@ def _rib_next_hop(buf, mp_start, mp_end, mp_type, n_mp, nh4):
 @njit(cache=True)
 def parse_mrt(buf, fill, cnt, E64, EU64, EU32, EU8, AU64, AU32, AI8, AOFF, PATH_ASN, PATH_SEG, COMM, LCOMM, err_off,
               err_at, err_code, peer_afi, peer_hi, peer_lo, peer_asn):
-    """Walk every MRT record of ``buf``; counts (fill=False) or fills (fill=True) the columns."""
+    """Walk every MRT record of ``buf``; counts (fill=False) or fills (fill=True) the columns.
+
+    Filling writes only within the arrays' sizes but always counts, so a caller can allocate
+    a guess, and on overflow re-run with the exact counts.
+    """
     n = buf.shape[0]
     tmp_t = np.zeros((2, 16384), np.uint8)
     tmp_n = np.zeros((2, 16384), np.int64)
@@ -361,7 +365,7 @@ def parse_mrt(buf, fill, cnt, E64, EU64, EU32, EU8, AU64, AU32, AI8, AOFF, PATH_
             _error(cnt, err_off, err_at, err_code, pos, at, err)
         pos = nxt
     cnt[C_STOP] = pos
-    if fill:
+    if fill and cnt[C_ATTR] < AOFF.shape[1]:
         AOFF[0, cnt[C_ATTR]] = cnt[C_PATH]
         AOFF[1, cnt[C_ATTR]] = cnt[C_COMM]
         AOFF[2, cnt[C_ATTR]] = cnt[C_LCOMM]
@@ -491,7 +495,7 @@ def _table_dump(buf, p, end, sub, fill, cnt, E64, EU64, EU32, EU8, AU64, AU32, A
         if err:
             return err, a0, end
         row = sc[1]
-        nh4 = AU32[4, row] if fill else 0
+        nh4 = AU32[4, row] if fill and row < AU32.shape[1] else 0
         nh_afi, nh_hi, nh_lo = _rib_next_hop(buf, mp_start, mp_end, mp_type, sc[0], nh4)
         _emit(fill, cnt, E64, EU64, EU32, EU8, rc, KIND_RIB, row, 0, afi, 1, plen, phi, plo, nh_afi, nh_hi, nh_lo, 0,
               0)
@@ -586,7 +590,7 @@ def _rib(buf, p, end, sub, n_peers, fill, cnt, E64, EU64, EU32, EU8, AU64, AU32,
         if err:
             return err, q
         row = sc[1]
-        nh4 = AU32[4, row] if fill else 0
+        nh4 = AU32[4, row] if fill and row < AU32.shape[1] else 0
         nh_afi, nh_hi, nh_lo = _rib_next_hop(buf, mp_start, mp_end, mp_type, sc[0], nh4)
         _emit(fill, cnt, E64, EU64, EU32, EU8, rc, KIND_RIB, row, path_id, afi, safi, plen, phi, plo, nh_afi, nh_hi,
               nh_lo, 0, 0)

@@ -56,22 +56,35 @@ class MrtResult:
     bad: BadRecords
 
 
-def _alloc(cnt: np.ndarray, n_bytes: int) -> tuple[np.ndarray, ...]:
-    ne, na = int(cnt[L.C_ELEM]), int(cnt[L.C_ATTR])
+def _alloc(counts: list[int]) -> tuple[np.ndarray, ...]:
+    ne, na, npath, ncomm, nlcomm = counts
     return (
-        np.zeros((L.N_E64, ne), np.int64),
-        np.zeros((L.N_EU64, ne), np.uint64),
-        np.zeros((L.N_EU32, ne), np.uint32),
-        np.zeros((L.N_EU8, ne), np.uint8),
-        np.zeros((1, na), np.uint64),
-        np.zeros((L.N_AU32, na), np.uint32),
-        np.zeros((L.N_AI8, na), np.int8),
+        np.empty((L.N_E64, ne), np.int64),
+        np.empty((L.N_EU64, ne), np.uint64),
+        np.empty((L.N_EU32, ne), np.uint32),
+        np.empty((L.N_EU8, ne), np.uint8),
+        np.empty((1, na), np.uint64),
+        np.empty((L.N_AU32, na), np.uint32),
+        np.empty((L.N_AI8, na), np.int8),
         np.zeros((L.N_AOFF, na + 1), np.int64),
-        np.zeros(int(cnt[L.C_PATH]), np.uint32),
-        np.zeros(int(cnt[L.C_PATH]), np.uint8),
-        np.zeros(int(cnt[L.C_COMM]), np.uint32),
-        np.zeros(int(cnt[L.C_LCOMM]), np.uint32),
+        np.empty(npath, np.uint32),
+        np.empty(npath, np.uint8),
+        np.empty(ncomm, np.uint32),
+        np.empty(nlcomm, np.uint32),
     )
+
+
+def _guess(n_bytes: int) -> list[int]:
+    """Capacities that fit real archives (30+ bytes per element); a miss costs one more pass."""
+    elems = n_bytes // 24 + 64
+    return [elems, elems, n_bytes // 4 + 64, n_bytes // 8 + 64, n_bytes // 16 + 64]
+
+
+def _trim(arrays: tuple[np.ndarray, ...], counts: list[int]) -> tuple[np.ndarray, ...]:
+    ne, na, npath, ncomm, nlcomm = counts
+    return (arrays[0][:, :ne], arrays[1][:, :ne], arrays[2][:, :ne], arrays[3][:, :ne], arrays[4][:, :na],
+            arrays[5][:, :na], arrays[6][:, :na], arrays[7][:, : na + 1], arrays[8][:npath], arrays[9][:npath],
+            arrays[10][:ncomm], arrays[11][:nlcomm])
 
 
 def _run(buf: np.ndarray, fill: bool, arrays: tuple[np.ndarray, ...], errs: tuple[np.ndarray, ...],
@@ -86,15 +99,21 @@ def parse_mrt_bytes(buf: np.ndarray, progress: Progress = NO_PROGRESS) -> tuple[
     errs = (np.zeros(L.MAX_ERRORS, np.int64), np.zeros(L.MAX_ERRORS, np.int64), np.zeros(L.MAX_ERRORS, np.int32))
     peers = (np.zeros(65536, np.uint8), np.zeros(65536, np.uint64), np.zeros(65536, np.uint64),
              np.zeros(65536, np.uint32))
+    buf = buf.view()
+    buf.flags.writeable = False  # one compiled signature for bytes-backed and owned arrays alike
     progress.start("parsing MRT", 2)
-    empty = _alloc(np.zeros(L.N_COUNTERS, np.int64), 0)
-    cnt = _run(buf, False, empty, errs, peers)
+    guess = _guess(int(buf.shape[0]))
+    arrays = _alloc(guess)
+    cnt = _run(buf, True, arrays, errs, peers)
     progress.advance(1)
-    arrays = _alloc(cnt, buf.shape[0])
-    cnt2 = _run(buf, True, arrays, errs, peers)
+    counts = [int(c) for c in cnt[:5]]
+    if any(c > g for c, g in zip(counts, guess, strict=True)):  # guess too small: exact second pass
+        arrays = _alloc(counts)
+        cnt = _run(buf, True, arrays, errs, peers)
+        assert [int(c) for c in cnt[:5]] == counts, "MRT passes disagree"
     progress.advance(1)
     progress.finish()
-    assert (cnt2[:5] == cnt[:5]).all(), "count and fill passes disagree"
+    arrays = _trim(arrays, counts)
     e64, eu64, eu32, eu8, au64, au32, ai8, aoff, pasn, pseg, comm, lcomm = arrays
     attrs = AttributeTable(
         flags=au64[0], origin=ai8[L.A_ORIGIN], path_status=ai8[L.A_PATH_STATUS], med=au32[L.A_MED],
@@ -112,7 +131,7 @@ def parse_mrt_bytes(buf: np.ndarray, progress: Progress = NO_PROGRESS) -> tuple[
         next_hop_lo=eu64[L.E_NH_LO], from_mp=eu8[L.E_FROM_MP], old_state=eu32[L.E_OLD_STATE].astype(np.uint16),
         new_state=eu32[L.E_NEW_STATE].astype(np.uint16), attr=e64[L.E_ATTR], attrs=attrs,
     )
-    return table, cnt2, errs
+    return table, cnt, errs
 
 
 def read_mrt(path: str | os.PathLike[str], *, strict: bool = False, progress: Progress = NO_PROGRESS) -> MrtResult:
