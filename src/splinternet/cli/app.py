@@ -44,6 +44,7 @@ def _register() -> None:
     from . import lookup
 
     app.command("asn")(lookup.asn_command)
+    app.command("ip")(lookup.ip_command)
     from . import transit
 
     app.command("transit")(transit.transit_command)
@@ -57,6 +58,9 @@ def _register() -> None:
     from . import blocking as blocking_cli
 
     app.add_typer(blocking_cli.app, name="blocking")
+    from . import simulate as simulate_cli
+
+    app.command("simulate")(simulate_cli.simulate_command)
 
 
 _register()
