@@ -76,7 +76,7 @@ def parse_segments(buf, p, end, asn_len, tmp_t, tmp_n, tmp_a, region):
     return True, nseg, nasn, count
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _write_segment(fill, cnt, PATH_ASN, PATH_SEG, t, asns, a0, n):
     for i in range(n):
         if fill and cnt[C_PATH] < PATH_ASN.shape[0]:

@@ -98,7 +98,7 @@ def _plausible_header(buf, q):
     return _known_type(u16(buf, q + 4)) and u16(buf, q + 6) < 64
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _emit(fill, cnt, E64, EU64, EU32, EU8, rc, kind, attr, path_id, afi, safi, plen, phi, plo, nh_afi, nh_hi,
           nh_lo, old_state, new_state, from_mp=0):
     i = cnt[C_ELEM]

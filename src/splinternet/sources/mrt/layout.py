@@ -106,7 +106,7 @@ def u32(b: np.ndarray, p: int) -> int:
     return (np.int64(b[p]) << 24) | (np.int64(b[p + 1]) << 16) | (np.int64(b[p + 2]) << 8) | np.int64(b[p + 3])
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def be_words(b: np.ndarray, p: int, nbytes: int, width: int) -> tuple[np.uint64, np.uint64]:
     """Up to ``width`` (4 or 16) bytes at ``p`` as a left-aligned address: (hi, lo) words.
 
