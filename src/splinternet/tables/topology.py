@@ -19,15 +19,26 @@ from ..errors import ParameterError
 __all__ = ["ASGraph", "build_csr"]
 
 
+@njit(cache=True)
+def _fill_csr(src, dst, n):
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    for k in range(src.shape[0]):
+        indptr[src[k] + 1] += 1
+    for v in range(n):
+        indptr[v + 1] += indptr[v]
+    cursor = indptr[:-1].copy()
+    indices = np.empty(src.shape[0], dtype=np.int32)
+    for k in range(src.shape[0]):
+        indices[cursor[src[k]]] = dst[k]
+        cursor[src[k]] += 1
+    for v in range(n):
+        indices[indptr[v]:indptr[v + 1]].sort()
+    return indptr, indices
+
+
 def build_csr(src: np.ndarray, dst: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """CSR (indptr int64, indices int32) of directed pairs src -> dst, neighbours sorted."""
-    src = np.asarray(src, dtype=np.int64)
-    dst = np.asarray(dst, dtype=np.int64)
-    order = np.argsort(src * n + dst, kind="stable")
-    counts = np.bincount(src, minlength=n)
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(counts, out=indptr[1:])
-    return indptr, dst[order].astype(np.int32)
+    return _fill_csr(np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64), int(n))
 
 
 @njit(cache=True)
