@@ -58,9 +58,18 @@ def _register() -> None:
     from . import blocking as blocking_cli
 
     app.add_typer(blocking_cli.app, name="blocking")
+    from . import web as web_cli
+
+    app.command("report")(web_cli.report_command)
+    app.command("serve")(web_cli.serve_command)
     from . import simulate as simulate_cli
 
     app.command("simulate")(simulate_cli.simulate_command)
+    from . import ingest as ingest_cli
+
+    app.command("ingest")(ingest_cli.ingest_command)
+    app.command("query")(ingest_cli.query_command)
+    app.add_typer(ingest_cli.timeline_app, name="timeline")
 
 
 _register()

@@ -1,0 +1,101 @@
+"""`splinternet report CC --html FILE` (one offline HTML file) and `splinternet serve` (dashboard + REST API)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .. import api
+from ..config import Settings
+from ..errors import ParameterError
+from ..sources.snapshot import Snapshot
+from .common import DateOption, JsonOption, OfflineOption
+from .lookup import _parse_asn
+from .output import err_console, print_json, progress_bar, to_jsonable
+from .transit import PrefixDateOption
+
+
+def report_command(
+    cc: Annotated[str, typer.Argument(help="Country code, e.g. LI.")],
+    html: Annotated[Path, typer.Option("--html", help="Write the report to this HTML file (opens offline).")],
+    date: DateOption = None,
+    prefixes_date: PrefixDateOption = None,
+    without: Annotated[list[str] | None, typer.Option("--without", help="Add a what-if section without this AS "
+                                                      "(repeat for several).")] = None,
+    register: Annotated[list[Path] | None, typer.Option("--register", help="Add a blocking section for this "
+                                                        "register (file, or dump-NN.csv pieces).")] = None,
+    cloud: Annotated[Path | None, typer.Option("--cloud", help="Cloud ranges for the blocking section "
+                                               "(file or directory).")] = None,
+    top: Annotated[int, typer.Option(help="Rows per table.")] = 20,
+    offline: OfflineOption = False,
+    json_out: JsonOption = False,
+) -> None:
+    """One self-contained HTML report: ranking, charts, served and single-homed networks, provenance."""
+    from ..report.html import render_report, write_report
+
+    if html.suffix.lower() not in (".html", ".htm"):
+        raise ParameterError(f"--html {html.name}: expected a file name ending in .html")
+    settings = Settings.from_env(offline=offline or None)
+    asns = [_parse_asn(x) for x in without or []]
+    options = api.TransitOptions(top=top)
+    with progress_bar() as progress:
+        snapshot = Snapshot.for_date(date, settings=settings, prefixes_date=prefixes_date, progress=progress)
+        transit = to_jsonable(api.transit(cc, date, options=options, snapshot=snapshot, progress=progress))
+        whatif = None
+        if asns:
+            whatif = to_jsonable(api.whatif(cc, date, asns, options=api.TransitOptions(top=min(top, 15)),
+                                            snapshot=snapshot, progress=progress))
+        blocking = _blocking(register, date, cloud, settings, top) if register else None
+    text = render_report(transit, whatif=whatif, blocking=blocking)
+    write_report(html, text)
+    if json_out:
+        print_json({"html": str(html), "bytes": len(text.encode("utf-8")), "transit": transit, "whatif": whatif,
+                    "blocking": blocking})
+    else:
+        err_console.print(f"written: {html} ({len(text.encode('utf-8')):,} bytes)", highlight=False)
+
+
+def _blocking(register: list[Path], date: str | None, cloud: Path | None, settings: Settings, top: int) -> dict:
+    from ..analysis.blocking import analyze_blocking
+    from ..sources.registry import load_register
+    from ..sources.registry_attribution import load_attribution
+    from .blocking import _target_date
+
+    reg = load_register(register)
+    attribution = load_attribution(_target_date(date, [reg]), cloud=cloud, settings=settings)
+    out = to_jsonable(analyze_blocking(reg, attribution, None, top=top))
+    out["register"] = {**out.get("register", {}), "shown_as": ", ".join(p.name for p in register)}
+    return out
+
+
+def serve_command(
+    host: Annotated[str, typer.Option(help="Address to listen on; only this machine by default.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
+    data_dir: Annotated[Path | None, typer.Option("--data-dir", help="Directory whose register files requests may "
+                                                  "name (read only).")] = None,
+    cloud: Annotated[Path | None, typer.Option("--cloud", help="Cloud ranges for blocking reports.")] = None,
+    prefixes_date: PrefixDateOption = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="Bound on one computation, in seconds.", min=1)] = 300.0,
+    max_upload: Annotated[int, typer.Option("--max-upload", help="Largest register upload, in bytes.", min=1)]
+    = 64 * 1024 * 1024,
+    workers: Annotated[int, typer.Option("--workers", help="Computations run at the same time.", min=1)] = 1,
+    no_disk_cache: Annotated[bool, typer.Option("--no-disk-cache", help="Keep results in memory only.")] = False,
+) -> None:
+    """The web dashboard and REST API (FastAPI); results are cached, long ones show progress."""
+    try:
+        import uvicorn
+
+        from ..web import WebSettings, create_app
+    except ImportError as exc:
+        raise ParameterError(f"the web app needs the 'web' extra (pip install 'splinternet[web]'): {exc}") from None
+    if data_dir is not None and not data_dir.is_dir():
+        raise ParameterError(f"--data-dir {data_dir}: not a directory")
+    settings = WebSettings.from_env(data_dir=data_dir, cloud_dir=cloud, prefixes_date=prefixes_date,
+                                    timeout_s=timeout, max_upload_bytes=max_upload, workers=workers,
+                                    disk_cache=not no_disk_cache)
+    if host not in ("127.0.0.1", "::1", "localhost"):
+        err_console.print(f"[yellow]note:[/] listening on {host}: other machines can reach this server")
+    err_console.print(f"splinternet on http://{host}:{port}/  (API docs at /docs)", highlight=False)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")

@@ -1,0 +1,156 @@
+"""One self-contained HTML report per country, and the templates and charts the web pages share.
+
+Everything is rendered from the JSON shape of the results (what ``--json`` prints), so the
+report, the web pages and the REST API show the same figures. Charts come from
+:mod:`splinternet.report.plots` (the ``--plot`` code) as inline SVG; styles and the small
+table-sorting script are inlined, so the file opens offline and asks no network for anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..sources.download import atomic_write
+
+__all__ = ["blocking_charts", "diff_charts", "environment", "render_report", "transit_charts", "whatif_charts",
+           "write_report"]
+
+# pyplot keeps global state: one chart at a time, whichever thread asks
+_PLOT_LOCK = threading.Lock()
+
+
+def _pct(value: Any, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    return f"{100 * float(value):.{digits}f}%"
+
+
+def _num(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.2f}"
+    return f"{int(value):,}"
+
+
+def _label(row: dict[str, Any]) -> str:
+    name = str(row.get("name") or "")
+    return f"AS{row['asn']} {name[:28]}".strip()
+
+
+@lru_cache(maxsize=1)
+def environment():  # noqa: ANN201 - jinja2.Environment
+    """The Jinja environment of the report and the web pages (templates live in splinternet.web)."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.PackageLoader("splinternet.web", "templates"),
+                             autoescape=jinja2.select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+    env.filters["pct"] = _pct
+    env.filters["num"] = _num
+    env.globals["version"] = __version__
+    return env
+
+
+def _asset(name: str) -> str:
+    return resources.files("splinternet.web").joinpath("static", name).read_text(encoding="utf-8")
+
+
+def _svg(build: Any) -> str:
+    from .plots import figure_svg
+
+    with _PLOT_LOCK:
+        return figure_svg(build())
+
+
+def transit_charts(report: dict[str, Any], rows: int = 15) -> dict[str, str]:
+    """Bar chart of provider shares and the graph of border links (foreign provider -> domestic network)."""
+    from .plots import grouped_bars, link_graph
+
+    providers = report["providers"][:rows]
+    charts: dict[str, str] = {}
+    if providers:
+        charts["shares"] = _svg(lambda: grouped_bars(
+            [_label(p) for p in providers],
+            {"border share": [p["border_share"] for p in providers],
+             "transit share": [p["transit_share"] for p in providers]},
+            title=f"{report['cc']} {report['date']}: international transit providers",
+            xlabel="share of the country's inbound paths"))
+        edges = [(_label(p), _label(s), float(s["share"])) for p in providers for s in p["served"] if s["share"] > 0]
+        if edges:
+            charts["links"] = _svg(lambda: link_graph(
+                edges, title=f"{report['cc']}: international links, width = share of inbound paths",
+                left="foreign providers", right="domestic networks"))
+    return charts
+
+
+def whatif_charts(report: dict[str, Any], rows: int = 15) -> dict[str, str]:
+    """Border shares of the largest providers before and after the scenario."""
+    from .plots import grouped_bars
+
+    before = {p["asn"]: p for p in report["before"]["providers"]}
+    after = {p["asn"]: p for p in report["after"]["providers"]}
+    asns = list(dict.fromkeys([*before, *after]))[:rows]
+    if not asns:
+        return {}
+    labels = [_label(before.get(a) or after[a]) for a in asns]
+    return {"shares": _svg(lambda: grouped_bars(
+        labels, {"before": [before[a]["border_share"] if a in before else 0.0 for a in asns],
+                 "after": [after[a]["border_share"] if a in after else 0.0 for a in asns]},
+        title=f"{report['cc']} {report['date']}: border shares before and after",
+        xlabel="share of the country's inbound paths"))}
+
+
+def diff_charts(report: dict[str, Any], rows: int = 15) -> dict[str, str]:
+    """Border shares that moved most between the two dates."""
+    from .plots import grouped_bars
+
+    moved = report["shares_moved"][:rows]
+    if not moved:
+        return {}
+    return {"shares": _svg(lambda: grouped_bars(
+        [_label(m) for m in moved], {report["date_from"]: [m["before"] for m in moved],
+                                    report["date_to"]: [m["after"] for m in moved]},
+        title=f"{report['cc']}: border shares, {report['date_from']} and {report['date_to']}",
+        xlabel="share of the country's inbound paths"))}
+
+
+def blocking_charts(report: dict[str, Any], rows: int = 15) -> dict[str, str]:
+    """Blocked IPv4 space by organization and by cloud provider (deduplicated addresses)."""
+    from .plots import grouped_bars
+
+    bars = [(str(r["organization"]), float(r["ipv4"])) for r in report["by_organization"]["rows"]]
+    bars += [(f"cloud: {r['provider']}", float(r["ipv4"])) for r in report["by_provider"]["rows"]]
+    bars = sorted(bars, key=lambda b: -b[1])[:rows]
+    if not bars:
+        return {}
+    return {"providers": _svg(lambda: grouped_bars(
+        [b[0] for b in bars], {"blocked IPv4 addresses": [b[1] for b in bars]},
+        title="Blocked address space by organization and cloud provider", xlabel="IPv4 addresses (deduplicated)",
+        percent=False))}
+
+
+def render_report(transit: dict[str, Any], *, whatif: dict[str, Any] | None = None,
+                  blocking: dict[str, Any] | None = None, generated: dt.datetime | None = None) -> str:
+    """The whole report as one HTML text: styles, script, charts and data inlined."""
+    page = environment().get_template("report.html")
+    return page.render(
+        t=transit, t_charts=transit_charts(transit),
+        w=whatif, w_charts=whatif_charts(whatif) if whatif else {},
+        b=blocking, b_charts=blocking_charts(blocking) if blocking else {},
+        css=_asset("style.css"), js=_asset("app.js"),
+        generated=(generated or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC"),
+    )
+
+
+def write_report(path: str | Path, html: str) -> Path:
+    """Write the report so that a reader never sees half a file."""
+    target = Path(path)
+    with atomic_write(target) as out:
+        out.write(html.encode("utf-8"))
+    return target

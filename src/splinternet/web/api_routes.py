@@ -1,0 +1,259 @@
+"""REST API under /api/v1: the same JSON as the CLI's ``--json``, computed once and cached."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from ..errors import ParameterError
+from . import compute
+from .params import check_asn, check_asns, check_cc, check_date, check_register_name, list_registers
+from .state import AppState
+
+__all__ = ["ErrorBody", "JobBody", "UploadTooLarge", "router", "spool_upload"]
+
+
+class ErrorBody(BaseModel):
+    """Every error: a stable code and one sentence that says what was expected."""
+
+    error: str
+    message: str
+
+
+class JobBody(BaseModel):
+    """A computation in progress (202), or its state when asked by id."""
+
+    id: str
+    title: str
+    state: str
+    elapsed_s: float
+    progress: dict[str, Any]
+    error: ErrorBody | None = None
+
+
+class UploadTooLarge(ParameterError):
+    code = "upload_too_large"
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "a parameter is not acceptable"},
+    404: {"model": ErrorBody, "description": "no data for this country, AS or date"},
+    422: {"model": ErrorBody, "description": "an input file is damaged or not of the expected kind"},
+    503: {"model": ErrorBody, "description": "busy, or data could not be fetched"},
+    504: {"model": ErrorBody, "description": "the computation ran past the server's time bound"},
+}
+_LONG = {**_ERRORS, 202: {"model": JobBody, "description": "computing (wait=false): poll /api/v1/jobs/{id}"}}
+
+router = APIRouter(prefix="/api/v1", tags=["api"])
+
+Wait = Annotated[bool, Query(description="Wait for the result (up to the server's time bound); false: answer "
+                                         "202 with a job to poll.")]
+Top = Annotated[int, Query(ge=1, le=200, description="Rows per ranking table.")]
+DateQ = Annotated[str, Query(description="Date of the data, YYYY-MM-DD.", max_length=32)]
+PrefixesDate = Annotated[str | None, Query(description="Take prefix-to-AS data from this date instead "
+                                                       "(YYYY-MM-DD); defaults to the server's setting.",
+                                           max_length=32)]
+
+
+def state_of(request: Request) -> AppState:
+    return request.app.state.splinternet
+
+
+def _prefixes(state: AppState, value: str | None) -> str | None:
+    return check_date(value, "prefixes_date", required=False) or state.settings.prefixes_date
+
+
+@router.get("/transit/{cc}", responses=_LONG, summary="Who carries a country to the world")
+def transit(request: Request, cc: str, date: DateQ, prefixes_date: PrefixesDate = None, top: Top = 20,
+            wait: Wait = True) -> dict[str, Any]:
+    state = state_of(request)
+    code, day, pfx = check_cc(cc), check_date(date), _prefixes(state, prefixes_date)
+    params = {"cc": code, "date": day, "prefixes_date": pfx, "top": top}
+    _, value = state.result("transit", params, f"transit {code} {day}",
+                            lambda p: compute.transit(state.pool, code, day, pfx, top=top, progress=p), wait=wait)
+    return value
+
+
+@router.get("/whatif/{cc}", responses=_LONG, summary="Before and after removing ASes")
+def whatif(request: Request, cc: str, date: DateQ,
+           without: Annotated[list[str], Query(description="AS to remove; repeat for several.")],
+           links_only: bool = False, prefixes_date: PrefixesDate = None, top: Top = 15,
+           wait: Wait = True) -> dict[str, Any]:
+    state = state_of(request)
+    code, day, pfx, asns = check_cc(cc), check_date(date), _prefixes(state, prefixes_date), check_asns(without)
+    params = {"cc": code, "date": day, "prefixes_date": pfx, "without": asns, "links_only": links_only, "top": top}
+    title = f"what-if {code} {day} without {', '.join(f'AS{a}' for a in asns)}"
+    _, value = state.result("whatif", params, title, lambda p: compute.whatif(
+        state.pool, code, day, pfx, asns, links_only=links_only, top=top, progress=p), wait=wait)
+    return value
+
+
+@router.get("/diff/{cc}", responses=_LONG, summary="What changed between two dates")
+def diff(request: Request, cc: str, date_from: Annotated[str, Query(alias="from", max_length=32)],
+         date_to: Annotated[str, Query(alias="to", max_length=32)], prefixes_date: PrefixesDate = None,
+         top: Top = 15, wait: Wait = True) -> dict[str, Any]:
+    state = state_of(request)
+    code, first, second = check_cc(cc), check_date(date_from, "from"), check_date(date_to, "to")
+    pfx = _prefixes(state, prefixes_date)
+    if first >= second:  # type: ignore[operator]
+        raise ParameterError(f"'from' ({first}) must come before 'to' ({second})")
+    params = {"cc": code, "from": first, "to": second, "prefixes_date": pfx, "top": top}
+    _, value = state.result("diff", params, f"diff {code} {first} -> {second}", lambda p: compute.diff(
+        state.settings.data, code, first, second, pfx, top=top, progress=p), wait=wait)
+    return value
+
+
+@router.get("/asn/{asn}", responses=_LONG, summary="One AS: name, organization, relationships")
+def asn(request: Request, asn: str, date: DateQ, wait: Wait = True) -> dict[str, Any]:
+    state = state_of(request)
+    number, day = check_asn(asn), check_date(date)
+    _, value = state.result("asn", {"asn": number, "date": day}, f"AS{number} {day}",
+                            lambda p: compute.as_profile(state.pool, number, day, progress=p), wait=wait)
+    return value
+
+
+_ADDRESS = re.compile(r"^[0-9A-Fa-f:.]{2,45}$")
+
+
+@router.get("/ip/{address}", responses=_LONG, summary="One address: prefix, origin AS, registry, cloud")
+def ip(request: Request, address: str, date: DateQ, prefixes_date: PrefixesDate = None,
+       wait: Wait = True) -> dict[str, Any]:
+    from ..analysis.address import parse_address
+
+    state = state_of(request)
+    if not _ADDRESS.match(address):
+        raise ParameterError(f"not an IP address: {address[:60]!r}; expected e.g. 8.8.8.8 or 2001:db8::1")
+    parse_address(address)
+    day, pfx = check_date(date), _prefixes(state, prefixes_date)
+    _, value = state.result("ip", {"address": address, "date": day, "prefixes_date": pfx}, f"{address} {day}",
+                            lambda p: compute.ip(state.pool, address, day, pfx, progress=p), wait=wait)
+    return value
+
+
+@router.get("/search/as", responses=_ERRORS, summary="Find ASes by number or name")
+def search_as(request: Request, q: Annotated[str, Query(min_length=1, max_length=100)], date: DateQ,
+              limit: Annotated[int, Query(ge=1, le=100)] = 20) -> dict[str, Any]:
+    state = state_of(request)
+    day = check_date(date)
+    text = q.strip()
+    if not text:
+        raise ParameterError("q is empty; expected part of an AS name or number")
+    return {"query": text, "date": day, "results": compute.as_search(state.pool, text, day, limit=limit)}
+
+
+@router.get("/registers", summary="Registers a request may name (files in the server's data directory)")
+def registers(request: Request) -> dict[str, Any]:
+    return {"registers": list_registers(state_of(request).settings.data_dir)}
+
+
+@router.get("/jobs/{job_id}", responses={404: {"model": ErrorBody}}, summary="Progress of a computation")
+def job(request: Request, job_id: str) -> JobBody:
+    found = state_of(request).runner.get(job_id) if re.fullmatch(r"[0-9a-f]{16}", job_id) else None
+    if found is None:
+        raise JobNotFound(f"no job {job_id[:40]!r} on this server (jobs are kept in memory only)")
+    return JobBody(**found.to_dict())
+
+
+class JobNotFound(ParameterError):
+    code = "job_not_found"
+
+
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+async def spool_upload(upload: UploadFile, limit: int, directory: Path) -> tuple[Path, str, str]:
+    """Copy an upload to a private temporary file, refusing more than ``limit`` bytes.
+
+    Returns (path, name to show, sha256); the file name is reduced to safe characters and
+    never used as a path of its own.
+    """
+    name = _SAFE_NAME.sub("_", Path(upload.filename or "register").name)[:80].strip("._") or "register"
+    directory.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="upload-", dir=directory))
+    target = folder / name
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with target.open("wb") as out:
+            while chunk := await upload.read(1 << 20):
+                size += len(chunk)
+                if size > limit:
+                    raise UploadTooLarge(f"upload {name!r} is larger than this server's limit of {limit:,} bytes")
+                digest.update(chunk)
+                out.write(chunk)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    if size == 0:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise ParameterError(f"upload {name!r} is empty; expected a register file")
+    return target, f"upload:{name}", digest.hexdigest()
+
+
+def blocking_job(state: AppState, *, register: str | None, upload: tuple[Path, str, str] | None,
+                 date: str | None, kind: str, strict: bool, wait: bool) -> tuple[str, Any]:
+    """Run (or fetch) the blocking report of a named register or an uploaded one."""
+    if kind not in ("auto", "rkn", "plain"):
+        raise ParameterError(f"kind must be auto, rkn or plain, not {kind[:20]!r}")
+    day = check_date(date, required=False)
+    if upload is not None:
+        path, shown, sha = upload
+        params: dict[str, Any] = {"upload_sha256": sha, "date": day, "kind": kind, "strict": strict}
+    elif register:
+        path = check_register_name(state.settings.data_dir, register)
+        shown, stat = register, path.stat()
+        params = {"register": register, "mtime": stat.st_mtime_ns, "size": stat.st_size, "date": day, "kind": kind,
+                  "strict": strict}
+    else:
+        raise ParameterError("name a register from /api/v1/registers (name=...) or upload one (file=...)")
+    spec = compute.Blocking(path=path, shown_as=shown, date=day, kind=kind, strict=strict)
+
+    def run(progress: Any) -> dict[str, Any]:
+        try:
+            return compute.blocking(state.settings.data, spec, state.settings.cloud_dir, progress=progress)
+        finally:
+            if upload is not None:
+                shutil.rmtree(upload[0].parent, ignore_errors=True)
+
+    key = params_key("blocking", params)
+    try:
+        return state.result("blocking", params, f"blocking report of {shown}", run, wait=wait)
+    finally:
+        # the spool belongs to this request's job only; cached, refused or joined requests remove it here
+        active = state.runner.get_active(key)
+        if upload is not None and (active is None or active.compute is not run):
+            shutil.rmtree(upload[0].parent, ignore_errors=True)
+
+
+def params_key(kind: str, params: dict[str, Any]) -> str:
+    from .jobs import cache_key
+
+    return cache_key(kind, params)
+
+
+@router.post("/blocking", responses=_LONG, summary="What a blocking register blocks (upload it, or name one)")
+async def blocking(request: Request,
+                   file: Annotated[UploadFile | None, File(description="The register (size-limited).")] = None,
+                   name: Annotated[str | None, Form(max_length=512, description="A register listed by /api/v1/registers.")] = None,
+                   date: Annotated[str | None, Form(max_length=32)] = None,
+                   kind: Annotated[str, Form(max_length=16)] = "auto",
+                   strict: Annotated[bool, Form()] = False,
+                   wait: Annotated[bool, Form()] = True) -> Any:
+    from starlette.concurrency import run_in_threadpool
+
+    state = state_of(request)
+    upload = None
+    if file is not None and (file.filename or file.size):
+        upload = await spool_upload(file, state.settings.max_upload_bytes, state.settings.result_dir.parent /
+                                    "web-uploads")
+    _, value = await run_in_threadpool(blocking_job, state, register=name or None, upload=upload, date=date,
+                                       kind=kind, strict=strict, wait=wait)
+    return JSONResponse(value)

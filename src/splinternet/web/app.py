@@ -1,0 +1,118 @@
+"""The FastAPI app: REST API, server-rendered pages, vendored static files, one error shape for everything."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from importlib import resources
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .. import __version__
+from ..errors import (
+    DataNotFoundError,
+    DownloadError,
+    InputError,
+    OfflineError,
+    ParameterError,
+    SplinternetError,
+    UnknownCountryError,
+)
+from .jobs import Busy, ComputationTimeout
+from .settings import WebSettings
+from .state import AppState, Pending
+
+__all__ = ["create_app", "status_of"]
+
+_CSP = ("default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; script-src 'self'; "
+        "frame-ancestors 'none'; form-action 'self'")
+_DOCS_CSP = ("default-src 'self'; style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: "
+             "https://fastapi.tiangolo.com; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net")
+
+
+def status_of(exc: SplinternetError) -> int:
+    """The HTTP status of a library error: the caller's fault (4xx), ours or the data's (5xx)."""
+    order: list[tuple[type[SplinternetError], int]] = [
+        (UnknownCountryError, 404), (ParameterError, 400), (InputError, 422), (DataNotFoundError, 404),
+        (ComputationTimeout, 504), (Busy, 503), (OfflineError, 503), (DownloadError, 503),
+    ]
+    for kind, status in order:
+        if isinstance(exc, kind):
+            return status
+    return 500
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith(("/api/", "/static/", "/openapi"))
+
+
+def _error(request: Request, status: int, code: str, message: str) -> Any:
+    if _wants_html(request):
+        from ..report.html import environment
+
+        title = "Not found" if status == 404 else ("Cannot compute this" if status >= 500 else "Cannot show this")
+        text = environment().get_template("error.html").render(title=title, message=message)
+        return HTMLResponse(text, status_code=status)
+    return JSONResponse({"error": code, "message": message}, status_code=status)
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        where = ".".join(str(x) for x in err.get("loc", ()) if x not in ("query", "path", "body"))
+        parts.append(f"{where or 'request'}: {err.get('msg', 'invalid')}")
+    return "; ".join(parts)[:500]
+
+
+def create_app(settings: WebSettings | None = None) -> FastAPI:
+    """A new app; ``settings`` default to the environment (SPLINTERNET_WEB_* and the data settings)."""
+    from . import api_routes, pages
+
+    config = settings or WebSettings.from_env()
+    state = AppState.build(config)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):  # noqa: ANN202
+        yield
+        state.runner.shutdown()
+
+    app = FastAPI(title="splinternet", version=__version__, lifespan=lifespan,
+                  description="How a country is wired to the rest of the Internet: transit, what-if, diff and "
+                              "blocking analyses as JSON (the CLI's --json), computed once and cached.")
+    app.state.splinternet = state
+    app.include_router(api_routes.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=str(resources.files("splinternet.web") / "static")), name="static")
+
+    @app.exception_handler(SplinternetError)
+    async def library_error(request: Request, exc: SplinternetError) -> Any:
+        return _error(request, status_of(exc), exc.code, str(exc))
+
+    @app.exception_handler(Pending)
+    async def pending(request: Request, exc: Pending) -> Any:
+        return JSONResponse(exc.job.to_dict(), status_code=202,
+                            headers={"Location": f"/api/v1/jobs/{exc.job.id}", "Retry-After": "2"})
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Any:
+        return _error(request, 400, "bad_parameter", _validation_message(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Any:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return _error(request, exc.status_code, code, str(exc.detail))
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next: Any) -> Any:
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        docs = request.url.path in ("/docs", "/redoc")
+        response.headers.setdefault("Content-Security-Policy", _DOCS_CSP if docs else _CSP)
+        return response
+
+    return app
