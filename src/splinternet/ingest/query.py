@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import DataNotFoundError, ParameterError
+from ..errors import InputError, ParameterError
 from .plan import KINDS
 
 __all__ = ["QueryResult", "connect", "run_query"]
@@ -63,16 +63,15 @@ def connect(data_dir: str | os.PathLike[str]) -> Any:
 
     root = Path(data_dir)
     if not root.is_dir():
-        raise DataNotFoundError("ingested archives", str(root), reason="no such directory; run splinternet ingest")
+        raise InputError(root, "no such directory", expected="a directory written by splinternet ingest --out")
     con = duckdb.connect(":memory:")
     for macro in _MACROS:
         con.execute(macro)
     present = [k for k in KINDS if any((root / k).glob("collector=*/date=*/*.parquet"))]
     if not present:
         con.close()
-        raise DataNotFoundError("ingested archives", str(root),
-                                reason="no Parquet partitions under ribs/ or updates/; run splinternet ingest --out "
-                                       f"{root}")
+        raise InputError(root, "no Parquet partitions under ribs/ or updates/",
+                         expected="a directory written by splinternet ingest --out")
     for kind in present:
         pattern = str(root / kind / "collector=*" / "date=*" / "*.parquet").replace("'", "''")
         con.execute(f"CREATE VIEW {kind} AS SELECT * FROM read_parquet('{pattern}', hive_partitioning = true, "

@@ -1,0 +1,364 @@
+"""A country's connectivity (and a blocklist's reach) over time, with the changes worth a look.
+
+A timeline is a grid of steps (``--from``, ``--to``, ``--step``). Each step is answered
+by the data release in force on that day; steps that fall on the same release are one
+point, not repeated results (the timeline says which steps collapsed). Events are read
+off consecutive points: a provider's share dropping by more than a threshold, a border
+link (foreign provider to domestic network) disappearing, a group's blocked space moving
+by more than a threshold.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from ..errors import DataNotFoundError, ParameterError
+from ..progress import NO_PROGRESS, Progress
+
+__all__ = ["ShareTimeline", "TimelineEvent", "blocking_timeline", "lost_links", "parse_step", "share_changes",
+           "step_dates", "topology_timeline"]
+
+_STEP = re.compile(r"^\s*(\d+)\s*([dwm])\s*$")
+
+
+def parse_step(text: str) -> tuple[int, str]:
+    """``7d``, ``2w`` or ``1m`` -> (count, unit); a bad step is a ParameterError."""
+    match = _STEP.match(text or "")
+    if not match or int(match.group(1)) < 1:
+        raise ParameterError(f"not a step: {text!r}; expected a count and d, w or m, such as 1d, 2w or 1m")
+    return int(match.group(1)), match.group(2)
+
+
+def step_dates(start: dt.date, end: dt.date, step: str) -> list[dt.date]:
+    """Every step from ``start`` to ``end`` inclusive (months keep the day of month, clipped)."""
+    if end < start:
+        raise ParameterError(f"--to {end} comes before --from {start}")
+    count, unit = parse_step(step)
+    out: list[dt.date] = []
+    k = 0
+    while True:
+        if unit == "m":
+            months = start.month - 1 + k * count
+            year, month = start.year + months // 12, months % 12 + 1
+            day = min(start.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31,
+                                  30, 31, 31, 30, 31, 30, 31][month - 1])
+            when = dt.date(year, month, day)
+        else:
+            when = start + dt.timedelta(days=k * count * (7 if unit == "w" else 1))
+        if when > end:
+            return out
+        out.append(when)
+        k += 1
+        if len(out) > 10_000:
+            raise ParameterError("more than 10,000 steps; use a longer --step")
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """One change between two consecutive points; ``time`` is the point where it is first seen."""
+
+    time: str
+    previous: str
+    kind: str  # share_drop | link_lost | blocked_up | blocked_down
+    key: str
+    asn: int
+    name: str
+    measure: str
+    before: float
+    after: float
+    neighbor: int = 0
+    relation: str = ""
+
+
+@dataclass(frozen=True)
+class ShareTimeline:
+    """Measures per point (rows) and group (columns); NaN where a group's value is not known.
+
+    ``step_point[i]`` is the point that answers step ``steps[i]`` (-1: no release yet).
+    """
+
+    subject: str
+    steps: tuple[str, ...]
+    step_point: np.ndarray
+    points: tuple[str, ...]
+    releases: tuple[str, ...]
+    keys: tuple[str, ...]
+    asns: np.ndarray
+    names: tuple[str, ...]
+    series: dict[str, np.ndarray]
+    events: tuple[TimelineEvent, ...]
+    notes: tuple[str, ...] = ()
+    sources: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        def clean(row: np.ndarray) -> list[float | None]:
+            return [None if np.isnan(x) else float(x) for x in row.tolist()]
+
+        return {
+            "subject": self.subject,
+            "steps": [{"step": s, "point": self.points[p] if p >= 0 else None}
+                      for s, p in zip(self.steps, self.step_point.tolist(), strict=True)],
+            "points": [{"date": d, "release": r} for d, r in zip(self.points, self.releases, strict=True)],
+            "groups": [{"key": k, "asn": int(a), "name": n} for k, a, n in zip(self.keys, self.asns.tolist(),
+                                                                              self.names, strict=True)],
+            "series": {m: [clean(v[:, j]) for j in range(v.shape[1])] for m, v in self.series.items()},
+            "events": [e.__dict__ for e in self.events],
+            "notes": list(self.notes),
+            "sources": list(self.sources),
+        }
+
+
+def share_changes(values: np.ndarray, threshold: float, *, drops_only: bool = True,
+                  scale: np.ndarray | None = None) -> list[tuple[int, int, float, float]]:
+    """(point, group, before, after) where a value moves by more than ``threshold`` between points.
+
+    ``values`` is (points, groups); NaN compares as unknown and never makes an event.
+    With ``scale`` (one value per point), the move is measured relative to the later point's scale.
+    """
+    if values.shape[0] < 2:
+        return []
+    before, after = values[:-1], values[1:]
+    move = before - after if drops_only else np.abs(after - before)
+    if scale is not None:
+        move = move / np.where(scale[1:] > 0, scale[1:], np.inf)[:, None]
+    with np.errstate(invalid="ignore"):
+        hit = move > threshold
+    rows, cols = np.nonzero(hit)
+    return [(int(r) + 1, int(c), float(before[r, c]), float(after[r, c])) for r, c in zip(rows, cols, strict=True)]
+
+
+def lost_links(before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """Rows of ``before`` (provider, domestic, relation) absent from ``after``, as an (n, 3) array."""
+    if before.size == 0:
+        return before.reshape(0, 3)
+    key_b = (before[:, 0].astype(np.uint64) << np.uint64(32)) | before[:, 1].astype(np.uint64)
+    key_b = key_b * np.uint64(4) + before[:, 2].astype(np.uint64)
+    if after.size == 0:
+        return before
+    key_a = (after[:, 0].astype(np.uint64) << np.uint64(32)) | after[:, 1].astype(np.uint64)
+    key_a = key_a * np.uint64(4) + after[:, 2].astype(np.uint64)
+    return before[~np.isin(key_b, key_a)]
+
+
+_RELATION = {1: "provider-customer", 2: "peer"}
+
+
+def border_links(graph: Any, providers: np.ndarray, domestic: np.ndarray) -> np.ndarray:
+    """(provider, domestic AS, relation) for each link of ``providers`` to a domestic AS in ``graph``."""
+    parts = [np.zeros((0, 3), np.int64)]
+    dom = np.asarray(domestic, np.uint32)
+    for asn in np.asarray(providers, np.uint32).tolist():
+        if graph.index_of(np.array([asn], np.uint32))[0] < 0:
+            continue
+        for relation, neighbours in ((1, graph.customers_of(asn)), (2, graph.peers_of(asn))):
+            inside = np.asarray(neighbours, np.uint32)
+            inside = inside[np.isin(inside, dom)]
+            if inside.size:
+                parts.append(np.stack([np.full(inside.size, asn, np.int64), inside.astype(np.int64),
+                                       np.full(inside.size, relation, np.int64)], axis=1))
+    return np.concatenate(parts)
+
+
+@dataclass
+class _Point:
+    date: str
+    release: str
+    values: dict[str, dict[int, float]]  # measure -> asn -> value
+    complete: bool  # the provider list was not cut at the top limit: absent means 0
+    names: dict[int, str]
+    links: Callable[[np.ndarray], np.ndarray]
+    sources: list[dict[str, Any]]
+    notes: list[str]
+
+
+def _group_steps(steps: list[dt.date], release_of: Callable[[dt.date], tuple[str, str]]
+                 ) -> tuple[list[tuple[dt.date, str, str]], np.ndarray, list[str]]:
+    """Distinct releases in step order and the point of each step; steps without a release get -1."""
+    points: list[tuple[dt.date, str, str]] = []
+    step_point = np.full(len(steps), -1, np.int64)
+    notes: list[str] = []
+    seen: dict[str, int] = {}
+    missing: list[str] = []
+    for i, day in enumerate(steps):
+        try:
+            url, label = release_of(day)
+        except DataNotFoundError:
+            missing.append(day.isoformat())
+            continue
+        if url not in seen:
+            seen[url] = len(points)
+            points.append((day, url, label))
+        step_point[i] = seen[url]
+    if missing:
+        notes.append(f"{len(missing)} steps have no release in force (none at or shortly before them) and are "
+                     f"left out: {', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}")
+    collapsed = len(steps) - len(missing) - len(points)
+    if collapsed > 0:
+        notes.append(f"{len(steps) - len(missing)} steps fall on {len(points)} distinct releases; steps on the same "
+                     f"release are shown once, not repeated")
+    return points, step_point, notes
+
+
+def _assemble(subject: str, steps: list[dt.date], step_point: np.ndarray, points: list[_Point], top: int,
+              threshold: float, notes: list[str], rank_by: str) -> ShareTimeline:
+    measures = list(points[0].values) if points else []
+    every = sorted({a for p in points for a in p.values[rank_by]})
+    col = {a: j for j, a in enumerate(every)}
+    series = {}
+    for m in measures:
+        grid = np.full((len(points), len(every)), np.nan)
+        for i, p in enumerate(points):
+            if p.complete:
+                grid[i, :] = 0.0
+            for a, v in p.values[m].items():
+                grid[i, col[a]] = v
+        series[m] = grid
+    names = {a: n for p in points for a, n in p.names.items()}
+    events: list[TimelineEvent] = []
+    for m in measures:
+        for r, c, b, a in share_changes(series[m], threshold):
+            asn = every[c]
+            events.append(TimelineEvent(points[r].date, points[r - 1].date, "share_drop", f"AS{asn}", asn,
+                                        names.get(asn, ""), m, b, a))
+    for r in range(1, len(points)):
+        base = series[rank_by][r - 1]
+        tracked = np.array([every[j] for j in np.flatnonzero(np.nan_to_num(base) > 0)], np.uint32)
+        tracked = tracked[np.argsort(-np.nan_to_num(base[[col[a] for a in tracked.tolist()]]), kind="stable")][:top]
+        gone = lost_links(points[r - 1].links(tracked), points[r].links(tracked))
+        for provider, neighbor, relation in gone.tolist():
+            events.append(TimelineEvent(points[r].date, points[r - 1].date, "link_lost", f"AS{provider}", provider,
+                                        names.get(provider, ""), "link", 1.0, 0.0, neighbor, _RELATION[relation]))
+    best = np.nan_to_num(series[rank_by]).max(axis=0) if every else np.zeros(0)
+    keep = np.argsort(-best, kind="stable")[:top]
+    keep = keep[best[keep] > 0]
+    asns = np.array([every[j] for j in keep.tolist()], np.uint32)
+    events.sort(key=lambda e: (e.time, e.kind, -(e.before - e.after), e.asn, e.neighbor))
+    return ShareTimeline(
+        subject=subject, steps=tuple(d.isoformat() for d in steps), step_point=step_point,
+        points=tuple(p.date for p in points), releases=tuple(p.release for p in points),
+        keys=tuple(f"AS{a}" for a in asns.tolist()), asns=asns, names=tuple(names.get(a, "") for a in asns.tolist()),
+        series={m: v[:, keep] for m, v in series.items()}, events=tuple(events),
+        notes=tuple(notes + [n for p in points for n in p.notes]),
+        sources=tuple(s for p in points for s in p.sources),
+    )
+
+
+def topology_timeline(cc: str, start: str | dt.date, end: str | dt.date, *, step: str = "1d",
+                      prefixes_date: str | dt.date | None = None, options: Any = None, threshold: float = 0.05,
+                      top: int = 10, max_age_days: int = 62, settings: Any = None,
+                      progress: Progress = NO_PROGRESS) -> ShareTimeline:
+    """Border and transit shares of ``cc``'s top providers at each step, from AS-topology snapshots.
+
+    One transit analysis per distinct CAIDA AS-relationship release in the window
+    (``api.transit``); ``prefixes_date`` fixes the prefix-to-AS release for every point.
+    A step whose newest release is more than ``max_age_days`` older has no point.
+    """
+    from .. import api
+    from ..config import Settings
+    from ..sources.catalog import parse_when
+    from ..sources.snapshot import Snapshot
+
+    settings = settings or Settings.from_env()
+    options = options or api.TransitOptions()
+    lo, hi = parse_when(start), parse_when(end)
+    if lo is None or hi is None:
+        raise ParameterError("a timeline needs both --from and --to dates")
+    steps = step_dates(lo.date(), hi.date(), step)
+
+    def release_of(day: dt.date) -> tuple[str, str]:
+        release = Snapshot.for_date(day, settings=settings).release("caida-asrel")
+        if (day - release.release_date).days > max_age_days:  # a monthly dataset: an old release is not "in force"
+            raise DataNotFoundError("caida-asrel", day.isoformat(), nearest=[release.release_date.isoformat()],
+                                    reason=f"the newest release is more than {max_age_days} days older")
+        return release.url, release.release_date.isoformat()
+
+    grouped, step_point, notes = _group_steps(steps, release_of)
+    if not grouped:
+        raise DataNotFoundError("caida-asrel", f"{lo:%Y-%m-%d} .. {hi:%Y-%m-%d}", reason="no step has a release")
+    wide = replace(options, top=max(options.top, 200))
+    points: list[_Point] = []
+    progress.start(f"timeline {cc}", len(grouped))
+    for day, url, label in grouped:
+        snapshot = Snapshot.for_date(day, settings=settings, prefixes_date=prefixes_date)
+        report = api.transit(cc, day, options=wide, snapshot=snapshot)
+        origins = api.country_membership(snapshot, cc, view=wide.view, weighting=wide.weighting)
+        graph, domestic = snapshot.graph(), origins.domestic
+        points.append(_Point(
+            date=label, release=url,
+            values={"border_share": {p.asn: p.border_share for p in report.providers},
+                    "transit_share": {p.asn: p.transit_share for p in report.providers
+                                      if p.transit_share is not None}},
+            complete=len(report.providers) < wide.top,
+            names={p.asn: p.name for p in report.providers},
+            links=lambda providers, g=graph, d=domestic: border_links(g, providers, d),
+            sources=list(report.sources), notes=[f"{label}: {n}" for n in report.notes],
+        ))
+        progress.advance(1)
+    progress.finish()
+    return _assemble(f"{cc.upper()} international transit providers", steps, step_point, points, top, threshold,
+                     notes, "border_share")
+
+
+def blocking_timeline(registers: Sequence[tuple[str, Any, Any]], *, threshold: float = 0.05, top: int = 10,
+                      group: str = "provider") -> ShareTimeline:
+    """Blocked IPv4 space by cloud provider (or organization) over a series of registers.
+
+    ``registers`` holds (date label, Register, AttributionData) in time order. Registers
+    with the same date label are one point (the later one wins, and a note says so).
+    Events mark a group whose blocked space moves by more than ``threshold`` of the later
+    register's blocked IPv4 space.
+    """
+    from .blocking import analyze_blocking
+
+    if group not in ("provider", "organization"):
+        raise ParameterError(f"group must be provider or organization, not {group!r}")
+    if not registers:
+        raise ParameterError("a blocking timeline needs at least one register")
+    by_date: dict[str, tuple[Any, Any]] = {}
+    notes: list[str] = []
+    for label, register, attribution in registers:
+        if label in by_date:
+            notes.append(f"two registers for {label}: the later one given is used")
+        by_date[label] = (register, attribution)
+    labels = sorted(by_date)
+    totals = np.zeros(len(labels))
+    tables: list[dict[str, float]] = []
+    names: dict[str, str] = {}
+    sources: list[dict[str, Any]] = []
+    for i, label in enumerate(labels):
+        register, attribution = by_date[label]
+        report = analyze_blocking(register, attribution, top=0)
+        table = report.by_provider if group == "provider" else report.by_organization
+        key, name = ("provider", "provider") if group == "provider" else ("key", "organization")
+        tables.append({str(k): float(v) for k, v in zip(table.columns[key].tolist(),
+                                                         table.columns["ipv4"].tolist(), strict=True)})
+        names.update({str(k): str(n) for k, n in zip(table.columns[key].tolist(), table.columns[name].tolist(),
+                                                      strict=True)})
+        totals[i] = float(report.counts.blocked_ipv4)
+        notes.extend(f"{label}: {n}" for n in report.notes)
+        sources.append({"register": label, "blocked_ipv4": totals[i],
+                        **{k: v for k, v in report.register.items() if k != "bad_records"},
+                        "releases": report.attribution.get("releases", [])})
+    keys = sorted({k for t in tables for k in t})
+    grid = np.array([[t.get(k, 0.0) for k in keys] for t in tables]).reshape(len(labels), len(keys))
+    share = grid / np.where(totals > 0, totals, np.inf)[:, None]
+    events = [TimelineEvent(labels[r], labels[r - 1], "blocked_up" if a > b else "blocked_down", keys[c], 0,
+                            names.get(keys[c], keys[c]), "blocked_ipv4", b, a)
+              for r, c, b, a in share_changes(grid, threshold, drops_only=False, scale=totals)]
+    events.sort(key=lambda e: (e.time, -abs(e.after - e.before)))
+    best = grid.max(axis=0) if keys else np.zeros(0)
+    keep = np.argsort(-best, kind="stable")[:top]
+    keep = keep[best[keep] > 0]
+    return ShareTimeline(
+        subject=f"blocked IPv4 space by {group}", steps=tuple(labels), step_point=np.arange(len(labels)),
+        points=tuple(labels), releases=tuple(labels), keys=tuple(keys[j] for j in keep.tolist()),
+        asns=np.zeros(len(keep), np.uint32), names=tuple(names.get(keys[j], keys[j]) for j in keep.tolist()),
+        series={"blocked_ipv4": grid[:, keep], "share_of_blocked_ipv4": share[:, keep]},
+        events=tuple(events), notes=tuple(notes), sources=tuple(sources),
+    )

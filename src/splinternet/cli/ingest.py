@@ -1,0 +1,228 @@
+"""`splinternet ingest`, `query` and `timeline`: archives to Parquet on Dask, SQL over them, shares over time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import typer.core
+from rich.table import Table
+
+from ..config import Settings
+from ..errors import ParameterError
+from .common import JsonOption, OfflineOption, StrictOption
+from .output import console, err_console, print_json, progress_bar
+
+DataOption = Annotated[Path, typer.Option("--data", "--out", "-o", help="Directory of the ingested Parquet.")]
+
+
+def ingest_command(
+    collectors: Annotated[str, typer.Option("--collectors", "-c", help="Comma-separated collectors, e.g. "
+                                            "rrc00,route-views2,route-views.sydney.")],
+    date_from: Annotated[str, typer.Option("--from", help="Start of the window (YYYY-MM-DD or YYYY-MM-DDTHH:MM "
+                                           "UTC), included.")],
+    date_to: Annotated[str, typer.Option("--to", help="End of the window, excluded.")],
+    ribs: Annotated[bool, typer.Option("--ribs", help="Ingest RIB dumps (both kinds when neither is given).")] = False,
+    updates: Annotated[bool, typer.Option("--updates", help="Ingest update files.")] = False,
+    out: DataOption = Path("ingested"),
+    workers: Annotated[int, typer.Option("--workers", "-w", help="Local Dask worker processes (0: no Dask, this "
+                                         "process only).")] = 2,
+    dask: Annotated[str | None, typer.Option("--dask", help="Address of a running Dask scheduler, e.g. "
+                                             "tcp://10.0.0.5:8786 (workers need splinternet and the same "
+                                             "SPLINTERNET_* settings).")] = None,
+    strict: StrictOption = False,
+    offline: OfflineOption = False,
+    json: JsonOption = False,
+) -> None:
+    """Download MRT archives of a time window, parse them in parallel, write partitioned Parquet (resumable)."""
+    from ..ingest import plan_ingest, run_ingest
+
+    settings = Settings.from_env(offline=offline or None)
+    both = not ribs and not updates
+    plan = plan_ingest(collectors, date_from, date_to, ribs=ribs or both, updates=updates or both, settings=settings)
+    with progress_bar() as files, progress_bar() as elements:
+        result = run_ingest(plan, out, workers=workers, dask_address=dask, settings=settings, strict=strict,
+                            files_progress=files, elements_progress=elements)
+    if json:
+        print_json(result)
+    else:
+        console.print(f"{len(result.ingested)} files ingested, {len(result.skipped)} already done, "
+                      f"{len(result.failed)} failed, of {result.planned} planned ({result.executor})")
+        console.print(f"{result.elements:,} elements in {result.seconds:.1f} s: {result.files_per_second:.2f} files/s, "
+                      f"{result.elements_per_second:,.0f} elements/s; {result.bad_records:,} bad records skipped")
+        for item in result.empty:
+            console.print(f"[yellow]note:[/] no {item} file in the window")
+        console.print(f"Parquet under {result.out_dir}; query it with: splinternet query \"SQL\" --data {out}")
+    for failure in result.failed:
+        err_console.print(f"[bold red]failed:[/] {failure.error}", highlight=False, soft_wrap=True)
+    if result.failed:
+        raise typer.Exit(2)
+
+
+def query_command(
+    sql: Annotated[str, typer.Argument(help="SQL over the views ribs and updates (DuckDB dialect), e.g. "
+                                       "\"SELECT collector, count(*) FROM updates GROUP BY 1\".")],
+    data: DataOption = Path("ingested"),
+    rows: Annotated[int, typer.Option("--rows", help="Rows shown in the table (JSON has all).")] = 50,
+    json: JsonOption = False,
+) -> None:
+    """Query ingested archives with SQL; helpers: prefix_text(afi, prefix_hi, prefix_lo, prefix_len), ip_text."""
+    from ..ingest import run_query
+
+    result = run_query(sql, data)
+    if json:
+        print_json(result)
+        return
+    table = Table(*result.columns)
+    records = result.records()
+    for record in records[:rows]:
+        table.add_row(*(_cell(v) for v in record.values()))
+    console.print(table)
+    if len(records) > rows:
+        console.print(f"[dim]{len(records) - rows:,} more rows (use --rows or --json)[/]")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
+class _CountryByDefault(typer.core.TyperGroup):
+    """``timeline CC ...`` runs the hidden ``country`` command; ``timeline blocking ...`` the other."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["country", *args]
+        return super().parse_args(ctx, args)
+
+
+timeline_app = typer.Typer(cls=_CountryByDefault, no_args_is_help=True,
+                           help="Shares over time: a country's transit providers, or a blocklist's reach.")
+
+ThresholdOption = Annotated[float, typer.Option("--threshold", help="Report a share that drops (or moves) by "
+                                                "more than this between two points (0.05 = 5 points).")]
+TopOption = Annotated[int, typer.Option("--top", help="Groups shown and plotted.")]
+PlotOption = Annotated[Path | None, typer.Option("--plot", help="Write a line chart (PNG or SVG).")]
+
+
+@timeline_app.command("country", hidden=True)
+def country_timeline_command(
+    cc: Annotated[str, typer.Argument(help="Country code, e.g. RU.")],
+    date_from: Annotated[str, typer.Option("--from", help="First step (YYYY-MM-DD).")],
+    date_to: Annotated[str, typer.Option("--to", help="Last step (YYYY-MM-DD), included.")],
+    step: Annotated[str, typer.Option("--step", help="Step: Nd, Nw or Nm.")] = "1d",
+    prefixes_date: Annotated[str | None, typer.Option("--prefixes-date", help="Take prefix-to-AS data from this "
+                                                      "date for every step (when none exists for the steps).")] = None,
+    threshold: ThresholdOption = 0.05,
+    top: TopOption = 10,
+    offline: OfflineOption = False,
+    json: JsonOption = False,
+    plot: PlotOption = None,
+) -> None:
+    """Border and transit shares of a country's top providers over time, with drops and lost links."""
+    from ..analysis.timeline import topology_timeline
+
+    with progress_bar() as progress:
+        timeline = topology_timeline(cc, date_from, date_to, step=step, prefixes_date=prefixes_date,
+                                     threshold=threshold, top=top,
+                                     settings=Settings.from_env(offline=offline or None), progress=progress)
+    _emit(timeline, json, plot, "border_share", "share of inbound paths")
+
+
+@timeline_app.command("blocking")
+def blocking_timeline_command(
+    registers: Annotated[list[Path], typer.Argument(help="Register files (or directories of pieces), any order.")],
+    dates: Annotated[str | None, typer.Option("--dates", help="Comma-separated date of each register (default: "
+                                              "the register's own update time).")] = None,
+    group: Annotated[str, typer.Option("--by", help="provider (cloud provider) or organization.")] = "provider",
+    pfx2as: Annotated[list[Path] | None, typer.Option("--pfx2as", help="Prefix-to-AS file(s) for every register; "
+                                                      "overrides the catalog.")] = None,
+    asorg: Annotated[Path | None, typer.Option("--asorg", help="CAIDA as-org2info file.")] = None,
+    cloud: Annotated[Path | None, typer.Option("--cloud", help="Cloud ranges (file, dir or AWS history).")] = None,
+    no_catalog: Annotated[bool, typer.Option("--no-catalog", help="Use only files given as options.")] = False,
+    threshold: ThresholdOption = 0.05,
+    top: TopOption = 10,
+    strict: StrictOption = False,
+    offline: OfflineOption = False,
+    json: JsonOption = False,
+    plot: PlotOption = None,
+) -> None:
+    """Blocked IPv4 space by cloud provider or organization over a series of registers."""
+    from ..analysis.timeline import blocking_timeline
+    from ..sources.catalog import parse_when
+    from ..sources.registry import load_register
+    from ..sources.registry_attribution import load_attribution
+
+    labels = [d.strip() for d in dates.split(",")] if dates else []
+    if labels and len(labels) != len(registers):
+        raise ParameterError(f"--dates names {len(labels)} dates for {len(registers)} registers")
+    settings = Settings.from_env(offline=offline or None)
+    loaded = []
+    cache: dict[dt.date, Any] = {}
+    with progress_bar() as progress:
+        progress.start("loading registers", len(registers))
+        for i, path in enumerate(registers):
+            register = load_register(path, strict=strict)
+            when = parse_when(labels[i]) if labels else register.updated
+            if when is None:
+                raise ParameterError(f"{path} does not say when it was published; give --dates")
+            day = when.date()
+            if day not in cache:
+                cache[day] = load_attribution(day, pfx2as=list(pfx2as) if pfx2as else None, asorg=asorg,
+                                              cloud=cloud, settings=settings, use_catalog=not no_catalog)
+            loaded.append((day.isoformat(), register, cache[day]))
+            progress.advance(1)
+        progress.finish()
+    timeline = blocking_timeline(loaded, threshold=threshold, top=top, group=group)
+    _emit(timeline, json, plot, "blocked_ipv4", "blocked IPv4 addresses", percent=False)
+
+
+def _emit(timeline: Any, json: bool, plot: Path | None, measure: str, label: str, *, percent: bool = True) -> None:
+    if plot is not None:
+        from ..report.plots import line_chart, save_figure
+
+        values = timeline.series[measure]
+        series = {f"{k} {n}"[:40]: [None if v != v else float(v) for v in values[:, j].tolist()]
+                  for j, (k, n) in enumerate(zip(timeline.keys, timeline.names, strict=True))}
+        marks = sorted({(e.time, e.kind) for e in timeline.events})
+        save_figure(line_chart(list(timeline.points), series, title=timeline.subject, ylabel=label, percent=percent,
+                               marks=[(t, k.replace("_", " ")) for t, k in marks]), plot)
+    if json:
+        print_json(timeline)
+    else:
+        _render(timeline, measure, percent)
+    if plot is not None:
+        err_console.print(f"written: {plot}", highlight=False)
+
+
+def _render(timeline: Any, measure: str, percent: bool) -> None:
+    console.print(f"[bold]{timeline.subject}[/], {len(timeline.steps)} steps, {len(timeline.points)} distinct points")
+    for name, values in timeline.series.items():
+        table = Table("group", *timeline.points, title=name.replace("_", " "))
+        for j, (key, label) in enumerate(zip(timeline.keys, timeline.names, strict=True)):
+            cells = ["–" if v != v else (f"{100 * v:.1f}%" if percent or name.startswith("share") else f"{v:,.0f}")
+                     for v in values[:, j].tolist()]
+            table.add_row(f"{key} {label[:30]}" if label != key else key, *cells)
+        console.print(table)
+    if timeline.events:
+        events = Table("time", "since", "event", "who", "measure", "before", "after", "detail",
+                       title=f"{len(timeline.events)} events")
+        for e in timeline.events[:200]:
+            fmt = (lambda x: f"{100 * x:.1f}%") if e.measure not in ("blocked_ipv4", "link") else (
+                lambda x: f"{x:,.0f}")
+            detail = f"AS{e.neighbor} ({e.relation})" if e.kind == "link_lost" else ""
+            who = e.key if e.name in ("", e.key) else f"{e.key} {e.name[:24]}"
+            events.add_row(e.time, e.previous, e.kind.replace("_", " "), who, e.measure,
+                           fmt(e.before), fmt(e.after), detail)
+        console.print(events)
+        if len(timeline.events) > 200:
+            console.print(f"[dim]{len(timeline.events) - 200} more events in --json[/]")
+    else:
+        console.print("no events above the threshold")
+    for note in timeline.notes:
+        console.print(f"[yellow]note:[/] {note}", soft_wrap=True)
