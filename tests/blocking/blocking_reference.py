@@ -31,3 +31,22 @@ def paint_first(ranges: list[tuple[int, int]], order: list[int], n_segments: int
             if owner[x] == -1:
                 owner[x] = r
     return owner
+
+
+def fnv1a(data: bytes) -> int:
+    h = 0xCBF29CE484222325
+    for b in data:
+        h = ((h ^ b) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return h
+
+
+def iso_days(text: bytes) -> int | None:
+    import datetime as dt
+    import re
+
+    if not re.fullmatch(rb"\d{4}-\d{2}-\d{2}", text):
+        return None
+    try:
+        return (dt.date.fromisoformat(text.decode()) - dt.date(1970, 1, 1)).days
+    except ValueError:
+        return None

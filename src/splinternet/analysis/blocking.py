@@ -18,6 +18,7 @@ import numpy as np
 
 from ..sources.registry import Register
 from ..sources.registry_attribution import AttributionData
+from ..sources.registry_scan import distinct_rows, search, unique_counts, unique_sorted
 from ..sources.resolutions import Resolutions
 from ..tables.prefixes import RangeSet
 from .blocking_collateral import Collateral, find_collateral
@@ -71,21 +72,18 @@ def blocked_arrays(blocked: RangeSet, version: int) -> tuple[np.ndarray, np.ndar
 
 def _counts(reg: Register, blocked: RangeSet) -> BlockingCounts:
     has = (np.diff(reg.v4.offsets) > 0) | (np.diff(reg.v6.offsets) > 0)
-    single4 = reg.v4.is_single
-    single6 = reg.v6.is_single
-    subnets4 = np.unique(np.stack([reg.v4.start[~single4], reg.v4.end[~single4]]), axis=1).shape[1] \
-        if (~single4).any() else 0
-    m6 = ~single6
-    subnets6 = np.unique(np.stack([reg.v6.start[m6], reg.v6.start_lo[m6], reg.v6.end[m6], reg.v6.end_lo[m6]]),
-                         axis=1).shape[1] if m6.any() else 0
-    singles6 = np.unique(np.stack([reg.v6.start[single6], reg.v6.start_lo[single6]]), axis=1).shape[1] \
-        if single6.any() else 0
-    domains = {d.lower().rstrip(".") for d in reg.domain.tolist() if d}
+    s4 = reg.v4.is_single
+    s6 = reg.v6.is_single
+    subnets4 = len(distinct_rows(reg.v4.start[~s4], reg.v4.end[~s4])[0])
+    subnets6 = len(distinct_rows(reg.v6.start[~s6], reg.v6.start_lo[~s6], reg.v6.end[~s6], reg.v6.end_lo[~s6])[0])
+    singles6 = len(distinct_rows(reg.v6.start[s6], reg.v6.start_lo[s6])[0])
+    domains = set(map(str.lower, reg.domain.tolist()))
+    domains.discard("")
     n_has = int(has.sum())
     return BlockingCounts(
         entries=len(reg), entries_with_addresses=n_has, entries_without_addresses=len(reg) - n_has,
-        distinct_ipv4_addresses=int(np.unique(reg.v4.start[single4]).shape[0]),
-        distinct_ipv6_addresses=int(singles6), distinct_subnets=int(subnets4 + subnets6),
+        distinct_ipv4_addresses=len(unique_sorted(reg.v4.start[s4])),
+        distinct_ipv6_addresses=singles6, distinct_subnets=subnets4 + subnets6,
         distinct_domains=len(domains),
         blocked_ipv4=blocked.address_count(4), blocked_ipv6=blocked.address_count(6),
     )
@@ -125,10 +123,9 @@ def _entries_per_asn(reg: Register, attribution: AttributionData) -> tuple[np.nd
     """Entries that list at least one range starting in each origin AS."""
     asn4 = origin_of_addresses(attribution, 4, None, reg.v4.start)
     asn6 = origin_of_addresses(attribution, 6, reg.v6.start, reg.v6.start_lo)
-    pairs = np.unique(np.stack([np.concatenate([reg.v4.entry, reg.v6.entry]).astype(np.int64),
-                                np.concatenate([asn4, asn6])]), axis=1)
-    asns, counts = np.unique(pairs[1], return_counts=True)
-    return asns, counts
+    _, asn = distinct_rows(np.concatenate([reg.v4.entry, reg.v6.entry]).astype(np.int64),
+                           np.concatenate([asn4, asn6]))
+    return unique_counts(asn)
 
 
 def origin_tables(reg: Register, attribution: AttributionData, blocked: RangeSet,
@@ -203,8 +200,8 @@ def _growth(reg: Register) -> tuple[GroupTable, int]:
     if not dated.any():
         return empty, int((~dated).sum())
     month = reg.date.astype("datetime64[M]")
-    months = np.unique(month[dated])
-    m_index = np.searchsorted(months, month)
+    months = unique_sorted(month[dated])
+    m_index = search(months, month)
     new_entries = np.bincount(m_index[dated], minlength=len(months))
     links = reg.v4
     new_ipv4 = np.zeros(len(months))
@@ -212,9 +209,9 @@ def _growth(reg: Register) -> tuple[GroupTable, int]:
     if len(rows):
         start = links.start[rows].astype(np.int64)
         end = links.end[rows].astype(np.int64)
-        bounds = np.unique(np.concatenate([start, end + 1]))
-        lo_idx = np.searchsorted(bounds, start)
-        hi_idx = np.searchsorted(bounds, end + 1) - 1
+        bounds = unique_sorted(np.concatenate([start, end + 1]))
+        lo_idx = search(bounds, start)
+        hi_idx = search(bounds, end + 1) - 1
         order = np.argsort(reg.date[links.entry[rows]], kind="stable")
         owner = paint_first(lo_idx, hi_idx, order, len(bounds) - 1)
         seg_len = np.diff(bounds).astype(np.float64)

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..sources.registry import AddressLinks, Register
 from ..sources.registry_attribution import AttributionData
+from ..sources.registry_scan import distinct_rows, unique_counts, unique_sorted
 from ..sources.resolutions import Resolutions, normalize_domain
 from ..tables.prefixes import RangeSet
 from .blocking_groups import GroupTable
@@ -107,8 +108,7 @@ def _blame(f: dict[str, np.ndarray], unrelated_pair: np.ndarray) -> tuple[np.nda
     lo = np.searchsorted(sorted_rank, s_rank, "left")
     hi = np.searchsorted(sorted_rank, e_rank, "right")
     link, pos = _expand(lo, hi)
-    pairs = np.unique(np.stack([f["entry"][link], f["domain"][rows[order[pos]]]]), axis=1)
-    return pairs[0], pairs[1]
+    return distinct_rows(f["entry"][link], f["domain"][rows[order[pos]]])
 
 
 def _provider_names(attribution: AttributionData, version: int, hi: np.ndarray, lo: np.ndarray) -> np.ndarray:
@@ -144,7 +144,7 @@ def find_collateral(reg: Register, blocked: RangeSet, attribution: AttributionDa
     for version, f in zip((4, 6), fams, strict=True):
         unrelated = f["on"] & ~related[f["domain"]] if len(f["domain"]) else np.zeros(0, bool)
         addr_key = np.stack([f["a_hi"], f["a_lo"]])
-        blocked_resolved += np.unique(addr_key[:, f["on"]], axis=1).shape[1] if f["on"].any() else 0
+        blocked_resolved += len(distinct_rows(f["a_hi"][f["on"]], f["a_lo"][f["on"]])[0])
         rows = np.flatnonzero(unrelated)
         if len(rows) == 0:
             continue
@@ -160,8 +160,8 @@ def find_collateral(reg: Register, blocked: RangeSet, attribution: AttributionDa
         for r in rows[:5]:
             text = _address_text(version, f["a_hi"][r], f["a_lo"][r])
             examples.append((str(res.domains[f["domain"][r]]), text))
-    unrelated_domains = np.unique(np.concatenate(prov_domain)) if prov_domain else np.zeros(0, np.int64)
-    on_domains = np.unique(np.concatenate([f["domain"][f["on"]] for f in fams]))
+    unrelated_domains = unique_sorted(np.concatenate(prov_domain)) if prov_domain else np.zeros(0, np.int64)
+    on_domains = unique_sorted(np.concatenate([f["domain"][f["on"]] for f in fams]))
     return Collateral(
         resolved_domains=len(res.domains),
         resolved_pairs=res.n_pairs,
@@ -192,8 +192,8 @@ def _provider_table(names: list[np.ndarray], domains: list[np.ndarray], addrs: l
     dom = np.concatenate(domains)
     addr = np.concatenate(addrs)
     provs, p_ix = np.unique(name, return_inverse=True)
-    n_dom = np.bincount(np.unique(np.stack([p_ix, dom]), axis=1)[0], minlength=len(provs))
-    n_addr = np.bincount(np.unique(np.stack([p_ix, addr]), axis=1)[0], minlength=len(provs))
+    n_dom = np.bincount(distinct_rows(p_ix, dom)[0], minlength=len(provs))
+    n_addr = np.bincount(distinct_rows(p_ix, addr)[0], minlength=len(provs))
     return GroupTable.make("collateral_by_provider", {"provider": provs.astype(object), "unrelated_domains": n_dom,
                                                       "addresses": n_addr}, sort_by="unrelated_domains")
 
@@ -203,9 +203,8 @@ def _entry_table(reg: Register, res: Resolutions, entries: list[np.ndarray], dom
     e = np.concatenate(entries) if entries else np.zeros(0, np.int64)
     d = np.concatenate(domains) if domains else np.zeros(0, np.int64)
     if len(e):
-        pairs = np.unique(np.stack([e, d]), axis=1)
-        e, d = pairs[0], pairs[1]
-    ids, counts = np.unique(e, return_counts=True)
+        e, d = distinct_rows(e, d)
+    ids, counts = unique_counts(e)
     order = np.argsort(-counts, kind="stable")[:top]
     ids, counts = ids[order], counts[order]
     example = [", ".join(str(res.domains[x]) for x in d[e == i][:3]) for i in ids.tolist()]

@@ -98,8 +98,12 @@ def grouped_ranges(version: int, s_hi: np.ndarray, s_lo: np.ndarray, e_hi: np.nd
         return np.zeros(n_groups)
     s_hi, s_lo, e_hi, e_lo = (np.ascontiguousarray(x, np.uint64) for x in (s_hi, s_lo, e_hi, e_lo))
     group = np.asarray(group, np.int64)
-    order = np.lexsort((s_lo, s_hi, group))
-    order = order[group[order] >= 0]
+    valid = np.flatnonzero(group >= 0)
+    if version == 4:  # one 64-bit key (group, start) sorts ~4x faster than a 3-key lexsort
+        key = (group[valid].astype(np.uint64) << np.uint64(32)) | s_lo[valid]
+        order = valid[np.argsort(key, kind="stable")]
+    else:
+        order = valid[np.lexsort((s_lo[valid], s_hi[valid], group[valid]))]
     b = blocked if blocked is not None else whole_space(version)
     acc_hi, acc_lo = grouped_overlap(group[order], s_hi[order], s_lo[order], e_hi[order], e_lo[order], n_groups,
                                      *(np.ascontiguousarray(x, np.uint64) for x in b))

@@ -154,7 +154,7 @@ class Register:
 def factorize(values: Sequence[object]) -> tuple[np.ndarray, tuple[object, ...]]:
     """Codes (int32) and the distinct values in first-seen order; a dict, fast on repeats."""
     seen: dict[object, int] = {}
-    codes = np.fromiter((seen.setdefault(v, len(seen)) for v in values), dtype=np.int32, count=len(values))
+    codes = np.array([seen.setdefault(v, len(seen)) for v in values], dtype=np.int32)
     return codes, tuple(seen)
 
 
@@ -239,7 +239,7 @@ def load_register(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str
     bad = BadRecords(strict=strict)
     blobs = [(f, read_decompressed(f, bad=bad).data) for f in files]
     if kind == "auto":
-        first = next((b for _, b in blobs if b.strip()), b"")
+        first = next((b for _, b in blobs if b and not b.isspace()), b"")
         kind = sniff_register_kind(first[:65536].decode("utf-8", errors="replace"))
     if kind == "rkn":
         with paused_gc():

@@ -3,29 +3,48 @@
 Variants handled: the older single ``dump.csv`` (cp1251, first line ``Updated: <time>``),
 and the split ``dump-00.csv``... pieces (header only in the first, UTF-8 or cp1251).
 Several IPs or subnets in one entry are joined by ``|`` (usually `` | ``), IPv6 included;
-fields holding ``;`` or ``"`` are quoted as in RFC 4180. Lines are split with C-level
-``str.split``; only quoted lines go through :mod:`csv`, and addresses are parsed as one
-column, so a register of a million lines is read in seconds.
+fields holding ``;`` or ``"`` are quoted as in RFC 4180. Records and fields are found by
+one numba pass (:mod:`.registry_scan`); each column is then gathered, decoded and parsed
+as a whole, so a register of a million lines is read in a few seconds.
 """
 
 from __future__ import annotations
 
-import csv
+import codecs
 import datetime as dt
-import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import BadRecords, InputError
 from .address_text import parse_address_tokens
-from .registry import AddressLinks, Register, decode_text, factorize
+from .registry import AddressLinks, Register, factorize
+from .registry_scan import (
+    MAX_FIELDS,
+    UNCLOSED_QUOTE,
+    count_in_fields,
+    fields_equal,
+    gather_fields,
+    parse_iso_days,
+    record_hashes,
+    split_records,
+    unique_inverse,
+)
 
-__all__ = ["parse_rkn", "parse_updated_header"]
+__all__ = ["parse_rkn", "parse_updated_header", "detect_encoding"]
 
-_FIELDS = 6
 _EXPECTED = "6 fields ips;domain;url;authority;decision;date"
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_BAD_OFFSETS: list[int] = []
+
+
+def _remember_bad_bytes(exc: UnicodeError) -> tuple[str, int]:
+    assert isinstance(exc, UnicodeDecodeError)
+    _BAD_OFFSETS.append(exc.start)
+    return "\ufffd", exc.end
+
+
+codecs.register_error("splinternet-record-offsets", _remember_bad_bytes)
 
 
 def parse_updated_header(line: str) -> dt.datetime | None:
@@ -42,153 +61,197 @@ def parse_updated_header(line: str) -> dt.datetime | None:
     return None
 
 
-def _to_day(text: str) -> np.datetime64:
-    """A YYYY-MM-DD decision date, NaT when it is not a real date."""
-    text = text.strip()
-    if not _DATE.match(text):
-        return np.datetime64("NaT")
+def detect_encoding(data: bytes) -> tuple[str, np.ndarray]:
+    """UTF-8 when the bytes are UTF-8 (or mostly: then damaged), else cp1251; and bad byte offsets.
+
+    Near the first invalid sequence, a file whose high bytes mostly form valid UTF-8 is
+    UTF-8 with damage; otherwise it is cp1251, where only byte 0x98 is unmapped.
+    """
     try:
-        return np.datetime64(text, "D")
-    except ValueError:
-        return np.datetime64("NaT")
+        data.decode("utf-8")
+        return "utf-8", np.zeros(0, np.int64)
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    sample = data[max(0, first_bad - 65536): first_bad + 65536]
+    broken = sample.decode("utf-8", errors="replace").count("\ufffd")
+    high = int(np.count_nonzero(np.frombuffer(sample, np.uint8) >= 0x80))
+    if high - broken > 2 * broken:
+        _BAD_OFFSETS.clear()
+        data.decode("utf-8", errors="splinternet-record-offsets")
+        offsets = np.array(_BAD_OFFSETS, np.int64)
+        _BAD_OFFSETS.clear()
+        return "utf-8", offsets
+    return "cp1251", np.flatnonzero(np.frombuffer(data, np.uint8) == 0x98).astype(np.int64)
 
 
-def _split_quoted(lines: list[bytes], number: list[int], path: Path,
-                  problems: list[InputError]) -> tuple[dict[int, list[bytes]], set[int]]:
-    """Parse the lines holding quotes with :mod:`csv`; a quote left open joins the next lines."""
-    out: dict[int, list[bytes]] = {}
-    consumed: set[int] = set()
-    for i in [k for k, ln in enumerate(lines) if b'"' in ln]:
-        if i in consumed:
-            continue
-        line = lines[i]
-        j = i
-        while line.count(b'"') % 2 and j + 1 < len(lines) and j - i < 4:
-            j += 1
-            line += b"\n" + lines[j]
-        if not line.count(b'"') % 2:
-            consumed.update(range(i + 1, j + 1))  # a field with line breaks: the lines form one entry
-        else:
-            line = lines[i]
-        if line.count(b'"') % 2:
-            problems.append(InputError(path, "quoted field is never closed", line=number[i],
-                                       expected='a closing " (RFC 4180 quoting)'))
-            out[i] = []
-            continue
-        row = next(csv.reader([line.decode("latin-1")], delimiter=";", quotechar='"', strict=False))
-        out[i] = [f.encode("latin-1") for f in row]
-    return out, consumed
+@dataclass
+class _Piece:
+    """The good records of one file: its bytes and the field bounds of each kept record."""
+
+    index: int
+    path: Path
+    buf: np.ndarray
+    encoding: str
+    f_start: np.ndarray
+    f_end: np.ndarray
+    line: np.ndarray
+    quoted: np.ndarray
 
 
-def _decode_column(values: list[bytes], encoding: str) -> list[str]:
-    """One decode call for a whole column (fields never hold NUL: such lines were refused)."""
-    if not values:
-        return []
-    return b"\x00".join(values).decode(encoding, errors="replace").split("\x00")
-
-
-def _header(path: Path, lines: list[bytes], first: bool, problems: list[InputError]) -> tuple[dt.datetime | None, int]:
-    """The register time from an ``Updated:`` first line, and how many lines the header takes."""
-    head = lines[0].decode("ascii", errors="replace") if lines else ""
+def _header(path: Path, data: bytes, first_end: int, first: bool,
+            problems: list[InputError]) -> tuple[dt.datetime | None, bool]:
+    head = data[:first_end].decode("ascii", errors="replace")
     if head.startswith("Updated:"):
         updated = parse_updated_header(head)
         if updated is None:
             problems.append(InputError(path, f"header {head[:60]!r} has no readable time", line=1,
                                        expected="Updated: YYYY-MM-DD HH:MM:SS +0000"))
-        return updated, 1
+        return updated, True
     if first:
         problems.append(InputError(path, "no 'Updated:' header; the register's time is unknown", line=1,
                                    expected="Updated: <time> as the first line of a register or of dump-00.csv"))
-    return None, 0
+    return None, False
 
 
-def _read_piece(path: Path, data: bytes, first: bool, bad: BadRecords,
-                cols: dict[str, list]) -> tuple[dt.datetime | None, str, int]:
-    """Append the good lines of one piece to ``cols``; returns (header time, encoding, lines).
+def _duplicates(data: bytes, buf: np.ndarray, r_start: np.ndarray, r_end: np.ndarray,
+                candidates: np.ndarray) -> dict[int, int]:
+    """Record -> earlier identical record, among ``candidates`` (byte-compared after hashing)."""
+    hashes = record_hashes(buf, r_start[candidates], r_end[candidates])
+    order = np.argsort(hashes, kind="stable")
+    same = hashes[order][1:] == hashes[order][:-1]
+    repeats: dict[int, int] = {}
+    for k in np.flatnonzero(same).tolist():
+        earlier, later = int(candidates[order[k]]), int(candidates[order[k + 1]])
+        first = repeats.get(earlier, earlier)
+        if data[r_start[first]:r_end[first]] == data[r_start[later]:r_end[later]]:
+            repeats[later] = first
+    return repeats
 
-    Problems go to ``cols["problems"]``; the caller reports them in file and line order,
-    so strict mode stops at the first bad line.
-    """
-    if not data.strip():
+
+def _read_piece(index: int, path: Path, data: bytes, bad: BadRecords,
+                problems: list[tuple[int, InputError]]) -> tuple[_Piece | None, dt.datetime | None, str, int]:
+    """Split one file into records; keep the good ones, collect a problem for every other."""
+    if not data or data.isspace():
         bad.report(InputError(path, "empty file", offset=0, expected="register lines"))
-        return None, "empty", 0
-    problems: list[InputError] = []
-    collector = BadRecords(strict=False, keep=1 << 40)
-    _, encoding, damaged = decode_text(path, data, collector)
-    problems.extend(collector.examples)
-    lines = data.split(b"\n")
-    if lines[-1] == b"":
-        lines.pop()
-    n_lines = len(lines)
-    if b"\r" in data:
-        lines = [ln[:-1] if ln.endswith(b"\r") else ln for ln in lines]
-    updated, start = _header(path, lines, first, problems)
-    body = lines[start:]
-    number = list(range(start + 1, start + 1 + len(body)))
-    quoted, consumed = _split_quoted(body, number, path, problems) if b'"' in data else ({}, set())
-    parts = [ln.split(b";") for ln in body]
-    for i, fields in quoted.items():
-        parts[i] = fields
-    n_fields = np.fromiter(map(len, parts), np.int64, count=len(parts))
-    good = n_fields == _FIELDS
-    skip = set(consumed) | {no - start - 1 for no in damaged}
-    for i in np.flatnonzero(~good).tolist():
-        if i in skip or (i in quoted and not quoted[i]):
-            continue
-        what = "missing fields" if n_fields[i] < _FIELDS else "too many fields"
-        if body[i].strip() == b"":
-            what = "empty line"
-        problems.append(InputError(path, f"{what} ({n_fields[i]} found)", line=number[i], expected=_EXPECTED))
+        return None, None, "empty", 0
+    buf = np.frombuffer(data, np.uint8)
+    encoding, bad_bytes = detect_encoding(data)
     if b"\x00" in data:
-        for i in [k for k, ln in enumerate(body) if b"\x00" in ln]:
-            problems.append(InputError(path, "NUL byte in line", line=number[i], expected="text"))
-            skip.add(i)
-    if len(set(body)) < len(body):
-        first_at: dict[bytes, int] = {}
-        for i, ln in enumerate(body):
-            k = first_at.setdefault(ln, i)
-            if k != i and good[i] and i not in skip:
-                problems.append(InputError(path, f"duplicate of line {number[k]}", line=number[i],
-                                           expected="each entry once; the repeat is skipped"))
-                skip.add(i)
-    good[list(skip)] = False
-    keep = np.flatnonzero(good).tolist()
-    columns = list(zip(*[parts[i] for i in keep], strict=True)) if keep else [()] * _FIELDS
-    cols["ips"].extend(columns[0])
-    for name, values in zip(("domain", "url", "authority", "decision", "date"), columns[1:], strict=True):
-        cols[name].extend(_decode_column(list(values), encoding))
-    cols["line"].extend(number[i] for i in keep)
-    cols["problems"].extend(problems)
-    return updated, encoding, n_lines
+        bad_bytes = np.union1d(bad_bytes, np.flatnonzero(buf == 0))
+    r_start, r_end, r_line, status, n_fields, quoted, f_start, f_end = split_records(buf, 1)
+    lines_read = int(np.count_nonzero(buf == 10)) + (0 if data.endswith(b"\n") else 1)
+    mine: list[InputError] = []
+    updated, has_header = _header(path, data, int(r_end[0]), index == 0, mine)
+    good = np.ones(len(r_start), bool)
+    if has_header:
+        good[0] = False
+    damaged = np.unique(np.searchsorted(r_start, bad_bytes, side="right") - 1)
+    for r in damaged.tolist():
+        if good[r]:
+            good[r] = False
+            what = "NUL byte" if b"\x00" in data[r_start[r]:r_end[r]] else f"bytes that are not valid {encoding}"
+            mine.append(InputError(path, what, line=int(r_line[r]), expected=f"text in {encoding}; the line is skipped"))
+    for r in np.flatnonzero(good & (status == UNCLOSED_QUOTE)).tolist():
+        good[r] = False
+        mine.append(InputError(path, "quoted field is never closed", line=int(r_line[r]),
+                               expected='a closing " (RFC 4180 quoting)'))
+    for r in np.flatnonzero(good & (n_fields != MAX_FIELDS)).tolist():
+        good[r] = False
+        empty = r_end[r] == r_start[r] or not data[r_start[r]:r_end[r]].strip()
+        what = "empty line" if empty else ("missing fields" if n_fields[r] < MAX_FIELDS else "too many fields")
+        mine.append(InputError(path, f"{what} ({n_fields[r]} found)", line=int(r_line[r]), expected=_EXPECTED))
+    for later, first in _duplicates(data, buf, r_start, r_end, np.flatnonzero(good)).items():
+        good[later] = False
+        mine.append(InputError(path, f"duplicate of line {r_line[first]}", line=int(r_line[later]),
+                               expected="each entry once; the repeat is skipped"))
+    problems.extend((index, e) for e in mine)
+    keep = np.flatnonzero(good)
+    piece = _Piece(index, path, buf, encoding, f_start[keep], f_end[keep], r_line[keep], quoted[keep])
+    return piece, updated, encoding, lines_read
+
+
+def _text_column(pieces: list[_Piece], column: int) -> list[str]:
+    """One column of every kept record, decoded in one call per piece."""
+    out: list[str] = []
+    for p in pieces:
+        if len(p.line) == 0:
+            continue
+        joined = gather_fields(p.buf, p.f_start[:, column], p.f_end[:, column], 0)
+        values = joined.tobytes().decode(p.encoding, errors="replace").split("\x00")
+        for k in np.flatnonzero(p.quoted == 2).tolist():
+            values[k] = values[k].replace('""', '"')
+        out.extend(values)
+    return out
+
+
+def _factorize_column(pieces: list[_Piece], column: int, kept: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Codes of a repetitive column (authority, decision) by hashing field bytes; only distinct values are
+    decoded. Hash-equal fields are byte-compared, and a collision falls back to a dict."""
+    codes_parts, names_parts, offset = [], [], 0
+    for p in pieces:
+        starts, ends = p.f_start[:, column], p.f_end[:, column]
+        hashes = record_hashes(p.buf, starts, ends)
+        _, first, inverse = unique_inverse(hashes)
+        if not fields_equal(p.buf, starts, ends, first[inverse]).all():
+            values = [p.buf[s:e].tobytes() for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
+            codes, uniq = factorize(values)
+            first = np.array([values.index(u) for u in uniq], np.int64)
+            inverse = codes
+        joined = gather_fields(p.buf, starts[first], ends[first], 0).tobytes()
+        names = joined.decode(p.encoding, errors="replace").split("\x00") if len(first) else []
+        if (p.quoted == 2).any():
+            names = [x.replace('""', '"') for x in names]
+        codes_parts.append(inverse.astype(np.int64) + offset)
+        names_parts.extend(names)
+        offset += len(names)
+    codes = np.concatenate(codes_parts)[kept] if codes_parts else np.zeros(0, np.int64)
+    if len(pieces) == 1 and not any(x != x.strip() for x in names_parts):
+        return codes.astype(np.int32), tuple(names_parts)  # already distinct: the scanner trims blanks
+    merged, merged_names = factorize([x.strip() for x in names_parts])
+    return (merged[codes] if len(codes) else codes.astype(np.int32)), tuple(str(x) for x in merged_names)
 
 
 def parse_rkn(blobs: list[tuple[Path, bytes]], bad: BadRecords) -> Register:
     """Parse the pieces of one register, in order, into a :class:`Register`."""
-    names = ("ips", "domain", "url", "authority", "decision", "date", "line", "file", "problems")
-    cols: dict[str, list] = {k: [] for k in names}
+    problems: list[tuple[int, InputError]] = []
+    pieces: list[_Piece] = []
     updated: dt.datetime | None = None
     encodings: list[str] = []
     lines_read = 0
     for k, (path, data) in enumerate(blobs):
-        before = len(cols["line"])
-        stamp, encoding, n = _read_piece(path, data, k == 0, bad, cols)
-        cols["file"].extend([k] * (len(cols["line"]) - before))
+        piece, stamp, encoding, n = _read_piece(k, path, data, bad, problems)
+        if piece is not None:
+            pieces.append(piece)
         updated = updated or stamp
         encodings.append(encoding)
         lines_read += n
-    return _columns(blobs, cols, updated, encodings, lines_read, bad)
+    return _columns(blobs, pieces, problems, updated, encodings, lines_read, bad)
 
 
-def _columns(blobs: list[tuple[Path, bytes]], cols: dict[str, list], updated: dt.datetime | None,
-             encodings: list[str], lines_read: int, bad: BadRecords) -> Register:
-    n = len(cols["line"])
-    file_ix = np.asarray(cols["file"], np.int16)
-    line = np.asarray(cols["line"], np.int64)
+def _addresses(pieces: list[_Piece], n: int) -> tuple[np.ndarray, np.ndarray, bytes, object]:
+    """Token -> entry, token counts per entry, the token buffer and its parse."""
+    counts_parts, buffers = [], []
+    for p in pieces:
+        starts, ends = p.f_start[:, 0], p.f_end[:, 0]
+        has = ends > starts
+        counts_parts.append(np.where(has, count_in_fields(p.buf, starts, ends, 124) + 1, 0))
+        buffers.append(gather_fields(p.buf, starts[has], ends[has], 124).tobytes())
+    counts = np.concatenate(counts_parts) if counts_parts else np.zeros(0, np.int64)
+    buffer = b"|".join(b for b in buffers if b).replace(b"|", b"\n")
+    total = int(counts.sum())
+    parsed = parse_address_tokens(buffer if total else b"", count=total)
+    return np.repeat(np.arange(n, dtype=np.int64), counts), counts, buffer, parsed
+
+
+def _columns(blobs: list[tuple[Path, bytes]], pieces: list[_Piece], piece_problems: list[tuple[int, InputError]],
+             updated: dt.datetime | None, encodings: list[str], lines_read: int, bad: BadRecords) -> Register:
     paths = [p for p, _ in blobs]
-    ips, domain, url, authority, decision, date = (cols[k] for k in ("ips", "domain", "url", "authority",
-                                                                      "decision", "date"))
+    file_ix = np.concatenate([np.full(len(p.line), p.index, np.int16) for p in pieces]) if pieces else \
+        np.zeros(0, np.int16)
+    line = np.concatenate([p.line for p in pieces]) if pieces else np.zeros(0, np.int64)
+    n = len(line)
     keep = np.ones(n, bool)
-    problems: list[tuple[int, InputError]] = []
+    problems = list(piece_problems)
 
     def report(i: int, problem: str, expected: str) -> None:
         if keep[i]:
@@ -196,28 +259,25 @@ def _columns(blobs: list[tuple[Path, bytes]], cols: dict[str, list], updated: dt
             problems.append((int(file_ix[i]), InputError(paths[file_ix[i]], problem, line=int(line[i]),
                                                          expected=expected)))
 
-    date_codes, date_values = factorize(date)
-    parsed_dates = np.array([_to_day(str(d)) for d in date_values], dtype="datetime64[D]")
-    dates = parsed_dates[date_codes] if n else np.zeros(0, "datetime64[D]")
-    for i in np.flatnonzero(np.isnat(dates)):
-        report(int(i), f"decision date {date[i]!r} is not a date", "YYYY-MM-DD in the 6th field")
-
-    has_ips = np.fromiter(map(bool, (s.strip() for s in ips)), bool, count=n)
-    counts = np.where(has_ips, np.fromiter((s.count(b"|") for s in ips), np.int64, count=n) + 1, 0)
-    buffer = b"|".join(s for s, h in zip(ips, has_ips.tolist(), strict=True) if h).replace(b"|", b"\n")
-    token_entry = np.repeat(np.arange(n, dtype=np.int64), counts)
-    parsed = parse_address_tokens(buffer if counts.sum() else b"", count=int(counts.sum()))
+    days = np.concatenate([parse_iso_days(p.buf, p.f_start[:, 5], p.f_end[:, 5]) for p in pieces]) if pieces \
+        else np.zeros(0, np.int64)
+    dates = days.astype("datetime64[D]")
+    for i in np.flatnonzero(np.isnat(dates)).tolist():
+        p = next(q for q in pieces if q.index == file_ix[i])
+        k = i - sum(len(q.line) for q in pieces if q.index < p.index)
+        text = p.buf[p.f_start[k, 5]:p.f_end[k, 5]].tobytes().decode(p.encoding, errors="replace")
+        report(i, f"decision date {text!r} is not a date", "YYYY-MM-DD in the 6th field")
+    token_entry, counts, buffer, parsed = _addresses(pieces, n)
     wrong = np.flatnonzero(~parsed.ok)
     token_text = buffer.split(b"\n") if len(wrong) else []
-    for t in wrong:
-        i = int(token_entry[t])
-        token = token_text[t].strip().decode("latin-1")[:80]
-        report(i, f"{token!r} is not an IP address or subnet", "IPv4/IPv6 addresses or CIDRs joined by ' | '")
-    for i in np.flatnonzero(counts == 0):
-        if not domain[i].strip() and not url[i].strip():
-            report(int(i), "entry has no address, domain or URL", "at least one of ips, domain, url")
-    everything = [(k, e) for k, e in problems] + [(paths.index(Path(e.path)), e) for e in cols["problems"]]
-    for _, err in sorted(everything, key=lambda fe: (fe[0], fe[1].line or 0)):
+    for t in wrong.tolist():
+        report(int(token_entry[t]), f"{token_text[t].strip().decode('latin-1')[:80]!r} is not an IP address or subnet",
+               "IPv4/IPv6 addresses or CIDRs joined by ' | '")
+    lengths = np.concatenate([p.f_end[:, :3] - p.f_start[:, :3] for p in pieces]) if pieces \
+        else np.zeros((0, 3), np.int64)
+    for i in np.flatnonzero((lengths == 0).all(axis=1)).tolist():
+        report(i, "entry has no address, domain or URL", "at least one of ips, domain, url")
+    for _, err in sorted(problems, key=lambda fe: (fe[0], fe[1].line or 0)):
         bad.report(err)
 
     new_index = np.cumsum(keep) - 1
@@ -234,10 +294,13 @@ def _columns(blobs: list[tuple[Path, bytes]], cols: dict[str, list], updated: dt
         else:
             links.append(AddressLinks.build(6, ent, parsed.start_hi[rows], parsed.end_hi[rows],
                                             parsed.length[rows], n_kept, parsed.start_lo[rows], parsed.end_lo[rows]))
-    auth_codes, auth_values = factorize([authority[i] for i in kept])
-    auth_codes, auth_names = _strip_values(auth_codes, auth_values)
-    dec_codes, dec_values = factorize([decision[i] for i in kept])
-    dec_codes, dec_names = _strip_values(dec_codes, dec_values)
+    all_kept = n_kept == n
+    columns = {}
+    for name, c in (("domain", 1), ("url", 2)):
+        values = _text_column(pieces, c)
+        columns[name] = values if all_kept else [values[i] for i in kept.tolist()]
+    auth_codes, auth_names = _factorize_column(pieces, 3, kept)
+    dec_codes, dec_names = _factorize_column(pieces, 4, kept)
     return Register(
         kind="rkn",
         sources=tuple(str(p) for p in paths),
@@ -245,8 +308,8 @@ def _columns(blobs: list[tuple[Path, bytes]], cols: dict[str, list], updated: dt
         encoding="+".join(sorted(set(encodings))),
         file=file_ix[kept],
         line=line[kept],
-        domain=np.array([domain[i].strip() for i in kept], dtype=object),
-        url=np.array([url[i].strip() for i in kept], dtype=object),
+        domain=np.array(columns["domain"], dtype=object),
+        url=np.array(columns["url"], dtype=object),
         authority=auth_codes,
         authorities=auth_names,
         decision=dec_codes,
@@ -258,8 +321,3 @@ def _columns(blobs: list[tuple[Path, bytes]], cols: dict[str, list], updated: dt
         bad=bad,
     )
 
-
-def _strip_values(codes: np.ndarray, values: tuple[object, ...]) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Merge values that differ only by surrounding spaces (``'Ид831-15 '`` and ``'Ид831-15'``)."""
-    stripped_codes, names = factorize([str(v).strip() for v in values])
-    return (stripped_codes[codes] if len(codes) else codes), tuple(str(x) for x in names)
