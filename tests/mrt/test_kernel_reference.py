@@ -35,26 +35,30 @@ def _path(t: RouteTable, row: int):
 
 def table_tuples(t: RouteTable) -> list[tuple]:
     a = t.attrs
+    cols = [c.tolist() for c in (t.kind, t.timestamp, t.microsecond, t.peer_afi, t.peer_hi, t.peer_lo, t.peer_asn,
+                                 t.old_state, t.new_state, t.attr, t.afi, t.safi, t.prefix_hi, t.prefix_lo,
+                                 t.prefix_len, t.path_id, t.next_hop_afi, t.next_hop_hi, t.next_hop_lo, t.from_mp)]
+    atomic = a.has(ATTR_ATOMIC_AGGREGATE)
+    keys: dict[int, tuple] = {}
     out = []
-    for i in range(len(t)):
-        kind = KIND[int(t.kind[i])]
-        peer = (int(t.peer_hi[i]) << 64) | int(t.peer_lo[i])
-        head = (int(t.timestamp[i]), int(t.microsecond[i]), int(t.peer_afi[i]), peer, int(t.peer_asn[i]))
-        if kind == "STATE":
-            out.append(("STATE", *head, int(t.old_state[i]), int(t.new_state[i])))
+    for (kind, ts, us, pafi, phi, plo, pasn, old, new, row, afi, safi, xhi, xlo, xlen, pid, nafi, nhi, nlo,
+         mp) in zip(*cols, strict=True):
+        head = (ts, us, pafi, (phi << 64) | plo, pasn)
+        if kind == 4:
+            out.append(("STATE", *head, old, new))
             continue
-        row = int(t.attr[i])
         key: tuple = ()
         if row >= 0:
-            c0, c1 = a.community_offsets[row], a.community_offsets[row + 1]
-            l0, l1 = a.large_community_offsets[row], a.large_community_offsets[row + 1]
-            key = (int(a.origin[row]), _path(t, row), tuple(a.communities[c0:c1].tolist()),
-                   tuple(a.large_communities[l0:l1].tolist()), int(a.med[row]), int(a.local_pref[row]),
-                   int(a.next_hop[row]), (int(a.aggregator_asn[row]), int(a.aggregator_addr[row])),
-                   bool(a.has(ATTR_ATOMIC_AGGREGATE)[row]), int(a.otc[row]))
-        nh = (int(t.next_hop_hi[i]) << 64) | int(t.next_hop_lo[i])
-        out.append((kind, *head, int(t.afi[i]), int(t.safi[i]), (int(t.prefix_hi[i]) << 64) | int(t.prefix_lo[i]),
-                    int(t.prefix_len[i]), int(t.path_id[i]), int(t.next_hop_afi[i]), nh, int(t.from_mp[i]), key))
+            key = keys.get(row)
+            if key is None:
+                c0, c1 = a.community_offsets[row], a.community_offsets[row + 1]
+                l0, l1 = a.large_community_offsets[row], a.large_community_offsets[row + 1]
+                key = (int(a.origin[row]), _path(t, row), tuple(a.communities[c0:c1].tolist()),
+                       tuple(a.large_communities[l0:l1].tolist()), int(a.med[row]), int(a.local_pref[row]),
+                       int(a.next_hop[row]), (int(a.aggregator_asn[row]), int(a.aggregator_addr[row])),
+                       bool(atomic[row]), int(a.otc[row]))
+                keys[row] = key
+        out.append((KIND[kind], *head, afi, safi, (xhi << 64) | xlo, xlen, pid, nafi, (nhi << 64) | nlo, mp, key))
     return out
 
 

@@ -16,7 +16,7 @@ from splinternet.sources.mrt.table import RouteTable
 
 from .files import ALL, BVIEW_2000, resolve
 
-pytestmark = [pytest.mark.data, pytest.mark.peer]
+pytestmark = [pytest.mark.data, pytest.mark.peer, pytest.mark.slow]
 bgpkit = pytest.importorskip("pybgpkit_parser")
 
 # files whose full content multiset is compared (the rest: counts by type)

@@ -77,15 +77,19 @@ def test_parquet_round_trip(shared_file, tmp_path) -> None:
     assert not list(tmp_path.glob("*.part"))
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "splinternet", "mrt", *args], capture_output=True, text=True,
-                          env=dict(os.environ), timeout=180)
+def run(*args: str):
+    """The mrt sub-app in this process (no interpreter start-up per call)."""
+    from typer.testing import CliRunner
+
+    from splinternet.cli.app import app
+
+    return CliRunner().invoke(app, ["mrt", *args])
 
 
 def test_cli_dump_stats_rib(shared_data_dir, shared_file, tmp_path) -> None:
     small = shared_file("https://data.ris.ripe.net/rrc06/2015.04/updates.20150401.0000.gz")
     out = run("dump", str(small))
-    assert out.returncode == 0, out.stderr
+    assert out.exit_code == 0, out.output
     assert out.stdout.splitlines() == list(bgpdump_lines(read_mrt(small).table))
     js = json.loads(run("dump", "--json", str(small)).stdout)
     assert js["lines"] == out.stdout.splitlines()
@@ -97,5 +101,6 @@ def test_cli_dump_stats_rib(shared_data_dir, shared_file, tmp_path) -> None:
                          "2016-11-01T00:02:00", "--parquet", str(pq), "--json").stdout)
     expected = rebuild_rib(shared_data_dir / RIB_PICK, [shared_data_dir / UPD_2016], 1477958400 + 120)
     assert rib["routes"] == len(expected) == len(RouteTable.from_parquet(pq))
-    bad = run("stats", str(tmp_path / "missing.mrt"))
+    bad = subprocess.run([sys.executable, "-m", "splinternet", "mrt", "stats", str(tmp_path / "missing.mrt")],
+                         capture_output=True, text=True, env=dict(os.environ), timeout=180)
     assert bad.returncode == 2 and "file not found" in bad.stderr and "Traceback" not in bad.stderr
