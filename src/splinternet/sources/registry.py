@@ -77,7 +77,9 @@ class AddressLinks:
     def build(cls, version: int, entry: np.ndarray, start: np.ndarray, end: np.ndarray, length: np.ndarray,
               n_entries: int, start_lo: np.ndarray | None = None, end_lo: np.ndarray | None = None) -> AddressLinks:
         """Links from unsorted rows; sorts them by entry (stable, so file order is kept)."""
-        order = np.argsort(entry, kind="stable")
+        entry = np.asarray(entry)
+        in_order = len(entry) < 2 or bool(np.all(entry[1:] >= entry[:-1]))
+        order = np.arange(len(entry)) if in_order else np.argsort(entry, kind="stable")
         entry = np.asarray(entry, np.int32)[order]
         if version == 6:
             assert start_lo is not None and end_lo is not None

@@ -67,7 +67,8 @@ def detect_encoding(data: bytes) -> tuple[str, np.ndarray]:
     Near the first invalid sequence, a file whose high bytes mostly form valid UTF-8 is
     UTF-8 with damage; otherwise it is cp1251, where only byte 0x98 is unmapped.
     """
-    try:
+    try:  # a 1 MiB sample first: a cp1251 file fails at once, without decoding it all
+        codecs.getincrementaldecoder("utf-8")().decode(data[: 1 << 20], final=False)
         data.decode("utf-8")
         return "utf-8", np.zeros(0, np.int64)
     except UnicodeDecodeError as exc:
@@ -81,6 +82,8 @@ def detect_encoding(data: bytes) -> tuple[str, np.ndarray]:
         offsets = np.array(_BAD_OFFSETS, np.int64)
         _BAD_OFFSETS.clear()
         return "utf-8", offsets
+    if b"\x98" not in data:  # the one byte cp1251 leaves unmapped
+        return "cp1251", np.zeros(0, np.int64)
     return "cp1251", np.flatnonzero(np.frombuffer(data, np.uint8) == 0x98).astype(np.int64)
 
 
@@ -205,8 +208,8 @@ def _factorize_column(pieces: list[_Piece], column: int, kept: np.ndarray) -> tu
         names_parts.extend(names)
         offset += len(names)
     codes = np.concatenate(codes_parts)[kept] if codes_parts else np.zeros(0, np.int64)
-    if len(pieces) == 1 and not any(x != x.strip() for x in names_parts):
-        return codes.astype(np.int32), tuple(names_parts)  # already distinct: the scanner trims blanks
+    if len(pieces) == 1 and not (pieces[0].quoted > 0).any():
+        return codes.astype(np.int32), tuple(names_parts)  # already distinct: the scanner trims unquoted blanks
     merged, merged_names = factorize([x.strip() for x in names_parts])
     return (merged[codes] if len(codes) else codes.astype(np.int32)), tuple(str(x) for x in merged_names)
 
