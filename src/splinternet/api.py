@@ -16,7 +16,7 @@ from .errors import ParameterError, UnknownCountryError
 from .progress import NO_PROGRESS, Progress
 from .sources.snapshot import Snapshot
 
-__all__ = ["Evidence", "TransitOptions", "country_membership", "diff", "transit", "whatif"]
+__all__ = ["Evidence", "TransitOptions", "country_membership", "diff", "ip_lookup", "transit", "whatif"]
 
 
 class Evidence(StrEnum):
@@ -34,6 +34,7 @@ class TransitOptions:
     vantages: tuple[int, ...] = ()
     top: int = 25
     workers: int = 2
+    max_origins: int | None = None  # only the largest origins by weight (a quick look); None = all
 
 
 def _check_cc(cc: str) -> str:
@@ -81,13 +82,21 @@ def _evidence(graph, origins, options: TransitOptions, *, overlay=None, candidat
         raise ParameterError(f"evidence {options.evidence.value!r} is not available for this analysis yet")
     if vantages is None and options.vantages:
         vantages = np.asarray(options.vantages, dtype=np.uint32)
+    subset = None
+    if options.max_origins:
+        subset = origins.asns[np.argsort(-origins.weight, kind="stable")[: options.max_origins]]
     if candidates is None:
         pilot_origins = origins.asns[np.argsort(-origins.weight, kind="stable")[:200]]
         pilot = simulate_evidence(graph, origins, scenario=overlay, vantages=vantages, origin_subset=pilot_origins,
                                   workers=options.workers)
         candidates = pick_candidates(pilot)
-    return simulate_evidence(graph, origins, scenario=overlay, vantages=vantages, candidates=candidates,
-                             workers=options.workers, progress=progress)
+    evidence = simulate_evidence(graph, origins, scenario=overlay, vantages=vantages, candidates=candidates,
+                                 origin_subset=subset, workers=options.workers, progress=progress)
+    if subset is not None:
+        skipped = ~np.isin(origins.asns, subset)
+        evidence.details["origins_skipped_by_limit"] = int(skipped.sum())
+        evidence.details["weight_skipped_by_limit"] = float(origins.weight[skipped].sum())
+    return evidence
 
 
 def transit(
@@ -186,6 +195,66 @@ def diff(
         raise ParameterError("both dates resolve to the same AS-relationship release; pick dates a release apart")
     (o1, g1, r1), (o2, g2, r2) = results
     return compare_dates(o1, o2, g1, g2, r1, r2, snaps[1].orgs(), top=options.top)
+
+
+_CLOUD_DATASETS = (("aws-ip-ranges", {}), ("gcp-ip-ranges", {}), ("azure-service-tags", {}), ("oracle-ip-ranges", {}),
+                   ("digitalocean-ranges", {}), ("cloudflare-ips", {"family": "4"}), ("cloudflare-ips", {"family": "6"}))
+_RIRS = ("afrinic", "apnic", "arin", "lacnic", "ripencc")
+
+
+def ip_lookup(address: str, *, snapshot: Snapshot | None = None, date: str | dt.date | None = None,
+              cloud_files: list[str] | None = None):  # noqa: ANN201 - analysis.address.AddressInfo
+    """Covering prefix, origin AS(es) with names, registry country and cloud range of one address.
+
+    Each input that has no release for the date is left out and named in the notes.
+    """
+    from dataclasses import replace
+
+    from .analysis.address import describe_address, parse_address
+    from .errors import DataNotFoundError, DownloadError
+    from .sources.cloud import load_cloud_file, load_cloud_files
+    from .sources.rir import load_delegated
+
+    version = parse_address(address).version
+    snapshot = snapshot or Snapshot.for_date(date)
+    notes: list[str] = []
+    try:
+        pfx = snapshot.pfx2as(version)
+    except (DataNotFoundError, DownloadError) as exc:
+        pfx = None
+        notes.append(_left_out("prefix-to-AS", exc))
+    delegations = []
+    for rir in _RIRS:
+        try:
+            delegations.append(load_delegated(snapshot.release("rir-delegated", rir=rir).path, bad=snapshot.bad))
+        except (DataNotFoundError, DownloadError) as exc:
+            notes.append(_left_out(f"{rir} delegations", exc))
+    if cloud_files:
+        cloud = load_cloud_files(cloud_files, bad=snapshot.bad)
+    else:
+        parts = []
+        for dataset, params in _CLOUD_DATASETS:
+            try:
+                path = snapshot.release(dataset, **params).path
+                parts.append(load_cloud_file(path, bad=snapshot.bad))
+            except (DataNotFoundError, DownloadError) as exc:
+                notes.append(_left_out(dataset + "".join(f" {v}" for v in params.values()), exc))
+        from .sources.cloud import concat_cloud
+
+        cloud = concat_cloud(parts, bad=snapshot.bad) if parts else None
+    info = describe_address(address, pfx, snapshot.orgs(), delegations, cloud)
+    notes += [f"{r.dataset}: {r.note}" for r in snapshot.releases.values() if r.note]
+    return replace(info, sources=snapshot.provenance(), notes=notes)
+
+
+def _left_out(what: str, exc: Exception) -> str:
+    """A one-line note for an input that had no release: what, and the nearest that exist."""
+    nearest = getattr(exc, "nearest", None)
+    if nearest:
+        return f"{what} left out: no release for this date (nearest: {', '.join(nearest)})"
+    if getattr(exc, "dataset", None):
+        return f"{what} left out: no release found"
+    return f"{what} left out: {exc}"
 
 
 def _date_text(snapshot: Snapshot) -> str:

@@ -142,7 +142,7 @@ def transit_report(
     """Rank providers, gateways and transit ASes; every share is in [0, 1]."""
     asns = evidence.asns
     v = max(evidence.vantage_count, 1)
-    used_weight = float(origins.weight.sum() - evidence.weight_missing)
+    used_weight = float(origins.weight[np.isin(origins.asns, evidence.origins_used)].sum())
     norm = v * used_weight if used_weight > 0 else 1.0
     transit_mean = evidence.transit / norm
     border_total = evidence.border.sum()
@@ -242,6 +242,9 @@ def summarize(report: TransitReport) -> str:
         g = report.gateways[0]
         parts.append(f"The main gateway is {g.name or 'AS' + str(g.asn)} (AS{g.asn}), first domestic network on "
                      f"{_pct(g.gateway_share)} of inbound paths.")
+    if e.get("origins_skipped_by_limit"):
+        parts.append(f"Only the largest origins were analysed: {e['origins_skipped_by_limit']:,} smaller ones "
+                     f"({_pct(e['weight_skipped_by_limit'])} of the weight) were skipped.")
     if e.get("origins_missing_from_paths"):
         parts.append(f"{e['origins_missing_from_paths']:,} origins ({_pct(e['weight_missing_from_paths'])} of the weight) "
                      f"have no path in this evidence and are left out.")

@@ -154,6 +154,7 @@ def simulate_evidence(
     for r in results:
         for key, value in r[3].items():
             merged[key] = merged.get(key, 0.0) + value
+    _split_merged_gateways(acc[2], merged, n, o_idx[run], origins.weight[run], reps, rep_of, rep_weight)
     keys = np.fromiter(merged.keys(), dtype=np.int64, count=len(merged))
     values = np.fromiter(merged.values(), dtype=np.float64, count=len(merged))
     order = np.argsort(keys)
@@ -223,6 +224,36 @@ def _merge_equivalent_stubs(overlay: Overlay, idx: np.ndarray, weight: np.ndarra
             w_out[slot] += float(weight[i])
             k_out[slot] += float(kmi[i])
     return np.asarray(reps, dtype=np.int64), np.asarray(w_out), np.asarray(k_out), rep_of
+
+
+def _split_merged_gateways(gateway: np.ndarray, pairs: dict[int, float], n: int, idx: np.ndarray,
+                           weight: np.ndarray, reps: np.ndarray, rep_of: np.ndarray, rep_weight: np.ndarray) -> None:
+    """Give each merged stub origin its own gateway credit back.
+
+    A stub origin is the first domestic AS only on paths towards itself (it exports no
+    route to anyone else), so the credit its class representative received splits over
+    the class members in proportion to their weights.
+    """
+    members: dict[int, list[int]] = {}
+    for i, c in enumerate(rep_of):
+        members.setdefault(int(c), []).append(i)
+    by_to: dict[int, list[int]] = {}
+    for key in pairs:
+        by_to.setdefault(key % n, []).append(key)
+    for c, rows in members.items():
+        if len(rows) < 2 or rep_weight[c] <= 0:
+            continue
+        rep = int(reps[c])
+        credit = gateway[rep]
+        gateway[rep] = 0.0
+        for i in rows:
+            gateway[idx[i]] += credit * weight[i] / rep_weight[c]
+        for key in by_to.get(rep, []):
+            total = pairs.pop(key)
+            source = key // n
+            for i in rows:
+                new_key = source * n + int(idx[i])
+                pairs[new_key] = pairs.get(new_key, 0.0) + total * weight[i] / rep_weight[c]
 
 
 def _origin_reach(count: int, run: np.ndarray, rep_of: np.ndarray, reached: np.ndarray,

@@ -56,3 +56,38 @@ def asn_command(
     for release in snapshot.releases.values():
         note = f"  [yellow]{release.note}[/]" if release.note else ""
         console.print(f"[dim]{release.dataset} {release.released:%Y-%m-%d}  {release.url}[/]{note}", soft_wrap=True)
+
+
+def ip_command(
+    address: Annotated[str, typer.Argument(help="IPv4 or IPv6 address, e.g. 8.8.8.8.")],
+    date: DateOption = None,
+    cloud: Annotated[list[str] | None, typer.Option("--cloud", help="Cloud range files to use instead of the "
+                                                    "providers' current lists (repeatable).")] = None,
+    prefixes_date: Annotated[str | None, typer.Option("--prefixes-date", help="Take prefix-to-AS data from this "
+                                                      "date instead.")] = None,
+    offline: OfflineOption = False,
+    json_out: JsonOption = False,
+) -> None:
+    """Covering prefix, origin AS(es) and name, registry country, cloud provider and service of an address."""
+    from .. import api
+
+    with progress_bar(bytes_mode=True) as progress:
+        snapshot = Snapshot.for_date(date, settings=_settings(offline), prefixes_date=prefixes_date,
+                                     progress=progress)
+        info = api.ip_lookup(address, snapshot=snapshot, cloud_files=cloud)
+    if json_out:
+        print_json(info)
+        return
+    console.print(f"[bold]{info.address}[/]  prefix {info.prefix or '(not routed in the prefix-to-AS data)'}")
+    for origin in info.origins:
+        console.print(f"  origin AS{origin['asn']} {origin['name']} ({origin['country'] or '??'})"
+                      + (f"  [{info.origin_kind}]" if info.origin_kind != "single" else ""), soft_wrap=True)
+    if info.registry:
+        r = info.registry
+        console.print(f"  registry {r['registry']}: {r['country']} ({r['status']}, {r['date']})")
+    if info.cloud:
+        c = info.cloud
+        console.print(f"  cloud {c['provider']} service {c['service'] or '-'} region {c['region'] or '-'} "
+                      f"({c['prefix']})")
+    for note in info.notes:
+        console.print(f"[yellow]note:[/] {note}", soft_wrap=True)

@@ -86,6 +86,8 @@ def transit_command(
     weight: WeightOption = "space",
     prefixes_date: PrefixDateOption = None,
     top: Annotated[int, typer.Option(help="Rows per table.")] = 20,
+    max_origins: Annotated[int | None, typer.Option("--max-origins", help="Analyse only the N largest origins "
+                                                    "(a quick look; the report says what was skipped).")] = None,
     offline: OfflineOption = False,
     json_out: JsonOption = False,
     csv_out: Annotated[bool, typer.Option("--csv", help="Print the ranking tables as CSV.")] = False,
@@ -95,7 +97,7 @@ def transit_command(
     with progress_bar() as progress:
         snapshot = Snapshot.for_date(date, settings=Settings.from_env(offline=offline or None),
                                      prefixes_date=prefixes_date, progress=progress)
-        options = api.TransitOptions(view=view, weighting=weight, evidence=evidence, top=top)
+        options = api.TransitOptions(view=view, weighting=weight, evidence=evidence, top=top, max_origins=max_origins)
         report = api.transit(cc, date, options=options, snapshot=snapshot, progress=progress)
     if plot_path is not None:
         plot(report, plot_path)

@@ -465,18 +465,24 @@ def resolve_release(
             return Release(dataset.name, stamp, url, fetch(url, stamp), requested)
     before = [s for s, _ in dated if s <= horizon]  # too old for this dataset's cadence
     after = sorted(s for s, _ in dated if s > horizon)
-    nearest = [_fmt(s) for s in [*before[-1:], *after[:1]]] or _nearby(dataset, horizon, params, settings, set(tried))
+    nearest = [_fmt(s) for s in [*before[-1:], *after[:1]]]
+    if not nearest:
+        earlier, later = _nearby(dataset, horizon, params, settings, set(tried), 60 if requested is None else 12)
+        if requested is None and earlier:  # "the newest": the latest release, however old
+            stamp, url = earlier[-1]
+            return Release(dataset.name, stamp, url, fetch(url, stamp), requested)
+        nearest = [_fmt(s) for s, _ in [*earlier[-1:], *later[:1]]]
     raise DataNotFoundError(dataset.name, wanted_label, tried=tried, nearest=nearest)
 
 
 def _nearby(dataset: Dataset, when: dt.datetime, params: dict[str, str], settings: Settings,
-            seen: set[str]) -> list[str]:
-    """Releases near ``when`` in the date-named directories around it (up to a year each way)."""
+            seen: set[str], max_months: int = 12) -> tuple[list[tuple[dt.datetime, str]], list[tuple[dt.datetime, str]]]:
+    """Releases before and after ``when`` in the date-named directories around it (up to a year each way)."""
     assert dataset.directories is not None and dataset.pattern is not None
     regex = dataset.pattern(params)
-    before: list[dt.datetime] = []
-    after: list[dt.datetime] = []
-    for months in range(1, 13):
+    before: list[tuple[dt.datetime, str]] = []
+    after: list[tuple[dt.datetime, str]] = []
+    for months in range(1, max_months + 1):
         for sign in (1, -1):
             if (after if sign > 0 else before):
                 continue
@@ -488,10 +494,11 @@ def _nearby(dataset: Dataset, when: dt.datetime, params: dict[str, str], setting
                     match = regex.match(name)
                     if match and match.group(1) != "latest":
                         stamp = _stamp(match.group(1), match.group(2) if (match.lastindex or 0) >= 2 else None)
-                        (after if stamp > when else before).append(stamp)
+                        url = directory.rstrip("/") + "/" + name
+                        (after if stamp > when else before).append((stamp, url))
         if before and after:
             break
-    return [_fmt(s) for s in ([max(before)] if before else []) + ([min(after)] if after else [])]
+    return sorted(before), sorted(after)
 
 
 def fetch_release(

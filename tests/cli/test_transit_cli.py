@@ -1,0 +1,62 @@
+"""`transit`, `whatif` and `ip` end to end through the console script on the mirror."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = [pytest.mark.data, pytest.mark.slow]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "splinternet", *args], capture_output=True, text=True,
+                          env=dict(os.environ), timeout=300)
+
+
+def test_transit_json_csv_plot(mirror_env, tmp_path) -> None:
+    base = ["transit", "LI", "--date", "2022-03-01", "--prefixes-date", "2024-04-06"]
+    out = run(*base, "--json", "--plot", str(tmp_path / "li.png"))
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert report["cc"] == "LI" and report["providers"] and report["summary"]
+    assert (tmp_path / "li.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    rows = list(csv.DictReader(io.StringIO(run(*base, "--csv").stdout)))
+    assert {r["table"] for r in rows} == {"provider", "gateway"}
+    assert int(rows[0]["asn"]) == report["providers"][0]["asn"]
+    text = run(*base)
+    assert "International transit providers" in text.stdout and "Domestic gateways" in text.stdout
+
+
+def test_whatif_text(mirror_env) -> None:
+    out = run("whatif", "LI", "--date", "2022-03-01", "--prefixes-date", "2024-04-06", "--without", "8447",
+              "--without", "AS3356")
+    assert out.returncode == 0, out.stderr
+    assert "what if remove AS8447; remove AS3356" in out.stdout and "Who absorbs the lost share" in out.stdout
+
+
+def test_clear_errors_without_traceback(mirror_env) -> None:
+    for args, message in ((["transit", "XQ", "--date", "2022-03-01", "--prefixes-date", "2024-04-06"], "XQ"),
+                          (["transit", "RU", "--date", "2022-03-01"], "routeviews-pfx2as"),
+                          (["whatif", "LI", "--date", "2022-03-01", "--prefixes-date", "2024-04-06", "--without",
+                            "4294967295"], "not in the AS graph"),
+                          (["ip", "300.1.1.1"], "not an IP address")):
+        out = run(*args)
+        assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr, out.stderr
+
+
+def test_ip(mirror_env, shared_data_dir) -> None:
+    out = run("ip", "34.64.40.1", "--date", "2024-04-06", "--json", "--cloud",
+              str(shared_data_dir / "samples/cloud/2022-03-15/google-cloud-ip-ranges.json"))
+    assert out.returncode == 0, out.stderr
+    info = json.loads(out.stdout)
+    assert info["prefix"] == "34.64.32.0/19" and info["origins"][0]["asn"] == 396982
+    assert info["cloud"]["provider"] == "google-cloud" and info["cloud"]["region"] == "asia-northeast3"
+    africa = json.loads(run("ip", "41.0.0.1", "--date", "2024-04-06", "--json").stdout)
+    assert africa["registry"]["country"] == "ZA" and africa["registry"]["registry"] == "afrinic"
+    assert any("arin" in n for n in africa["notes"])  # the missing RIR files are named, not hidden
