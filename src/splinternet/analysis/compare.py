@@ -11,12 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from ..progress import NO_PROGRESS, Progress
 from ..tables.topology import ASGraph
 from .scenario import Overlay, Scenario
-from .simulate import MAX_LENGTH, _propagate_into, as_overlay
+from .simulate import MAX_LENGTH, _propagate_into, as_overlay, default_threads
 
 __all__ = ["ScenarioComparison", "compare_scenario", "CHANGE_LOST", "CHANGE_GAINED", "CHANGE_MOVED",
            "CHANGE_LENGTH", "CHANGE_NAMES"]
@@ -80,6 +80,34 @@ def _compare(origins, base, scen, n, per_origin, lost_per_as, moved_per_as, delt
     return filled, seen
 
 
+@njit(cache=True, parallel=True)
+def _compare_threads(origins, base, scen, n, per_origin, lost_per_as, moved_per_as, delta_hist,
+                     d_origin, d_as, d_kind, d_old_nh, d_new_nh, d_old_len, d_new_len, threads):
+    """_compare over thread slices; each thread owns a slice of the detail arrays.
+
+    Returns per-thread (filled, seen) so the caller can stitch the detail slices together.
+    """
+    m = origins.shape[0]
+    cap = d_origin.shape[0] // threads
+    lost_t = np.zeros((threads, n), dtype=np.int64)
+    moved_t = np.zeros((threads, n), dtype=np.int64)
+    hist_t = np.zeros((threads, delta_hist.shape[0]), dtype=np.int64)
+    counts = np.zeros((threads, 2), dtype=np.int64)
+    for t in prange(threads):
+        lo, hi = m * t // threads, m * (t + 1) // threads
+        a, b = cap * t, cap * (t + 1)
+        filled, seen = _compare(origins[lo:hi], base, scen, n, per_origin[lo:hi], lost_t[t], moved_t[t],
+                                hist_t[t], d_origin[a:b], d_as[a:b], d_kind[a:b], d_old_nh[a:b], d_new_nh[a:b],
+                                d_old_len[a:b], d_new_len[a:b], 0, 0)
+        counts[t, 0] = filled
+        counts[t, 1] = seen
+    for t in range(threads):
+        lost_per_as += lost_t[t]
+        moved_per_as += moved_t[t]
+        delta_hist += hist_t[t]
+    return counts
+
+
 @dataclass(frozen=True, eq=False)
 class ScenarioComparison:
     """Differences between baseline and scenario routes for a set of origins.
@@ -120,8 +148,13 @@ class ScenarioComparison:
 
 def compare_scenario(graph: ASGraph, scenario: Scenario | Overlay, origins: Iterable[int] | np.ndarray | None = None,
                      *, baseline: Scenario | Overlay | None = None, max_details: int = 1_000_000,
-                     progress: Progress = NO_PROGRESS, chunk: int = 256) -> ScenarioComparison:
-    """Compare ``scenario`` with ``baseline`` (the unchanged graph by default) for each origin."""
+                     progress: Progress = NO_PROGRESS, chunk: int = 512,
+                     threads: int | None = None) -> ScenarioComparison:
+    """Compare ``scenario`` with ``baseline`` (the unchanged graph by default) for each origin.
+
+    At most ``max_details`` changed (origin, AS) pairs are kept (``details_truncated`` says
+    when more existed); the counters always cover every pair. Origins run on ``threads``.
+    """
     scen = as_overlay(graph, scenario)
     base = as_overlay(graph, baseline)
     n = len(graph)
@@ -135,21 +168,32 @@ def compare_scenario(graph: ASGraph, scenario: Scenario | Overlay, origins: Iter
     moved_per_as = np.zeros(n, dtype=np.int64)
     delta_hist = np.zeros(2 * MAX_LENGTH + 1, dtype=np.int64)
     cap = max(int(max_details), 0)
-    d_origin, d_as = np.empty(cap, np.int32), np.empty(cap, np.int32)
-    d_kind = np.empty(cap, np.int8)
-    d_old_nh, d_new_nh = np.empty(cap, np.int32), np.empty(cap, np.int32)
-    d_old_len, d_new_len = np.empty(cap, np.int32), np.empty(cap, np.int32)
-    filled = seen = 0
+    threads = threads or default_threads()
+    cols: dict[str, list[np.ndarray]] = {k: [] for k in ("origin", "as", "kind", "old_nh", "new_nh", "old_len", "new_len")}
+    room, seen = cap, 0
     progress.start("comparing scenario", int(idx.shape[0]))
     try:
         for s in range(0, idx.shape[0], chunk):
             part = idx[s:s + chunk]
-            filled, seen = _compare(part, base.arrays, scen.arrays, n, per_origin[s:s + chunk], lost_per_as,
-                              moved_per_as, delta_hist, d_origin, d_as, d_kind, d_old_nh, d_new_nh,
-                              d_old_len, d_new_len, filled, seen)
+            t = min(threads, max(1, part.shape[0]))
+            size = (room // t) * t
+            bufs = (np.empty(size, np.int32), np.empty(size, np.int32), np.empty(size, np.int8),
+                    np.empty(size, np.int32), np.empty(size, np.int32), np.empty(size, np.int32),
+                    np.empty(size, np.int32))
+            counts = _compare_threads(part, base.arrays, scen.arrays, n, per_origin[s:s + chunk], lost_per_as,
+                                      moved_per_as, delta_hist, *bufs, t)
+            per = size // t
+            for k in range(t):
+                got = int(counts[k, 0])
+                for name, buf in zip(cols, bufs, strict=True):
+                    cols[name].append(buf[k * per:k * per + got])
+                room -= got
+            seen += int(counts[:, 1].sum())
             progress.advance(int(part.shape[0]))
     finally:
         progress.finish()
+    got = {k: (np.concatenate(v) if v else np.zeros(0, np.int32)) for k, v in cols.items()}
+    filled = int(got["origin"].shape[0])
     truncated = seen > filled
 
     def to_asn(dense: np.ndarray) -> np.ndarray:
@@ -160,8 +204,8 @@ def compare_scenario(graph: ASGraph, scenario: Scenario | Overlay, origins: Iter
         lost=per_origin[:, 0], gained=per_origin[:, 1], moved=per_origin[:, 2],
         longer=per_origin[:, 3], shorter=per_origin[:, 4],
         lost_per_as=lost_per_as, moved_per_as=moved_per_as, length_delta_hist=delta_hist,
-        detail_origin=graph.asns[d_origin[:filled]], detail_as=graph.asns[d_as[:filled]],
-        detail_kind=d_kind[:filled].copy(), detail_old_next_hop=to_asn(d_old_nh[:filled]),
-        detail_new_next_hop=to_asn(d_new_nh[:filled]), detail_old_length=d_old_len[:filled].copy(),
-        detail_new_length=d_new_len[:filled].copy(), details_truncated=bool(truncated),
+        detail_origin=graph.asns[got["origin"]], detail_as=graph.asns[got["as"]],
+        detail_kind=got["kind"].astype(np.int8), detail_old_next_hop=to_asn(got["old_nh"]),
+        detail_new_next_hop=to_asn(got["new_nh"]), detail_old_length=got["old_len"],
+        detail_new_length=got["new_len"], details_truncated=bool(truncated),
     )

@@ -17,8 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+import numba
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from ..progress import NO_PROGRESS, Progress
 from ..tables.topology import ASGraph
@@ -27,6 +28,7 @@ from .scenario import Overlay, Scenario, compile_overlay
 __all__ = [
     "NO_ROUTE", "ROUTE_ORIGIN", "ROUTE_CUSTOMER", "ROUTE_PEER", "ROUTE_PROVIDER", "RELATIONSHIP_NAMES",
     "Routes", "TransitSummary", "propagate", "propagate_each", "transit_summary", "as_overlay",
+    "default_threads",
 ]
 
 NO_ROUTE, ROUTE_ORIGIN, ROUTE_CUSTOMER, ROUTE_PEER, ROUTE_PROVIDER = -1, 0, 1, 2, 3
@@ -53,14 +55,30 @@ def _offer(w, u, cls, cand, rel, length, nh):
 
 @njit(cache=True)
 def _propagate_into(origin, net, rel, length, nh, queue):
-    """Best route of every AS towards ``origin``; returns the number of ASes with a route."""
+    """Best route of every AS towards ``origin``; returns the number of ASes with a route.
+
+    Other analyses (transit_kernels) call this kernel directly; keep its signature.
+    """
+    front, stubs = _propagate_ordered(origin, net, rel, length, nh, queue)
+    return front + stubs
+
+
+@njit(cache=True)
+def _propagate_ordered(origin, net, rel, length, nh, queue):
+    """Best route of every AS towards ``origin``; returns (front, stubs).
+
+    ``queue[:front]`` then ``queue[n - stubs:]`` list every AS with a route in an order
+    where each AS comes after all of its best (and tied) next hops, so one reverse pass
+    can push counts from customers of the routing tree up to the origin.
+    """
     (p_ptr, p_idx, p_ok, c_ptr, c_idx, c_ok, q_ptr, q_idx, q_ok,
      xp_ptr, xp_idx, xp_ok, xc_ptr, xc_idx, xc_ok, xq_ptr, xq_idx, xq_ok, node_ok, order) = net
+    n = rel.shape[0]
     rel[:] = -1
     length[:] = -1
     nh[:] = -1
     if not node_ok[origin]:
-        return 0
+        return 0, 0
     rel[origin] = 0
     length[origin] = 0
     queue[0] = origin
@@ -80,29 +98,45 @@ def _propagate_into(origin, net, rel, length, nh, queue):
                 queue[tail] = xp_idx[k]
                 tail += 1
     # 2. across: customer/origin routes to peers, one round (peer routes are not re-exported)
-    reached = tail
-    for h in range(tail):
+    up = tail
+    for h in range(up):
         u = queue[h]
         cand = length[u] + 1
         for k in range(q_ptr[u], q_ptr[u + 1]):
             if q_ok[k] and _offer(q_idx[k], u, 2, cand, rel, length, nh):
-                reached += 1
+                queue[tail] = q_idx[k]
+                tail += 1
         for k in range(xq_ptr[u], xq_ptr[u + 1]):
             if xq_ok[k] and _offer(xq_idx[k], u, 2, cand, rel, length, nh):
-                reached += 1
-    # 3. down: providers before customers, so each AS's route is final when it exports
+                queue[tail] = xq_idx[k]
+                tail += 1
+    # 3. down: providers before customers, so each AS's route is final when it exports.
+    # ASes with customers join the list when they export; stubs (never a next hop) fill
+    # the list from the back as soon as they are reached.
+    stubs = 0
     for i in range(order.shape[0]):
         v = order[i]
         if rel[v] == -1:
             continue
+        if rel[v] == 3:
+            queue[tail] = v
+            tail += 1
         cand = length[v] + 1
         for k in range(c_ptr[v], c_ptr[v + 1]):
-            if c_ok[k] and _offer(c_idx[k], v, 3, cand, rel, length, nh):
-                reached += 1
+            c = c_idx[k]
+            # _offer runs (and may improve c's route) whenever the link is enabled
+            if c_ok[k] and _offer(c, v, 3, cand, rel, length, nh) and c_ptr[c + 1] == c_ptr[c] \
+                    and xc_ptr[c + 1] == xc_ptr[c]:
+                stubs += 1
+                queue[n - stubs] = c
         for k in range(xc_ptr[v], xc_ptr[v + 1]):
-            if xc_ok[k] and _offer(xc_idx[k], v, 3, cand, rel, length, nh):
-                reached += 1
-    return reached
+            c = xc_idx[k]
+            # _offer runs (and may improve c's route) whenever the link is enabled
+            if xc_ok[k] and _offer(c, v, 3, cand, rel, length, nh) and c_ptr[c + 1] == c_ptr[c] \
+                    and xc_ptr[c + 1] == xc_ptr[c]:
+                stubs += 1
+                queue[n - stubs] = c
+    return tail, stubs
 
 
 @njit(cache=True)
@@ -164,61 +198,66 @@ def _ties(net, rel, length):
 
 
 @njit(cache=True)
-def _by_length_desc(rel, length, buf):
-    """Routed ASes ordered by decreasing path length (counting sort into ``buf``); returns count."""
-    counts = np.zeros(MAX_LENGTH + 2, dtype=np.int64)
-    for v in range(rel.shape[0]):
-        if rel[v] >= 0:
-            counts[min(length[v], MAX_LENGTH)] += 1
-    starts = np.zeros(MAX_LENGTH + 2, dtype=np.int64)
-    total = 0
-    for L in range(MAX_LENGTH, -1, -1):
-        starts[L] = total
-        total += counts[L]
-    for v in range(rel.shape[0]):
-        if rel[v] >= 0:
-            L = min(length[v], MAX_LENGTH)
-            buf[starts[L]] = v
-            starts[L] += 1
-    return total
-
-
-@njit(cache=True)
 def _accumulate(origins, net, n, split_ties, reach, routes_per_as, transit, length_hist, rel_hist):
     """Propagate each origin and add its routes into the accumulators (no per-pair storage)."""
     rel = np.empty(n, dtype=np.int8)
     length = np.empty(n, dtype=np.int32)
     nh = np.empty(n, dtype=np.int32)
     queue = np.empty(n, dtype=np.int32)
-    buf = np.empty(n, dtype=np.int32)
     share = np.zeros(n, dtype=np.float64)
     ntie = np.zeros(n, dtype=np.int64)
     dummy = np.zeros(0, dtype=np.int32)
     for j in range(origins.shape[0]):
         o = origins[j]
-        reach[j] = _propagate_into(o, net, rel, length, nh, queue)
-        count = _by_length_desc(rel, length, buf)
-        for i in range(count):
-            v = buf[i]
+        front, stubs = _propagate_ordered(o, net, rel, length, nh, queue)
+        reach[j] = front + stubs
+        # routed ASes, each after its next hops: queue[:front] then queue[n - stubs:]
+        for i in range(front + stubs):
+            v = queue[i] if i < front else queue[n - stubs + (i - front)]
             share[v] = 1.0
             ntie[v] = 0
             routes_per_as[v] += 1
             length_hist[min(length[v], MAX_LENGTH)] += 1
             rel_hist[rel[v]] += 1
         if split_ties:
-            for i in range(count):
-                _visit_dependents(buf[i], net, rel, length, 0, ntie, share, ntie, dummy)
-            for i in range(count):
-                _visit_dependents(buf[i], net, rel, length, 1, ntie, share, ntie, dummy)
-        else:
-            for i in range(count):
-                v = buf[i]
-                if nh[v] >= 0:
-                    share[nh[v]] += share[v]
-        for i in range(count):
-            v = buf[i]
+            for i in range(front + stubs):
+                v = queue[i] if i < front else queue[n - stubs + (i - front)]
+                _visit_dependents(v, net, rel, length, 0, ntie, share, ntie, dummy)
+        for i in range(front + stubs - 1, -1, -1):  # dependents before their next hops
+            v = queue[i] if i < front else queue[n - stubs + (i - front)]
+            if split_ties:
+                _visit_dependents(v, net, rel, length, 1, ntie, share, ntie, dummy)
+            elif nh[v] >= 0:
+                share[nh[v]] += share[v]
+        for i in range(front + stubs):
+            v = queue[i] if i < front else queue[n - stubs + (i - front)]
             if v != o:
                 transit[v] += share[v] - 1.0
+
+
+@njit(cache=True, parallel=True)
+def _accumulate_threads(origins, net, n, split_ties, reach, routes_per_as, transit, length_hist, rel_hist,
+                        threads):
+    """_accumulate over ``threads`` contiguous slices of the origins, each with its own accumulators."""
+    rpa = np.zeros((threads, n), dtype=np.int64)
+    tra = np.zeros((threads, n), dtype=np.float64)
+    lha = np.zeros((threads, length_hist.shape[0]), dtype=np.int64)
+    rha = np.zeros((threads, rel_hist.shape[0]), dtype=np.int64)
+    m = origins.shape[0]
+    for t in prange(threads):
+        lo = m * t // threads
+        hi = m * (t + 1) // threads
+        _accumulate(origins[lo:hi], net, n, split_ties, reach[lo:hi], rpa[t], tra[t], lha[t], rha[t])
+    for t in range(threads):
+        routes_per_as += rpa[t]
+        transit += tra[t]
+        length_hist += lha[t]
+        rel_hist += rha[t]
+
+
+def default_threads() -> int:
+    """Threads for many-origin runs: numba's setting (NUMBA_NUM_THREADS), at most 8."""
+    return max(1, min(8, numba.get_num_threads()))
 
 
 def as_overlay(graph: ASGraph, scenario: Scenario | Overlay | None) -> Overlay:
@@ -340,8 +379,14 @@ class TransitSummary:
 
 def transit_summary(graph: ASGraph, origins: Iterable[int] | np.ndarray | None = None, *,
                     scenario: Scenario | Overlay | None = None, split_ties: bool = False,
-                    progress: Progress = NO_PROGRESS, chunk: int = 512) -> TransitSummary:
-    """Propagate every origin (all ASes when None) and aggregate; never holds per-pair results."""
+                    progress: Progress = NO_PROGRESS, chunk: int = 1024,
+                    threads: int | None = None) -> TransitSummary:
+    """Propagate every origin (all ASes when None) and aggregate; never holds per-pair results.
+
+    Origins are split over ``threads`` numba threads (default: :func:`default_threads`); the
+    sums do not depend on the split except for float rounding in ``transit`` with split_ties.
+    """
+    threads = threads or default_threads()
     overlay = as_overlay(graph, scenario)
     n = len(graph)
     if origins is None:
@@ -361,8 +406,8 @@ def transit_summary(graph: ASGraph, origins: Iterable[int] | np.ndarray | None =
     try:
         for s in range(0, idx.shape[0], chunk):
             part = idx[s:s + chunk]
-            _accumulate(part, overlay.arrays, n, split_ties, reach[s:s + chunk], routes_per_as,
-                        transit, length_hist, rel_hist)
+            _accumulate_threads(part, overlay.arrays, n, split_ties, reach[s:s + chunk], routes_per_as,
+                                transit, length_hist, rel_hist, min(threads, max(1, part.shape[0])))
             progress.advance(int(part.shape[0]))
     finally:
         progress.finish()
