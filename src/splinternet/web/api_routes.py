@@ -18,7 +18,7 @@ from . import compute
 from .params import check_asn, check_asns, check_cc, check_date, check_register_name, list_registers
 from .state import AppState
 
-__all__ = ["ErrorBody", "JobBody", "UploadTooLarge", "router", "spool_upload"]
+__all__ = ["ErrorBody", "JobBody", "JobNotFound", "UploadTooLarge", "router", "spool_upload"]
 
 
 class ErrorBody(BaseModel):
@@ -46,6 +46,7 @@ class UploadTooLarge(ParameterError):
 _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "a parameter is not acceptable"},
     404: {"model": ErrorBody, "description": "no data for this country, AS or date"},
+    413: {"model": ErrorBody, "description": "the upload is larger than the server's limit"},
     422: {"model": ErrorBody, "description": "an input file is damaged or not of the expected kind"},
     503: {"model": ErrorBody, "description": "busy, or data could not be fetched"},
     504: {"model": ErrorBody, "description": "the computation ran past the server's time bound"},

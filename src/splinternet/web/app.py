@@ -22,6 +22,7 @@ from ..errors import (
     SplinternetError,
     UnknownCountryError,
 )
+from .api_routes import JobNotFound, UploadTooLarge
 from .jobs import Busy, ComputationTimeout
 from .settings import WebSettings
 from .state import AppState, Pending
@@ -37,7 +38,7 @@ _DOCS_CSP = ("default-src 'self'; style-src 'self' 'unsafe-inline' https://cdn.j
 def status_of(exc: SplinternetError) -> int:
     """The HTTP status of a library error: the caller's fault (4xx), ours or the data's (5xx)."""
     order: list[tuple[type[SplinternetError], int]] = [
-        (UnknownCountryError, 404), (ParameterError, 400), (InputError, 422), (DataNotFoundError, 404),
+        (UploadTooLarge, 413), (JobNotFound, 404), (UnknownCountryError, 404), (ParameterError, 400), (InputError, 422), (DataNotFoundError, 404),
         (ComputationTimeout, 504), (Busy, 503), (OfflineError, 503), (DownloadError, 503),
     ]
     for kind, status in order:

@@ -1,0 +1,58 @@
+"""One web app for the whole test session, over the real data mirror, with a small data directory of registers."""
+
+from __future__ import annotations
+
+import shutil
+import warnings
+from pathlib import Path
+
+import pytest
+
+with warnings.catch_warnings():
+    # starlette asks for its httpx fork 'httpx2' here; plain httpx works (and is the project's dependency)
+    warnings.simplefilter("ignore")
+    import fastapi.testclient  # noqa: F401
+
+from splinternet.config import Settings
+from splinternet.web import WebSettings, create_app
+
+DATE = "2022-03-01"
+LATER = "2022-05-01"
+PREFIXES = "2024-04-06"
+TAIL = "samples/registry/rkn/dump-08-2020-02-16-tail-piece.csv"
+
+
+@pytest.fixture(scope="session")
+def register_dir(shared_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The data directory a request may name registers from; a secret and a link out sit beside it."""
+    root = tmp_path_factory.mktemp("web-data")
+    data = root / "registers"
+    (data / "rkn").mkdir(parents=True)
+    shutil.copyfile(shared_data_dir / TAIL, data / "rkn" / "tail-2020-02-16.csv")
+    (data / "small.txt").write_text("# three addresses of Liechtenstein networks\n"
+                                    "82.117.0.1\n82.117.0.2\n194.42.48.0/24\n", encoding="utf-8")
+    (root / "secret.txt").write_text("must never be served\n", encoding="utf-8")
+    (data / "link-out.txt").symlink_to(root / "secret.txt")
+    return data
+
+
+@pytest.fixture(scope="session")
+def web_settings(mirror_settings: Settings, register_dir: Path, tmp_path_factory: pytest.TempPathFactory,
+                 shared_data_dir: Path) -> WebSettings:
+    # offline: the local mirror is still read, but nothing may come from the network
+    data = Settings(cache_dir=mirror_settings.cache_dir, mirror=mirror_settings.mirror, offline=True)
+    return WebSettings(data=data, data_dir=register_dir, cloud_dir=shared_data_dir / "samples/cloud/2022-03-15",
+                       prefixes_date=PREFIXES, timeout_s=240, max_upload_bytes=1 << 20, workers=1, max_pending=8)
+
+
+@pytest.fixture(scope="session")
+def web_app(web_settings: WebSettings):
+    return create_app(web_settings)
+
+
+@pytest.fixture(scope="session")
+def client(web_app):
+    from fastapi.testclient import TestClient
+
+    with TestClient(web_app) as c:
+        yield c
