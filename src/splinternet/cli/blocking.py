@@ -1,4 +1,4 @@
-"""``splinternet blocking REGISTER``: what a blocking register blocks; ``blocking diff OLD NEW``.
+"""``splinternet blocking REGISTER``: what a register blocks; ``blocking diff OLD NEW``; ``blocking updates LOG``.
 
 ``blocking`` with a register path runs the report (the hidden ``report`` command), so
 both ``splinternet blocking dump.csv`` and ``splinternet blocking diff a.csv b.csv`` work.
@@ -15,17 +15,20 @@ import typer.core
 
 from ..analysis.blocking import analyze_blocking
 from ..analysis.blocking_diff import diff_registers
+from ..analysis.blocking_updates import update_cadence
 from ..config import Settings
 from ..errors import ParameterError
 from ..sources.catalog import parse_when
 from ..sources.registry import Register, load_register
 from ..sources.registry_attribution import AttributionData, load_attribution
+from ..sources.registry_log import load_update_log
 from ..sources.resolutions import load_resolutions
 from .blocking_output import (
     diff_tables,
     provider_bars,
     render_diff,
     render_report,
+    render_updates,
     report_tables,
     write_csv_dir,
     write_plot,
@@ -170,3 +173,21 @@ def diff_command(
         print_json(diff)
         return
     render_diff(diff, top or 15)
+
+
+@app.command("updates")
+def updates_command(
+    log: Annotated[Path, typer.Argument(help="zapret-info update log: sha,commit time,'Updated: <time>' lines.")],
+    json: JsonOption = False,
+    csv: CsvOption = None,
+    strict: StrictOption = False,
+) -> None:
+    """How often the register was updated, per month (the log has times, not sizes)."""
+    cadence = update_cadence(load_update_log(log, strict=strict))
+    if csv is not None:
+        summary = {k: v for k, v in to_jsonable(cadence).items() if not isinstance(v, (dict, list))}
+        write_csv_dir(csv, [cadence.by_month], summary)
+    if json:
+        print_json(cadence)
+        return
+    render_updates(cadence)

@@ -13,10 +13,11 @@ from rich.table import Table
 from ..analysis.blocking import BlockingReport
 from ..analysis.blocking_diff import BlockingDiff
 from ..analysis.blocking_groups import GroupTable
+from ..analysis.blocking_updates import UpdateCadence
 from ..sources.download import atomic_write
 from .output import console, err_console
 
-__all__ = ["render_report", "render_diff", "write_csv_dir", "write_plot", "report_tables", "diff_tables",
+__all__ = ["render_report", "render_diff", "render_updates", "write_csv_dir", "write_plot", "report_tables", "diff_tables",
            "provider_bars"]
 
 
@@ -140,6 +141,21 @@ def render_diff(diff: BlockingDiff, limit: int) -> None:
             console.print(f"{label}, e.g.: " + "; ".join(items), highlight=False, soft_wrap=True)
     _warn_bad(diff.old)
     _warn_bad(diff.new)
+
+
+def render_updates(cadence: UpdateCadence) -> None:
+    head = Table(title=f"register updates {cadence.source}", show_header=False, title_justify="left")
+    for key, value in [("updates (log lines)", cadence.updates), ("distinct register times",
+                                                                   cadence.distinct_register_times),
+                       ("first / last", f"{cadence.first} / {cadence.last}"),
+                       ("median gap (hours)", round(cadence.median_gap_hours, 2)),
+                       ("longest gap (hours)", f"{cadence.longest_gap_hours:,.1f} after {cadence.longest_gap_after}")]:
+        head.add_row(key, _cell(value))
+    console.print(head)
+    console.print(group_table(cadence.by_month, "updates per month (by the register's own time)", 1000))
+    for line, when, message in cadence.notes:
+        console.print(f"  line {line} ({when}): {message}", highlight=False, soft_wrap=True)
+    _warn_bad(cadence.__dict__)
 
 
 def write_csv_dir(directory: Path, tables: list[GroupTable], summary: dict[str, Any]) -> list[Path]:
