@@ -145,7 +145,7 @@ def run_ingest(
     manifest = Manifest(root)
     todo = [t for t in plan.tasks if not manifest.is_done(t.url)]
     skipped = tuple(t.url for t in plan.tasks if t not in todo)
-    _remove_stale_temporaries(root, todo)
+    _remove_stale_temporaries(root, list(plan.tasks))
     done: list[FileRecord] = []
     failed: list[FileFailure] = []
     began = time.perf_counter()
