@@ -210,8 +210,9 @@ def _growth(reg: Register) -> tuple[GroupTable, int]:
         start = links.start[rows].astype(np.int64)
         end = links.end[rows].astype(np.int64)
         bounds = unique_sorted(np.concatenate([start, end + 1]))
-        lo_idx = search(bounds, start)
-        hi_idx = search(bounds, end + 1) - 1
+        by_start = np.argsort(start)
+        lo_idx = search(bounds, start, order=by_start)
+        hi_idx = search(bounds, end + 1, order=by_start) - 1  # nearly sorted too: most rows are one address
         order = np.argsort(reg.date[links.entry[rows]], kind="stable")
         owner = paint_first(lo_idx, hi_idx, order, len(bounds) - 1)
         seg_len = np.diff(bounds).astype(np.float64)

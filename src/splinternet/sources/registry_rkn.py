@@ -120,14 +120,19 @@ def _duplicates(data: bytes, buf: np.ndarray, r_start: np.ndarray, r_end: np.nda
                 candidates: np.ndarray) -> dict[int, int]:
     """Record -> earlier identical record, among ``candidates`` (byte-compared after hashing)."""
     hashes = record_hashes(buf, r_start[candidates], r_end[candidates])
-    order = np.argsort(hashes, kind="stable")
-    same = hashes[order][1:] == hashes[order][:-1]
+    order = np.argsort(hashes)
+    ordered = hashes[order]
+    same = np.flatnonzero(ordered[1:] == ordered[:-1])
+    groups: dict[int, list[int]] = {}
+    for k in same.tolist():  # records sharing a hash, grouped by the hash
+        groups.setdefault(int(ordered[k]), []).extend((int(candidates[order[k]]), int(candidates[order[k + 1]])))
     repeats: dict[int, int] = {}
-    for k in np.flatnonzero(same).tolist():
-        earlier, later = int(candidates[order[k]]), int(candidates[order[k + 1]])
-        first = repeats.get(earlier, earlier)
-        if data[r_start[first]:r_end[first]] == data[r_start[later]:r_end[later]]:
-            repeats[later] = first
+    for members in groups.values():
+        seen: dict[bytes, int] = {}
+        for r in sorted(set(members)):
+            first = seen.setdefault(data[r_start[r]:r_end[r]], r)
+            if first != r:
+                repeats[r] = first
     return repeats
 
 

@@ -234,15 +234,17 @@ def fields_equal(buf, starts, ends, other):
 
 
 def unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(sorted distinct values, index of each value's first occurrence, inverse) by a stable sort."""
-    order = np.argsort(values, kind="stable")
+    """(sorted distinct values, index of each value's first occurrence, inverse) by one sort."""
+    order = np.argsort(values)
     ordered = values[order]
     new = np.ones(len(values), bool)
     if len(values) > 1:
         new[1:] = ordered[1:] != ordered[:-1]
     inverse = np.empty(len(values), np.int64)
     inverse[order] = np.cumsum(new) - 1
-    return ordered[new], order[new], inverse
+    starts = np.flatnonzero(new)
+    first = np.minimum.reduceat(order, starts) if len(starts) else order[:0]
+    return ordered[new], first, inverse
 
 
 def unique_sorted(values: np.ndarray) -> np.ndarray:
@@ -262,9 +264,13 @@ def unique_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ordered[starts], np.diff(np.append(starts, len(ordered)))
 
 
-def search(sorted_values: np.ndarray, queries: np.ndarray, side: str = "left") -> np.ndarray:
-    """np.searchsorted with the queries sorted first: sequential access, ~25x faster on 1M."""
-    order = np.argsort(queries, kind="stable")
+def search(sorted_values: np.ndarray, queries: np.ndarray, side: str = "left",
+           order: np.ndarray | None = None) -> np.ndarray:
+    """np.searchsorted, with the queries taken in sorted ``order`` when the haystack is large:
+    sequential access, ~25x faster for 1M queries into 2M values (a small haystack stays in cache)."""
+    if len(sorted_values) < 1 << 16 and order is None:
+        return np.searchsorted(sorted_values, queries, side=side).astype(np.int64)
+    order = np.argsort(queries) if order is None else order
     out = np.empty(len(queries), np.int64)
     out[order] = np.searchsorted(sorted_values, queries[order], side=side)
     return out
