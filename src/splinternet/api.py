@@ -22,6 +22,7 @@ __all__ = ["Evidence", "TransitOptions", "country_membership", "diff", "ip_looku
 class Evidence(StrEnum):
     SIMULATED = "simulated"
     OBSERVED = "observed"
+    BOTH = "both"  # the CLI runs both and shows them side by side
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,9 @@ class TransitOptions:
     top: int = 25
     workers: int = 2
     max_origins: int | None = None  # only the largest origins by weight (a quick look); None = all
+    collectors: tuple[str, ...] = ("rrc00", "route-views2")  # observed evidence: whose archives
+    mrt_files: tuple[str, ...] = ()  # observed evidence from these files instead of the catalog
+    full_feed_share: float = 0.5  # observed: peers with at least this share of the largest peer's prefixes
 
 
 def _check_cc(cc: str) -> str:
@@ -79,7 +83,7 @@ def _evidence(graph, origins, options: TransitOptions, *, overlay=None, candidat
     from .analysis.transit_evidence import pick_candidates, simulate_evidence
 
     if options.evidence is not Evidence.SIMULATED:
-        raise ParameterError(f"evidence {options.evidence.value!r} is not available for this analysis yet")
+        raise ParameterError("what-if and diff simulate routes; observed paths cannot show a changed topology")
     if vantages is None and options.vantages:
         vantages = np.asarray(options.vantages, dtype=np.uint32)
     subset = None
@@ -113,9 +117,44 @@ def transit(
     snapshot = snapshot or Snapshot.for_date(date, progress=progress)
     origins = country_membership(snapshot, cc, view=options.view, weighting=options.weighting)
     graph = snapshot.graph()
-    evidence = _evidence(graph, origins, options, progress=progress)
+    if options.evidence is Evidence.OBSERVED:
+        evidence = _observed(snapshot, origins, options)
+    else:
+        evidence = _evidence(graph, origins, options, progress=progress)
     report = transit_report(evidence, origins, snapshot.orgs(), graph, date=_date_text(snapshot), top=options.top)
     return _with_sources(report, snapshot)
+
+
+def _observed(snapshot: Snapshot, origins, options: TransitOptions):  # noqa: ANN001, ANN202
+    """Observed path evidence from MRT files: the given ones, or each collector's RIB (else update file) for the date."""
+    from .analysis.observed import observed_evidence
+    from .errors import DataNotFoundError
+    from .sources.mrt import read_mrt
+    from .sources.mrt.table import concat_tables
+
+    paths = list(options.mrt_files)
+    if not paths:
+        for collector in options.collectors:
+            family = "ris" if collector.startswith("rrc") else "routeviews"
+            try:
+                paths.append(str(snapshot.release(f"{family}-rib", collector=collector).path))
+            except DataNotFoundError:
+                try:
+                    paths.append(str(snapshot.release(f"{family}-updates", collector=collector).path))
+                except DataNotFoundError as exc:
+                    snapshot.notes.append(_left_out(f"collector {collector}", exc))
+    if not paths:
+        raise DataNotFoundError("MRT archives", _date_text(snapshot), reason="no RIB or update file for any collector "
+                                f"({', '.join(options.collectors)}) at this date")
+    tables = []
+    for path in paths:
+        result = read_mrt(path, strict=snapshot.strict)
+        snapshot.bad.merge(result.bad)
+        tables.append(result.table)
+    blocks = snapshot.country_blocks(origins.cc) if origins.view.value == "address" else None
+    evidence = observed_evidence(concat_tables(tables), origins, blocks, full_feed_share=options.full_feed_share)
+    evidence.details["mrt_files"] = [str(p) for p in paths]
+    return evidence
 
 
 def whatif(

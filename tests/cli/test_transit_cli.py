@@ -27,7 +27,7 @@ def test_transit_json_csv_plot(mirror_env, tmp_path) -> None:
     assert report["cc"] == "LI" and report["providers"] and report["summary"]
     assert (tmp_path / "li.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     rows = list(csv.DictReader(io.StringIO(run(*base, "--csv").stdout)))
-    assert {r["table"] for r in rows} == {"provider", "gateway"}
+    assert {r["table"] for r in rows} == {"provider", "gateway"} and {r["evidence"] for r in rows} == {"simulated"}
     assert int(rows[0]["asn"]) == report["providers"][0]["asn"]
     text = run(*base)
     assert "International transit providers" in text.stdout and "Domestic gateways" in text.stdout

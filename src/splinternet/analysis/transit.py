@@ -142,14 +142,12 @@ def transit_report(
     """Rank providers, gateways and transit ASes; every share is in [0, 1]."""
     asns = evidence.asns
     v = max(evidence.vantage_count, 1)
-    used_weight = float(origins.weight[np.isin(origins.asns, evidence.origins_used)].sum())
-    norm = v * used_weight if used_weight > 0 else 1.0
+    norm = evidence.mean_divisor
     transit_mean = evidence.transit / norm
     border_total = evidence.border.sum()
     border = evidence.border / border_total if border_total > 0 else evidence.border
     gateway = evidence.gateway / border_total if border_total > 0 else evidence.gateway
-    trimmed = dict(zip(evidence.candidates.tolist(),
-                       trimmed_mean(evidence.shares / used_weight if used_weight > 0 else evidence.shares).tolist(),
+    trimmed = dict(zip(evidence.candidates.tolist(), trimmed_mean(evidence.shares / evidence.shares_divisor).tolist(),
                        strict=True))
     only, only_foreign = single_homed(graph, origins.domestic, overlay)
     position = {int(a): i for i, a in enumerate(asns)}
@@ -204,7 +202,7 @@ def transit_report(
         "kind": evidence.kind, "vantage_points": evidence.vantage_count, "paths": evidence.paths,
         "origins_used": len(evidence.origins_used), "origins_missing_from_paths": len(evidence.origins_missing),
         "weight_missing_from_paths": evidence.weight_missing,
-        "reach": evidence.reach_weight / norm if norm else None,
+        "reach": evidence.reach_weight / norm if norm and evidence.kind == "simulated" else None,
         "mean_path_length": evidence.mean_path_length(), **evidence.details,
     }
     report = TransitReport(
@@ -242,6 +240,10 @@ def summarize(report: TransitReport) -> str:
         g = report.gateways[0]
         parts.append(f"The main gateway is {g.name or 'AS' + str(g.asn)} (AS{g.asn}), first domestic network on "
                      f"{_pct(g.gateway_share)} of inbound paths.")
+    if e.get("coverage"):
+        cov = e["coverage"]
+        parts.append("The observed paths cover " + " and ".join(f"{_pct(v)} of its {k.upper().replace('IPV', 'IPv')} space"
+                                                               for k, v in cov.items()) + ".")
     if e.get("origins_skipped_by_limit"):
         parts.append(f"Only the largest origins were analysed: {e['origins_skipped_by_limit']:,} smaller ones "
                      f"({_pct(e['weight_skipped_by_limit'])} of the weight) were skipped.")

@@ -55,6 +55,8 @@ class PathEvidence:
     weight_missing: float
     paths: int = 0
     origin_reach: np.ndarray | None = None  # per domestic origin: share of vantages reaching it
+    mean_divisor: float = 1.0  # per-AS sums / mean_divisor = mean share over vantage points
+    shares_divisor: float = 1.0  # shares / shares_divisor = each vantage point's share
     details: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -176,6 +178,8 @@ def simulate_evidence(
         paths=int(totals[2]),
         transit=acc[0], border=acc[1], gateway=acc[2], retail=acc[3], wholesale=acc[4], backbone=acc[5],
         origin_reach=_origin_reach(len(origins.asns), run, rep_of, reached, len(vantage_asns)),
+        mean_divisor=max(len(vantage_asns), 1) * float(origins.weight[run].sum() or 1.0),
+        shares_divisor=float(origins.weight[run].sum() or 1.0),
         details={"routing_trees": len(reps), "origins": len(run)},
     )
 

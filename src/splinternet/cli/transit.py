@@ -53,15 +53,20 @@ def render_text(report) -> None:  # noqa: ANN001 - analysis.transit.TransitRepor
         console.print(f"[dim]{src['dataset']} {src['release'][:10]} {src['url']}[/]", soft_wrap=True)
 
 
-def write_csv(report) -> None:  # noqa: ANN001
+def write_csv(reports: list) -> None:
     out = csv.writer(sys.stdout)
-    out.writerow(["table", "rank", "asn", "name", "country", "border_share", "gateway_share", "transit_share",
-                  "transit_mean", "networks_served", "single_homed", "single_foreign_upstream"])
+    out.writerow(["evidence", "table", "rank", "asn", "name", "country", "border_share", "gateway_share",
+                  "transit_share", "transit_mean", "networks_served", "single_homed", "single_foreign_upstream"])
+    for report in reports:
+        _csv_rows(out, report)
+
+
+def _csv_rows(out, report) -> None:  # noqa: ANN001
     for i, p in enumerate(report.providers, 1):
-        out.writerow(["provider", i, p.asn, p.name, p.country, p.border_share, "", p.transit_share, p.transit_mean,
+        out.writerow([report.evidence["kind"], "provider", i, p.asn, p.name, p.country, p.border_share, "", p.transit_share, p.transit_mean,
                       p.networks_served, p.single_homed, p.single_foreign_upstream])
     for i, g in enumerate(report.gateways, 1):
-        out.writerow(["gateway", i, g.asn, g.name, report.cc, "", g.gateway_share, g.transit_share, g.transit_mean,
+        out.writerow([report.evidence["kind"], "gateway", i, g.asn, g.name, report.cc, "", g.gateway_share, g.transit_share, g.transit_mean,
                       "", "", ""])
 
 
@@ -88,6 +93,12 @@ def transit_command(
     top: Annotated[int, typer.Option(help="Rows per table.")] = 20,
     max_origins: Annotated[int | None, typer.Option("--max-origins", help="Analyse only the N largest origins "
                                                     "(a quick look; the report says what was skipped).")] = None,
+    collector: Annotated[list[str] | None, typer.Option("--collector", help="Observed evidence: route collector "
+                                                        "(rrcNN or route-views.*), repeatable.")] = None,
+    mrt: Annotated[list[str] | None, typer.Option("--mrt", help="Observed evidence: MRT file(s) to read instead "
+                                                  "of the catalog's (repeatable).")] = None,
+    all_peers: Annotated[bool, typer.Option("--all-peers", help="Observed evidence: keep peers that are not "
+                                            "full-feed.")] = False,
     offline: OfflineOption = False,
     json_out: JsonOption = False,
     csv_out: Annotated[bool, typer.Option("--csv", help="Print the ranking tables as CSV.")] = False,
@@ -97,13 +108,20 @@ def transit_command(
     with progress_bar() as progress:
         snapshot = Snapshot.for_date(date, settings=Settings.from_env(offline=offline or None),
                                      prefixes_date=prefixes_date, progress=progress)
-        options = api.TransitOptions(view=view, weighting=weight, evidence=evidence, top=top, max_origins=max_origins)
-        report = api.transit(cc, date, options=options, snapshot=snapshot, progress=progress)
+        extra = {"collectors": tuple(collector)} if collector else {}
+        kinds = [api.Evidence.SIMULATED, api.Evidence.OBSERVED] if evidence is api.Evidence.BOTH else [evidence]
+        reports = []
+        for kind in kinds:
+            options = api.TransitOptions(view=view, weighting=weight, evidence=kind, top=top,
+                                         max_origins=max_origins, mrt_files=tuple(mrt or ()),
+                                         full_feed_share=0.0 if all_peers else 0.5, **extra)
+            reports.append(api.transit(cc, date, options=options, snapshot=snapshot, progress=progress))
     if plot_path is not None:
-        plot(report, plot_path)
+        plot(reports[0], plot_path)
     if json_out:
-        print_json(report)
+        print_json(reports[0] if len(reports) == 1 else {r.evidence["kind"]: r for r in reports})
     elif csv_out:
-        write_csv(report)
+        write_csv(reports)
     else:
-        render_text(report)
+        for report in reports:
+            render_text(report)
