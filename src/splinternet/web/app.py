@@ -51,14 +51,14 @@ def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith(("/api/", "/static/", "/openapi"))
 
 
-def _error(request: Request, status: int, code: str, message: str) -> Any:
+def _error(request: Request, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Any:
     if _wants_html(request):
         from ..report.html import environment
 
         title = "Not found" if status == 404 else ("Cannot compute this" if status >= 500 else "Cannot show this")
         text = environment().get_template("error.html").render(title=title, message=message)
-        return HTMLResponse(text, status_code=status)
-    return JSONResponse({"error": code, "message": message}, status_code=status)
+        return HTMLResponse(text, status_code=status, headers=headers)
+    return JSONResponse({"error": code, "message": message}, status_code=status, headers=headers)
 
 
 def _validation_message(exc: RequestValidationError) -> str:
@@ -105,7 +105,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Any:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return _error(request, exc.status_code, code, str(exc.detail))
+        return _error(request, exc.status_code, code, str(exc.detail), headers=getattr(exc, "headers", None))
 
     @app.middleware("http")
     async def headers(request: Request, call_next: Any) -> Any:

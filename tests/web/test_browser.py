@@ -1,0 +1,142 @@
+"""End to end in headless Chromium (Debian ``chromium`` driven by Playwright): every page, a what-if round trip.
+
+Screenshots of each page are saved under the test's temporary directory (printed with -s).
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import DATE, LATER, PREFIXES
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
+
+pytestmark = [
+    pytest.mark.data,
+    pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed (apt-get install -y chromium)"),
+]
+
+
+@pytest.fixture(scope="module")
+def live_url(web_app):
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(web_app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory: pytest.TempPathFactory):
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        context = browser.new_context(viewport={"width": 1300, "height": 900})
+        tab = context.new_page()
+        errors: list[str] = []
+        tab.on("pageerror", lambda exc: errors.append(str(exc)))
+        tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        tab.errors = errors  # type: ignore[attr-defined]
+        tab.shots = tmp_path_factory.mktemp("screenshots")  # type: ignore[attr-defined]
+        yield tab
+        browser.close()
+
+
+def _shot(page, name: str) -> Path:
+    path = page.shots / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 10_000
+    print(f"screenshot: {path}")
+    return path
+
+
+def _wait_for_result(page, selector: str, timeout_s: float = 180) -> None:
+    page.wait_for_selector(selector, timeout=timeout_s * 1000)
+
+
+def test_country_page_renders_sorts_and_draws(page, live_url: str) -> None:
+    page.goto(f"{live_url}/country")
+    page.fill("input[name=cc]", "LI")
+    page.fill("input[name=date]", DATE)
+    page.click("form.query button")
+    _wait_for_result(page, "#providers")
+    assert page.locator("#chart-shares svg").count() == 1
+    assert page.locator("#chart-links svg path").count() > 10
+    first = page.locator("#providers tbody tr").first.inner_text()
+    assert "AS8447" in first
+    page.locator("#providers th", has_text="networks served").click()  # descending
+    served = [int(x) for x in page.locator("#providers tbody tr td:nth-child(6)").all_inner_texts()]
+    assert served == sorted(served, reverse=True)
+    page.locator("#providers th", has_text="networks served").click()  # ascending
+    served = [int(x) for x in page.locator("#providers tbody tr td:nth-child(6)").all_inner_texts()]
+    assert served == sorted(served)
+    _shot(page, "country")
+    assert not page.errors
+
+
+def test_whatif_round_trip(page, live_url: str) -> None:
+    page.goto(f"{live_url}/whatif")
+    page.fill("input[name=cc]", "LI")
+    page.fill("input[name=date]", DATE)
+    page.fill("#as-search", "Telekom Austria")
+    page.wait_for_selector("#as-results button")
+    page.locator("#as-results button", has_text="AS8447").first.click()
+    assert page.input_value("#without") == "8447"
+    page.check("input[name=links_only]")
+    page.click("#whatif-form button[type=submit]")
+    # a fresh scenario: the progress page first, then the result replaces it
+    page.wait_for_selector("#job, #whatif")
+    if page.locator("#job").count():
+        assert page.locator("#job-progress").count() == 1
+        _shot(page, "progress")
+    _wait_for_result(page, "#whatif")
+    assert "8447" in page.locator("#whatif h2").inner_text()
+    assert page.locator("#chart-whatif svg").count() == 1
+    before = page.locator("#whatif-before tbody tr").count()
+    after = page.locator("#whatif-after tbody tr").count()
+    assert before > 0 and after > 0
+    assert "AS8447" not in page.locator("#whatif-after").inner_text()
+    _shot(page, "whatif")
+    assert not page.errors
+
+
+def test_diff_page(page, live_url: str) -> None:
+    page.goto(f"{live_url}/diff?cc=LI&from={DATE}&to={LATER}")
+    _wait_for_result(page, "#diff")
+    assert page.locator("#moved tbody tr").count() > 0
+    assert page.locator("#chart-diff svg").count() == 1
+    _shot(page, "diff")
+    assert not page.errors
+
+
+def test_blocking_page_with_a_register_from_the_data_directory(page, live_url: str) -> None:
+    page.goto(f"{live_url}/blocking")
+    page.select_option("select[name=name]", "rkn/tail-2020-02-16.csv")
+    page.fill("input[name=date]", PREFIXES)
+    page.click("#blocking-form button")
+    _wait_for_result(page, "#blocking")
+    assert page.locator("#chart-blocking svg").count() == 1
+    assert page.locator("#by-organization tbody tr").count() > 0
+    _shot(page, "blocking")
+    assert not page.errors
+
+
+def test_error_page_is_readable(page, live_url: str) -> None:
+    page.goto(f"{live_url}/country?cc=XX1&date={DATE}")
+    assert "country code" in page.locator("#error").inner_text()
