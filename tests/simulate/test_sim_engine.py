@@ -10,7 +10,7 @@ from sim_reference import RefGraph, reference_routes, reference_ties, reference_
 
 from splinternet.analysis.compare import CHANGE_LOST, CHANGE_MOVED, compare_scenario
 from splinternet.analysis.scenario import Scenario, compile_overlay
-from splinternet.analysis.simulate import propagate, transit_summary
+from splinternet.analysis.simulate import propagate, propagate_each, transit_summary
 from splinternet.errors import ParameterError
 from splinternet.tables.topology import ASGraph
 
@@ -150,3 +150,23 @@ def test_scenario_errors_are_clear() -> None:
     with pytest.raises(ParameterError, match="link kind"):
         Scenario().with_link(1, 2, "sibling")
     assert not propagate(graph, 2, scenario=Scenario().without_as(2)).has_route.any()
+
+
+def test_streamed_routes_equal_single_runs_and_helpers() -> None:
+    graph = make_graph([(1, 2), (2, 3), (1, 4)], [(3, 4)], [1, 2, 3, 4, 9])
+    scenario = Scenario().without_export(3, [4])
+    streamed = list(propagate_each(graph, [3, 4], scenario=scenario))
+    for routes, origin in zip(streamed, [3, 4], strict=True):
+        single = propagate(graph, origin, scenario=scenario)
+        assert routes.origin == origin
+        assert np.array_equal(routes.next_hop, single.next_hop)
+    routes = streamed[0]
+    assert routes.path(4).tolist() == [4, 1, 2, 3]  # 3 does not announce to its peer 4
+    assert routes.path(9).tolist() == []
+    assert routes.next_hop_asn[graph.index_of([1, 3, 9])].tolist() == [2, -1, -1]
+    summary = routes.summary()
+    assert summary["with_route"] == 4
+    assert summary["by_relationship"] == {"origin": 1, "customer": 2, "peer": 0, "provider": 1}
+    assert summary["path_length_histogram"] == {0: 1, 1: 1, 2: 1, 3: 1}
+    with pytest.raises(ValueError, match="keep_all_ties"):
+        routes.tied_next_hops(4)
