@@ -36,6 +36,7 @@ _OPEN = {SEG_SET: "{", SEG_CONFED_SET: "[", SEG_CONFED_SEQUENCE: "(", SEG_SEQUEN
 _CLOSE = {SEG_SET: "}", SEG_CONFED_SET: "]", SEG_CONFED_SEQUENCE: ")", SEG_SEQUENCE: " "}
 _WELL_KNOWN = {0xFFFFFF01: "no-export", 0xFFFFFF02: "no-advertise", 0xFFFFFF03: "local-AS"}
 _TD2_PRINTED = (2, 4, 8, 10)  # bgpdump skips RIB multicast and RIB_GENERIC records
+_LOCAL_SWAPPED = (10, 11)  # LOCAL_ADDPATH: bgpdump reads the fields swapped and prints the local side
 
 
 def ipv4(value: int) -> str:
@@ -141,7 +142,7 @@ def bgpdump_printable(table: RouteTable) -> np.ndarray:
 
 def _bgp4mp_label(mrt_type: int, subtype: int) -> str:
     label = "BGP4MP_ET" if mrt_type == T_BGP4MP_ET else "BGP4MP"
-    if subtype in (6, 7, 10, 11):
+    if subtype in (6, 7):  # bgpdump 1.6.2 does not label LOCAL_ADDPATH (10, 11) as LOCAL
         label += "_LOCAL"
     if subtype >= 8:
         label += "_AP"
@@ -154,13 +155,15 @@ def bgpdump_lines(table: RouteTable) -> Iterator[str]:
     peers: dict[tuple[int, int, int, int], str] = {}
     cols = [c.tolist() for c in (
         table.kind, table.mrt_type, table.mrt_subtype, table.timestamp, table.microsecond, table.peer_afi,
-        table.peer_hi, table.peer_lo, table.peer_asn, table.afi, table.prefix_hi, table.prefix_lo, table.prefix_len,
+        table.peer_hi, table.peer_lo, table.peer_asn, table.local_hi, table.local_lo, table.local_asn, table.afi, table.prefix_hi, table.prefix_lo, table.prefix_len,
         table.path_id, table.next_hop_afi, table.next_hop_hi, table.next_hop_lo, table.from_mp, table.old_state,
         table.new_state, table.attr, bgpdump_printable(table))]
-    for (kind, mtype, sub, ts, usec, pafi, phi, plo, pasn, afi, xhi, xlo, xlen, pid, nafi, nhi, nlo, mp, old, new,
-         row, show) in zip(*cols, strict=True):
+    for (kind, mtype, sub, ts, usec, pafi, phi, plo, pasn, lhi, llo, lasn, afi, xhi, xlo, xlen, pid, nafi, nhi, nlo,
+         mp, old, new, row, show) in zip(*cols, strict=True):
         if not show:
             continue
+        if mtype >= 16 and sub in _LOCAL_SWAPPED:
+            phi, plo, pasn = lhi, llo, lasn
         key = (pafi, phi, plo, mtype == T_TABLE_DUMP and sub == 2)
         peer = peers.get(key)
         if peer is None:
@@ -174,6 +177,8 @@ def bgpdump_lines(table: RouteTable) -> Iterator[str]:
         prefix = f"{ipv4(xlo) if afi == 1 else ipv6(xhi, xlo)}/{xlen}"
         if kind == KIND_WITHDRAW:
             tail = f"|{pid}" if sub >= 8 else ""
+            if afi == 2 and pafi == 1 and sub in (6, 7):  # bgpdump prints this IPv4 peer as an IPv6 address
+                peer = ipv6(plo << 32, 0)
             yield f"{_bgp4mp_label(mtype, sub)}|{time}|W|{peer}|{pasn}|{prefix}{tail}"
             continue
         path, origin, comm, ag, aggr, lp, med, nh4 = text.get(row)

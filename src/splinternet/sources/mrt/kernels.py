@@ -31,6 +31,9 @@ from .layout import (
     E_ATTR,
     E_FROM_MP,
     E_KIND,
+    E_LOCAL_ASN,
+    E_LOCAL_HI,
+    E_LOCAL_LO,
     E_MRT_TYPE,
     E_NEW_STATE,
     E_NH_AFI,
@@ -67,6 +70,9 @@ from .layout import (
     KIND_RIB,
     KIND_STATE,
     KIND_WITHDRAW,
+    R_LOCAL_ASN,
+    R_LOCAL_HI,
+    R_LOCAL_LO,
     R_OFFSET,
     R_PEER_AFI,
     R_PEER_ASN,
@@ -112,6 +118,9 @@ def _emit(fill, cnt, E64, EU64, EU32, EU8, rc, kind, attr, path_id, afi, safi, p
         EU64[E_PFX_LO, i] = plo
         EU64[E_NH_HI, i] = nh_hi
         EU64[E_NH_LO, i] = nh_lo
+        EU64[E_LOCAL_HI, i] = rc[R_LOCAL_HI]
+        EU64[E_LOCAL_LO, i] = rc[R_LOCAL_LO]
+        EU32[E_LOCAL_ASN, i] = rc[R_LOCAL_ASN]
         EU32[E_USEC, i] = rc[R_USEC]
         EU32[E_PEER_ASN, i] = rc[R_PEER_ASN]
         EU32[E_PATH_ID, i] = path_id
@@ -297,7 +306,7 @@ def parse_mrt(buf, fill, cnt, E64, EU64, EU32, EU8, AU64, AU32, AI8, AOFF, PATH_
     mp_type = np.zeros(MAX_MP, np.int64)
     order = np.zeros(MAX_MP, np.int64)
     sc = np.zeros(4, np.int64)
-    rc = np.zeros(9, np.uint64)
+    rc = np.zeros(12, np.uint64)
     saved = np.zeros(5, np.int64)
     n_peers = -1
     pos = 0
@@ -331,6 +340,9 @@ def parse_mrt(buf, fill, cnt, E64, EU64, EU32, EU8, AU64, AU32, AI8, AOFF, PATH_
         rc[R_OFFSET] = pos
         rc[R_TYPE] = typ
         rc[R_SUBTYPE] = sub
+        rc[R_LOCAL_HI] = 0
+        rc[R_LOCAL_LO] = 0
+        rc[R_LOCAL_ASN] = 0
         for k in range(5):
             saved[k] = cnt[k]
         nxt = end
@@ -405,11 +417,15 @@ def _bgp4mp(buf, p, end, sub, fill, cnt, E64, EU64, EU32, EU8, AU64, AU32, AI8, 
         if size != 2 * asn_len + 4 + 2 * width + 4:
             return ERR_STATE_LENGTH, p
         rc[R_PEER_ASN] = u16(buf, p) if asn_len == 2 else u32(buf, p)
+        rc[R_LOCAL_ASN] = u16(buf, p + 2) if asn_len == 2 else u32(buf, p + 4)
         q = p + 2 * asn_len + 4
         hi, lo = be_words(buf, q, width, width)
         rc[R_PEER_AFI] = afi
         rc[R_PEER_HI] = hi
         rc[R_PEER_LO] = lo
+        hi, lo = be_words(buf, q + width, width, width)
+        rc[R_LOCAL_HI] = hi
+        rc[R_LOCAL_LO] = lo
         q += 2 * width
         _emit(fill, cnt, E64, EU64, EU32, EU8, rc, KIND_STATE, -1, 0, 0, 0, 0, np.uint64(0), np.uint64(0), 0,
               np.uint64(0), np.uint64(0), u16(buf, q), u16(buf, q + 2))
@@ -432,10 +448,14 @@ def _bgp4mp(buf, p, end, sub, fill, cnt, E64, EU64, EU32, EU8, AU64, AU32, AI8, 
     if q + 2 * width + 19 > end:
         return ERR_SHORT_BODY, p
     rc[R_PEER_ASN] = u16(buf, p) if asn_len == 2 else u32(buf, p)
+    rc[R_LOCAL_ASN] = u16(buf, p + 2) if asn_len == 2 else u32(buf, p + 4)
     hi, lo = be_words(buf, q, width, width)
     rc[R_PEER_AFI] = afi
     rc[R_PEER_HI] = hi
     rc[R_PEER_LO] = lo
+    hi, lo = be_words(buf, q + width, width, width)
+    rc[R_LOCAL_HI] = hi
+    rc[R_LOCAL_LO] = lo
     m = q + 2 * width
     for i in range(16):
         if buf[m + i] != 0xFF:

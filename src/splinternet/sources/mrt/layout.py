@@ -14,11 +14,11 @@ from numba import njit
 E_TIME, E_OFFSET, E_ATTR = 0, 1, 2
 N_E64 = 3
 # uint64 rows
-E_PEER_HI, E_PEER_LO, E_PFX_HI, E_PFX_LO, E_NH_HI, E_NH_LO = 0, 1, 2, 3, 4, 5
-N_EU64 = 6
+E_PEER_HI, E_PEER_LO, E_PFX_HI, E_PFX_LO, E_NH_HI, E_NH_LO, E_LOCAL_HI, E_LOCAL_LO = 0, 1, 2, 3, 4, 5, 6, 7
+N_EU64 = 8
 # uint32 rows
-E_USEC, E_PEER_ASN, E_PATH_ID, E_OLD_STATE, E_NEW_STATE = 0, 1, 2, 3, 4
-N_EU32 = 5
+E_USEC, E_PEER_ASN, E_PATH_ID, E_OLD_STATE, E_NEW_STATE, E_LOCAL_ASN = 0, 1, 2, 3, 4, 5
+N_EU32 = 6
 # uint8 rows
 E_KIND, E_MRT_TYPE, E_SUBTYPE, E_PEER_AFI, E_AFI, E_SAFI, E_PFX_LEN, E_NH_AFI, E_FROM_MP = 0, 1, 2, 3, 4, 5, 6, 7, 8
 N_EU8 = 9
@@ -37,8 +37,9 @@ C_REC, C_ERR, C_STOP, C_PEERS, C_BGP_OTHER, C_UNSUPPORTED, C_OTHER_NLRI, C_BUNDL
 N_COUNTERS = 16
 
 # record context (uint64 slots) ----------------------------------------------------
-R_TIME, R_USEC, R_OFFSET, R_TYPE, R_SUBTYPE, R_PEER_AFI, R_PEER_HI, R_PEER_LO, R_PEER_ASN = range(9)
-N_RC = 9
+(R_TIME, R_USEC, R_OFFSET, R_TYPE, R_SUBTYPE, R_PEER_AFI, R_PEER_HI, R_PEER_LO, R_PEER_ASN, R_LOCAL_HI, R_LOCAL_LO,
+ R_LOCAL_ASN) = range(12)
+N_RC = 12
 
 # element kinds -------------------------------------------------------------------
 KIND_ANNOUNCE, KIND_WITHDRAW, KIND_RIB, KIND_STATE = 1, 2, 3, 4

@@ -125,7 +125,8 @@ def parse_mrt_bytes(buf: np.ndarray, progress: Progress = NO_PROGRESS) -> tuple[
     table = RouteTable(
         timestamp=e64[L.E_TIME], microsecond=eu32[L.E_USEC], record_offset=e64[L.E_OFFSET], kind=eu8[L.E_KIND],
         mrt_type=eu8[L.E_MRT_TYPE], mrt_subtype=eu8[L.E_SUBTYPE], peer_afi=eu8[L.E_PEER_AFI],
-        peer_hi=eu64[L.E_PEER_HI], peer_lo=eu64[L.E_PEER_LO], peer_asn=eu32[L.E_PEER_ASN], afi=eu8[L.E_AFI],
+        peer_hi=eu64[L.E_PEER_HI], peer_lo=eu64[L.E_PEER_LO], peer_asn=eu32[L.E_PEER_ASN],
+        local_hi=eu64[L.E_LOCAL_HI], local_lo=eu64[L.E_LOCAL_LO], local_asn=eu32[L.E_LOCAL_ASN], afi=eu8[L.E_AFI],
         safi=eu8[L.E_SAFI], prefix_hi=eu64[L.E_PFX_HI], prefix_lo=eu64[L.E_PFX_LO], prefix_len=eu8[L.E_PFX_LEN],
         path_id=eu32[L.E_PATH_ID], next_hop_afi=eu8[L.E_NH_AFI], next_hop_hi=eu64[L.E_NH_HI],
         next_hop_lo=eu64[L.E_NH_LO], from_mp=eu8[L.E_FROM_MP], old_state=eu32[L.E_OLD_STATE].astype(np.uint16),

@@ -92,6 +92,9 @@ class RouteTable:
     peer_hi: np.ndarray
     peer_lo: np.ndarray
     peer_asn: np.ndarray
+    local_hi: np.ndarray  # BGP4MP: the collector's side of the session (same family as the peer)
+    local_lo: np.ndarray
+    local_asn: np.ndarray
     afi: np.ndarray  # prefix address family (0 for state changes)
     safi: np.ndarray
     prefix_hi: np.ndarray
