@@ -5,8 +5,8 @@ AS off from a set of ASes, add a link, stop an AS exporting to some neighbours).
 :func:`compile_overlay` turns it into the arrays the propagation kernels read: one boolean
 "may send" flag per CSR entry of each relationship (entry ``u -> w`` in the provider list
 of ``u`` means "u may announce to its provider w"), small CSR arrays of added links with
-their own flags, a node mask, and a provider-before-customer order. The graph's own arrays
-are shared, never copied or rebuilt.
+their own flags, a node mask, and a provider-before-customer order of the ASes that have
+customers. The graph's own arrays are shared, never copied or rebuilt.
 """
 
 from __future__ import annotations
@@ -100,6 +100,7 @@ class Overlay:
 
     @property
     def order(self) -> np.ndarray:
+        """ASes that have customers, providers before customers (the down phase's walk)."""
         return self.arrays[19]
 
 
