@@ -14,6 +14,8 @@ deepest ASes up (counts) and one pass from the origin down (per-path labels):
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit
 
@@ -93,11 +95,7 @@ def accumulate_origin(
                 bits = mask[x, w]
                 while bits:
                     low = bits & (~bits + np.uint64(1))
-                    c = 0
-                    t = low
-                    while t > np.uint64(1):
-                        t >>= np.uint64(1)
-                        c += 1
+                    c = int(math.log2(float(low)) + 0.5)  # exact: low is a power of two
                     shares[v, w * 64 + c] += weight
                     bits ^= low
             if not is_domestic[x]:
