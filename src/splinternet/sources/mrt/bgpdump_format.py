@@ -153,6 +153,7 @@ def bgpdump_lines(table: RouteTable) -> Iterator[str]:
     """One ``bgpdump -m`` line per printable element, in table order (no trailing newline)."""
     text = _AttrText(table.attrs)
     peers: dict[tuple[int, int, int, int], str] = {}
+    prefixes: dict[tuple[int, int, int, int], str] = {}
     cols = [c.tolist() for c in (
         table.kind, table.mrt_type, table.mrt_subtype, table.timestamp, table.microsecond, table.peer_afi,
         table.peer_hi, table.peer_lo, table.peer_asn, table.local_hi, table.local_lo, table.local_asn, table.afi, table.prefix_hi, table.prefix_lo, table.prefix_len,
@@ -174,7 +175,11 @@ def bgpdump_lines(table: RouteTable) -> Iterator[str]:
             label = "BGP4MP_ET" if mtype == T_BGP4MP_ET else "BGP4MP"
             yield f"{label}|{time}|STATE|{peer}|{pasn}|{old}|{new}"
             continue
-        prefix = f"{ipv4(xlo) if afi == 1 else ipv6(xhi, xlo)}/{xlen}"
+        pkey = (afi, xhi, xlo, xlen)
+        prefix = prefixes.get(pkey)
+        if prefix is None:
+            prefix = f"{ipv4(xlo) if afi == 1 else ipv6(xhi, xlo)}/{xlen}"
+            prefixes[pkey] = prefix
         if kind == KIND_WITHDRAW:
             tail = f"|{pid}" if sub >= 8 else ""
             if afi == 2 and pafi == 1 and sub in (6, 7):  # bgpdump prints this IPv4 peer as an IPv6 address
