@@ -10,7 +10,6 @@ the entries listing it.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +25,7 @@ from .blocking_groups import GroupTable, grouped_ranges, grouped_space, links_ra
 from .blocking_kernels import label_overlap, paint_first, to_float
 
 __all__ = ["BlockingCounts", "BlockingReport", "analyze_blocking", "blocked_arrays", "cloud_tables", "origin_of_addresses",
-           "origin_tables", "register_date"]
+           "origin_tables"]
 
 
 @dataclass(frozen=True)
@@ -285,7 +284,3 @@ def analyze_blocking(register: Register, attribution: AttributionData, resolutio
         notes=tuple(notes),
     )
 
-
-def register_date(register: Register) -> dt.date | None:
-    """The date a register describes: its own update time, if it says."""
-    return register.updated.date() if register.updated else None

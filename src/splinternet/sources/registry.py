@@ -63,16 +63,6 @@ class AddressLinks:
             return self.start == self.end
         return (self.start == self.end) & (self.start_lo == self.end_lo)
 
-    def take(self, rows: np.ndarray, entry: np.ndarray, n_entries: int) -> AddressLinks:
-        """These rows, relinked to new entry numbers (sorted by them)."""
-        order = np.argsort(entry, kind="stable")
-        rows = rows[order]
-        entry = entry[order].astype(np.int32)
-        lo_s = self.start_lo[rows] if self.version == 6 else self.start_lo
-        lo_e = self.end_lo[rows] if self.version == 6 else self.end_lo
-        return AddressLinks(self.version, entry, self.start[rows], self.end[rows], self.length[rows],
-                            _offsets(entry, n_entries), lo_s, lo_e)
-
     @classmethod
     def build(cls, version: int, entry: np.ndarray, start: np.ndarray, end: np.ndarray, length: np.ndarray,
               n_entries: int, start_lo: np.ndarray | None = None, end_lo: np.ndarray | None = None) -> AddressLinks:
