@@ -230,7 +230,8 @@ def test_time_bound_gives_504(web_settings) -> None:
     with TestClient(app) as c:
         response = c.get(f"/api/v1/transit/LI?date={DATE}&top=7")
     assert response.status_code == 504, response.text
-    assert "bound" in response.json()["message"]
+    # stopped at its first progress step past the bound, or (busy machine) the wait itself ran out
+    assert "bound of 0.001 s" in response.json()["message"] or "no result within 0.001 s" in response.json()["message"]
 
 
 def test_too_many_waiting_gives_503(web_settings) -> None:

@@ -169,7 +169,8 @@ class JobRunner:
         self.timeout_s = timeout_s
         self.max_pending = max_pending
         self.keep_jobs = keep_jobs
-        self._pool = ThreadPoolExecutor(max_workers=max(workers, 1), thread_name_prefix="splinternet-job")
+        self.workers = max(workers, 1)
+        self._pool: ThreadPoolExecutor | None = None
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._active: dict[str, Job] = {}
         self._failed: dict[str, Job] = {}
@@ -192,7 +193,10 @@ class JobRunner:
                 if old.state in ("queued", "running"):
                     break
                 del self._jobs[old_id]
-        self._pool.submit(self._run, job, compute, persist)
+        with self._lock:
+            if self._pool is None:  # first job, or first after a server shutdown (tests reuse one app)
+                self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="splinternet-job")
+            self._pool.submit(self._run, job, compute, persist)
         return job
 
     def _run(self, job: Job, compute: Callable[[Progress], Any], persist: bool) -> None:
@@ -239,6 +243,17 @@ class JobRunner:
         return job.done_event.wait(max(seconds, 0.0))
 
     def shutdown(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Drop queued jobs; a running one ends at its next progress step after its deadline."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+            dropped = [job for job in self._active.values() if job.state == "queued"]
+            for job in dropped:
+                del self._active[job.key]
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+        for job in dropped:
+            job.error, job.state, job.finished = Busy("the server stopped before this computation started"), \
+                "failed", time.time()
+            job.done_event.set()
 
 
