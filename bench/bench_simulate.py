@@ -91,7 +91,7 @@ def main() -> None:
         return
     from splinternet.analysis.compare import compare_scenario
     from splinternet.analysis.scenario import Scenario, compile_overlay
-    from splinternet.analysis.simulate import transit_summary
+    from splinternet.analysis.simulate import default_threads, transit_summary
     from splinternet.sources.asorg import load_as_orgs
 
     graph = _graph()
@@ -172,7 +172,8 @@ def main() -> None:
         "",
         "`transit_summary` streams: per origin it reuses five int arrays of the graph's size and adds "
         "into per-AS accumulators (routes, transit counts, length histogram), so memory does not grow "
-        "with the number of origins. One core (the kernels are serial).",
+        f"with the number of origins. Origins split over {default_threads()} numba threads on 2 shared cores; "
+        "the machine was shared with other jobs during the run, so these times vary with its load.",
     ]
     update_section("simulate", "\n".join(lines))
     print("\n".join(lines))

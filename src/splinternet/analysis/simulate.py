@@ -139,41 +139,39 @@ def _propagate_ordered(origin, net, rel, length, nh, queue):
     return tail, stubs
 
 
+@njit(cache=True, inline="always")
+def _visit_side(ptr, idx, ok, cls, u, cand, rel, length, mode, ntie, share, cursor, tie_idx):
+    for k in range(ptr[u], ptr[u + 1]):
+        w = idx[k]
+        if ok[k] and rel[w] == cls and length[w] == cand:
+            if mode == 0:
+                ntie[w] += 1
+            elif mode == 1:
+                share[u] += share[w] / ntie[w]
+            else:
+                tie_idx[cursor[w]] = u
+                cursor[w] += 1
+
+
 @njit(cache=True)
-def _visit_dependents(u, net, rel, length, mode, ntie, share, cursor, tie_idx):
-    """Every AS w for which u is a best next hop (same class and length as w's route).
+def _dependents_pass(seq, net, rel, length, mode, ntie, share, cursor, tie_idx):
+    """For each u of ``seq``, every AS w for which u is a best next hop (same class and length).
 
     mode 0 counts them (ntie[w] += 1), mode 1 pulls shares (share[u] += share[w] / ntie[w]),
-    mode 2 writes u into w's slot of the tie CSR.
+    mode 2 writes u into w's slot of the tie CSR. The tuple is unpacked once per pass.
     """
     (p_ptr, p_idx, p_ok, c_ptr, c_idx, c_ok, q_ptr, q_idx, q_ok,
      xp_ptr, xp_idx, xp_ok, xc_ptr, xc_idx, xc_ok, xq_ptr, xq_idx, xq_ok, node_ok, order) = net
-    cand = length[u] + 1
-    for side in range(6):
-        if side == 0:
-            ptr, idx, ok, cls = p_ptr, p_idx, p_ok, 1
-        elif side == 1:
-            ptr, idx, ok, cls = xp_ptr, xp_idx, xp_ok, 1
-        elif side == 2:
-            ptr, idx, ok, cls = q_ptr, q_idx, q_ok, 2
-        elif side == 3:
-            ptr, idx, ok, cls = xq_ptr, xq_idx, xq_ok, 2
-        elif side == 4:
-            ptr, idx, ok, cls = c_ptr, c_idx, c_ok, 3
-        else:
-            ptr, idx, ok, cls = xc_ptr, xc_idx, xc_ok, 3
-        if cls < 3 and rel[u] > 1:
-            continue  # peer/provider routes only go to customers
-        for k in range(ptr[u], ptr[u + 1]):
-            w = idx[k]
-            if ok[k] and rel[w] == cls and length[w] == cand:
-                if mode == 0:
-                    ntie[w] += 1
-                elif mode == 1:
-                    share[u] += share[w] / ntie[w]
-                else:
-                    tie_idx[cursor[w]] = u
-                    cursor[w] += 1
+    for i in range(seq.shape[0]):
+        u = seq[i]
+        cand = length[u] + 1
+        if rel[u] <= 1:  # origin or customer route: also announced to providers and peers
+            _visit_side(p_ptr, p_idx, p_ok, 1, u, cand, rel, length, mode, ntie, share, cursor, tie_idx)
+            _visit_side(xp_ptr, xp_idx, xp_ok, 1, u, cand, rel, length, mode, ntie, share, cursor, tie_idx)
+            _visit_side(q_ptr, q_idx, q_ok, 2, u, cand, rel, length, mode, ntie, share, cursor, tie_idx)
+            _visit_side(xq_ptr, xq_idx, xq_ok, 2, u, cand, rel, length, mode, ntie, share, cursor, tie_idx)
+        _visit_side(c_ptr, c_idx, c_ok, 3, u, cand, rel, length, mode, ntie, share, cursor, tie_idx)
+        _visit_side(xc_ptr, xc_idx, xc_ok, 3, u, cand, rel, length, mode, ntie, share, cursor, tie_idx)
 
 
 @njit(cache=True)
@@ -182,18 +180,14 @@ def _ties(net, rel, length):
     n = rel.shape[0]
     ntie = np.zeros(n, dtype=np.int64)
     share = np.zeros(0, dtype=np.float64)
-    dummy = np.zeros(0, dtype=np.int32)
-    for u in range(n):
-        if rel[u] >= 0:
-            _visit_dependents(u, net, rel, length, 0, ntie, share, ntie, dummy)
+    routed = np.nonzero(rel >= 0)[0].astype(np.int32)  # ascending, so slot lists come out sorted
+    _dependents_pass(routed, net, rel, length, 0, ntie, share, ntie, np.zeros(0, dtype=np.int32))
     ptr = np.zeros(n + 1, dtype=np.int64)
     for v in range(n):
         ptr[v + 1] = ptr[v] + ntie[v]
     cursor = ptr[:-1].copy()
     tie_idx = np.empty(ptr[n], dtype=np.int32)
-    for u in range(n):  # ascending u, so every slot list comes out sorted
-        if rel[u] >= 0:
-            _visit_dependents(u, net, rel, length, 2, ntie, share, cursor, tie_idx)
+    _dependents_pass(routed, net, rel, length, 2, ntie, share, cursor, tie_idx)
     return ptr, tie_idx
 
 
@@ -207,6 +201,7 @@ def _accumulate(origins, net, n, split_ties, reach, routes_per_as, transit, leng
     share = np.zeros(n, dtype=np.float64)
     ntie = np.zeros(n, dtype=np.int64)
     dummy = np.zeros(0, dtype=np.int32)
+    seq = np.empty(n, dtype=np.int32)
     for j in range(origins.shape[0]):
         o = origins[j]
         front, stubs = _propagate_ordered(o, net, rel, length, nh, queue)
@@ -220,19 +215,22 @@ def _accumulate(origins, net, n, split_ties, reach, routes_per_as, transit, leng
             length_hist[min(length[v], MAX_LENGTH)] += 1
             rel_hist[rel[v]] += 1
         if split_ties:
-            for i in range(front + stubs):
+            # the routed ASes from last to first: dependents before their next hops
+            total = front + stubs
+            for i in range(total):
+                seq[total - 1 - i] = queue[i] if i < front else queue[n - stubs + (i - front)]
+            _dependents_pass(seq[:total], net, rel, length, 0, ntie, share, ntie, dummy)
+            _dependents_pass(seq[:total], net, rel, length, 1, ntie, share, ntie, dummy)
+            for i in range(total):
+                v = seq[i]
+                if v != o:
+                    transit[v] += share[v] - 1.0
+        else:
+            for i in range(front + stubs - 1, -1, -1):  # dependents before their next hops
                 v = queue[i] if i < front else queue[n - stubs + (i - front)]
-                _visit_dependents(v, net, rel, length, 0, ntie, share, ntie, dummy)
-        for i in range(front + stubs - 1, -1, -1):  # dependents before their next hops
-            v = queue[i] if i < front else queue[n - stubs + (i - front)]
-            if split_ties:
-                _visit_dependents(v, net, rel, length, 1, ntie, share, ntie, dummy)
-            elif nh[v] >= 0:
-                share[nh[v]] += share[v]
-        for i in range(front + stubs):
-            v = queue[i] if i < front else queue[n - stubs + (i - front)]
-            if v != o:
-                transit[v] += share[v] - 1.0
+                if nh[v] >= 0:  # every AS except the origin; share[v] is final here
+                    transit[v] += share[v] - 1.0
+                    share[nh[v]] += share[v]
 
 
 @njit(cache=True, parallel=True)
