@@ -11,6 +11,7 @@ import argparse
 import ipaddress
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -78,6 +79,17 @@ def synthetic_register(path: Path, lines: int, seed: int = 7) -> dict[str, int]:
                 chunk.clear()
         fh.write("".join(chunk).encode("cp1251"))
     return {"lines": lines, "listed_addresses": listed}
+
+
+def cpu_seconds(argv: list[str], env: dict[str, str] | None = None, runs: int = 3) -> float:
+    """Median user+sys CPU seconds of a whole process (os.wait4): less sensitive to a busy machine."""
+    out = []
+    for _ in range(runs):
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                env={**os.environ, **(env or {})})
+        _, _, usage = os.wait4(proc.pid, 0)
+        out.append(usage.ru_utime + usage.ru_stime)
+    return float(np.median(out))
 
 
 def in_process_2016() -> dict[str, float]:
@@ -153,6 +165,8 @@ def main() -> None:
         synth_run = measure_command([*cli, str(synth), "--pfx2as", str(PFX2AS), "--no-catalog", "--json"],
                                     repeats=args.repeats, env=env)
         synth_report = json.loads(synth_run.stdout)
+        synth_cpu = cpu_seconds([*cli, str(synth), "--pfx2as", str(PFX2AS), "--no-catalog", "--json"], env)
+        full_cpu = cpu_seconds([*cli, str(REGISTER), *full_args], env)
         synth_parse_only = measure_command([sys.executable, "-c", "import sys; from splinternet.sources.registry "
                                             "import load_register; load_register(sys.argv[1])", str(synth)],
                                            repeats=args.repeats)
@@ -175,6 +189,7 @@ times are inflated by it; in-process figures are less affected.
 | full 2016 register (30,664 lines) with pfx2as only: read + parse + attribute + every table + JSON, whole process (s) | {ours_2016_pfx.cell()} | {peer_2016.cell()} (csv + ipaddress + pytricia: AS counts only) | {peer_2016.median_s / ours_2016_pfx.median_s:.2f} |
 | same, peak RSS (MiB) | {ours_2016_pfx.peak_rss_mib:.0f} | {peer_2016.peak_rss_mib:.0f} | |
 | full 2016 register with pfx2as + as-org + AWS history, whole process (s) | {ours_2016.cell()} | | |
+| same, CPU time user+sys (s) | {full_cpu:.3f} | | |
 | same, peak RSS (MiB) | {ours_2016.peak_rss_mib:.0f} | | |
 | of which: interpreter + `import splinternet.cli.app` (numpy, numba, typer, rich), whole process (s) | {startup.cell()} | | |
 | 2016 register in-process: parse (s) | {stages['parse']:.3f} | | |
@@ -182,6 +197,7 @@ times are inflated by it; in-process figures are less affected.
 | 2016 register in-process: attribute + analyse (every table) (s) | {stages['attribute + analyse']:.3f} | | |
 | 2016 register in-process: parse + attribute + analyse, excluding loading the tables (s) | **{stages['parse'] + stages['attribute + analyse']:.3f}** | | |
 | synthetic register: {made['lines']:,} lines, {size_mb:.0f} MB cp1251, {made['listed_addresses']:,} listed IPv4 addresses ({counts['blocked_ipv4']:,} after deduplicating overlaps, {counts['distinct_subnets']:,} subnets): parse + dedupe + attribute + JSON, whole process (s) | **{synth_run.cell()}** | | |
+| same, CPU time user+sys (s) | **{synth_cpu:.3f}** | | |
 | same, peak RSS (MiB) | {synth_run.peak_rss_mib:.0f} | | |
 | synthetic register: parse only, whole process (s) | {synth_parse_only.cell()} | | |
 | LPM attribution, {rates['n']:,} random IPv4 on the same pfx2as table (lookups/s, in-process) | **{rates['ours_per_s']:,.0f}** | {rates['pytricia_per_s']:,.0f} (pytricia 1.3, `tree.get(str)`) | **{ratio:.1f}x** |
