@@ -47,21 +47,19 @@ def child_count(path: str) -> None:
 
 
 def child_inprocess(path: str, repeats: int) -> None:
-    """In-process figures after one warm-up call: read_mrt, and decompression alone."""
-    from splinternet.sources.compression import read_decompressed
+    """In-process figures after one warm-up call: read_mrt, split into its decompression and parse parts."""
     from splinternet.sources.mrt import read_mrt
 
     res = read_mrt(path)
-    total, dec = [], []
+    total, dec, parse = [], [], []
     for _ in range(repeats):
         t0 = time.perf_counter()
         res = read_mrt(path)
         total.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        read_decompressed(path)
-        dec.append(time.perf_counter() - t0)
+        dec.append(res.stats.decompress_seconds)
+        parse.append(res.stats.parse_seconds)
     print(json.dumps({"elements": _elements(res), "read_mrt_s": statistics.median(total),
-                      "decompress_s": statistics.median(dec)}))
+                      "decompress_s": statistics.median(dec), "parse_s": statistics.median(parse)}))
 
 
 def child_pybgpkit(path: str) -> None:
@@ -97,6 +95,7 @@ def main() -> None:
     env = {"NUMBA_CACHE_DIR": os.environ.get("NUMBA_CACHE_DIR", str(SELF.parents[1] / ".numba_cache"))}
     have_bgpkit = subprocess.run([py, "-c", "import pybgpkit_parser"], capture_output=True).returncode == 0
     rows = []
+    load_before = os.getloadavg()[0]
     for label, rel in FILES:
         path = str(SHARED_DATA / rel)
         # warm the numba cache (and the page cache) once
@@ -119,18 +118,20 @@ def main() -> None:
             row["bgpkit_rss"] = peak_rss_mib([py, str(SELF), "--child-pybgpkit", path])
         rows.append(row)
         print(label, "done", file=sys.stderr)
-    update_section("mrt", render(rows, args.repeats))
+    update_section("mrt", render(rows, args.repeats, (load_before, os.getloadavg()[0])))
 
 
 def _mib(v: float | None) -> str:
     return "n/a" if v is None else f"{v:.1f}"
 
 
-def render(rows: list[dict], repeats: int) -> str:
+def render(rows: list[dict], repeats: int, load: tuple[float, float]) -> str:
     out = [
         "## MRT parsing (`bench/bench_mrt.py`)",
         "",
-        f"Machine: {machine_line()}. Each command: {repeats} timed runs after 1 warm-up, median (min–max); "
+        f"Machine: {machine_line()}; 1-minute load average {load[0]:.1f} at the start and {load[1]:.1f} at "
+        "the end of the run (other work shared the 2 cores, slowing every tool). "
+        f"Each command: {repeats} timed runs after 1 warm-up, median (min–max); "
         "peak RSS from one more run under `/usr/bin/time -f %M` (as in PEERS.md). Elements = RIB entries + announced + withdrawn prefixes (state changes "
         "excluded); element counts of all three tools are asserted equal before timing is reported.",
         "",
@@ -143,7 +144,7 @@ def render(rows: list[dict], repeats: int) -> str:
         "- Ratios are elements/s of ours (in-process) over the peer's whole-process elements/s; the "
         "whole-vs-whole ratio is beside it.",
         "",
-        "| input | elements | ours read_mrt s (decompress + parse) | ours elem/s | ours whole-process s | "
+        "| input | elements | ours read_mrt s (medians: decompress + parse) | ours elem/s | ours whole-process s | "
         "ours peak RSS MiB | bgpdump s | bgpdump elem/s | bgpdump RSS MiB | **× bgpdump** (whole/whole) | "
         "pybgpkit s | pybgpkit elem/s | pybgpkit RSS MiB | **× pybgpkit** (whole/whole) |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -154,7 +155,7 @@ def render(rows: list[dict], repeats: int) -> str:
         ours_rate = n / ip["read_mrt_s"]
         whole = r["whole"]
         cells = [r["label"], f"{n:,}",
-                 f"{ip['read_mrt_s']:.3f} ({ip['decompress_s']:.3f} + {ip['read_mrt_s'] - ip['decompress_s']:.3f})",
+                 f"{ip['read_mrt_s']:.3f} ({ip['decompress_s']:.3f} + {ip['parse_s']:.3f})",
                  f"{ours_rate:,.0f}", whole.cell(), _mib(r["rss"])]
         if "bgpdump" in r:
             b = r["bgpdump"]

@@ -13,12 +13,11 @@ import numpy as np
 from numba import njit
 
 from .attributes import MAX_MP, parse_attributes
+from .elements import emit, nlri
 from .layout import (
     C_ATTR,
     C_BGP_OTHER,
-    C_BUNDLED,
     C_COMM,
-    C_ELEM,
     C_ERR,
     C_LCOMM,
     C_OTHER_NLRI,
@@ -27,47 +26,17 @@ from .layout import (
     C_REC,
     C_STOP,
     C_UNSUPPORTED,
-    E_AFI,
-    E_ATTR,
-    E_FROM_MP,
-    E_KIND,
-    E_LOCAL_ASN,
-    E_LOCAL_HI,
-    E_LOCAL_LO,
-    E_MRT_TYPE,
-    E_NEW_STATE,
-    E_NH_AFI,
-    E_NH_HI,
-    E_NH_LO,
-    E_OFFSET,
-    E_OLD_STATE,
-    E_PATH_ID,
-    E_PEER_AFI,
-    E_PEER_ASN,
-    E_PEER_HI,
-    E_PEER_LO,
-    E_PFX_HI,
-    E_PFX_LEN,
-    E_PFX_LO,
-    E_SAFI,
-    E_SUBTYPE,
-    E_TIME,
-    E_USEC,
     ERR_AFI,
     ERR_BGP_LENGTH,
     ERR_CORRUPT_HEADER,
     ERR_MARKER,
-    ERR_NO_PEER_TABLE,
-    ERR_PEER_INDEX,
     ERR_PREFIX,
     ERR_SHORT_BODY,
     ERR_SHORT_HEADER,
     ERR_STATE_LENGTH,
-    ERR_TRAILING,
     ERR_TRUNCATED,
     ERR_UNKNOWN_TYPE,
     KIND_ANNOUNCE,
-    KIND_RIB,
     KIND_STATE,
     KIND_WITHDRAW,
     R_LOCAL_ASN,
@@ -83,210 +52,12 @@ from .layout import (
     R_TYPE,
     R_USEC,
     be_words,
+    known_type,
+    plausible_header,
     u16,
     u32,
 )
-
-
-@njit(cache=True)
-def _known_type(t):
-    """MRT types of RFC 6396 (and its deprecated ones) that a header may carry."""
-    return (0 <= t <= 13) or t == 16 or t == 17 or t == 32 or t == 33 or t == 48 or t == 49
-
-
-@njit(cache=True)
-def _plausible_header(buf, q):
-    n = buf.shape[0]
-    if q == n:
-        return True
-    if q + 12 > n:
-        return False
-    return _known_type(u16(buf, q + 4)) and u16(buf, q + 6) < 64
-
-
-@njit(cache=True, inline="always")
-def _emit(fill, cnt, E64, EU64, EU32, EU8, rc, kind, attr, path_id, afi, safi, plen, phi, plo, nh_afi, nh_hi,
-          nh_lo, old_state, new_state, from_mp=0):
-    i = cnt[C_ELEM]
-    if fill and i < E64.shape[1]:
-        E64[E_TIME, i] = rc[R_TIME]
-        E64[E_OFFSET, i] = rc[R_OFFSET]
-        E64[E_ATTR, i] = attr
-        EU64[E_PEER_HI, i] = rc[R_PEER_HI]
-        EU64[E_PEER_LO, i] = rc[R_PEER_LO]
-        EU64[E_PFX_HI, i] = phi
-        EU64[E_PFX_LO, i] = plo
-        EU64[E_NH_HI, i] = nh_hi
-        EU64[E_NH_LO, i] = nh_lo
-        EU64[E_LOCAL_HI, i] = rc[R_LOCAL_HI]
-        EU64[E_LOCAL_LO, i] = rc[R_LOCAL_LO]
-        EU32[E_LOCAL_ASN, i] = rc[R_LOCAL_ASN]
-        EU32[E_USEC, i] = rc[R_USEC]
-        EU32[E_PEER_ASN, i] = rc[R_PEER_ASN]
-        EU32[E_PATH_ID, i] = path_id
-        EU32[E_OLD_STATE, i] = old_state
-        EU32[E_NEW_STATE, i] = new_state
-        EU8[E_KIND, i] = kind
-        EU8[E_MRT_TYPE, i] = rc[R_TYPE]
-        EU8[E_SUBTYPE, i] = rc[R_SUBTYPE]
-        EU8[E_PEER_AFI, i] = rc[R_PEER_AFI]
-        EU8[E_AFI, i] = afi
-        EU8[E_SAFI, i] = safi
-        EU8[E_PFX_LEN, i] = plen
-        EU8[E_NH_AFI, i] = nh_afi
-        EU8[E_FROM_MP, i] = from_mp
-    cnt[C_ELEM] += 1
-
-
-@njit(cache=True)
-def _nlri(buf, p, end, afi, safi, addpath, kind, attr, nh_afi, nh_hi, nh_lo, fill, cnt, E64, EU64, EU32, EU8, rc,
-          from_mp):
-    """Emit one element per prefix of an NLRI list; returns an error code."""
-    width = 4 if afi == 1 else 16
-    maxlen = 32 if afi == 1 else 128
-    while p < end:
-        path_id = 0
-        if addpath:
-            if p + 4 > end:
-                return ERR_PREFIX
-            path_id = u32(buf, p)
-            p += 4
-        if p >= end:
-            return ERR_PREFIX
-        plen = np.int64(buf[p])
-        nb = (plen + 7) // 8
-        if plen > maxlen or p + 1 + nb > end:
-            return ERR_PREFIX
-        hi, lo = be_words(buf, p + 1, nb, width)
-        _emit(fill, cnt, E64, EU64, EU32, EU8, rc, kind, attr, path_id, afi, safi, plen, hi, lo, nh_afi, nh_hi,
-              nh_lo, 0, 0, from_mp)
-        p += 1 + nb
-    return 0
-
-
-@njit(cache=True)
-def _mp_order(buf, mp_start, mp_end, mp_type, n_mp, want_type, order):
-    """Indices of MP attributes of ``want_type`` sorted by (AFI, SAFI), first of each kept."""
-    k = 0
-    for i in range(n_mp):
-        if mp_type[i] != want_type or mp_end[i] - mp_start[i] < 3:
-            continue
-        key = u16(buf, mp_start[i]) * 256 + buf[mp_start[i] + 2]
-        dup = False
-        for j in range(k):
-            o = order[j]
-            if u16(buf, mp_start[o]) * 256 + buf[mp_start[o] + 2] == key:
-                dup = True
-        if dup:
-            continue
-        j = k
-        while j > 0 and u16(buf, mp_start[order[j - 1]]) * 256 + buf[mp_start[order[j - 1]] + 2] > key:
-            order[j] = order[j - 1]
-            j -= 1
-        order[j] = i
-        k += 1
-    return k
-
-
-@njit(cache=True)
-def _update(buf, p, end, asn_len, addpath, fill, cnt, E64, EU64, EU32, EU8, AU64, AU32, AI8, AOFF, PATH_ASN,
-            PATH_SEG, COMM, LCOMM, tmp_t, tmp_n, tmp_a, mp_start, mp_end, mp_type, sc, order, rc):
-    """A BGP UPDATE body buf[p:end] (after the 19-byte header) into elements."""
-    if p + 2 > end:
-        return ERR_BGP_LENGTH
-    wlen = u16(buf, p)
-    w0 = p + 2
-    w1 = w0 + wlen
-    if w1 + 2 > end:
-        return ERR_BGP_LENGTH
-    alen = u16(buf, w1)
-    a0 = w1 + 2
-    a1 = a0 + alen
-    if a1 > end:
-        return ERR_BGP_LENGTH
-    err = parse_attributes(buf, a0, a1, asn_len, fill, cnt, AU64, AU32, AI8, AOFF, PATH_ASN, PATH_SEG, COMM, LCOMM,
-                           tmp_t, tmp_n, tmp_a, mp_start, mp_end, mp_type, sc)
-    if err:
-        return err
-    n_mp = sc[0]
-    row = sc[1]
-    err = _nlri(buf, w0, w1, 1, 1, addpath, KIND_WITHDRAW, -1, 0, np.uint64(0), np.uint64(0), fill, cnt, E64, EU64,
-                EU32, EU8, rc, 0)
-    if err:
-        return err
-    k = _mp_order(buf, mp_start, mp_end, mp_type, n_mp, 15, order)
-    for j in range(k):
-        s = mp_start[order[j]]
-        e = mp_end[order[j]]
-        afi = u16(buf, s)
-        safi = np.int64(buf[s + 2])
-        if afi < 1 or afi > 2 or safi < 1 or safi > 3:
-            cnt[C_OTHER_NLRI] += 1
-            continue
-        err = _nlri(buf, s + 3, e, afi, safi, addpath, KIND_WITHDRAW, -1, 0, np.uint64(0), np.uint64(0), fill, cnt,
-                    E64, EU64, EU32, EU8, rc, 1)
-        if err:
-            return err
-    nh4 = np.uint64(AU32[4, row]) if fill and row < AU32.shape[1] else np.uint64(0)
-    err = _nlri(buf, a1, end, 1, 1, addpath, KIND_ANNOUNCE, row, 1, np.uint64(0), nh4, fill, cnt, E64, EU64, EU32,
-                EU8, rc, 0)
-    if err:
-        return err
-    k = _mp_order(buf, mp_start, mp_end, mp_type, n_mp, 14, order)
-    for j in range(k):
-        s = mp_start[order[j]]
-        e = mp_end[order[j]]
-        if buf[s] != 0:  # abbreviated (RIB-style) MP_REACH: a next hop and no NLRI
-            continue
-        if e - s < 5:
-            return ERR_PREFIX
-        afi = u16(buf, s)
-        safi = np.int64(buf[s + 2])
-        nhl = np.int64(buf[s + 3])
-        q = s + 4 + nhl
-        if q + 1 > e:
-            return ERR_PREFIX
-        if afi < 1 or afi > 2 or safi < 1 or safi > 3:
-            cnt[C_OTHER_NLRI] += 1
-            continue
-        if nhl == 4:
-            nh_afi = 1
-            hi, lo = be_words(buf, s + 4, 4, 4)
-        else:
-            nh_afi = 2
-            hi, lo = be_words(buf, s + 4, min(nhl, 16), 16)
-        nsnpa = np.int64(buf[q])
-        q += 1
-        for _ in range(nsnpa):
-            if q >= e:
-                return ERR_PREFIX
-            q += 1 + np.int64(buf[q])
-        err = _nlri(buf, q, e, afi, safi, addpath, KIND_ANNOUNCE, row, nh_afi, hi, lo, fill, cnt, E64, EU64, EU32,
-                    EU8, rc, 1)
-        if err:
-            return err
-    return 0
-
-
-@njit(cache=True)
-def _rib_next_hop(buf, mp_start, mp_end, mp_type, n_mp, nh4):
-    """Next hop bgpdump shows for a RIB entry: an IPv6 MP_REACH one if present, else NEXT_HOP."""
-    for i in range(n_mp):
-        if mp_type[i] != 14:
-            continue
-        s = mp_start[i]
-        e = mp_end[i]
-        if e <= s:
-            continue
-        if buf[s] != 0:  # abbreviated: length byte then the address
-            nb = min(np.int64(buf[s]), e - s - 1, 16)
-            hi, lo = be_words(buf, s + 1, nb, 16)
-            return 2, hi, lo
-        if e - s >= 4 and u16(buf, s) == 2 and buf[s + 2] == 1:
-            nb = min(np.int64(buf[s + 3]), e - s - 4, 16)
-            hi, lo = be_words(buf, s + 4, nb, 16)
-            return 2, hi, lo
-    return 1, np.uint64(0), np.uint64(nh4)
+from .ribs import peer_table, rib_record, table_dump
 
 
 @njit(cache=True)
@@ -321,11 +92,11 @@ def parse_mrt(buf, fill, cnt, E64, EU64, EU32, EU8, AU64, AU32, AI8, AOFF, PATH_
         body = pos + 12
         end = body + ln
         if typ != 12 and typ != 13 and typ != 16 and typ != 17:
-            if end <= n and _known_type(typ) and _plausible_header(buf, end):
+            if end <= n and known_type(typ) and plausible_header(buf, end):
                 cnt[C_UNSUPPORTED] += 1
                 pos = end
                 continue
-            if end <= n and _plausible_header(buf, end):
+            if end <= n and plausible_header(buf, end):
                 _error(cnt, err_off, err_at, err_code, pos, pos + 4, ERR_UNKNOWN_TYPE)
                 pos = end
                 continue
@@ -358,15 +129,15 @@ def parse_mrt(buf, fill, cnt, E64, EU64, EU32, EU8, AU64, AU32, AI8, AOFF, PATH_
             err, at = _bgp4mp(buf, body, end, sub, fill, cnt, E64, EU64, EU32, EU8, AU64, AU32, AI8, AOFF, PATH_ASN,
                               PATH_SEG, COMM, LCOMM, tmp_t, tmp_n, tmp_a, mp_start, mp_end, mp_type, sc, order, rc)
         elif typ == 12:
-            err, at, nxt = _table_dump(buf, body, end, sub, fill, cnt, E64, EU64, EU32, EU8, AU64, AU32, AI8, AOFF,
+            err, at, nxt = table_dump(buf, body, end, sub, fill, cnt, E64, EU64, EU32, EU8, AU64, AU32, AI8, AOFF,
                                        PATH_ASN, PATH_SEG, COMM, LCOMM, tmp_t, tmp_n, tmp_a, mp_start, mp_end,
                                        mp_type, sc, rc)
         elif typ == 13:
             if sub == 1:
-                err, at, n_peers = _peer_table(buf, body, end, peer_afi, peer_hi, peer_lo, peer_asn)
+                err, at, n_peers = peer_table(buf, body, end, peer_afi, peer_hi, peer_lo, peer_asn)
                 cnt[C_PEERS] = max(n_peers, 0)
             elif (2 <= sub <= 6) or (8 <= sub <= 12):
-                err, at = _rib(buf, body, end, sub, n_peers, fill, cnt, E64, EU64, EU32, EU8, AU64, AU32, AI8, AOFF,
+                err, at = rib_record(buf, body, end, sub, n_peers, fill, cnt, E64, EU64, EU32, EU8, AU64, AU32, AI8, AOFF,
                                PATH_ASN, PATH_SEG, COMM, LCOMM, tmp_t, tmp_n, tmp_a, mp_start, mp_end, mp_type, sc,
                                rc, peer_afi, peer_hi, peer_lo, peer_asn)
             else:
@@ -405,7 +176,7 @@ def _bgp4mp(buf, p, end, sub, fill, cnt, E64, EU64, EU32, EU8, AU64, AU32, AI8, 
             rc[R_PEER_AFI] = 1
             rc[R_PEER_HI] = 0
             rc[R_PEER_LO] = 0
-            _emit(fill, cnt, E64, EU64, EU32, EU8, rc, KIND_STATE, -1, 0, 0, 0, 0, np.uint64(0), np.uint64(0), 0,
+            emit(fill, cnt, E64, EU64, EU32, EU8, rc, KIND_STATE, -1, 0, 0, 0, 0, np.uint64(0), np.uint64(0), 0,
                   np.uint64(0), np.uint64(0), u16(buf, p + 4), u16(buf, p + 6))
             return 0, p
         if size < 2 * asn_len + 4:
@@ -427,7 +198,7 @@ def _bgp4mp(buf, p, end, sub, fill, cnt, E64, EU64, EU32, EU8, AU64, AU32, AI8, 
         rc[R_LOCAL_HI] = hi
         rc[R_LOCAL_LO] = lo
         q += 2 * width
-        _emit(fill, cnt, E64, EU64, EU32, EU8, rc, KIND_STATE, -1, 0, 0, 0, 0, np.uint64(0), np.uint64(0), 0,
+        emit(fill, cnt, E64, EU64, EU32, EU8, rc, KIND_STATE, -1, 0, 0, 0, 0, np.uint64(0), np.uint64(0), 0,
               np.uint64(0), np.uint64(0), u16(buf, q), u16(buf, q + 2))
         return 0, p
     if sub != 1 and sub != 4 and not (6 <= sub <= 11):
@@ -473,146 +244,104 @@ def _bgp4mp(buf, p, end, sub, fill, cnt, E64, EU64, EU32, EU8, AU64, AU32, AI8, 
 
 
 @njit(cache=True)
-def _table_dump(buf, p, end, sub, fill, cnt, E64, EU64, EU32, EU8, AU64, AU32, AI8, AOFF, PATH_ASN, PATH_SEG, COMM,
-                LCOMM, tmp_t, tmp_n, tmp_a, mp_start, mp_end, mp_type, sc, rc):
-    """TABLE_DUMP (v1) entries; returns (error, where, next record offset).
-
-    Early RIS dumps (rrc00, 2000) bundle many entries after one view/sequence pair and
-    give a length that leaves out those 4 bytes; such a record ends at ``end + 4``.
-    """
-    if sub < 1 or sub > 4:
-        return ERR_AFI, p, end
-    v6 = sub == 2 or sub == 4
-    width = 16 if v6 else 4
-    asn_len = 4 if sub >= 3 else 2
-    afi = 2 if v6 else 1
-    limit = min(end + 4, buf.shape[0])
-    q = p + 4
-    first = True
-    while first or q < end:
-        first = False
-        fixed = width + 1 + 1 + 4 + width + asn_len + 2
-        if q + fixed > limit:
-            return ERR_SHORT_BODY, q, end
-        phi, plo = be_words(buf, q, width, width)
-        plen = np.int64(buf[q + width])
-        if plen > 8 * width:
-            return ERR_PREFIX, q, end
-        r = q + width + 6
-        hi, lo = be_words(buf, r, width, width)
-        r += width
-        rc[R_PEER_AFI] = afi
-        rc[R_PEER_HI] = hi
-        rc[R_PEER_LO] = lo
-        rc[R_PEER_ASN] = u16(buf, r) if asn_len == 2 else u32(buf, r)
-        r += asn_len
-        alen = u16(buf, r)
-        a0 = r + 2
-        if a0 + alen > limit:
-            return ERR_SHORT_BODY, r, end
-        err = parse_attributes(buf, a0, a0 + alen, asn_len, fill, cnt, AU64, AU32, AI8, AOFF, PATH_ASN, PATH_SEG, COMM,
-                               LCOMM, tmp_t, tmp_n, tmp_a, mp_start, mp_end, mp_type, sc)
-        if err:
-            return err, a0, end
-        row = sc[1]
-        nh4 = AU32[4, row] if fill and row < AU32.shape[1] else 0
-        nh_afi, nh_hi, nh_lo = _rib_next_hop(buf, mp_start, mp_end, mp_type, sc[0], nh4)
-        _emit(fill, cnt, E64, EU64, EU32, EU8, rc, KIND_RIB, row, 0, afi, 1, plen, phi, plo, nh_afi, nh_hi, nh_lo, 0,
-              0)
-        q = a0 + alen
-    if q == end:
-        return 0, q, end
-    if q == end + 4 and _plausible_header(buf, q):
-        cnt[C_BUNDLED] += 1
-        return 0, q, q
-    return ERR_TRAILING, q, end
-
-
-@njit(cache=True)
-def _peer_table(buf, p, end, peer_afi, peer_hi, peer_lo, peer_asn):
-    """TABLE_DUMP_V2 PEER_INDEX_TABLE into the peer arrays; returns (error, where, peer count)."""
-    if p + 6 > end:
-        return ERR_SHORT_BODY, p, -1
-    vlen = u16(buf, p + 4)
-    q = p + 6 + vlen
-    if q + 2 > end:
-        return ERR_SHORT_BODY, q, -1
-    count = u16(buf, q)
-    q += 2
-    for i in range(count):
-        if q + 1 > end:
-            return ERR_SHORT_BODY, q, -1
-        pt = buf[q]
-        width = 16 if pt & 1 else 4
-        asn_len = 4 if pt & 2 else 2
-        if q + 5 + width + asn_len > end:
-            return ERR_SHORT_BODY, q, -1
-        hi, lo = be_words(buf, q + 5, width, width)
-        peer_afi[i] = 2 if pt & 1 else 1
-        peer_hi[i] = hi
-        peer_lo[i] = lo
-        r = q + 5 + width
-        peer_asn[i] = u16(buf, r) if asn_len == 2 else u32(buf, r)
-        q = r + asn_len
-    return 0, q, count
-
-
-@njit(cache=True)
-def _rib(buf, p, end, sub, n_peers, fill, cnt, E64, EU64, EU32, EU8, AU64, AU32, AI8, AOFF, PATH_ASN, PATH_SEG, COMM,
-         LCOMM, tmp_t, tmp_n, tmp_a, mp_start, mp_end, mp_type, sc, rc, peer_afi, peer_hi, peer_lo, peer_asn):
-    """TABLE_DUMP_V2 RIB_* records (unicast, multicast, generic, and their ADD-PATH forms)."""
-    if n_peers < 0:
-        return ERR_NO_PEER_TABLE, p
-    addpath = sub >= 8
-    base = sub - 6 if addpath else sub
-    if p + 5 > end:
-        return ERR_SHORT_BODY, p
-    q = p + 4
-    if base == 6:
-        afi = u16(buf, q)
-        safi = np.int64(buf[q + 2])
-        q += 3
-        if (afi != 1 and afi != 2) or (safi != 1 and safi != 2):
+def _update(buf, p, end, asn_len, addpath, fill, cnt, E64, EU64, EU32, EU8, AU64, AU32, AI8, AOFF, PATH_ASN,
+            PATH_SEG, COMM, LCOMM, tmp_t, tmp_n, tmp_a, mp_start, mp_end, mp_type, sc, order, rc):
+    """A BGP UPDATE body buf[p:end] (after the 19-byte header) into elements."""
+    if p + 2 > end:
+        return ERR_BGP_LENGTH
+    wlen = u16(buf, p)
+    w0 = p + 2
+    w1 = w0 + wlen
+    if w1 + 2 > end:
+        return ERR_BGP_LENGTH
+    alen = u16(buf, w1)
+    a0 = w1 + 2
+    a1 = a0 + alen
+    if a1 > end:
+        return ERR_BGP_LENGTH
+    err = parse_attributes(buf, a0, a1, asn_len, fill, cnt, AU64, AU32, AI8, AOFF, PATH_ASN, PATH_SEG, COMM, LCOMM,
+                           tmp_t, tmp_n, tmp_a, mp_start, mp_end, mp_type, sc)
+    if err:
+        return err
+    n_mp = sc[0]
+    row = sc[1]
+    err = nlri(buf, w0, w1, 1, 1, addpath, KIND_WITHDRAW, -1, 0, np.uint64(0), np.uint64(0), fill, cnt, E64, EU64,
+                EU32, EU8, rc, 0)
+    if err:
+        return err
+    k = _mp_order(buf, mp_start, mp_end, mp_type, n_mp, 15, order)
+    for j in range(k):
+        s = mp_start[order[j]]
+        e = mp_end[order[j]]
+        afi = u16(buf, s)
+        safi = np.int64(buf[s + 2])
+        if afi < 1 or afi > 2 or safi < 1 or safi > 3:
             cnt[C_OTHER_NLRI] += 1
-            return 0, p
-    else:
-        afi = 1 if base <= 3 else 2
-        safi = 1 if base == 2 or base == 4 else 2
-    width = 4 if afi == 1 else 16
-    if q + 1 > end:
-        return ERR_SHORT_BODY, q
-    plen = np.int64(buf[q])
-    nb = (plen + 7) // 8
-    if plen > 8 * width or q + 1 + nb + 2 > end:
-        return ERR_PREFIX, q
-    phi, plo = be_words(buf, q + 1, nb, width)
-    q += 1 + nb
-    count = u16(buf, q)
-    q += 2
-    for _ in range(count):
-        fixed = 10 if addpath else 6
-        if q + fixed + 2 > end:
-            return ERR_SHORT_BODY, q
-        idx = u16(buf, q)
-        if idx >= n_peers:
-            return ERR_PEER_INDEX, q
-        path_id = u32(buf, q + 6) if addpath else 0
-        q += fixed + 2
-        alen = u16(buf, q - 2)
-        if q + alen > end:
-            return ERR_SHORT_BODY, q
-        rc[R_PEER_AFI] = peer_afi[idx]
-        rc[R_PEER_HI] = peer_hi[idx]
-        rc[R_PEER_LO] = peer_lo[idx]
-        rc[R_PEER_ASN] = peer_asn[idx]
-        err = parse_attributes(buf, q, q + alen, 4, fill, cnt, AU64, AU32, AI8, AOFF, PATH_ASN, PATH_SEG, COMM, LCOMM,
-                               tmp_t, tmp_n, tmp_a, mp_start, mp_end, mp_type, sc)
+            continue
+        err = nlri(buf, s + 3, e, afi, safi, addpath, KIND_WITHDRAW, -1, 0, np.uint64(0), np.uint64(0), fill, cnt,
+                    E64, EU64, EU32, EU8, rc, 1)
         if err:
-            return err, q
-        row = sc[1]
-        nh4 = AU32[4, row] if fill and row < AU32.shape[1] else 0
-        nh_afi, nh_hi, nh_lo = _rib_next_hop(buf, mp_start, mp_end, mp_type, sc[0], nh4)
-        _emit(fill, cnt, E64, EU64, EU32, EU8, rc, KIND_RIB, row, path_id, afi, safi, plen, phi, plo, nh_afi, nh_hi,
-              nh_lo, 0, 0)
-        q += alen
-    return 0, q
+            return err
+    nh4 = np.uint64(AU32[4, row]) if fill and row < AU32.shape[1] else np.uint64(0)
+    err = nlri(buf, a1, end, 1, 1, addpath, KIND_ANNOUNCE, row, 1, np.uint64(0), nh4, fill, cnt, E64, EU64, EU32,
+                EU8, rc, 0)
+    if err:
+        return err
+    k = _mp_order(buf, mp_start, mp_end, mp_type, n_mp, 14, order)
+    for j in range(k):
+        s = mp_start[order[j]]
+        e = mp_end[order[j]]
+        if buf[s] != 0:  # abbreviated (RIB-style) MP_REACH: a next hop and no NLRI
+            continue
+        if e - s < 5:
+            return ERR_PREFIX
+        afi = u16(buf, s)
+        safi = np.int64(buf[s + 2])
+        nhl = np.int64(buf[s + 3])
+        q = s + 4 + nhl
+        if q + 1 > e:
+            return ERR_PREFIX
+        if afi < 1 or afi > 2 or safi < 1 or safi > 3:
+            cnt[C_OTHER_NLRI] += 1
+            continue
+        if nhl == 4:
+            nh_afi = 1
+            hi, lo = be_words(buf, s + 4, 4, 4)
+        else:
+            nh_afi = 2
+            hi, lo = be_words(buf, s + 4, min(nhl, 16), 16)
+        nsnpa = np.int64(buf[q])
+        q += 1
+        for _ in range(nsnpa):
+            if q >= e:
+                return ERR_PREFIX
+            q += 1 + np.int64(buf[q])
+        err = nlri(buf, q, e, afi, safi, addpath, KIND_ANNOUNCE, row, nh_afi, hi, lo, fill, cnt, E64, EU64, EU32,
+                    EU8, rc, 1)
+        if err:
+            return err
+    return 0
+
+
+@njit(cache=True)
+def _mp_order(buf, mp_start, mp_end, mp_type, n_mp, want_type, order):
+    """Indices of MP attributes of ``want_type`` sorted by (AFI, SAFI), first of each kept."""
+    k = 0
+    for i in range(n_mp):
+        if mp_type[i] != want_type or mp_end[i] - mp_start[i] < 3:
+            continue
+        key = u16(buf, mp_start[i]) * 256 + buf[mp_start[i] + 2]
+        dup = False
+        for j in range(k):
+            o = order[j]
+            if u16(buf, mp_start[o]) * 256 + buf[mp_start[o] + 2] == key:
+                dup = True
+        if dup:
+            continue
+        j = k
+        while j > 0 and u16(buf, mp_start[order[j - 1]]) * 256 + buf[mp_start[order[j - 1]] + 2] > key:
+            order[j] = order[j - 1]
+            j -= 1
+        order[j] = i
+        k += 1
+    return k

@@ -128,3 +128,19 @@ def be_words(b: np.ndarray, p: int, nbytes: int, width: int) -> tuple[np.uint64,
         else:
             lo = (lo << np.uint64(8)) | v
     return hi, lo
+
+
+@njit(cache=True)
+def known_type(t):
+    """MRT types of RFC 6396 (and its deprecated ones) that a header may carry."""
+    return (0 <= t <= 13) or t == 16 or t == 17 or t == 32 or t == 33 or t == 48 or t == 49
+
+
+@njit(cache=True)
+def plausible_header(buf, q):
+    n = buf.shape[0]
+    if q == n:
+        return True
+    if q + 12 > n:
+        return False
+    return known_type(u16(buf, q + 4)) and u16(buf, q + 6) < 64
