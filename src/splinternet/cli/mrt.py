@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -41,14 +42,18 @@ def dump_command(file: FileArg, strict: StrictOption = False, json: JsonOption =
         return
     out = sys.stdout
     batch: list[str] = []
-    for line in bgpdump_lines(result.table):
-        batch.append(line)
-        if len(batch) >= 4096:
+    try:
+        for line in bgpdump_lines(result.table):
+            batch.append(line)
+            if len(batch) >= 4096:
+                out.write("\n".join(batch) + "\n")
+                batch.clear()
+        if batch:
             out.write("\n".join(batch) + "\n")
-            batch.clear()
-    if batch:
-        out.write("\n".join(batch) + "\n")
-    out.flush()
+        out.flush()
+    except BrokenPipeError:  # `| head`: the reader left, which is not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # as the Python docs advise
+        raise typer.Exit(0) from None
     _warn_bad(result.bad.count, result.bad.examples, str(file))
 
 
