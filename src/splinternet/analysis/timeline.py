@@ -146,7 +146,7 @@ def lost_links(before: np.ndarray, after: np.ndarray) -> np.ndarray:
     return before[~np.isin(key_b, key_a)]
 
 
-_RELATION = {1: "provider-customer", 2: "peer"}
+_RELATION = {1: "provider-customer", 2: "peer", 3: "observed"}
 
 
 def border_links(graph: Any, providers: np.ndarray, domestic: np.ndarray) -> np.ndarray:

@@ -118,6 +118,10 @@ def country_timeline_command(
     step: Annotated[str, typer.Option("--step", help="Step: Nd, Nw or Nm.")] = "1d",
     prefixes_date: Annotated[str | None, typer.Option("--prefixes-date", help="Take prefix-to-AS data from this "
                                                       "date for every step (when none exists for the steps).")] = None,
+    archives: Annotated[Path | None, typer.Option("--archives", help="Use the paths observed in archives ingested "
+                                                  "into this directory instead of topology snapshots.")] = None,
+    snapshot_date: Annotated[str | None, typer.Option("--snapshot-date", help="With --archives: date of the data "
+                                                      "that says which networks are domestic (default --from).")] = None,
     threshold: ThresholdOption = 0.05,
     top: TopOption = 10,
     offline: OfflineOption = False,
@@ -126,12 +130,19 @@ def country_timeline_command(
 ) -> None:
     """Border and transit shares of a country's top providers over time, with drops and lost links."""
     from ..analysis.timeline import topology_timeline
+    from ..analysis.timeline_archives import archive_timeline
 
+    settings = Settings.from_env(offline=offline or None)
     with progress_bar() as progress:
-        timeline = topology_timeline(cc, date_from, date_to, step=step, prefixes_date=prefixes_date,
-                                     threshold=threshold, top=top,
-                                     settings=Settings.from_env(offline=offline or None), progress=progress)
-    _emit(timeline, json, plot, "border_share", "share of inbound paths")
+        if archives is not None:
+            timeline = archive_timeline(cc, archives, date_from, date_to, step=step, snapshot_date=snapshot_date,
+                                        prefixes_date=prefixes_date, threshold=threshold, top=top, settings=settings,
+                                        progress=progress)
+        else:
+            timeline = topology_timeline(cc, date_from, date_to, step=step, prefixes_date=prefixes_date,
+                                         threshold=threshold, top=top, settings=settings, progress=progress)
+    _emit(timeline, json, plot, "border_share", "share of inbound paths" if archives is None else
+          "share of observed domestic-origin routes")
 
 
 @timeline_app.command("blocking")
@@ -215,7 +226,7 @@ def _render(timeline: Any, measure: str, percent: bool) -> None:
         for e in timeline.events[:200]:
             fmt = (lambda x: f"{100 * x:.1f}%") if e.measure not in ("blocked_ipv4", "link") else (
                 lambda x: f"{x:,.0f}")
-            detail = f"AS{e.neighbor} ({e.relation})" if e.kind == "link_lost" else ""
+            detail = f"AS{e.neighbor} ({e.relation})" if e.kind == "link_lost" else ""  # observed: gateway AS
             who = e.key if e.name in ("", e.key) else f"{e.key} {e.name[:24]}"
             events.add_row(e.time, e.previous, e.kind.replace("_", " "), who, e.measure,
                            fmt(e.before), fmt(e.after), detail)

@@ -18,7 +18,7 @@ import numpy as np
 from ..errors import InputError, ParameterError
 from .plan import KINDS
 
-__all__ = ["QueryResult", "connect", "run_query"]
+__all__ = ["ObservedPaths", "QueryResult", "connect", "load_observed_paths", "run_query"]
 
 _MACROS = (
     "CREATE MACRO ipv4_text(x) AS concat_ws('.', (x >> 24) & 255, (x >> 16) & 255, (x >> 8) & 255, x & 255)",
@@ -101,3 +101,56 @@ def run_query(sql: str, data_dir: str | os.PathLike[str]) -> QueryResult:
     finally:
         con.close()
     return QueryResult(sql, columns, {c: data[c] for c in columns}, views)
+
+
+@dataclass(frozen=True)
+class ObservedPaths:
+    """Distinct routes (peer, prefix, AS path) seen per time bin in ingested archives, as flat arrays.
+
+    ``bin`` gives each route's bin (index into ``bins``); the paths are ``path_asns`` sliced by
+    ``path_offsets``. ``routes_per_collector`` says which collectors fed each bin.
+    """
+
+    bins: tuple[str, ...]
+    bin: np.ndarray
+    path_offsets: np.ndarray
+    path_asns: np.ndarray
+    routes_per_collector: tuple[dict[str, int], ...]
+
+
+def load_observed_paths(data_dir: str | os.PathLike[str], edges: list[str]) -> ObservedPaths:
+    """Announced and RIB routes with dates in [edges[i], edges[i+1]), each distinct route once per bin.
+
+    A route flapping a thousand times in a day counts once: the unit is a distinct
+    (collector, peer, prefix, AS path) per bin.
+    """
+    import pyarrow as pa
+
+    if len(edges) < 2:
+        raise ParameterError("need at least two bin edges")
+    con = connect(data_dir)
+    cases = " ".join(f"WHEN date >= DATE '{lo}' AND date < DATE '{hi}' THEN {i}"
+                     for i, (lo, hi) in enumerate(zip(edges[:-1], edges[1:], strict=True)))
+    sql = (f"SELECT DISTINCT CASE {cases} END AS bin, collector, peer_hi, peer_lo, prefix_hi, prefix_lo, prefix_len, "
+           f"as_path FROM (SELECT date, collector, peer_hi, peer_lo, prefix_hi, prefix_lo, prefix_len, as_path, kind "
+           f"FROM updates UNION ALL BY NAME SELECT date, collector, peer_hi, peer_lo, prefix_hi, prefix_lo, prefix_len, "
+           f"as_path, kind FROM ribs) WHERE kind IN (1, 3) AND date >= DATE '{edges[0]}' AND date < DATE '{edges[-1]}' "
+           "ORDER BY ALL")
+    try:
+        table = con.sql(sql).arrow()
+    finally:
+        con.close()
+    if isinstance(table, pa.RecordBatchReader):
+        table = table.read_all()
+    paths = table.column("as_path").combine_chunks()
+    offsets = paths.offsets.to_numpy().astype(np.int64)
+    values = paths.values.to_numpy().astype(np.uint32)
+    bins = table.column("bin").to_numpy().astype(np.int64)
+    collectors = table.column("collector").to_numpy(zero_copy_only=False)
+    per: list[dict[str, int]] = [{} for _ in range(len(edges) - 1)]
+    if len(bins):
+        keys, counts = np.unique(np.stack([bins.astype(str), collectors.astype(str)]), axis=1, return_counts=True)
+        for (b, c), n in zip(keys.T.tolist(), counts.tolist(), strict=True):
+            per[int(b)][c] = int(n)
+    return ObservedPaths(tuple(edges[:-1]), bins, offsets - offsets[0], values[offsets[0]: offsets[-1]],
+                         tuple(per))
