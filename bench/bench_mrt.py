@@ -135,8 +135,8 @@ def render(rows: list[dict], repeats: int, load: tuple[float, float]) -> str:
         "peak RSS from one more run under `/usr/bin/time -f %M` (as in PEERS.md). Elements = RIB entries + announced + withdrawn prefixes (state changes "
         "excluded); element counts of all three tools are asserted equal before timing is reported.",
         "",
-        "- **ours (in-process)**: `read_mrt(path)` (decompress + both numba passes + table) timed inside a "
-        "process after one warm-up call (numba JIT cache warm, no compile); decompression alone timed the same way.",
+        "- **ours (in-process)**: `read_mrt(path)` (decompress + numba parse + table) timed inside a "
+        "process after one warm-up call (numba JIT cache warm, no compile); its decompression and parse parts are the medians of `MrtStats.decompress_seconds` / `parse_seconds` of the same calls.",
         "- **ours (whole process)**: `python bench/bench_mrt.py --child-count FILE` (interpreter start, imports "
         "of numpy/numba, JIT cache load, `read_mrt`, print count), with a warm on-disk numba cache.",
         "- **bgpdump**: `bgpdump -m FILE > /dev/null` (Debian 1.6.2). **pybgpkit**: whole process iterating "
