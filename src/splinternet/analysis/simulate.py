@@ -206,18 +206,19 @@ def _accumulate(origins, net, n, split_ties, reach, routes_per_as, transit, leng
         o = origins[j]
         front, stubs = _propagate_ordered(o, net, rel, length, nh, queue)
         reach[j] = front + stubs
-        # routed ASes, each after its next hops: queue[:front] then queue[n - stubs:]
-        for i in range(front + stubs):
-            v = queue[i] if i < front else queue[n - stubs + (i - front)]
+        # per-AS counters in one sequential sweep (cheaper than visiting the routed list)
+        for v in range(n):
+            r = rel[v]
             share[v] = 1.0
-            ntie[v] = 0
-            routes_per_as[v] += 1
-            length_hist[min(length[v], MAX_LENGTH)] += 1
-            rel_hist[rel[v]] += 1
+            if r >= 0:
+                routes_per_as[v] += 1
+                length_hist[min(length[v], MAX_LENGTH)] += 1
+                rel_hist[r] += 1
+        # routed ASes, each after its next hops: queue[:front] then queue[n - stubs:]
+        total = front + stubs
         if split_ties:
-            # the routed ASes from last to first: dependents before their next hops
-            total = front + stubs
-            for i in range(total):
+            ntie[:] = 0
+            for i in range(total):  # from last to first: dependents before their next hops
                 seq[total - 1 - i] = queue[i] if i < front else queue[n - stubs + (i - front)]
             _dependents_pass(seq[:total], net, rel, length, 0, ntie, share, ntie, dummy)
             _dependents_pass(seq[:total], net, rel, length, 1, ntie, share, ntie, dummy)
@@ -226,7 +227,7 @@ def _accumulate(origins, net, n, split_ties, reach, routes_per_as, transit, leng
                 if v != o:
                     transit[v] += share[v] - 1.0
         else:
-            for i in range(front + stubs - 1, -1, -1):  # dependents before their next hops
+            for i in range(total - 1, -1, -1):  # dependents before their next hops
                 v = queue[i] if i < front else queue[n - stubs + (i - front)]
                 if nh[v] >= 0:  # every AS except the origin; share[v] is final here
                     transit[v] += share[v] - 1.0
