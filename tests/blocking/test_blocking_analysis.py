@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from splinternet.analysis.blocking import analyze_blocking
-from splinternet.analysis.blocking_diff import diff_registers
+from splinternet.analysis.blocking_diff import diff_registers, register_series
 from splinternet.errors import BadRecords
 from splinternet.sources.cloud_attribution import CloudSpace
 from splinternet.sources.pfx2as import parse_pfx2as_bytes
@@ -158,3 +158,7 @@ def test_collateral_and_diff(tmp_path: Path) -> None:
     assert (diff.entries_added, diff.entries_removed, diff.entries_kept) == (1, 1, 3)
     assert (diff.ipv4_added, diff.ipv4_removed) == (2, 1)
     assert (diff.ipv4_old, diff.ipv4_new) == (1 + 4 + 256, 4 + 256 + 2)
+    series = register_series([old, new, old]).records()
+    assert [(r["entries"], r["ipv4"], r["ipv4_added"], r["ipv4_removed"]) for r in series] == [
+        (4, 261, 0, 0), (4, 262, 2, 1), (4, 261, 1, 2)]
+    assert [(r["entries_added"], r["entries_removed"]) for r in series[1:]] == [(1, 1), (1, 1)]

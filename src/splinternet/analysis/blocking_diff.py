@@ -19,7 +19,7 @@ from ..tables.prefixes import RangeSet
 from .blocking import cloud_tables, origin_tables
 from .blocking_groups import GroupTable, links_rangeset
 
-__all__ = ["BlockingDiff", "diff_registers"]
+__all__ = ["BlockingDiff", "diff_registers", "register_series"]
 
 
 @dataclass(frozen=True)
@@ -75,12 +75,16 @@ def _describe(reg: Register, rows: np.ndarray, limit: int = 5) -> tuple[str, ...
     return tuple(out)
 
 
+def _membership(old_keys: list[str], new_keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(each new entry's key is in OLD, each old entry's key is in NEW): entries, not distinct keys, count."""
+    old_set, new_set = set(old_keys), set(new_keys)
+    return (np.fromiter((k in old_set for k in new_keys), bool, count=len(new_keys)),
+            np.fromiter((k in new_set for k in old_keys), bool, count=len(old_keys)))
+
+
 def diff_registers(old: Register, new: Register, attribution: AttributionData, *, top: int = 20) -> BlockingDiff:
     """Compare two registers; space changes are attributed with ``attribution`` (new register's date)."""
-    old_keys = set(old.entry_key().tolist())
-    new_keys = set(new.entry_key().tolist())
-    in_old = np.fromiter((k in old_keys for k in new.entry_key().tolist()), bool, count=len(new))
-    in_new = np.fromiter((k in new_keys for k in old.entry_key().tolist()), bool, count=len(old))
+    in_old, in_new = _membership(old.entry_key().tolist(), new.entry_key().tolist())
     old_set = links_rangeset(old.v4, old.v6)
     new_set = links_rangeset(new.v4, new.v6)
     added: RangeSet = new_set - old_set
@@ -101,3 +105,30 @@ def diff_registers(old: Register, new: Register, attribution: AttributionData, *
         added_examples=_describe(new, np.flatnonzero(~in_old)),
         removed_examples=_describe(old, np.flatnonzero(~in_new)),
     )
+
+
+def register_series(registers: list[Register]) -> GroupTable:
+    """Growth over a series of registers (in the order given): size of each, and what changed from the previous."""
+    rows: dict[str, list[Any]] = {k: [] for k in ("register", "updated", "entries", "ipv4", "ipv6", "ipv4_added",
+                                                  "ipv4_removed", "entries_added", "entries_removed")}
+    previous: tuple[RangeSet, list[str]] | None = None
+    for reg in registers:
+        blocked = links_rangeset(reg.v4, reg.v6)
+        keys = reg.entry_key().tolist()
+        rows["register"].append(", ".join(reg.sources))
+        rows["updated"].append(reg.updated.isoformat() if reg.updated else "")
+        rows["entries"].append(len(reg))
+        rows["ipv4"].append(blocked.address_count(4))
+        rows["ipv6"].append(float(blocked.address_count(6)))
+        if previous is None:
+            for k in ("ipv4_added", "ipv4_removed", "entries_added", "entries_removed"):
+                rows[k].append(0)
+        else:
+            rows["ipv4_added"].append((blocked - previous[0]).address_count(4))
+            rows["ipv4_removed"].append((previous[0] - blocked).address_count(4))
+            in_old, in_new = _membership(previous[1], keys)
+            rows["entries_added"].append(int((~in_old).sum()))
+            rows["entries_removed"].append(int((~in_new).sum()))
+        previous = (blocked, keys)
+    return GroupTable.make("series", {k: np.array(v, dtype=object if k in ("register", "updated") else None)
+                                      for k, v in rows.items()})

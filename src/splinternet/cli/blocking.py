@@ -1,4 +1,4 @@
-"""``splinternet blocking REGISTER``: what a register blocks; ``blocking diff OLD NEW``; ``blocking updates LOG``.
+"""``splinternet blocking REGISTER``: what a register blocks; ``diff OLD NEW``; ``series R1 R2 ...``; ``updates LOG``.
 
 ``blocking`` with a register path runs the report (the hidden ``report`` command), so
 both ``splinternet blocking dump.csv`` and ``splinternet blocking diff a.csv b.csv`` work.
@@ -14,7 +14,7 @@ import typer
 import typer.core
 
 from ..analysis.blocking import analyze_blocking
-from ..analysis.blocking_diff import diff_registers
+from ..analysis.blocking_diff import diff_registers, register_series
 from ..analysis.blocking_updates import update_cadence
 from ..config import Settings
 from ..errors import ParameterError
@@ -25,6 +25,7 @@ from ..sources.registry_log import load_update_log
 from ..sources.resolutions import load_resolutions
 from .blocking_output import (
     diff_tables,
+    group_table,
     provider_bars,
     render_diff,
     render_report,
@@ -32,9 +33,10 @@ from .blocking_output import (
     report_tables,
     write_csv_dir,
     write_plot,
+    write_series_plot,
 )
 from .common import DateOption, JsonOption, OfflineOption, StrictOption
-from .output import err_console, print_json, progress_bar, to_jsonable
+from .output import console, err_console, print_json, progress_bar, to_jsonable
 
 
 class _ReportByDefault(typer.core.TyperGroup):
@@ -191,3 +193,32 @@ def updates_command(
         print_json(cadence)
         return
     render_updates(cadence)
+
+
+@app.command("series")
+def series_command(
+    registers: Annotated[list[Path], typer.Argument(help="Registers in time order (files, or directories of pieces).",
+                                                    show_default=False)],
+    kind: KindOption = "auto",
+    json: JsonOption = False,
+    csv: CsvOption = None,
+    plot: PlotOption = None,
+    strict: StrictOption = False,
+) -> None:
+    """Growth over a series of registers: entries and deduplicated blocked space of each, added and removed."""
+    with progress_bar() as progress:
+        progress.start("registers", len(registers))
+        loaded = []
+        for path in registers:
+            loaded.append(load_register(path, strict=strict, kind=_check_kind(kind)))
+            progress.advance(1)
+        progress.finish()
+    table = register_series(loaded)
+    if csv is not None:
+        write_csv_dir(csv, [table], {"registers": len(loaded)})
+    if plot is not None:
+        write_series_plot(plot, table)
+    if json:
+        print_json(table)
+        return
+    console.print(group_table(table, "blocked space over a series of registers", len(table)))

@@ -17,7 +17,7 @@ from ..analysis.blocking_updates import UpdateCadence
 from ..sources.download import atomic_write
 from .output import console, err_console
 
-__all__ = ["render_report", "render_diff", "render_updates", "write_csv_dir", "write_plot", "report_tables", "diff_tables",
+__all__ = ["render_report", "render_diff", "render_updates", "write_series_plot", "group_table", "write_csv_dir", "write_plot", "report_tables", "diff_tables",
            "provider_bars"]
 
 
@@ -212,6 +212,33 @@ def write_plot(path: Path, bars: GroupTable, label_col: str, growth: GroupTable 
         ax2.set_title("growth by decision month")
         ax2.legend(loc="upper left")
         twin.legend(loc="lower right")
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110)
+    plt.close(fig)
+    with atomic_write(path) as fh:
+        fh.write(buf.getvalue())
+
+
+def write_series_plot(path: Path, series: GroupTable) -> None:
+    """Blocked IPv4 and entries of each register in a series, as one PNG, written atomically."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    labels = [u[:10] or Path(r.split(", ")[0]).name for u, r in
+              zip(series.columns["updated"].tolist(), series.columns["register"].tolist(), strict=True)]
+    fig, ax = plt.subplots(figsize=(8, 5))
+    ax.plot(labels, series.columns["ipv4"], marker="o", label="blocked IPv4 (deduplicated)")
+    ax.set_ylabel("IPv4 addresses")
+    twin = ax.twinx()
+    twin.plot(labels, series.columns["entries"], marker="s", color="tab:orange", label="entries")
+    twin.set_ylabel("entries")
+    ax.set_title("growth over a series of registers")
+    ax.legend(loc="upper left")
+    twin.legend(loc="lower right")
+    fig.autofmt_xdate()
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110)
