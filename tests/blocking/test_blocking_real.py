@@ -129,3 +129,19 @@ def test_cli_errors_are_one_line(tmp_path: Path) -> None:
         assert proc.returncode == 2
         assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
         assert str(tmp_path) in proc.stderr
+
+
+def test_cli_series_and_updates(inputs, shared_data_dir: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["blocking", "series", str(inputs["register"]), str(inputs["tail"]), "--json",
+                                 "--plot", str(tmp_path / "series.png")])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)["rows"]
+    assert [r["ipv4"] for r in rows] == [19271, 2645] and rows[1]["ipv6"] > 1000
+    assert (tmp_path / "series.png").read_bytes()[:4] == b"\x89PNG"
+    log = shared_data_dir / "samples/registry/rkn/update-log-2012-2018.csv"
+    result = runner.invoke(app, ["blocking", "updates", str(log), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["updates"] == sum(",Updated: " in ln for ln in log.read_text().splitlines())
+    assert data["last"].startswith("2018-05-10")
