@@ -145,3 +145,17 @@ def test_cli_series_and_updates(inputs, shared_data_dir: Path, tmp_path: Path) -
     data = json.loads(result.stdout)
     assert data["updates"] == sum(",Updated: " in ln for ln in log.read_text().splitlines())
     assert data["last"].startswith("2018-05-10")
+
+
+@pytest.mark.parametrize("day", ["2014-01-01", "2016-01-01", "2016-06-13", "2017-01-01", "2021-01-01"])
+def test_aws_version_pick_equals_scanning_every_tarball(inputs, day: str) -> None:
+    from splinternet.sources.cloud import aws_history_versions
+    from splinternet.sources.cloud_loading import pick_aws_version
+
+    tarballs = sorted(inputs["aws"].iterdir())
+    target = dt.date.fromisoformat(day)
+    every = sorted((stamp, tar, member) for tar in tarballs for stamp, member in aws_history_versions(tar))
+    before = [v for v in every if v[0].date() <= target]
+    want = before[-1] if before else every[0]
+    tar, member, stamp, _ = pick_aws_version(tarballs, target)
+    assert (stamp, tar, member) == want

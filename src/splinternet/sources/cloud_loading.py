@@ -40,6 +40,17 @@ def _is_tar(path: Path) -> bool:
 def pick_aws_version(tarballs: list[Path], target: dt.date) -> tuple[Path, str, dt.datetime, str]:
     """(tarball, member, publication time, note) of the AWS version current at ``target``."""
     end_of_day = dt.datetime(target.year, target.month, target.day, 23, 59, 59, tzinfo=dt.UTC)
+    years = {tar: int(m.group(1)) for tar in tarballs if (m := _YEAR_TAR.match(tar.name))}
+    if len(years) == len(tarballs) > 1:  # listing a tarball decompresses it: read only the years needed
+        earlier = sorted((t for t in tarballs if years[t] <= target.year), key=years.get, reverse=True)
+        for tar in earlier:
+            found = [(stamp, tar, member) for stamp, member in aws_history_versions(tar) if stamp <= end_of_day]
+            if found:
+                stamp, tar, member = max(found)
+                days = (target - stamp.date()).days
+                return tar, member, stamp, (f"AWS version published {stamp:%Y-%m-%d %H:%M}, current at the "
+                                            f"target date ({days} days old)")
+        tarballs = [min(tarballs, key=years.get)]
     versions = [(stamp, tar, member) for tar in tarballs for stamp, member in aws_history_versions(tar)]
     if not versions:
         raise InputError(tarballs[0], "no AWS ip-ranges versions found", expected="YYYY-MM-DD-HH-MM-SS.json members")
