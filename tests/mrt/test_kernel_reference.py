@@ -118,3 +118,16 @@ def test_kernel_equals_reference_on_real_rib(shared_data_dir) -> None:
     theirs = reference.elements(data)
     assert len(ours) > 10_000
     assert ours == theirs
+
+
+@pytest.mark.data
+def test_capacity_guess_too_small_gives_the_same_table(shared_file, monkeypatch) -> None:
+    """The exact second pass (taken when the guessed capacities overflow) yields the same table."""
+    from splinternet.sources.mrt import reader
+
+    data = gzip.decompress(shared_file("https://data.ris.ripe.net/rrc06/2015.04/updates.20150401.0000.gz")
+                           .read_bytes())
+    normal, _ = kernel(data)
+    for guess in ([1, 1, 1, 1, 1], [10_000, 3, 10_000, 10_000, 10_000], [10_000, 10_000, 5, 2, 0]):
+        monkeypatch.setattr(reader, "_guess", lambda n, g=guess: list(g))
+        assert kernel(data)[0] == normal
