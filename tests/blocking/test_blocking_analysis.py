@@ -20,6 +20,7 @@ from splinternet.analysis.blocking import analyze_blocking
 from splinternet.analysis.blocking_diff import diff_registers, register_series
 from splinternet.errors import BadRecords
 from splinternet.sources.cloud_attribution import CloudSpace
+from splinternet.sources.origins import origins_from_pfx2as
 from splinternet.sources.pfx2as import parse_pfx2as_bytes
 from splinternet.sources.registry import load_register
 from splinternet.sources.registry_attribution import AttributionData
@@ -89,7 +90,8 @@ def test_report_equals_set_reference(tmp_path_factory, entries, origins, cloud) 
         [p for _, p, _ in cloud], [s for _, _, s in cloud], ["r1"] * len(cloud), np.full(len(cloud), 4),
         np.zeros(len(cloud)), np.array([int(net(o, ln).network_address) for (o, ln), _, _ in cloud]),
         np.array([ln for (_, ln), _, _ in cloud]))
-    attribution = AttributionData(dt.date(2016, 6, 13), pfx, None, None, space, (), ())
+    attribution = AttributionData(dt.date(2016, 6, 13), (origins_from_pfx2as(pfx),) if pfx else (), None, space,
+                                  (), ())
     report = analyze_blocking(reg, attribution, top=0)
 
     blocked = set().union(*(t[0] for t in truth))
@@ -145,7 +147,7 @@ def test_collateral_and_diff(tmp_path: Path) -> None:
         "free.org,192.0.2.1",          # not blocked
     ]) + "\n")
     res = load_resolutions(res_path)
-    attribution = AttributionData(dt.date(2016, 6, 13), None, None, None, None, (), ())
+    attribution = AttributionData(dt.date(2016, 6, 13), (), None, None, (), ())
     col = analyze_blocking(old, attribution, res).collateral
     assert col is not None
     assert (col.resolved_domains, col.domains_on_blocked, col.unrelated_domains) == (7, 6, 4)

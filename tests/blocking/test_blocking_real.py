@@ -159,3 +159,29 @@ def test_aws_version_pick_equals_scanning_every_tarball(inputs, day: str) -> Non
     want = before[-1] if before else every[0]
     tar, member, stamp, _ = pick_aws_version(tarballs, target)
     assert (stamp, tar, member) == want
+
+
+@pytest.mark.peer
+def test_origins_from_mrt_match_bgpdump(shared_data_dir: Path) -> None:
+    """Most-seen origin per prefix (ties: lowest ASN), from our MRT reader vs bgpdump -m lines."""
+    import shutil
+
+    from splinternet.sources.origins import origins_from_mrt
+
+    if shutil.which("bgpdump") is None:
+        pytest.skip("bgpdump is not installed")
+    path = shared_data_dir / "samples/mrt/bview.20020722.2337.gz"
+    lines = subprocess.run(["bgpdump", "-m", str(path)], capture_output=True, text=True, check=True).stdout
+    seen: dict[str, Counter[int]] = {}
+    for line in lines.splitlines():
+        fields = line.split("|")
+        if fields[2] not in ("B", "A") or not fields[6]:
+            continue
+        last = fields[6].split()[-1]
+        if last.isdigit() and int(last) > 0:
+            seen.setdefault(fields[5], Counter())[int(last)] += 1
+    want = {p: min(c, key=lambda a: (-c[a], a)) for p, c in seen.items()}
+    table = origins_from_mrt(path)
+    fam = table.table.v4
+    got = dict(zip(fam.prefixes_text(), table.origin[fam.row].tolist(), strict=True))
+    assert got == want and len(got) > 10_000

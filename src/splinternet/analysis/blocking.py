@@ -94,9 +94,8 @@ def origin_of_addresses(attribution: AttributionData, version: int, hi: np.ndarr
     found = attribution.origin_table(version)
     if found is None:
         return np.zeros(len(lo), np.int64)
-    table, pfx = found
+    table, first = found.table, found.origin
     rows = table.lookup_ipv4(np.asarray(lo, np.uint32)) if version == 4 else table.lookup_ipv6(hi, lo)
-    first = pfx.first_origin().astype(np.int64)
     return np.where(rows >= 0, first[np.maximum(rows, 0)] if len(first) else 0, 0)
 
 
@@ -107,11 +106,10 @@ def _space_by_origin(attribution: AttributionData, blocked: RangeSet, version: i
     found = attribution.origin_table(version)
     if found is None or len(b[0]) == 0:
         return np.zeros(0, np.int64), np.zeros(0), float(blocked.address_count(version))
-    table, pfx = found
-    fam = table.v4 if version == 4 else table.v6
+    fam = found.table.v4 if version == 4 else found.table.v6
     acc_hi, acc_lo = label_overlap(*b, fam.seg_hi, fam.seg_lo, fam.seg_label.astype(np.int64), len(fam))
     per_label = to_float(acc_hi, acc_lo)
-    first = pfx.first_origin().astype(np.int64)
+    first = found.origin
     asn_of_label = first[fam.row] if len(fam) else np.zeros(0, np.int64)
     hit = np.flatnonzero(per_label[:-1] > 0)
     asns, inverse = np.unique(asn_of_label[hit], return_inverse=True)

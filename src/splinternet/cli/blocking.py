@@ -57,6 +57,8 @@ RegisterArg = Annotated[list[Path], typer.Argument(
 KindOption = Annotated[str, typer.Option("--kind", help="rkn, plain or auto (sniffed from the first lines).")]
 Pfx2asOption = Annotated[list[Path] | None, typer.Option(
     "--pfx2as", help="Prefix-to-AS file(s) (CAIDA pfx2as or pyasn); overrides the catalog. Repeat for IPv6.")]
+RibOption = Annotated[list[Path] | None, typer.Option(
+    "--rib", help="MRT file(s) (RIB dump or updates): origin AS per prefix from these routes instead of pfx2as.")]
 AsorgOption = Annotated[Path | None, typer.Option("--asorg", help="CAIDA as-org2info file; overrides the catalog.")]
 CloudOption = Annotated[Path | None, typer.Option(
     "--cloud", help="Cloud ranges: a provider file, a directory of them, or AWS history YYYY.tar.gz (or their dir).")]
@@ -77,10 +79,11 @@ def _target_date(date: str | None, registers: list[Register]) -> dt.date:
     return max(stamps) if stamps else dt.datetime.now(dt.UTC).date()
 
 
-def _attribution(target: dt.date, pfx2as: list[Path] | None, asorg: Path | None, cloud: Path | None,
-                 no_catalog: bool, offline: bool) -> AttributionData:
-    return load_attribution(target, pfx2as=list(pfx2as) if pfx2as else None, asorg=asorg, cloud=cloud,
-                            settings=Settings.from_env(offline=offline or None), use_catalog=not no_catalog)
+def _attribution(target: dt.date, pfx2as: list[Path] | None, rib: list[Path] | None, asorg: Path | None,
+                 cloud: Path | None, no_catalog: bool, offline: bool) -> AttributionData:
+    return load_attribution(target, pfx2as=list(pfx2as) if pfx2as else None, rib=list(rib) if rib else None,
+                            asorg=asorg, cloud=cloud, settings=Settings.from_env(offline=offline or None),
+                            use_catalog=not no_catalog)
 
 
 def _check_kind(kind: str) -> str:
@@ -95,6 +98,7 @@ def report_command(
     date: DateOption = None,
     kind: KindOption = "auto",
     pfx2as: Pfx2asOption = None,
+    rib: RibOption = None,
     asorg: AsorgOption = None,
     cloud: CloudOption = None,
     resolutions: Annotated[Path | None, typer.Option(
@@ -113,7 +117,7 @@ def report_command(
         reg = load_register(register, strict=strict, kind=_check_kind(kind))
         progress.advance(1)
         target = _target_date(date, [reg])
-        attribution = _attribution(target, pfx2as, asorg, cloud, no_catalog, offline)
+        attribution = _attribution(target, pfx2as, rib, asorg, cloud, no_catalog, offline)
         progress.advance(1)
         res = load_resolutions(resolutions, strict=strict) if resolutions else None
         progress.advance(1)
@@ -148,6 +152,7 @@ def diff_command(
     date: DateOption = None,
     kind: KindOption = "auto",
     pfx2as: Pfx2asOption = None,
+    rib: RibOption = None,
     asorg: AsorgOption = None,
     cloud: CloudOption = None,
     no_catalog: NoCatalogOption = False,
@@ -163,7 +168,7 @@ def diff_command(
         a = load_register(old, strict=strict, kind=_check_kind(kind))
         b = load_register(new, strict=strict, kind=kind)
         progress.advance(1)
-        attribution = _attribution(_target_date(date, [b]), pfx2as, asorg, cloud, no_catalog, offline)
+        attribution = _attribution(_target_date(date, [b]), pfx2as, rib, asorg, cloud, no_catalog, offline)
         progress.advance(1)
         diff = diff_registers(a, b, attribution, top=top)
         progress.advance(1)

@@ -19,11 +19,11 @@ from typing import Any
 
 from ..config import Settings
 from ..errors import DataNotFoundError, DownloadError
-from ..tables.prefixes import PrefixTable
 from .asorg import OrgTable, load_as_orgs
 from .catalog import fetch_release
 from .cloud_attribution import CloudSpace, load_cloud_space
-from .pfx2as import Pfx2As, load_pfx2as
+from .origins import OriginTable, origins_from_mrt, origins_from_pfx2as
+from .pfx2as import load_pfx2as
 
 __all__ = ["UsedRelease", "AttributionData", "load_attribution", "file_release"]
 
@@ -57,19 +57,15 @@ class AttributionData:
     """Loaded attribution tables (None where unavailable) and what was used or missing."""
 
     target: dt.date
-    pfx2as4: Pfx2As | None
-    pfx2as6: Pfx2As | None
+    origins: tuple[OriginTable, ...]
     orgs: OrgTable | None
     cloud: CloudSpace | None
     releases: tuple[UsedRelease, ...]
     missing: tuple[str, ...]
 
-    def origin_table(self, version: int) -> tuple[PrefixTable, Pfx2As] | None:
-        """The prefix table that attributes this family, and its pfx2as rows."""
-        for p in ((self.pfx2as4, self.pfx2as6) if version == 4 else (self.pfx2as6, self.pfx2as4)):
-            if p is not None and len(p.table.v4 if version == 4 else p.table.v6):
-                return p.table, p
-        return None
+    def origin_table(self, version: int) -> OriginTable | None:
+        """The first prefix -> origin table that covers this address family."""
+        return next((t for t in self.origins if t.has(version)), None)
 
     def to_dict(self) -> dict[str, Any]:
         return {"target_date": self.target.isoformat(), "releases": [r.to_dict() for r in self.releases],
@@ -124,30 +120,36 @@ def load_attribution(
     target: dt.date,
     *,
     pfx2as: list[str | os.PathLike[str]] | None = None,
+    rib: list[str | os.PathLike[str]] | None = None,
     asorg: str | os.PathLike[str] | None = None,
     cloud: str | os.PathLike[str] | None = None,
     settings: Settings | None = None,
     use_catalog: bool = True,
 ) -> AttributionData:
-    """Load prefix-to-AS, AS organizations and cloud ranges for ``target`` (files override the catalog)."""
+    """Load prefix-to-AS, AS organizations and cloud ranges for ``target`` (files override the catalog).
+
+    ``rib`` gives MRT files (RIB dumps or updates) whose routes are used instead of pfx2as.
+    """
     settings = settings or Settings.from_env()
     releases: list[UsedRelease] = []
     missing: list[str] = []
-    tables: list[Pfx2As] = []
+    tables: list[OriginTable] = []
+    if rib:
+        for item in rib:
+            tables.append(origins_from_mrt(item))
+            releases.append(file_release("mrt-routes", item, target))
     if pfx2as:
         for item in pfx2as:
-            tables.append(load_pfx2as(item))
+            tables.append(origins_from_pfx2as(load_pfx2as(item)))
             releases.append(file_release("pfx2as", item, target))
-    elif use_catalog:
+    elif use_catalog and not rib:
         for dataset in ("routeviews-pfx2as", "routeviews-pfx2as6"):
             path, used, why = _from_catalog(dataset, target, settings)
             if path is None:
                 missing.append(why)
                 continue
-            tables.append(load_pfx2as(path))
+            tables.append(origins_from_pfx2as(load_pfx2as(path)))
             releases.append(used)  # type: ignore[arg-type]
-    pfx4 = next((t for t in tables if len(t.table.v4)), None)
-    pfx6 = next((t for t in tables if len(t.table.v6)), None)
     orgs = None
     if asorg is not None:
         orgs = load_as_orgs(asorg)
@@ -166,4 +168,4 @@ def load_attribution(
                         for name, p, day, note in used_files)
     else:
         missing.append("cloud ranges: none given (--cloud FILE|DIR; AWS history tarballs or a dated directory)")
-    return AttributionData(target, pfx4, pfx6, orgs, cloud_space, tuple(releases), tuple(missing))
+    return AttributionData(target, tuple(tables), orgs, cloud_space, tuple(releases), tuple(missing))

@@ -1,0 +1,75 @@
+"""Prefix -> origin AS, from a pfx2as table or from a routing table (MRT RIB or updates).
+
+Both become an :class:`OriginTable`: a :class:`PrefixTable` whose rows index an origin
+array. From MRT, a prefix's origin is the one most peers see (ties: the lowest ASN),
+counting announcements and RIB entries; paths ending in an AS set carry origin 0 and are
+ignored; withdrawals are not replayed (give a RIB dump for the state at a time).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..tables.prefixes import PrefixTable
+from .mrt import read_mrt
+from .mrt.table import routed
+from .pfx2as import Pfx2As
+
+__all__ = ["OriginTable", "origins_from_pfx2as", "origins_from_mrt"]
+
+
+@dataclass(frozen=True)
+class OriginTable:
+    """Longest-prefix-match table whose payload rows index ``origin`` (int64 ASNs)."""
+
+    source: str
+    table: PrefixTable
+    origin: np.ndarray
+    bad_records: int = 0
+
+    def has(self, version: int) -> bool:
+        return len(self.table.v4 if version == 4 else self.table.v6) > 0
+
+
+def origins_from_pfx2as(pfx: Pfx2As) -> OriginTable:
+    """The first origin of each pfx2as entry (a MOAS ``a_b`` or AS set ``a,b`` counts as ``a``)."""
+    return OriginTable(pfx.path, pfx.table, pfx.first_origin().astype(np.int64), pfx.bad_records)
+
+
+def origins_from_mrt(path: str | os.PathLike[str], *, strict: bool = False) -> OriginTable:
+    """Most-seen origin per prefix over every route in an MRT file (RIB dump or updates)."""
+    result = read_mrt(path, strict=strict)
+    t = result.table
+    keep = routed(t) & (t.origin_asn > 0) & ((t.afi == 1) | (t.afi == 2))
+    afi = t.afi[keep].astype(np.int64)
+    hi, lo = t.prefix_hi[keep].astype(np.uint64), t.prefix_lo[keep].astype(np.uint64)
+    length = t.prefix_len[keep].astype(np.int64)
+    origin = t.origin_asn[keep].astype(np.int64)
+    if len(origin):
+        order = np.lexsort((origin, length, lo, hi, afi))
+        cols = [c[order] for c in (afi, hi, lo, length, origin)]
+        change = np.zeros(len(order), bool)
+        change[0] = True
+        for c in cols:
+            change[1:] |= c[1:] != c[:-1]
+        starts = np.flatnonzero(change)
+        seen = np.diff(np.append(starts, len(order)))  # routes per (prefix, origin)
+        p_afi, p_hi, p_lo, p_len, p_origin = (c[starts] for c in cols)
+        # per prefix, the origin with the most routes, then the lowest ASN
+        best = np.lexsort((p_origin, -seen, p_len, p_lo, p_hi, p_afi))
+        b_cols = [c[best] for c in (p_afi, p_hi, p_lo, p_len, p_origin)]
+        new_prefix = np.zeros(len(best), bool)
+        new_prefix[0] = True
+        for c in b_cols[:4]:
+            new_prefix[1:] |= c[1:] != c[:-1]
+        sel = np.flatnonzero(new_prefix)
+        afi, hi, lo, length, origin = (c[sel] for c in b_cols)
+    four = afi == 1
+    six = afi == 2
+    rows = np.arange(len(origin))
+    table = PrefixTable.from_arrays(lo[four].astype(np.uint32), length[four], rows[four],
+                                    hi[six], lo[six], length[six], rows[six])
+    return OriginTable(os.fspath(path), table, origin, result.bad.count)
