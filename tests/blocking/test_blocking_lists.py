@@ -59,3 +59,10 @@ def test_resolutions_csv_zdns_massdns(tmp_path: Path) -> None:
     assert [e.line for e in res.bad.examples] == [3]
     with pytest.raises(InputError, match="res.json:3"):
         load_resolutions(jl, strict=True)
+
+
+def test_resolutions_of_another_kind_fail_loudly(tmp_path: Path) -> None:
+    p = tmp_path / "not-resolutions.csv"
+    p.write_text("a;b;c\nd;e;f\n")
+    with pytest.raises(InputError, match="no domain resolutions"):
+        load_resolutions(p)

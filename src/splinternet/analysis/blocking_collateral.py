@@ -36,6 +36,7 @@ class Collateral:
     by_provider: GroupTable
     top_entries: GroupTable
     examples: tuple[tuple[str, str], ...]
+    resolutions: dict[str, Any]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -48,6 +49,7 @@ class Collateral:
             "by_provider": self.by_provider.to_dict(),
             "top_entries": self.top_entries.to_dict(),
             "examples": [list(x) for x in self.examples],
+            "resolutions": self.resolutions,
         }
 
 
@@ -172,6 +174,7 @@ def find_collateral(reg: Register, blocked: RangeSet, attribution: AttributionDa
         by_provider=_provider_table(prov_names, prov_domain, prov_addr),
         top_entries=_entry_table(reg, res, blame_entry, blame_domain, top),
         examples=tuple(examples[:10]),
+        resolutions={"source": res.source, "bad_records": res.bad.summary()},
     )
 
 

@@ -117,6 +117,7 @@ def render_report(report: BlockingReport, limit: int) -> None:
         console.print(summary)
         console.print(group_table(col.by_provider, "unrelated domains by hosting provider", limit))
         console.print(group_table(col.top_entries, "entries causing the most collateral", limit))
+        _warn_bad(col.resolutions)
     for note in report.notes:
         console.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
     _warn_bad(reg)
