@@ -66,3 +66,10 @@ def test_resolutions_of_another_kind_fail_loudly(tmp_path: Path) -> None:
     p.write_text("a;b;c\nd;e;f\n")
     with pytest.raises(InputError, match="no domain resolutions"):
         load_resolutions(p)
+
+
+def test_a_file_of_another_kind_is_one_clear_error(tmp_path: Path) -> None:
+    p = tmp_path / "notes.txt"
+    p.write_text("hello world\nthis is not a list\n")
+    with pytest.raises(InputError, match=r"no plain register entries in 2 lines"):
+        load_register(p)

@@ -233,13 +233,15 @@ def load_register(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str
     if kind == "auto":
         first = next((b for _, b in blobs if b and not b.isspace()), b"")
         kind = sniff_register_kind(first[:65536].decode("utf-8", errors="replace"))
-    if kind == "rkn":
-        with paused_gc():
-            return parse_rkn(blobs, bad)
-    if kind == "plain":
-        with paused_gc():
-            return parse_blocklist(blobs, bad)
-    raise InputError(files[0], f"unknown register kind {kind!r}", expected="'rkn', 'plain' or 'auto'")
+    if kind not in ("rkn", "plain"):
+        raise InputError(files[0], f"unknown register kind {kind!r}", expected="'rkn', 'plain' or 'auto'")
+    with paused_gc():
+        register = parse_rkn(blobs, bad) if kind == "rkn" else parse_blocklist(blobs, bad)
+    if len(register) == 0 and bad.count > len(blobs):  # every line bad: a file of another kind
+        raise InputError(files[0], f"no {kind} register entries in {register.lines_read:,} lines; "
+                         f"first problem: {bad.examples[0]}",
+                         expected="ips;domain;url;authority;decision;date lines, or one item per line")
+    return register
 
 
 def _expand(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> list[Path]:
