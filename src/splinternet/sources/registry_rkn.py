@@ -202,8 +202,11 @@ def _factorize_column(pieces: list[_Piece], column: int, kept: np.ndarray) -> tu
         _, first, inverse = unique_inverse(hashes)
         if not fields_equal(p.buf, starts, ends, first[inverse]).all():
             values = [p.buf[s:e].tobytes() for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
-            codes, uniq = factorize(values)
-            first = np.array([values.index(u) for u in uniq], np.int64)
+            codes, _ = factorize(values)
+            first_at: dict[bytes, int] = {}
+            for i, v in enumerate(values):
+                first_at.setdefault(v, i)
+            first = np.array(list(first_at.values()), np.int64)
             inverse = codes
         joined = gather_fields(p.buf, starts[first], ends[first], 0).tobytes()
         names = joined.decode(p.encoding, errors="replace").split("\x00") if len(first) else []
