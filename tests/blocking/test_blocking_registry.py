@@ -157,3 +157,13 @@ def test_empty_file_and_strict(tmp_path: Path) -> None:
     assert len(reg) == 0 and reg.bad.count == 1 and "empty file" in str(reg.bad.examples[0])
     with pytest.raises(InputError, match="empty file"):
         load_register(p, strict=True, kind="rkn")
+
+
+def test_hash_collisions_fall_back_to_byte_comparison(register_2016: Path, clean_2016, monkeypatch) -> None:
+    import splinternet.sources.registry_rkn as rkn
+
+    monkeypatch.setattr(rkn, "record_hashes", lambda buf, s, e: np.zeros(len(s), np.uint64))
+    reg = load_register(register_2016)
+    assert reg.bad.count == clean_2016.bad.count and len(reg) == len(clean_2016)
+    assert reg.authorities == clean_2016.authorities and np.array_equal(reg.decision, clean_2016.decision)
+    assert reg.decisions == clean_2016.decisions

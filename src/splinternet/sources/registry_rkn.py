@@ -200,6 +200,10 @@ def _factorize_column(pieces: list[_Piece], column: int, kept: np.ndarray) -> tu
         starts, ends = p.f_start[:, column], p.f_end[:, column]
         hashes = record_hashes(p.buf, starts, ends)
         _, first, inverse = unique_inverse(hashes)
+        by_first = np.argsort(first)  # codes in first-seen order, as a dict would give
+        rank = np.empty(len(first), np.int64)
+        rank[by_first] = np.arange(len(first))
+        first, inverse = first[by_first], rank[inverse]
         if not fields_equal(p.buf, starts, ends, first[inverse]).all():
             values = [p.buf[s:e].tobytes() for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
             codes, _ = factorize(values)
