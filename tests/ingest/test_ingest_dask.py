@@ -208,6 +208,15 @@ def test_query_errors_are_one_clear_line(serial, tmp_path) -> None:
         run_query("SELECT 1", tmp_path / "absent")
 
 
+def test_manifest_ignores_an_append_cut_by_a_crash(serial, tmp_path) -> None:
+    out, _ = serial
+    lines = (out / "manifest.jsonl").read_text().splitlines(keepends=True)
+    (tmp_path / "manifest.jsonl").write_text("".join(lines[:3]) + lines[3][:40])  # no newline: torn append
+    manifest = Manifest(tmp_path)
+    assert len(manifest.records) == 3 and json.loads(lines[3])["url"] not in manifest.records
+    assert (tmp_path / "manifest.jsonl").read_text().count("\n") == 3  # compacted on open
+
+
 def test_manifest_with_a_bad_line_names_it(tmp_path) -> None:
     (tmp_path / "manifest.jsonl").write_text(json.dumps({"url": "x"}) + "\n{not json\n")
     with pytest.raises(InputError, match=r"manifest.jsonl:1: not a manifest record"):

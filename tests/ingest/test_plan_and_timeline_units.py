@@ -80,7 +80,7 @@ def _share_changes_reference(values: np.ndarray, threshold: float, drops_only: b
             if scale is not None:
                 if scale[r] <= 0:
                     continue
-                move = move / scale[r]
+                move = float(move) / float(scale[r]) if move / 2 < scale[r] * 1e300 else float("inf")
             if move > threshold:
                 out.append((r, c, float(before), float(after)))
     return out

@@ -124,10 +124,10 @@ def share_changes(values: np.ndarray, threshold: float, *, drops_only: bool = Tr
     if values.shape[0] < 2:
         return []
     before, after = values[:-1], values[1:]
-    move = before - after if drops_only else np.abs(after - before)
-    if scale is not None:
-        move = move / np.where(scale[1:] > 0, scale[1:], np.inf)[:, None]
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        move = before - after if drops_only else np.abs(after - before)
+        if scale is not None:
+            move = move / np.where(scale[1:] > 0, scale[1:], np.inf)[:, None]
         hit = move > threshold
     rows, cols = np.nonzero(hit)
     return [(int(r) + 1, int(c), float(before[r, c]), float(after[r, c])) for r, c in zip(rows, cols, strict=True)]

@@ -1,15 +1,19 @@
-"""The ingest manifest: one JSON line per finished input file, rewritten atomically.
+"""The ingest manifest: one JSON line per finished input file.
 
-A line is added only after its Parquet file has been renamed into place, so the manifest
-never names a partial file. On resume a file is skipped only when its line exists and the
-Parquet file on disk still has the size and sha256 the line records; anything else
-(a stray file from a crash, a file changed since) is ingested again.
+A line is appended (one write, then fsync) only after its Parquet file has been renamed
+into place, so the manifest never names a partial file. A crash during that append can
+leave a last line without its newline: it is ignored on load and that file is redone.
+Opening a manifest compacts it (one atomic rewrite), so appends stay O(1) per file. On
+resume a file is skipped only when its line exists and the Parquet file on disk still
+has the size and sha256 the line records; anything else (a stray file from a crash, a
+file changed since) is ingested again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -69,10 +73,13 @@ class Manifest:
         self.records: dict[str, FileRecord] = {}
         if self.path.exists():
             self._load()
+            self._write()
 
     def _load(self) -> None:
         with open(self.path, encoding="utf-8") as fh:
             for number, line in enumerate(fh, 1):
+                if not line.endswith("\n"):
+                    break  # an append cut by a crash: that file was not recorded
                 if not line.strip():
                     continue
                 try:
@@ -96,8 +103,15 @@ class Manifest:
         return file_sha256(target) == record.output_sha256
 
     def add(self, record: FileRecord) -> None:
+        """Record a finished file durably: one appended line, fsync'ed."""
         self.records[record.url] = record
-        self._write()
+        line = (json.dumps(record.to_dict(), sort_keys=True) + "\n").encode()
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, line)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
     def _write(self) -> None:
         ordered = sorted(self.records.values(), key=lambda r: (r.released, r.collector, r.kind, r.url))

@@ -144,7 +144,8 @@ def run_ingest(
         raise InputError(root, "output directory is not writable", expected="a directory this user can write")
     manifest = Manifest(root)
     todo = [t for t in plan.tasks if not manifest.is_done(t.url)]
-    skipped = tuple(t.url for t in plan.tasks if t not in todo)
+    waiting = {t.url for t in todo}
+    skipped = tuple(t.url for t in plan.tasks if t.url not in waiting)
     _remove_stale_temporaries(root, list(plan.tasks))
     done: list[FileRecord] = []
     failed: list[FileFailure] = []
