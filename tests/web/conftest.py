@@ -20,6 +20,7 @@ DATE = "2022-03-01"
 LATER = "2022-05-01"
 PREFIXES = "2024-04-06"
 TAIL = "samples/registry/rkn/dump-08-2020-02-16-tail-piece.csv"
+RESOLUTIONS = "resolutions/top500-on-tail.csv"
 
 
 @pytest.fixture(scope="session")
@@ -33,7 +34,52 @@ def register_dir(shared_data_dir: Path, tmp_path_factory: pytest.TempPathFactory
                                     "82.117.0.1\n82.117.0.2\n194.42.48.0/24\n", encoding="utf-8")
     (root / "secret.txt").write_text("must never be served\n", encoding="utf-8")
     (data / "link-out.txt").symlink_to(root / "secret.txt")
+    (data / "resolutions").mkdir()
+    (data / "resolutions" / RESOLUTIONS.rsplit("/", 1)[1]).write_text(
+        collateral_case(shared_data_dir)["text"], encoding="utf-8")
     return data
+
+
+def collateral_case(shared_data_dir: Path) -> dict:
+    """A resolutions file built from real data: popular domains (moz top 500) put on addresses the 2020 register lists.
+
+    The first address carries three unrelated domains, the next eleven one each; one of the
+    register's own domains is added on its address (related: not collateral), and one bad line.
+    Returns the text and what a plain reading of the two files says must be found.
+    """
+    import ipaddress
+    import json
+
+    text = (shared_data_dir / TAIL).read_bytes().decode("latin-1")
+    listed: set[str] = set()
+    addresses: list[str] = []
+    own: tuple[str, str] | None = None
+    for line in text.splitlines()[1:]:
+        fields = line.split(";")
+        if len(fields) < 3:
+            continue
+        if fields[1]:
+            listed.add(fields[1].lower().removeprefix("*."))
+        try:
+            ipaddress.IPv4Address(fields[0])
+        except ValueError:
+            continue
+        if fields[0] not in addresses:
+            addresses.append(fields[0])
+        if own is None and fields[1] and not fields[1].startswith("*"):
+            own = (fields[1], fields[0])
+
+    def related(name: str) -> bool:
+        labels = name.split(".")
+        return any(".".join(labels[k:]) in listed for k in range(len(labels)))
+
+    top = json.loads((shared_data_dir / "samples/domains/moz-top500.json").read_text(encoding="utf-8"))
+    popular = [d["rootDomain"].lower() for d in top if not related(d["rootDomain"].lower())][:14]
+    pairs = [(popular[k], addresses[0]) for k in range(3)] + [(popular[3 + k], addresses[1 + k]) for k in range(11)]
+    assert own is not None
+    lines = ["domain,ip", *(f"{d},{a}" for d, a in pairs), f"{own[0]},{own[1]}", "not a resolution line"]
+    return {"text": "\n".join(lines) + "\n", "first_address": addresses[0], "first_domains": popular[:3],
+            "unrelated": len(popular), "addresses": 12, "own": own}
 
 
 @pytest.fixture(scope="session")

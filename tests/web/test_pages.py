@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from .conftest import DATE, PREFIXES
@@ -52,9 +54,10 @@ def test_blocking_page_by_name_and_by_upload(client) -> None:
     if upload.status_code == 303:
         location = upload.headers["location"]
         assert location.startswith("/blocking/result/")
-        for _ in range(100):
+        for _ in range(300):
             page = client.get(location)
             if page.status_code == 200:
                 break
+            time.sleep(0.1)
         assert page.status_code == 200
         assert "upload:mine.txt" in page.text and 'id="by-organization"' in page.text

@@ -16,9 +16,9 @@ from pydantic import BaseModel
 from ..errors import ParameterError
 from . import compute
 from .params import check_asn, check_asns, check_cc, check_date, check_register_name, list_registers
-from .state import AppState
+from .state import AppState, Pending
 
-__all__ = ["ErrorBody", "JobBody", "JobNotFound", "UploadTooLarge", "router", "spool_upload"]
+__all__ = ["ErrorBody", "JobBody", "JobNotFound", "UploadTooLarge", "router", "spool_upload", "spool_uploads"]
 
 
 class ErrorBody(BaseModel):
@@ -170,13 +170,15 @@ class JobNotFound(ParameterError):
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-async def spool_upload(upload: UploadFile, limit: int, directory: Path) -> tuple[Path, str, str]:
+async def spool_upload(upload: UploadFile, limit: int, directory: Path, what: str = "register") -> tuple[Path, str,
+                                                                                                          str]:
     """Copy an upload to a private temporary file, refusing more than ``limit`` bytes.
 
     Returns (path, name to show, sha256); the file name is reduced to safe characters and
     never used as a path of its own.
     """
-    name = _SAFE_NAME.sub("_", Path(upload.filename or "register").name)[:80].strip("._") or "register"
+    fallback = what.replace(" ", "-")
+    name = _SAFE_NAME.sub("_", Path(upload.filename or fallback).name)[:80].strip("._") or fallback
     directory.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="upload-", dir=directory))
     target = folder / name
@@ -195,19 +197,54 @@ async def spool_upload(upload: UploadFile, limit: int, directory: Path) -> tuple
         raise
     if size == 0:
         shutil.rmtree(folder, ignore_errors=True)
-        raise ParameterError(f"upload {name!r} is empty; expected a register file")
+        raise ParameterError(f"upload {name!r} is empty; expected a {what}")
     return target, f"upload:{name}", digest.hexdigest()
 
 
+def _resolutions_spec(state: AppState, name: str | None,
+                      upload: tuple[Path, str, str] | None) -> tuple[Path | None, str | None, dict[str, Any]]:
+    """(path, name to show, cache identity) of the domain resolutions for collateral damage, if any."""
+    if upload is not None:
+        path, shown, sha = upload
+        return path, shown, {"resolutions_sha256": sha, "resolutions_shown": shown}  # the name is in the result
+    if name:
+        path = check_register_name(state.settings.data_dir, name, what="resolutions file")
+        stat = path.stat()
+        return path, name, {"resolutions": name, "resolutions_mtime": stat.st_mtime_ns,
+                            "resolutions_size": stat.st_size}
+    return None, None, {}
+
+
 def blocking_job(state: AppState, *, register: str | None, upload: tuple[Path, str, str] | None,
-                 date: str | None, kind: str, strict: bool, wait: bool) -> tuple[str, Any]:
-    """Run (or fetch) the blocking report of a named register or an uploaded one."""
+                 date: str | None, kind: str, strict: bool, wait: bool, resolutions: str | None = None,
+                 resolutions_upload: tuple[Path, str, str] | None = None) -> tuple[str, Any]:
+    """Run (or fetch) the blocking report of a named register or an uploaded one.
+
+    With ``resolutions`` (a name in the data directory) or ``resolutions_upload``, the report
+    carries collateral damage: unrelated domains on blocked addresses.
+    """
+    spools = [u[0].parent for u in (upload, resolutions_upload) if u is not None]
+    try:
+        return _blocking_job(state, register=register, upload=upload, date=date, kind=kind, strict=strict,
+                             wait=wait, resolutions=resolutions, resolutions_upload=resolutions_upload,
+                             spools=spools)
+    except Pending:
+        raise  # the job owns the spooled files now
+    except BaseException:
+        for folder in spools:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def _blocking_job(state: AppState, *, register: str | None, upload: tuple[Path, str, str] | None,
+                  date: str | None, kind: str, strict: bool, wait: bool, resolutions: str | None,
+                  resolutions_upload: tuple[Path, str, str] | None, spools: list[Path]) -> tuple[str, Any]:
     if kind not in ("auto", "rkn", "plain"):
         raise ParameterError(f"kind must be auto, rkn or plain, not {kind[:20]!r}")
     day = check_date(date, required=False)
     if upload is not None:
         path, shown, sha = upload
-        params: dict[str, Any] = {"upload_sha256": sha, "date": day, "kind": kind, "strict": strict}
+        params: dict[str, Any] = {"upload_sha256": sha, "shown": shown, "date": day, "kind": kind, "strict": strict}
     elif register:
         path = check_register_name(state.settings.data_dir, register)
         shown, stat = register, path.stat()
@@ -215,14 +252,17 @@ def blocking_job(state: AppState, *, register: str | None, upload: tuple[Path, s
                   "strict": strict}
     else:
         raise ParameterError("name a register from /api/v1/registers (name=...) or upload one (file=...)")
-    spec = compute.Blocking(path=path, shown_as=shown, date=day, kind=kind, strict=strict)
+    res_path, res_shown, res_params = _resolutions_spec(state, resolutions, resolutions_upload)
+    params.update(res_params)
+    spec = compute.Blocking(path=path, shown_as=shown, date=day, kind=kind, strict=strict, resolutions=res_path,
+                            resolutions_shown=res_shown)
 
     def run(progress: Any) -> dict[str, Any]:
         try:
             return compute.blocking(state.settings.data, spec, state.settings.cloud_dir, progress=progress)
         finally:
-            if upload is not None:
-                shutil.rmtree(upload[0].parent, ignore_errors=True)
+            for folder in spools:
+                shutil.rmtree(folder, ignore_errors=True)
 
     key = params_key("blocking", params)
     try:
@@ -230,8 +270,9 @@ def blocking_job(state: AppState, *, register: str | None, upload: tuple[Path, s
     finally:
         # the spool belongs to this request's job only; cached, refused or joined requests remove it here
         active = state.runner.get_active(key)
-        if upload is not None and (active is None or active.compute is not run):
-            shutil.rmtree(upload[0].parent, ignore_errors=True)
+        if active is None or active.compute is not run:
+            for folder in spools:
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def params_key(kind: str, params: dict[str, Any]) -> str:
@@ -247,14 +288,37 @@ async def blocking(request: Request,
                    date: Annotated[str | None, Form(max_length=32)] = None,
                    kind: Annotated[str, Form(max_length=16)] = "auto",
                    strict: Annotated[bool, Form()] = False,
-                   wait: Annotated[bool, Form()] = True) -> Any:
+                   wait: Annotated[bool, Form()] = True,
+                   resolutions_file: Annotated[UploadFile | None, File(
+                       description="Domain resolutions for collateral damage: domain,ip CSV or zdns/massdns JSON "
+                                   "lines (size-limited).")] = None,
+                   resolutions_name: Annotated[str | None, Form(
+                       max_length=512, description="A resolutions file listed by /api/v1/registers.")] = None,
+                   ) -> Any:
     from starlette.concurrency import run_in_threadpool
 
     state = state_of(request)
-    upload = None
-    if file is not None and (file.filename or file.size):
-        upload = await spool_upload(file, state.settings.max_upload_bytes, state.settings.result_dir.parent /
-                                    "web-uploads")
+    upload, res_upload = await spool_uploads(state, file, resolutions_file)
     _, value = await run_in_threadpool(blocking_job, state, register=name or None, upload=upload, date=date,
-                                       kind=kind, strict=strict, wait=wait)
+                                       kind=kind, strict=strict, wait=wait, resolutions=resolutions_name or None,
+                                       resolutions_upload=res_upload)
     return JSONResponse(value)
+
+
+def _given(upload: UploadFile | None) -> bool:
+    return upload is not None and bool(upload.filename or upload.size)
+
+
+async def spool_uploads(state: AppState, register: UploadFile | None, resolutions: UploadFile | None,
+                        ) -> tuple[tuple[Path, str, str] | None, tuple[Path, str, str] | None]:
+    """Spool the register and resolutions uploads (either may be absent); nothing is left behind on error."""
+    limit, folder = state.settings.max_upload_bytes, state.settings.result_dir.parent / "web-uploads"
+    reg = await spool_upload(register, limit, folder) if _given(register) else None  # type: ignore[arg-type]
+    try:
+        res = await spool_upload(resolutions, limit, folder, what="resolutions file") \
+            if _given(resolutions) else None  # type: ignore[arg-type]
+    except BaseException:
+        if reg is not None:
+            shutil.rmtree(reg[0].parent, ignore_errors=True)
+        raise
+    return reg, res

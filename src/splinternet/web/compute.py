@@ -147,6 +147,16 @@ class Blocking:
     date: str | None
     kind: str = "auto"
     strict: bool = False
+    resolutions: Path | None = None
+    resolutions_shown: str | None = None
+
+
+def _renamed(exc: Any, path: Path, shown: str) -> Exception:
+    """The same input error, naming the file as the user knows it (the server's paths stay private)."""
+    from ..errors import InputError
+
+    problem = str(exc.problem).replace(str(path), shown)
+    return InputError(shown, problem, line=exc.line, offset=exc.offset, expected=exc.expected)
 
 
 def blocking(settings: Settings, job: Blocking, cloud_dir: Path | None, *, top: int = 20,
@@ -163,7 +173,16 @@ def blocking(settings: Settings, job: Blocking, cloud_dir: Path | None, *, top: 
     try:
         reg = load_register(job.path, strict=job.strict, kind=job.kind)
     except InputError as exc:
-        raise InputError(job.shown_as, exc.problem, line=exc.line, offset=exc.offset, expected=exc.expected) from None
+        raise _renamed(exc, job.path, job.shown_as) from None
+    res = None
+    if job.resolutions is not None:
+        from ..sources.resolutions import load_resolutions
+
+        shown = job.resolutions_shown or job.resolutions.name
+        try:
+            res = load_resolutions(job.resolutions, strict=job.strict)
+        except InputError as exc:
+            raise _renamed(exc, job.resolutions, shown) from None
     progress.advance(1)
     progress.start("loading prefix-to-AS, organizations and cloud ranges", 3)
     if job.date:
@@ -174,11 +193,18 @@ def blocking(settings: Settings, job: Blocking, cloud_dir: Path | None, *, top: 
         target = dt.datetime.now(dt.UTC).date()
     attribution = load_attribution(target, cloud=cloud_dir, settings=settings)
     progress.advance(1)
-    report = analyze_blocking(reg, attribution, None, top=top)
-    progress.advance(1)
+    report = analyze_blocking(reg, attribution, res, top=top)
     out = to_jsonable(report)
+    if res is not None:
+        from .collateral import addresses_with_unrelated
+
+        out["collateral"]["addresses"] = addresses_with_unrelated(reg, res, top=top)
+    progress.advance(1)
     # the server's own paths (data directory, upload spool) are not the user's business: show the name they gave
     text = json.dumps(out).replace(json.dumps(str(job.path))[1:-1], json.dumps(job.shown_as)[1:-1])
+    if job.resolutions is not None:
+        text = text.replace(json.dumps(str(job.resolutions))[1:-1],
+                            json.dumps(job.resolutions_shown or job.resolutions.name)[1:-1])
     out = json.loads(text)
     out["register"] = {**out.get("register", {}), "shown_as": job.shown_as}
     return out

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from ..errors import ParameterError
 from ..report import html as report_html
 from . import compute
-from .api_routes import blocking_job, spool_upload, state_of
+from .api_routes import blocking_job, spool_uploads, state_of
 from .params import check_asns, check_cc, check_date, list_registers
 from .state import AppState, Pending
 
@@ -44,8 +44,11 @@ def index() -> HTMLResponse:
 
 
 @router.get("/country", response_class=HTMLResponse)
-def country(request: Request, cc: Text = None, date: Text = None, prefixes_date: Text = None) -> HTMLResponse:
+def country(request: Request, cc: Text = None, date: Text = None, prefixes_date: Text = None,
+            measure: Annotated[str, Query(max_length=32)] = "border_share") -> HTMLResponse:
     q = {"cc": cc, "date": date, "prefixes_date": prefixes_date}
+    if measure not in report_html.MAP_MEASURES:
+        raise ParameterError(f"measure {measure[:32]!r}: expected one of {', '.join(report_html.MAP_MEASURES)}")
     if not cc:
         return render("country.html", q=q, t=None)
     state = state_of(request)
@@ -58,8 +61,9 @@ def country(request: Request, cc: Text = None, date: Text = None, prefixes_date:
     except Pending as pending:
         return _job_page(pending, str(request.url))
     json_url = f"/api/v1/transit/{code}?" + urlencode({k: v for k, v in (("date", day), ("prefixes_date", pfx)) if v})
-    return _cached_page(state, key, lambda: report_html.environment().get_template("country.html").render(
-        q=q, t=value, t_charts=report_html.transit_charts(value), json_url=json_url))
+    return _cached_page(state, f"{key}:{measure}", lambda: report_html.environment().get_template(
+        "country.html").render(q=q, t=value, t_charts=report_html.transit_charts(value, measure=measure),
+                               json_url=json_url, map_measures=report_html.MAP_MEASURES, measure=measure))
 
 
 @router.get("/whatif", response_class=HTMLResponse)
@@ -114,13 +118,14 @@ def _blocking_page(state: AppState, q: dict[str, Any], value: dict[str, Any] | N
 
 @router.get("/blocking", response_class=HTMLResponse)
 def blocking_form(request: Request, register: Text = None, date: Text = None,
-                  kind: Annotated[str, Query(max_length=16)] = "auto") -> HTMLResponse:
+                  kind: Annotated[str, Query(max_length=16)] = "auto", resolutions: Text = None) -> HTMLResponse:
     state = state_of(request)
-    q = {"register": register, "date": date, "kind": kind}
+    q = {"register": register, "date": date, "kind": kind, "resolutions": resolutions}
     if not register:
         return _blocking_page(state, q, None)
     try:
-        _, value = blocking_job(state, register=register, upload=None, date=date, kind=kind, strict=False, wait=False)
+        _, value = blocking_job(state, register=register, upload=None, date=date, kind=kind, strict=False, wait=False,
+                                resolutions=resolutions or None)
     except Pending as pending:
         return _job_page(pending, str(request.url))
     return _blocking_page(state, q, value)
@@ -130,22 +135,28 @@ def blocking_form(request: Request, register: Text = None, date: Text = None,
 async def blocking_post(request: Request, file: Annotated[UploadFile | None, File()] = None,
                         name: Annotated[str | None, Form(max_length=512, description="A register listed by /api/v1/registers.")] = None,
                         date: Annotated[str | None, Form(max_length=32)] = None,
-                        kind: Annotated[str, Form(max_length=16)] = "auto") -> Any:
+                        kind: Annotated[str, Form(max_length=16)] = "auto",
+                        resolutions_file: Annotated[UploadFile | None, File()] = None,
+                        resolutions_name: Annotated[str | None, Form(max_length=512)] = None) -> Any:
     from starlette.concurrency import run_in_threadpool
 
     state = state_of(request)
-    if file is None or not file.filename:
+    upload, res_upload = await spool_uploads(state, file, resolutions_file)
+    if upload is None and res_upload is None:
         if not name:
             raise ParameterError("choose a register from the list or upload one")
-        return RedirectResponse("/blocking?" + urlencode({"register": name, "date": date or "", "kind": kind}),
-                                status_code=303)
-    upload = await spool_upload(file, state.settings.max_upload_bytes, state.settings.result_dir.parent / "web-uploads")
+        query = {"register": name, "date": date or "", "kind": kind}
+        if resolutions_name:
+            query["resolutions"] = resolutions_name
+        return RedirectResponse("/blocking?" + urlencode(query), status_code=303)
     try:
-        _, value = await run_in_threadpool(blocking_job, state, register=None, upload=upload, date=date, kind=kind,
-                                           strict=False, wait=False)
+        _, value = await run_in_threadpool(blocking_job, state, register=None if upload else name, upload=upload,
+                                           date=date, kind=kind, strict=False, wait=False,
+                                           resolutions=resolutions_name or None, resolutions_upload=res_upload)
     except Pending as pending:
         return RedirectResponse(f"/blocking/result/{pending.job.id}", status_code=303)
-    return _blocking_page(state, {"register": None, "date": date, "kind": kind}, value)
+    return _blocking_page(state, {"register": None if upload else name, "date": date, "kind": kind,
+                                  "resolutions": resolutions_name}, value)
 
 
 @router.get("/blocking/result/{job_id}", response_class=HTMLResponse)
@@ -157,4 +168,4 @@ def blocking_result(request: Request, job_id: str) -> HTMLResponse:
     if job.state in ("queued", "running"):
         return _job_page(Pending(job), str(request.url))
     value = state.finished(job)
-    return _blocking_page(state, {"register": None, "date": None, "kind": "auto"}, value)
+    return _blocking_page(state, {"register": None, "date": None, "kind": "auto", "resolutions": None}, value)

@@ -66,19 +66,23 @@ def check_asns(values: list[str], *, limit: int = 20) -> list[int]:
     return out
 
 
-def check_register_name(data_dir: Path | None, name: str) -> Path:
-    """The file ``name`` (relative, plain parts) inside ``data_dir``; nothing outside it, no links out."""
+def check_register_name(data_dir: Path | None, name: str, what: str = "register") -> Path:
+    """The file ``name`` (relative, plain parts) inside ``data_dir``; nothing outside it, no links out.
+
+    ``what`` names the kind of file in messages (a register, a resolutions file): both are
+    chosen from the same directory with the same checks.
+    """
     if data_dir is None:
-        raise ParameterError("this server has no data directory for registers (serve --data-dir DIR); "
-                             "upload the register instead")
+        raise ParameterError(f"this server has no data directory for {what}s (serve --data-dir DIR); "
+                             f"upload the {what} instead")
     parts = (name or "").replace("\\", "/").split("/")
     if not name or len(name) > 512 or any(not _NAME_PART.match(p) or p in (".", "..") for p in parts):
-        raise ParameterError(f"not a register name: {name!r}; expected a file name listed under "
+        raise ParameterError(f"not a {what} name: {name!r}; expected a file name listed under "
                              f"/api/v1/registers (letters, digits, '.', '_', '-', '/' between parts)")
     root = data_dir.resolve()
     target = (root / Path(*parts)).resolve()
     if root not in target.parents or not target.is_file():
-        raise ParameterError(f"no register named {name!r} in the data directory; see /api/v1/registers")
+        raise ParameterError(f"no {what} named {name!r} in the data directory; see /api/v1/registers")
     return target
 
 
