@@ -90,6 +90,23 @@ def test_country_page_renders_sorts_and_draws(page, live_url: str) -> None:
     assert not page.errors
 
 
+def test_country_map_recolors_by_the_chosen_measure(page, live_url: str) -> None:
+    page.goto(f"{live_url}/country?cc=LI&date={DATE}")
+    _wait_for_result(page, "#chart-map")
+    assert page.locator("#chart-map svg path.country").count() == 176
+    austria = page.locator('#chart-map path[data-cc="AT"]')
+    shared = austria.get_attribute("fill")
+    assert shared != "#e4e6ea" and austria.bounding_box()["width"] > 5
+    page.select_option("#map-form select[name=measure]", "count")
+    page.click("#map-form button")
+    _wait_for_result(page, "#chart-map")
+    assert page.locator("#map-form select[name=measure]").input_value() == "count"
+    assert page.locator('#chart-map path[data-cc="AT"]').get_attribute("fill") != "#e4e6ea"
+    page.locator("#chart-map").screenshot(path=str(page.shots / "country-map.png"))
+    print(f"screenshot: {page.shots / 'country-map.png'}")
+    assert not page.errors
+
+
 def test_whatif_round_trip(page, live_url: str) -> None:
     page.goto(f"{live_url}/whatif")
     page.fill("input[name=cc]", "LI")
@@ -134,6 +151,23 @@ def test_blocking_page_with_a_register_from_the_data_directory(page, live_url: s
     assert page.locator("#chart-blocking svg").count() == 1
     assert page.locator("#by-organization tbody tr").count() > 0
     _shot(page, "blocking")
+    assert not page.errors
+
+
+def test_blocking_page_with_resolutions_shows_collateral(page, live_url: str) -> None:
+    from .conftest import RESOLUTIONS
+
+    page.goto(f"{live_url}/blocking")
+    page.select_option("select[name=name]", "rkn/tail-2020-02-16.csv")
+    page.select_option("select[name=resolutions_name]", RESOLUTIONS)
+    page.fill("input[name=date]", PREFIXES)
+    page.click("#blocking-form button")
+    _wait_for_result(page, "#collateral-addresses")
+    assert page.locator("#collateral-addresses tbody tr").count() == 12
+    assert page.locator("#collateral-by-provider tbody tr").count() > 0
+    assert page.locator("#collateral-top-entries tbody tr").first.locator("td").nth(4).inner_text() == "3"
+    page.locator("#collateral").scroll_into_view_if_needed()
+    _shot(page, "blocking-collateral")
     assert not page.errors
 
 

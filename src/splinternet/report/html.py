@@ -18,8 +18,11 @@ from typing import Any
 from .. import __version__
 from ..sources.download import atomic_write
 
-__all__ = ["blocking_charts", "diff_charts", "environment", "render_report", "transit_charts", "whatif_charts",
-           "write_report"]
+__all__ = ["MAP_MEASURES", "blocking_charts", "diff_charts", "environment", "render_report", "transit_charts",
+           "transit_map", "whatif_charts", "write_report"]
+
+# what the world map of a transit report can be colored by: provider field -> words for the title
+MAP_MEASURES = {"border_share": "border share", "transit_share": "transit share", "count": "number of providers"}
 
 # pyplot keeps global state: one chart at a time, whichever thread asks
 _PLOT_LOCK = threading.Lock()
@@ -68,12 +71,25 @@ def _svg(build: Any) -> str:
         return figure_svg(build())
 
 
-def transit_charts(report: dict[str, Any], rows: int = 15) -> dict[str, str]:
-    """Bar chart of provider shares and the graph of border links (foreign provider -> domestic network)."""
+def transit_map(report: dict[str, Any], measure: str = "border_share") -> str:
+    """World map: each country colored by the summed measure of the ranked providers registered there."""
+    from ..web.worldmap import choropleth_svg, share_by_country
+
+    words = MAP_MEASURES[measure]
+    values = share_by_country(report["providers"], measure)
+    title = (f"{report['cc']} {report['date']}: {words} of its international transit providers, "
+             "by the provider's country (CAIDA organization)")
+    return choropleth_svg(values, title=title, home=str(report["cc"]).upper(), percent=measure != "count")
+
+
+def transit_charts(report: dict[str, Any], rows: int = 15, measure: str = "border_share") -> dict[str, str]:
+    """Bar chart of provider shares, the graph of border links (foreign provider -> domestic network), world map."""
     from .plots import grouped_bars, link_graph
 
     providers = report["providers"][:rows]
     charts: dict[str, str] = {}
+    if report["providers"]:
+        charts["map"] = transit_map(report, measure)
     if providers:
         charts["shares"] = _svg(lambda: grouped_bars(
             [_label(p) for p in providers],
