@@ -89,3 +89,19 @@ def test_report_command_refuses_a_non_html_name(tmp_path: Path) -> None:
                           str(tmp_path / "x.png")], capture_output=True, text=True, timeout=120)
     assert run.returncode == 2
     assert "expected a file name ending in .html" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_report_with_resolutions_has_collateral_tables_and_the_map(mirror_env, register_dir: Path,
+                                                                    tmp_path: Path) -> None:
+    from .conftest import RESOLUTIONS
+
+    out = tmp_path / "LI-collateral.html"
+    result = CliRunner().invoke(app, ["report", "LI", "--date", DATE, "--prefixes-date", PREFIXES, "--html", str(out),
+                                      "--register", str(register_dir / "rkn/tail-2020-02-16.csv"),
+                                      "--resolutions", str(register_dir / RESOLUTIONS), "--top", "10"])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    for table in ("collateral-addresses", "collateral-by-provider", "collateral-top-entries", "chart-map"):
+        assert f'id="{table}"' in text, table
+    assert text.count('class="country"') == 176 and _external_references(text) == []
+    assert 'id="map-form"' not in text  # the offline report has no form that would ask a server

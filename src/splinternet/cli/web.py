@@ -28,6 +28,9 @@ def report_command(
                                                         "register (file, or dump-NN.csv pieces).")] = None,
     cloud: Annotated[Path | None, typer.Option("--cloud", help="Cloud ranges for the blocking section "
                                                "(file or directory).")] = None,
+    resolutions: Annotated[Path | None, typer.Option("--resolutions", help="Domain resolutions (domain,ip CSV or "
+                                                     "zdns/massdns JSON lines): collateral damage in the blocking "
+                                                     "section.")] = None,
     top: Annotated[int, typer.Option(help="Rows per table.")] = 20,
     offline: OfflineOption = False,
     json_out: JsonOption = False,
@@ -47,7 +50,9 @@ def report_command(
         if asns:
             whatif = to_jsonable(api.whatif(cc, date, asns, options=api.TransitOptions(top=min(top, 15)),
                                             snapshot=snapshot, progress=progress))
-        blocking = _blocking(register, date, cloud, settings, top) if register else None
+        if resolutions is not None and not register:
+            raise ParameterError("--resolutions needs --register: collateral damage is about a register's addresses")
+        blocking = _blocking(register, date, cloud, settings, top, resolutions) if register else None
     text = render_report(transit, whatif=whatif, blocking=blocking)
     write_report(html, text)
     if json_out:
@@ -57,15 +62,22 @@ def report_command(
         err_console.print(f"written: {html} ({len(text.encode('utf-8')):,} bytes)", highlight=False)
 
 
-def _blocking(register: list[Path], date: str | None, cloud: Path | None, settings: Settings, top: int) -> dict:
+def _blocking(register: list[Path], date: str | None, cloud: Path | None, settings: Settings, top: int,
+              resolutions: Path | None = None) -> dict:
     from ..analysis.blocking import analyze_blocking
     from ..sources.registry import load_register
     from ..sources.registry_attribution import load_attribution
+    from ..sources.resolutions import load_resolutions
     from .blocking import _target_date
 
     reg = load_register(register)
+    res = load_resolutions(resolutions) if resolutions is not None else None
     attribution = load_attribution(_target_date(date, [reg]), cloud=cloud, settings=settings)
-    out = to_jsonable(analyze_blocking(reg, attribution, None, top=top))
+    out = to_jsonable(analyze_blocking(reg, attribution, res, top=top))
+    if res is not None:
+        from ..web.collateral import addresses_with_unrelated
+
+        out["collateral"]["addresses"] = addresses_with_unrelated(reg, res, top=top)
     out["register"] = {**out.get("register", {}), "shown_as": ", ".join(p.name for p in register)}
     return out
 
