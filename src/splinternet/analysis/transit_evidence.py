@@ -18,7 +18,7 @@ from ..tables.topology import ASGraph
 from .country import CountryOrigins
 from .scenario import Overlay, Scenario
 from .simulate import as_overlay
-from .transit_kernels import MASK_WORDS, run_origins
+from .transit_kernels import DOMESTIC, MASK_WORDS, run_origins
 
 __all__ = ["PathEvidence", "simulate_evidence", "pick_candidates"]
 
@@ -128,15 +128,19 @@ def simulate_evidence(
 
     reached = np.zeros(len(reps), dtype=np.int64)
 
+    info = np.empty((n, 2), dtype=np.int64)
+    info[:, 0] = np.where(domestic, DOMESTIC, vantage_slot)
+    info[:, 1] = cand_slot
+
     def work(batch: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
-        acc = np.zeros((6, n))
-        shares = np.zeros((len(vantage_asns), k))
+        acc = np.zeros((n, 6))
+        shares = np.zeros((k, len(vantage_asns)))
         totals = np.zeros(3)
         pairs = {}
         for piece in np.array_split(batch, max(1, len(batch) // 64)):
             out = np.zeros(len(piece), dtype=np.int64)
             got = run_origins(reps[piece].astype(np.int32), rep_weight[piece], rep_kmi[piece], overlay.arrays,
-                              domestic, vantage_slot, cand_slot, acc, shares, totals, out)
+                              info, acc, shares, totals, out)
             reached[piece] = out
             for key, value in got.items():
                 pairs[key] = pairs.get(key, 0.0) + value
@@ -149,8 +153,8 @@ def simulate_evidence(
     else:
         results = [work(b) for b in batches]
     progress.finish()
-    acc = sum(r[0] for r in results) if results else np.zeros((6, n))
-    shares = sum(r[1] for r in results) if results else np.zeros((len(vantage_asns), k))
+    acc = np.ascontiguousarray((sum(r[0] for r in results) if results else np.zeros((n, 6))).T)
+    shares = sum(r[1] for r in results) if results else np.zeros((k, len(vantage_asns)))
     totals = sum(r[2] for r in results) if results else np.zeros(3)
     merged: dict[int, float] = {}
     for r in results:
@@ -166,7 +170,7 @@ def simulate_evidence(
         asns=graph.asns,
         vantages=vantage_asns,
         candidates=cand,
-        shares=shares[:, : len(cand)],
+        shares=shares[: len(cand)].T,
         pair_from=graph.asns[keys // n],
         pair_to=graph.asns[keys % n],
         pair_weight=values,

@@ -21,7 +21,7 @@ from numba import njit
 
 from .simulate import _propagate_into
 
-__all__ = ["accumulate_origin", "run_origins", "MASK_WORDS"]
+__all__ = ["DOMESTIC", "MASK_WORDS", "accumulate_origin", "run_origins"]
 
 MASK_WORDS = 2  # 128 candidate ASes for the trimmed mean
 
@@ -50,135 +50,136 @@ def _order_by_length(length, order, counts):
     return total
 
 
+DOMESTIC = -2  # info[x, 0] of a domestic AS; -1 foreign but not a vantage point; >= 0 vantage slot
+
+
 @njit(cache=True, nogil=True)
-def accumulate_origin(
-    origin, weight, kmi_weight, nh, length, is_domestic, vantage_slot, cand_slot,
-    order, counts, below, foreign_run, mask,
-    transit, border, gateway, retail, wholesale, backbone, path_len_sum, reach_sum,
-    shares, pair_from, pair_to, pair_weight,
-):
+def accumulate_origin(origin, weight, kmi_weight, nh, length, info, order, counts, work, mask, acc, totals,
+                      shares, pair_from, pair_to, pair_weight):
     """Add one origin's tree to the running sums; returns the number of border pairs written.
 
     ``weight``: the origin's share of the country; ``kmi_weight``: its Kentik prefix weight.
-    Per-AS accumulators (``transit`` .. ``backbone``) are in vantage-path units (divide by
-    the number of vantages). ``shares[vantage, candidate]`` gets the origin's weight for
-    every candidate on that vantage's path. ``pair_*`` receive (border AS, gateway AS,
-    weighted path count) hand-offs of this origin.
+    Per-AS data is packed in rows so one visit touches few cache lines: ``info[x]`` =
+    (vantage slot or DOMESTIC/-1, candidate slot or -1); ``work[x]`` = (below, foreign_run);
+    ``acc[x]`` = (transit, border, gateway, retail, wholesale, backbone), in vantage-path
+    units (divide by the number of vantages). ``totals`` += (path-length sum, reached
+    weight, routed vantage points). ``shares[candidate, vantage]`` (candidate-major) gets
+    the origin's weight for every candidate on that vantage's path. ``pair_*`` receive
+    (border AS, gateway AS, weighted path count) hand-offs of this origin.
     """
     total = _order_by_length(length, order, counts)
+    # downward pass (parents first): reset, then candidate masks of the ASes strictly between x and the origin
     for k in range(total):
         x = order[k]
-        below[x] = 0
-        foreign_run[x] = 0
-        for w in range(MASK_WORDS):
-            mask[x, w] = 0
-    # downward pass: candidate masks (ASes strictly between x and the origin)
-    for k in range(total):
-        x = order[k]
+        work[x, 0] = 0
+        work[x, 1] = 0
         p = nh[x]
         if p < 0:
+            for w in range(MASK_WORDS):
+                mask[x, w] = 0
             continue
         for w in range(MASK_WORDS):
             mask[x, w] = mask[p, w]
-        c = cand_slot[p]
+        c = info[p, 1]
         if c >= 0 and p != origin:
             mask[x, c // 64] |= np.uint64(1) << np.uint64(c % 64)
     # upward pass: subtree counts, deepest first
     pairs = 0
+    path_len = 0.0
+    reached = 0
     for k in range(total - 1, -1, -1):
         x = order[k]
-        v = vantage_slot[x]
+        v = info[x, 0]
+        here = 0
         if v >= 0:
-            path_len_sum[0] += weight * length[x]
-            reach_sum[0] += weight
-            for w in range(MASK_WORDS):
-                bits = mask[x, w]
-                while bits:
-                    low = bits & (~bits + np.uint64(1))
-                    c = int(math.log2(float(low)) + 0.5)  # exact: low is a power of two
-                    shares[v, w * 64 + c] += weight
-                    bits ^= low
-            if not is_domestic[x]:
-                foreign_run[x] += 1
+            here = 1
+            reached += 1
+            path_len += length[x]
+        domestic = v == DOMESTIC
+        if not domestic:
+            work[x, 1] += here
+        below = work[x, 0]
         if x != origin:
-            transit[x] += weight * below[x]
-            crossing = below[x] + (1 if v >= 0 else 0)
+            acc[x, 0] += weight * below
+            crossing = below + here
             d = length[x]
             if d == 1:
-                retail[x] += kmi_weight * crossing
+                acc[x, 3] += kmi_weight * crossing
             elif d == 2:
-                wholesale[x] += kmi_weight * crossing
+                acc[x, 4] += kmi_weight * crossing
             elif d >= 3:
-                backbone[x] += kmi_weight * crossing
+                acc[x, 5] += kmi_weight * crossing
         p = nh[x]
         if p < 0:
             continue
-        below[p] += below[x] + (1 if v >= 0 else 0)
-        if not is_domestic[x]:
-            if is_domestic[p]:
-                if foreign_run[x] > 0:
-                    handed = weight * foreign_run[x]
-                    border[x] += handed
-                    gateway[p] += handed
+        work[p, 0] += below + here
+        if not domestic:
+            if info[p, 0] == DOMESTIC:
+                run = work[x, 1]
+                if run > 0:
+                    handed = weight * run
+                    acc[x, 1] += handed
+                    acc[p, 2] += handed
                     pair_from[pairs] = x
                     pair_to[pairs] = p
                     pair_weight[pairs] = handed
                     pairs += 1
             else:
-                foreign_run[p] += foreign_run[x]
+                work[p, 1] += work[x, 1]
+    # per-vantage shares: vantage slots grow with the AS index, so this pass walks each
+    # candidate's row of ``shares`` (candidate-major) in order instead of jumping around
+    for x in range(nh.shape[0]):
+        v = info[x, 0]
+        if v < 0 or length[x] < 0:
+            continue
+        for w in range(MASK_WORDS):
+            bits = mask[x, w]
+            while bits:
+                low = bits & (~bits + np.uint64(1))
+                c = int(math.log2(float(low)) + 0.5)  # exact: low is a power of two
+                shares[w * 64 + c, v] += weight
+                bits ^= low
+    totals[0] += weight * path_len
+    totals[1] += weight * reached
+    totals[2] += reached
     return pairs
 
 
 @njit(cache=True, nogil=True)
-def run_origins(
-    origins, weights, kmi, net, is_domestic, vantage_slot, cand_slot, acc, shares, totals, reached_out,
-):
+def run_origins(origins, weights, kmi, net, info, acc, shares, totals, reached_out):
     """Propagate and accumulate a batch of origins without the GIL (one batch per thread).
 
-    ``acc`` rows: transit, border, gateway, retail, wholesale, backbone. ``totals``:
-    path-length sum, reached weight, paths. ``reached_out[j]``: vantages with a route to
-    origin j. Returns the border pairs as a dict
-    ``from * n + to -> weighted paths``.
+    ``info`` and ``acc`` as in :func:`accumulate_origin`; ``totals``: path-length sum,
+    reached weight, paths. ``reached_out[j]``: vantages with a route to origin j. Returns
+    the border pairs as a dict ``from * n + to -> weighted paths``.
     """
-    n = is_domestic.shape[0]
+    n = info.shape[0]
     rel = np.empty(n, dtype=np.int8)
     length = np.empty(n, dtype=np.int32)
     nh = np.empty(n, dtype=np.int32)
     queue = np.empty(n, dtype=np.int32)
     order = np.empty(n, dtype=np.int64)
     counts = np.empty(n + 2, dtype=np.int64)
-    below = np.zeros(n, dtype=np.int64)
-    foreign_run = np.zeros(n, dtype=np.int64)
+    work = np.zeros((n, 2), dtype=np.int64)
     mask = np.zeros((n, MASK_WORDS), dtype=np.uint64)
     pf = np.empty(n, dtype=np.int64)
     pt = np.empty(n, dtype=np.int64)
     pw = np.empty(n, dtype=np.float64)
-    path_len = np.zeros(1)
-    reach = np.zeros(1)
     pairs = dict()
     pairs[np.int64(-1)] = 0.0
     for j in range(origins.shape[0]):
         origin = origins[j]
         if _propagate_into(origin, net, rel, length, nh, queue) == 0:
             continue
-        written = accumulate_origin(
-            origin, weights[j], kmi[j], nh, length, is_domestic, vantage_slot, cand_slot,
-            order, counts, below, foreign_run, mask,
-            acc[0], acc[1], acc[2], acc[3], acc[4], acc[5], path_len, reach, shares, pf, pt, pw,
-        )
+        before = totals[2]
+        written = accumulate_origin(origin, weights[j], kmi[j], nh, length, info, order, counts, work, mask, acc,
+                                    totals, shares, pf, pt, pw)
+        reached_out[j] = int(totals[2] - before)
         for k in range(written):
             key = pf[k] * n + pt[k]
             if key in pairs:
                 pairs[key] += pw[k]
             else:
                 pairs[key] = pw[k]
-        routed = 0
-        for i in range(n):
-            if length[i] >= 0 and vantage_slot[i] >= 0:
-                routed += 1
-        totals[2] += routed
-        reached_out[j] = routed
-    totals[0] += path_len[0]
-    totals[1] += reach[0]
     del pairs[np.int64(-1)]
     return pairs
