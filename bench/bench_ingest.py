@@ -109,13 +109,44 @@ def steady(workers: int, repeats: int, out: str, copies: int) -> None:
     print(json.dumps({"median": statistics.median(times), "min": min(times), "max": max(times)}))
 
 
+def parse_only(files: list[str], rounds: int) -> None:
+    """Child: read_mrt every file ``rounds`` times after one warm-up read; print the seconds."""
+    import time
+
+    from splinternet.sources.mrt import read_mrt
+
+    for f in files:
+        read_mrt(f)
+    t0 = time.perf_counter()
+    for _ in range(rounds):
+        for f in files:
+            read_mrt(f)
+    print(time.perf_counter() - t0)
+
+
+def machine_parallelism(files: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Control without Dask: seconds for 2 rounds of read_mrt in one process, and 1 round each in 2 processes."""
+    cmd = [sys.executable, __file__, "--child-parse"]
+    full = {**os.environ, **env}
+    serial = float(subprocess.run([*cmd, "2", *files], capture_output=True, text=True, env=full,
+                                  check=True).stdout)
+    procs = [subprocess.Popen([*cmd, "1", *files], stdout=subprocess.PIPE, text=True, env=full) for _ in range(2)]
+    parallel = max(float(p.communicate()[0]) for p in procs)
+    return serial, parallel
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--child-steady", type=int, default=None)
     ap.add_argument("--child-out", default=None)
     ap.add_argument("--copies", type=int, default=4)
+    ap.add_argument("--child-parse", type=int, default=None)
+    ap.add_argument("files", nargs="*")
     args = ap.parse_args()
+    if args.child_parse is not None:
+        parse_only(args.files, args.child_parse)
+        return
     if args.child_steady is not None:
         steady(args.child_steady, args.repeats, args.child_out, args.copies)
         return
@@ -204,6 +235,16 @@ def main() -> None:
         "stated in docs/scaling.md, not measurements:",
         "",
         *projection(rate, per_element),
+    ]
+    controls = [machine_parallelism(files, env) for _ in range(args.repeats)]
+    serial = sorted(c[0] for c in controls)[len(controls) // 2]
+    parallel = sorted(c[1] for c in controls)[len(controls) // 2]
+    lines += [
+        "",
+        f"Control without Dask, same run: `read_mrt` over the 9 files twice in one process took {serial:.2f} s; "
+        f"once in each of two processes started together, {parallel:.2f} s (median of {args.repeats}), a "
+        f"speed-up of {serial / parallel:.2f}× from the second core. That is the most any 2-worker figure above "
+        "could show on this machine at that time.",
     ]
     load = os.getloadavg()
     lines += [
