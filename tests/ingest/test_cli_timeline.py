@@ -106,3 +106,16 @@ def test_blocking_timeline_over_two_registers(env, tmp_path, shared_data_dir, sh
         assert share == pytest.approx([b / t for b, t in zip(blocked, totals, strict=True)])
         moved = abs(blocked[1] - blocked[0]) / totals[1] > 0.05
         assert moved == any(e["key"] == group["key"] for e in tl["events"])
+
+
+def test_archive_timeline_text_output(env, tmp_path) -> None:
+    out = tmp_path / "data"
+    done = run("ingest", "-c", "rrc23", "--from", "2022-04-21", "--to", "2022-05-02", "--updates", "-w", "0",
+               "-o", str(out), env=env)
+    assert done.returncode == 0, done.stderr
+    text = run("timeline", "AM", "--archives", str(out), "--from", "2022-04-21", "--to", "2022-05-01", "--step",
+               "10d", "--snapshot-date", "2022-03-01", "--prefixes-date", "2024-04-06", env=env)
+    assert text.returncode == 0, text.stderr
+    assert "AM border providers observed in archives, 2 steps, 2 distinct points" in text.stdout
+    assert "2022-04-21" in text.stdout and "2022-05-01" in text.stdout and "AS" in text.stdout
+    assert "weights are distinct routes" in text.stdout
