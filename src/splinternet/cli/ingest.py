@@ -102,7 +102,8 @@ class _CountryByDefault(typer.core.TyperGroup):
 
 
 timeline_app = typer.Typer(cls=_CountryByDefault, no_args_is_help=True,
-                           help="Shares over time: a country's transit providers, or a blocklist's reach.")
+                           help="Shares over time: `timeline CC --from D1 --to D2` (a country's providers; the "
+                                "`country` word may be left out) or `timeline blocking REGISTER...`.")
 
 ThresholdOption = Annotated[float, typer.Option("--threshold", help="Report a share that drops (or moves) by "
                                                 "more than this between two points (0.05 = 5 points).")]
@@ -110,7 +111,7 @@ TopOption = Annotated[int, typer.Option("--top", help="Groups shown and plotted.
 PlotOption = Annotated[Path | None, typer.Option("--plot", help="Write a line chart (PNG or SVG).")]
 
 
-@timeline_app.command("country", hidden=True)
+@timeline_app.command("country")
 def country_timeline_command(
     cc: Annotated[str, typer.Argument(help="Country code, e.g. RU.")],
     date_from: Annotated[str, typer.Option("--from", help="First step (YYYY-MM-DD).")],
