@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from splinternet.sources.registry_scan import (
+    _QUOTE_SPAN,
     NAT_DAYS,
     OK,
     UNCLOSED_QUOTE,
@@ -24,7 +25,8 @@ from splinternet.sources.registry_scan import (
 )
 
 plain = st.text(alphabet="ab1.| /:Яя", max_size=8).map(str.strip)
-quoted_text = st.text(alphabet='ab;"\n |Я', max_size=8)
+# a quoted field may span at most _QUOTE_SPAN physical lines before it counts as never closed
+quoted_text = st.text(alphabet='ab;"\n |Я', max_size=8).filter(lambda t: t.count("\n") < _QUOTE_SPAN)
 field = st.one_of(plain.map(lambda t: (t, t)),
                   quoted_text.map(lambda t: ('"' + t.replace('"', '""') + '"', t)))
 record = st.lists(field, min_size=1, max_size=8)
