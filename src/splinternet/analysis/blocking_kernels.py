@@ -11,19 +11,11 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ..tables.lpm_kernels import _le, _lt
+
 __all__ = ["label_overlap", "grouped_overlap", "paint_first", "to_counts", "to_float"]
 
 _TOP = np.uint64(0xFFFFFFFFFFFFFFFF)
-
-
-@njit(cache=True, inline="always")
-def _lt(ah, al, bh, bl):
-    return ah < bh or (ah == bh and al < bl)
-
-
-@njit(cache=True, inline="always")
-def _le(ah, al, bh, bl):
-    return ah < bh or (ah == bh and al <= bl)
 
 
 @njit(cache=True, inline="always")

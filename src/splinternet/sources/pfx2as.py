@@ -25,7 +25,7 @@ import numpy as np
 from numba import njit
 
 from ..errors import BadRecords, InputError
-from ..tables.addresses import host_mask, line_bounds, scan_address
+from ..tables.addresses import host_mask, is_space, line_bounds, scan_address
 from ..tables.prefixes import PrefixTable
 from .textchecks import judge_records, read_text_buffer
 
@@ -43,11 +43,6 @@ _ERRORS = {
     -5: "origin AS number too large",
 }
 _EXPECTED = "'prefix<TAB>length<TAB>origin AS' (CAIDA pfx2as) or 'prefix/length<TAB>origin AS' (pyasn)"
-
-
-@njit(cache=True, inline="always")
-def _space(c):
-    return c == 32 or c == 9 or c == 13
 
 
 @njit(cache=True)
@@ -69,9 +64,9 @@ def _parse_kernel(buf, starts, ends, cap):
         off[r] = m
         i = starts[r]
         end = ends[r]
-        while end > i and _space(buf[end - 1]):
+        while end > i and is_space(buf[end - 1]):
             end -= 1
-        while i < end and _space(buf[i]):
+        while i < end and is_space(buf[i]):
             i += 1
         if i >= end or buf[i] == 59 or buf[i] == 35:  # blank, ';', '#'
             status[r] = _SKIP
@@ -84,8 +79,8 @@ def _parse_kernel(buf, starts, ends, cap):
         if i < end and buf[i] == 47:
             slash[r] = True
             i += 1
-        elif i < end and _space(buf[i]):
-            while i < end and _space(buf[i]):
+        elif i < end and is_space(buf[i]):
+            while i < end and is_space(buf[i]):
                 i += 1
         else:
             status[r] = -1
@@ -96,14 +91,14 @@ def _parse_kernel(buf, starts, ends, cap):
             ln = ln * 10 + (buf[i] - 48)
             nd += 1
             i += 1
-        if nd == 0 or ln > bits or (i < end and not _space(buf[i])):
+        if nd == 0 or ln > bits or (i < end and not is_space(buf[i])):
             status[r] = -2
             continue
         mh, ml = host_mask(v, ln)
         if (h & mh) != 0 or (lw & ml) != 0:
             status[r] = -3
             continue
-        while i < end and _space(buf[i]):
+        while i < end and is_space(buf[i]):
             i += 1
         # origins: digits separated by '_' (new MOAS alternative) or ',' (same AS set)
         g = 0

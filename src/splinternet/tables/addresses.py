@@ -218,7 +218,8 @@ def host_mask(version, length):
 
 
 @njit(cache=True, inline="always")
-def _is_space(c):
+def is_space(c):
+    """Space, tab or carriage return: the blanks the text parsers skip around a token."""
     return c == 32 or c == 9 or c == 13
 
 
@@ -236,9 +237,9 @@ def _parse_items_kernel(buf, starts, ends, mask_host_bits):
     for r in range(n):
         i = starts[r]
         end = ends[r]
-        while i < end and _is_space(buf[i]):
+        while i < end and is_space(buf[i]):
             i += 1
-        while end > i and _is_space(buf[end - 1]):
+        while end > i and is_space(buf[end - 1]):
             end -= 1
         if i >= end or buf[i] == 35 or buf[i] == 59:  # blank, '#', ';'
             status[r] = SKIPPED
@@ -252,7 +253,7 @@ def _parse_items_kernel(buf, starts, ends, mask_host_bits):
         ln = bits
         ehi = hi
         elo = lo
-        while i < end and _is_space(buf[i]):
+        while i < end and is_space(buf[i]):
             i += 1
         if i < end and buf[i] == 47:  # '/'
             i += 1
@@ -276,7 +277,7 @@ def _parse_items_kernel(buf, starts, ends, mask_host_bits):
             elo = lo | mlo
         elif i < end and buf[i] == 45:  # '-'
             i += 1
-            while i < end and _is_space(buf[i]):
+            while i < end and is_space(buf[i]):
                 i += 1
             v2, ehi, elo, i = scan_address(buf, i, end, groups)
             if v2 == 0:
