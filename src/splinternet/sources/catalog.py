@@ -376,16 +376,23 @@ def _listed_releases(dataset: Dataset, when: dt.datetime, params: dict[str, str]
     tried: list[str] = []
     for directory in dataset.directories(when, params):
         tried.append(directory)
-        for name in list_directory(directory, settings=settings):
-            match = regex.match(name)
-            if not match:
-                continue
-            if match.group(1) == "latest":
-                found.append((None, directory.rstrip("/") + "/" + name))
-            else:
-                time_text = match.group(2) if (match.lastindex or 0) >= 2 else None
-                found.append((_stamp(match.group(1), time_text), directory.rstrip("/") + "/" + name))
+        found.extend(_releases_in(directory, regex, settings))
     return found, tried
+
+
+def _releases_in(directory: str, regex: re.Pattern[str], settings: Settings) -> list[tuple[dt.datetime | None, str]]:
+    """(release time, URL) of every file of ``directory`` matching ``regex``; time None for a ``-latest`` file."""
+    out: list[tuple[dt.datetime | None, str]] = []
+    for name in list_directory(directory, settings=settings):
+        match = regex.match(name)
+        if not match:
+            continue
+        url = directory.rstrip("/") + "/" + name
+        if match.group(1) == "latest":
+            out.append((None, url))
+        else:
+            out.append((_stamp(match.group(1), match.group(2) if (match.lastindex or 0) >= 2 else None), url))
+    return out
 
 
 def _fmt(stamp: dt.datetime) -> str:
@@ -490,11 +497,8 @@ def _nearby(dataset: Dataset, when: dt.datetime, params: dict[str, str], setting
                 if directory in seen:
                     continue
                 seen.add(directory)
-                for name in list_directory(directory, settings=settings):
-                    match = regex.match(name)
-                    if match and match.group(1) != "latest":
-                        stamp = _stamp(match.group(1), match.group(2) if (match.lastindex or 0) >= 2 else None)
-                        url = directory.rstrip("/") + "/" + name
+                for stamp, url in _releases_in(directory, regex, settings):
+                    if stamp is not None:
                         (after if stamp > when else before).append((stamp, url))
         if before and after:
             break
@@ -540,11 +544,8 @@ def list_releases(
             if directory in seen:
                 continue
             seen.add(directory)
-            for name in list_directory(directory, settings=settings):
-                match = regex.match(name)
-                if match and match.group(1) != "latest":
-                    stamp = _stamp(match.group(1), match.group(2) if (match.lastindex or 0) >= 2 else None)
-                    if lo <= stamp < hi:
-                        out[directory.rstrip("/") + "/" + name] = stamp
+            for stamp, url in _releases_in(directory, regex, settings):
+                if stamp is not None and lo <= stamp < hi:
+                    out[url] = stamp
         month = (month - dt.timedelta(days=1)).replace(day=1)
     return sorted((stamp, url) for url, stamp in out.items())
