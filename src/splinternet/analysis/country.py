@@ -23,7 +23,8 @@ from ..sources.asorg import OrgTable
 from ..sources.pfx2as import Pfx2As
 from ..tables.prefixes import FamilyPrefixes, RangeSet
 
-__all__ = ["CountryOrigins", "MembershipView", "Weighting", "country_origins", "exclusive_overlap"]
+__all__ = ["CountryOrigins", "MembershipView", "Weighting", "country_origins", "exclusive_overlap",
+           "scoped_exclusive_space"]
 
 
 class MembershipView(StrEnum):
@@ -116,24 +117,31 @@ def _entry_weights(pfx2as: Pfx2As, scope: RangeSet | None) -> tuple[np.ndarray, 
     for version, family in ((4, table.v4), (6, table.v6)):
         if len(family) == 0:
             continue
-        if version == 4:
-            if scope is None:
-                starts, ends = np.array([0], np.uint64), np.array([(1 << 32) - 1], np.uint64)
-            else:
-                s, e = scope.ipv4_ranges()
-                starts, ends = s.astype(np.uint64), e.astype(np.uint64)
-            per = exclusive_overlap(family, starts, ends, 1 << 32)
-        else:
-            if scope is None:
-                starts, ends = np.array([0], np.uint64), np.array([(1 << 64) - 1], np.uint64)
-            else:
-                s_hi, _, e_hi, _ = scope.ipv6_ranges()
-                starts, ends = _merge_hi(s_hi, e_hi)
-            per = exclusive_overlap(family, starts, ends, (1 << 64) - 1)
+        per = scoped_exclusive_space(family, scope)
         rows = family.row
         target = space if version == 4 else units
         np.add.at(target, rows, per)
     return space, units
+
+
+def scoped_exclusive_space(family: FamilyPrefixes, scope: RangeSet | None) -> np.ndarray:
+    """Units of ``scope`` (all space when None) each prefix of ``family`` is the most specific for.
+
+    IPv4 in addresses, IPv6 in /64s (see :func:`exclusive_overlap`).
+    """
+    if family.version == 4:
+        if scope is None:
+            starts, ends = np.array([0], np.uint64), np.array([(1 << 32) - 1], np.uint64)
+        else:
+            s, e = scope.ipv4_ranges()
+            starts, ends = s.astype(np.uint64), e.astype(np.uint64)
+        return exclusive_overlap(family, starts, ends, 1 << 32)
+    if scope is None:
+        starts, ends = np.array([0], np.uint64), np.array([(1 << 64) - 1], np.uint64)
+    else:
+        s_hi, _, e_hi, _ = scope.ipv6_ranges()
+        starts, ends = _merge_hi(s_hi, e_hi)
+    return exclusive_overlap(family, starts, ends, (1 << 64) - 1)
 
 
 def _merge_hi(s_hi: np.ndarray, e_hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -11,6 +11,7 @@ from ..sources.asorg import OrgTable
 from ..tables.topology import ASGraph
 from .country import CountryOrigins
 from .transit import TransitReport
+from .whatif import provider_counts
 
 __all__ = ["DiffReport", "border_links", "compare_dates"]
 
@@ -55,13 +56,9 @@ class DiffReport:
 
 
 def _single_homed_map(graph: ASGraph, domestic: np.ndarray) -> dict[int, int]:
-    out = {}
-    for asn, i in zip(domestic.tolist(), graph.index_of(domestic).tolist(), strict=True):
-        if i >= 0:
-            ups = graph.provider_indices[graph.provider_indptr[i]:graph.provider_indptr[i + 1]]
-            if len(ups) == 1:
-                out[asn] = int(graph.asns[ups[0]])
-    return out
+    providers = provider_counts(graph, domestic, None)
+    return {asn: int(graph.asns[ups[0]]) for asn, ups in zip(domestic.tolist(), providers, strict=True)
+            if len(ups) == 1}
 
 
 def compare_dates(

@@ -15,7 +15,7 @@ from numba import njit
 
 from ..sources.mrt import RouteTable
 from ..tables.prefixes import FamilyPrefixes, RangeSet
-from .country import CountryOrigins, MembershipView, _kmi, _merge_hi, exclusive_overlap
+from .country import CountryOrigins, MembershipView, _kmi, scoped_exclusive_space
 from .transit_evidence import PathEvidence
 
 __all__ = ["observed_evidence", "clean_paths", "is_reserved_asn"]
@@ -143,18 +143,7 @@ def _prefix_weights(table: RouteTable, rows: np.ndarray, origins: CountryOrigins
         uniq, inverse = np.unique(key, axis=1, return_inverse=True)
         inverse = inverse.ravel()
         fam = FamilyPrefixes.build(version, uniq[0], uniq[1], uniq[2].astype(np.int16), np.arange(uniq.shape[1]))
-        if blocks is not None:
-            if version == 4:
-                s, e = blocks.ipv4_ranges()
-                starts, ends = s.astype(np.uint64), e.astype(np.uint64)
-            else:
-                s_hi, _, e_hi, _ = blocks.ipv6_ranges()
-                starts, ends = _merge_hi(s_hi, e_hi)
-        elif version == 4:
-            starts, ends = np.array([0], np.uint64), np.array([(1 << 32) - 1], np.uint64)
-        else:
-            starts, ends = np.array([0], np.uint64), np.array([(1 << 64) - 1], np.uint64)
-        per = exclusive_overlap(fam, starts, ends, (1 << 32) if version == 4 else (1 << 64) - 1)
+        per = scoped_exclusive_space(fam, blocks)
         space = np.zeros(uniq.shape[1])
         space[fam.row] = per
         w = space[inverse]
@@ -230,10 +219,12 @@ def observed_evidence(
     keys, inverse = np.unique(pair_keys[:npairs], return_inverse=True)
     pair_weight = np.bincount(inverse, weights=pair_w[:npairs], minlength=len(keys))
     origin_seen = np.unique(table.origin_asn[rows[ok]])
-    reach = np.array([np.nan] * len(origins.asns))
-    for i, asn in enumerate(origins.asns.tolist()):
-        mine = ok & (table.origin_asn[rows] == asn)
-        reach[i] = len(np.unique(vslot[mine])) / max(len(vantage_asns), 1)
+    # share of vantage points with at least one path to each origin: distinct (origin, vantage) pairs
+    seen_pairs = np.unique(np.stack([table.origin_asn[rows[ok]].astype(np.int64), vslot[ok]]), axis=1)
+    per_origin = np.searchsorted(origins.asns, seen_pairs[0])
+    known = (per_origin < len(origins.asns)) & (origins.asns[np.minimum(per_origin, len(origins.asns) - 1)]
+                                                == seen_pairs[0])
+    reach = np.bincount(per_origin[known], minlength=len(origins.asns)) / max(len(vantage_asns), 1)
     return PathEvidence(
         kind="observed", asns=asns, vantages=vantage_asns.astype(np.uint32), transit=acc[0], border=acc[1],
         gateway=acc[2], retail=acc[3], wholesale=acc[4], backbone=acc[5], candidates=asns, shares=shares,

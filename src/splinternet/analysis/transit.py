@@ -8,7 +8,7 @@ vantage points, after the AS hegemony method.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -209,7 +209,7 @@ def transit_report(
         cc=origins.cc, date=date, evidence=evidence_info, membership=origins.to_dict(), providers=providers,
         gateways=gateways, transit=transit_rows, summary="",
     )
-    return TransitReport(**{**report.__dict__, "summary": summarize(report)})
+    return replace(report, summary=summarize(report))
 
 
 def _pct(x: float | None) -> str:
