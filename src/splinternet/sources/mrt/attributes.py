@@ -134,7 +134,7 @@ def _write_path(fill, cnt, PATH_ASN, PATH_SEG, tmp_t, tmp_n, tmp_a, nseg_as, cnt
     return last_asn if last_t == SEG_SEQUENCE else 0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def parse_attributes(buf, p, end, asn_len, fill, cnt, AU64, AU32, AI8, AOFF, PATH_ASN, PATH_SEG, COMM, LCOMM,
                      tmp_t, tmp_n, tmp_a, mp_start, mp_end, mp_type, sc):
     """Decode the attribute block buf[p:end] into attribute row cnt[C_ATTR].

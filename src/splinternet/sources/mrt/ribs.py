@@ -49,7 +49,7 @@ def rib_next_hop(buf, mp_start, mp_end, mp_type, n_mp, nh4):
     return 1, np.uint64(0), np.uint64(nh4)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def table_dump(buf, p, end, sub, fill, cnt, E64, EU64, EU32, EU8, AU64, AU32, AI8, AOFF, PATH_ASN, PATH_SEG, COMM,
                 LCOMM, tmp_t, tmp_n, tmp_a, mp_start, mp_end, mp_type, sc, rc):
     """TABLE_DUMP (v1) entries; returns (error, where, next record offset).
