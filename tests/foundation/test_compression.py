@@ -63,6 +63,42 @@ def test_truncated_stream_keeps_prefix_and_reports_offset(tmp_path: Path, asrel_
 
 
 @pytest.mark.data
+def test_corrupt_second_gzip_member_keeps_the_first(tmp_path: Path, asrel_text: bytes) -> None:
+    """A broken deflate block fails the fast whole-file path; the salvage keeps what came before."""
+    first = gzip.compress(asrel_text[:50_000])
+    second = bytearray(gzip.compress(asrel_text[50_000:200_000]))
+    second[len(second) // 2] ^= 0xFF
+    path = tmp_path / "broken-member.gz"
+    path.write_bytes(first + bytes(second))
+    bad = BadRecords()
+    result = read_decompressed(path, bad=bad)
+    assert result.damage_offset == len(first)
+    assert result.data.startswith(asrel_text[:50_000])
+    assert asrel_text.startswith(result.data)
+    assert bad.count == 1 and "corrupt gzip data" in str(bad.examples[0])
+
+
+@pytest.mark.data
+@pytest.mark.parametrize("compress", [gzip.compress, bz2.compress, lzma.compress])
+def test_trailing_garbage_is_reported_not_dropped(tmp_path: Path, asrel_text: bytes, compress) -> None:
+    path = tmp_path / "garbage-after"
+    whole = compress(asrel_text[:20_000])
+    path.write_bytes(whole + b"not compressed data at all")
+    bad = BadRecords()
+    result = read_decompressed(path, bad=bad)
+    assert result.data == asrel_text[:20_000]
+    assert result.damage_offset == len(whole) and bad.count == 1
+
+
+@pytest.mark.data
+def test_zero_padding_after_the_stream_is_harmless(tmp_path: Path, asrel_text: bytes) -> None:
+    path = tmp_path / "padded.gz"
+    path.write_bytes(gzip.compress(asrel_text[:20_000]) + bytes(512))
+    result = read_decompressed(path)
+    assert result.data == asrel_text[:20_000] and not result.truncated
+
+
+@pytest.mark.data
 def test_real_truncated_rib_is_salvaged(shared_data_dir: Path) -> None:
     path = shared_data_dir / "samples/mrt/truncated/rib.20140523.0600_firstMB.bz2"
     bad = BadRecords()

@@ -1,19 +1,22 @@
 """Decompression chosen by content (magic bytes), with salvage of truncated streams.
 
 Archives in the wild are misnamed and cut short; a reader must still return every byte
-that decompresses cleanly and say where the stream broke.
+that decompresses cleanly and say where the stream broke. Whole gzip files go through
+ISA-L (``isal``), which inflates about twice as fast as zlib and fails the same way; the
+salvage of a damaged stream stays with the standard library's incremental decoders.
 """
 
 from __future__ import annotations
 
 import bz2
-import gzip
 import lzma
 import os
 import zlib
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+
+from isal import igzip, isal_zlib
 
 from ..errors import BadRecords, InputError
 
@@ -95,6 +98,26 @@ def _salvage(raw: bytes, kind: Compression) -> tuple[bytes, int | None, str | No
     return b"".join(out), None, None
 
 
+def _whole_members(raw: bytes, kind: Compression) -> bytes:
+    """Every bzip2/xz stream of ``raw`` in one call each; raises on damage or trailing garbage.
+
+    The standard library's ``bz2.decompress``/``lzma.decompress`` silently drop whatever
+    follows the first stream when it does not decode; that would be a quiet wrong answer.
+    """
+    view = memoryview(raw)
+    out: list[bytes] = []
+    pos = 0
+    while pos < len(raw):
+        dec = _new_decompressor(kind)
+        out.append(dec.decompress(view[pos:]))
+        if not dec.eof:
+            raise EOFError("stream ends before its end-of-stream marker")
+        pos = len(raw) - len(dec.unused_data)
+        if raw[pos:].strip(b"\x00") == b"":
+            break
+    return b"".join(out)
+
+
 def read_decompressed(
     path: str | os.PathLike[str],
     *,
@@ -116,14 +139,9 @@ def read_decompressed(
     if kind is Compression.PLAIN:
         return Decompressed(raw, kind, len(raw))
     try:
-        if kind is Compression.GZIP:
-            data = gzip.decompress(raw)
-        elif kind is Compression.BZIP2:
-            data = bz2.decompress(raw)
-        else:
-            data = lzma.decompress(raw)
+        data = igzip.decompress(raw) if kind is Compression.GZIP else _whole_members(raw, kind)
         return Decompressed(data, kind, len(raw))
-    except (OSError, EOFError, ValueError, zlib.error, lzma.LZMAError):
+    except (OSError, EOFError, ValueError, zlib.error, isal_zlib.error, lzma.LZMAError):
         data, offset, problem = _salvage(raw, kind)
     if offset is None:
         return Decompressed(data, kind, len(raw))
