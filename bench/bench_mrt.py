@@ -4,6 +4,8 @@ Elements are RIB entries plus announced and withdrawn prefixes (state changes ex
 PEERS.md. Our headline figure is the whole ``read_mrt`` (decompress + parse) timed inside a
 process whose numba JIT cache is warm; the whole-process command (interpreter start, imports,
 cache load, read) is measured too, for fairness against bgpdump which is one C process.
+Every command is pinned to one core. Each file is measured twice: as archived, and
+decompressed to plain MRT, which shows decompression separately for every tool.
 
 Run: python bench/bench_mrt.py [--repeats 5]
 """
@@ -17,6 +19,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -87,100 +90,139 @@ def bgpdump_elements(path: str) -> int:
     return sum(1 for line in out.split(b"\n") if line.split(b"|")[2:3] in ([b"A"], [b"W"], [b"B"]))
 
 
+def one_core() -> list[str]:
+    """A ``taskset`` prefix pinning a command to one core, so every tool gets exactly one."""
+    if not shutil.which("taskset"):
+        return []
+    return ["taskset", "-c", str(max(os.sched_getaffinity(0)))]
+
+
+def measure_tools(path: str, repeats: int, env: dict[str, str], have_bgpkit: bool, *, rss: bool) -> dict:
+    """Ours (in-process and whole process), bgpdump and pybgpkit on one file, each on one core."""
+    py = sys.executable
+    pin = one_core()
+    # warm the numba cache (and the page cache) once
+    subprocess.run([py, str(SELF), "--child-count", path], check=True, capture_output=True, env={**os.environ, **env})
+    inproc = json.loads(subprocess.run([*pin, py, str(SELF), "--child-inprocess", path, str(repeats)],
+                                       check=True, capture_output=True, env={**os.environ, **env}).stdout)
+    whole = measure_command([*pin, py, str(SELF), "--child-count", path], repeats=repeats, env=env)
+    n = inproc["elements"]
+    assert int(whole.stdout) == n
+    row: dict = {"elements": n, "inproc": inproc, "whole": whole,
+                 "rss": peak_rss_mib([py, str(SELF), "--child-count", path], env) if rss else None}
+    if shutil.which("bgpdump"):
+        row["bgpdump"] = measure_command([*pin, "bgpdump", "-m", path], repeats=repeats, stdout_to_devnull=True)
+        assert bgpdump_elements(path) == n, (path, n)
+        row["bgpdump_rss"] = peak_rss_mib(["bgpdump", "-O", "/dev/null", "-m", path]) if rss else None
+    if have_bgpkit:
+        m = measure_command([*pin, py, str(SELF), "--child-pybgpkit", path], repeats=repeats)
+        assert json.loads(m.stdout)["elements"] == n, (path, n)
+        row["bgpkit"] = m
+        row["bgpkit_rss"] = peak_rss_mib([py, str(SELF), "--child-pybgpkit", path]) if rss else None
+    return row
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeats", type=int, default=5)
     args = ap.parse_args()
-    py = sys.executable
+    from splinternet.sources.compression import read_decompressed
+
     env = {"NUMBA_CACHE_DIR": os.environ.get("NUMBA_CACHE_DIR", str(SELF.parents[1] / ".numba_cache"))}
-    have_bgpkit = subprocess.run([py, "-c", "import pybgpkit_parser"], capture_output=True).returncode == 0
+    have_bgpkit = subprocess.run([sys.executable, "-c", "import pybgpkit_parser"], capture_output=True).returncode == 0
     rows = []
     load_before = os.getloadavg()[0]
-    for label, rel in FILES:
-        path = str(SHARED_DATA / rel)
-        # warm the numba cache (and the page cache) once
-        subprocess.run([py, str(SELF), "--child-count", path], check=True, capture_output=True, env={**os.environ, **env})
-        inproc = json.loads(subprocess.run([py, str(SELF), "--child-inprocess", path, str(args.repeats)],
-                                           check=True, capture_output=True, env={**os.environ, **env}).stdout)
-        whole = measure_command([py, str(SELF), "--child-count", path], repeats=args.repeats, env=env)
-        n = inproc["elements"]
-        assert int(whole.stdout) == n
-        row = {"label": label, "elements": n, "inproc": inproc, "whole": whole,
-               "rss": peak_rss_mib([py, str(SELF), "--child-count", path], env)}
-        if shutil.which("bgpdump"):
-            row["bgpdump"] = measure_command(["bgpdump", "-m", path], repeats=args.repeats, stdout_to_devnull=True)
-            row["bgpdump_elements"] = bgpdump_elements(path)
-            row["bgpdump_rss"] = peak_rss_mib(["bgpdump", "-O", "/dev/null", "-m", path])
-        if have_bgpkit:
-            m = measure_command([py, str(SELF), "--child-pybgpkit", path], repeats=args.repeats)
-            row["bgpkit"] = m
-            row["bgpkit_inproc"] = json.loads(m.stdout)
-            row["bgpkit_rss"] = peak_rss_mib([py, str(SELF), "--child-pybgpkit", path])
-        rows.append(row)
-        print(label, "done", file=sys.stderr)
-    update_section("mrt", render(rows, args.repeats, (load_before, os.getloadavg()[0])))
+    with tempfile.TemporaryDirectory(prefix="bench-mrt-") as tmp:
+        for label, rel in FILES:
+            path = str(SHARED_DATA / rel)
+            plain = Path(tmp) / (Path(rel).name.rsplit(".", 1)[0] + ".mrt")
+            plain.write_bytes(read_decompressed(path).data)
+            rows.append({"label": label, "compressed_bytes": Path(path).stat().st_size,
+                         "plain_bytes": plain.stat().st_size,
+                         "archived": measure_tools(path, args.repeats, env, have_bgpkit, rss=True),
+                         "plain": measure_tools(str(plain), args.repeats, env, have_bgpkit, rss=False)})
+            print(label, "done", file=sys.stderr)
+    update_section("mrt", render(rows, args.repeats, (load_before, os.getloadavg()[0]), bool(one_core())))
 
 
 def _mib(v: float | None) -> str:
     return "n/a" if v is None else f"{v:.1f}"
 
 
-def render(rows: list[dict], repeats: int, load: tuple[float, float]) -> str:
+def _ratio(ours_rate: float, n: int, peer, ours_whole) -> str:
+    """Our in-process rate over the peer's whole-process rate; whole-vs-whole in brackets."""
+    return f"**{ours_rate / (n / peer.median_s):.1f}×** ({peer.median_s / ours_whole.median_s:.2f}×)"
+
+
+def render(rows: list[dict], repeats: int, load: tuple[float, float], pinned: bool) -> str:
+    core = "each command pinned to one core with `taskset`" if pinned else "taskset missing: commands not pinned"
     out = [
         "## MRT parsing (`bench/bench_mrt.py`)",
         "",
         f"Machine: {machine_line()}; 1-minute load average {load[0]:.1f} at the start and {load[1]:.1f} at "
-        "the end of the run (other work shared the 2 cores, slowing every tool). "
+        f"the end of the run; {core}. "
         f"Each command: {repeats} timed runs after 1 warm-up, median (min–max); "
-        "peak RSS from one more run under `/usr/bin/time -f %M` (as in PEERS.md). Elements = RIB entries + announced + withdrawn prefixes (state changes "
-        "excluded); element counts of all three tools are asserted equal before timing is reported.",
+        "peak RSS from one more run under `/usr/bin/time -f %M` (as in PEERS.md). Elements = RIB entries + "
+        "announced + withdrawn prefixes (state changes excluded); the element counts of all three tools are "
+        "asserted equal on every file before any time is reported.",
         "",
-        "- **ours (in-process)**: `read_mrt(path)` (decompress + numba parse + table) timed inside a "
-        "process after one warm-up call (numba JIT cache warm, no compile); its decompression and parse parts are the medians of `MrtStats.decompress_seconds` / `parse_seconds` of the same calls.",
+        "- **ours (in-process)**: `read_mrt(path)` (decompress + numba parse + table) timed inside a process after "
+        "one warm-up call (numba JIT cache warm, no compile); its decompression and parse parts are the medians "
+        "of `MrtStats.decompress_seconds` / `parse_seconds` of the same calls. Gzip goes through ISA-L "
+        "(`isal`), bzip2 through libbz2 (Python's `bz2`).",
         "- **ours (whole process)**: `python bench/bench_mrt.py --child-count FILE` (interpreter start, imports "
         "of numpy/numba, JIT cache load, `read_mrt`, print count), with a warm on-disk numba cache.",
         "- **bgpdump**: `bgpdump -m FILE > /dev/null` (Debian 1.6.2). **pybgpkit**: whole process iterating "
         "`pybgpkit_parser.Parser(url=FILE)` and reading `elem.elem_type`, as in PEERS.md.",
-        "- Ratios are elements/s of ours (in-process) over the peer's whole-process elements/s; the "
-        "whole-vs-whole ratio is beside it.",
+        "- **× peer** = elements/s of ours (in-process) over the peer's whole-process elements/s; "
+        "in brackets, whole process against whole process.",
         "",
-        "| input | elements | ours read_mrt s (medians: decompress + parse) | ours elem/s | ours whole-process s | "
-        "ours peak RSS MiB | bgpdump s | bgpdump elem/s | bgpdump RSS MiB | **× bgpdump** (whole/whole) | "
-        "pybgpkit s | pybgpkit elem/s | pybgpkit RSS MiB | **× pybgpkit** (whole/whole) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "### Files as archived (decompression included)",
+        "",
+        "| input | elements | ours s (decompress + parse) | ours elem/s | ours whole-process s | ours peak RSS MiB | "
+        "bgpdump s | **× bgpdump** | bgpdump RSS MiB | pybgpkit s | **× pybgpkit** | pybgpkit RSS MiB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
-        n = r["elements"]
-        ip = r["inproc"]
-        ours_rate = n / ip["read_mrt_s"]
-        whole = r["whole"]
-        cells = [r["label"], f"{n:,}",
-                 f"{ip['read_mrt_s']:.3f} ({ip['decompress_s']:.3f} + {ip['parse_s']:.3f})",
-                 f"{ours_rate:,.0f}", whole.cell(), _mib(r["rss"])]
-        if "bgpdump" in r:
-            b = r["bgpdump"]
-            assert r["bgpdump_elements"] == n, (r["label"], r["bgpdump_elements"], n)
-            rate = n / b.median_s
-            cells += [b.cell(), f"{rate:,.0f}", _mib(r["bgpdump_rss"]),
-                      f"**{ours_rate / rate:.1f}×** ({b.median_s / whole.median_s:.2f}×)"]
-        else:
-            cells += ["n/a"] * 4
-        if "bgpkit" in r:
-            k = r["bgpkit"]
-            assert r["bgpkit_inproc"]["elements"] == n
-            rate = n / k.median_s
-            cells += [k.cell(), f"{rate:,.0f}", _mib(r["bgpkit_rss"]),
-                      f"**{ours_rate / rate:.1f}×** ({k.median_s / whole.median_s:.2f}×)"]
-        else:
-            cells += ["n/a"] * 4
+        a = r["archived"]
+        n, ip = a["elements"], a["inproc"]
+        rate = n / ip["read_mrt_s"]
+        cells = [r["label"], f"{n:,}", f"{ip['read_mrt_s']:.3f} ({ip['decompress_s']:.3f} + {ip['parse_s']:.3f})",
+                 f"{rate:,.0f}", a["whole"].cell(), _mib(a["rss"])]
+        for peer in ("bgpdump", "bgpkit"):
+            if peer in a:
+                cells += [a[peer].cell(), _ratio(rate, n, a[peer], a["whole"]), _mib(a[f"{peer}_rss"])]
+            else:
+                cells += ["n/a"] * 3
         out.append("| " + " | ".join(cells) + " |")
     out += [
         "",
-        "Decompression uses the same zlib/libbz2 as bgpdump; on the bzip2 files it is most of our time "
-        "(see the parenthesis), so those ratios are bounded by it. The whole-process figures include about "
-        "1 s of Python, numpy and numba start-up and JIT-cache loading, which dominates on 5-minute update "
-        "files: as a command, bgpdump is faster on them. The machine is shared and noisy (PEERS.md: medians move "
-        "by up to 55% between calls); peers and ours run one after the other per file, in the same run.",
+        "### Decompression shown separately: every tool on the decompressed file",
+        "",
+        "The same files decompressed once to plain MRT (in a temporary directory) and read by all three tools, so "
+        "the parse rates compare parsers only. Decompression columns: ours is measured inside `read_mrt`; a "
+        "peer's is its time on the archived file minus its time on the plain one.",
+        "",
+        "| input | compressed → plain MiB | decompression s: ours / bgpdump / pybgpkit | ours parse s | "
+        "ours parse elem/s | ours whole-process s | bgpdump s | **× bgpdump** | pybgpkit s | **× pybgpkit** |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        a, p = r["archived"], r["plain"]
+        n, ip = p["elements"], p["inproc"]
+        rate = n / ip["read_mrt_s"]
+        dec = [f"{a['inproc']['decompress_s']:.3f}"] + [
+            f"{a[k].median_s - p[k].median_s:.3f}" if k in a else "n/a" for k in ("bgpdump", "bgpkit")]
+        cells = [r["label"], f"{r['compressed_bytes'] / 2**20:.2f} → {r['plain_bytes'] / 2**20:.2f}", " / ".join(dec),
+                 f"{ip['read_mrt_s']:.3f}", f"{rate:,.0f}", p["whole"].cell()]
+        for peer in ("bgpdump", "bgpkit"):
+            cells += [p[peer].cell(), _ratio(rate, n, p[peer], p["whole"])] if peer in p else ["n/a"] * 2
+        out.append("| " + " | ".join(cells) + " |")
+    out += [
+        "",
+        "The whole-process figures include about 1 s of Python, numpy and numba start-up and JIT-cache loading, "
+        "which dominates on 5-minute update files: as a command, bgpdump is faster on them. Peers and ours run one "
+        "after the other per file, in the same run.",
     ]
     return "\n".join(out)
 
