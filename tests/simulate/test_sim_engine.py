@@ -121,6 +121,20 @@ def test_comparison_matches_reference(case) -> None:
     assert not result.details_truncated
 
 
+@pytest.mark.parametrize("edits", [
+    [(1, 2, "provider"), (1, 2, "provider")],  # the same link twice (hypothesis found duplicate next hops)
+    [(1, 2, "provider"), (1, 2, "peer")],  # the later kind wins
+    [(2, 3, "peer"), (3, 2, "peer"), (1, 3, "provider")],
+])
+def test_repeated_added_link_counts_once_and_the_last_edit_wins(edits) -> None:
+    asns, p2c, p2p = [1, 2, 3], [(1, 3)], []
+    scenario = Scenario()
+    for a, b, kind in edits:
+        scenario = scenario.with_link(a, b, kind)
+    for origin in asns:
+        check_against_reference(asns, p2c, p2p, scenario, origin)
+
+
 def test_tie_break_is_lowest_next_hop_and_keep_all_ties() -> None:
     # 10 and 20 both provide transit to 5; 1 is provider of 10 and 20; origin 5
     graph = make_graph([(10, 5), (20, 5), (1, 10), (1, 20)], [], [1, 5, 10, 20])

@@ -195,7 +195,9 @@ def compile_overlay(graph: ASGraph, scenario: Scenario | None = None) -> Overlay
 
     add_src: dict[str, list[int]] = {k: [] for k in _KINDS}
     add_dst: dict[str, list[int]] = {k: [] for k in _KINDS}
-    for a, b, kind in scenario.added_links:
+    # a later edit of the same pair replaces an earlier one, as it replaces a link of the graph
+    latest = {(min(a, b), max(a, b)): (a, b, kind) for a, b, kind in scenario.added_links}
+    for a, b, kind in latest.values():
         ia, ib = _index_or_fail(graph, a), _index_or_fail(graph, b)
         replaced.append(np.array([ia * n + ib, ib * n + ia], dtype=np.int64))
         if kind == "peer":
