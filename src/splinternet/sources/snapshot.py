@@ -19,6 +19,11 @@ from .catalog import Release, fetch_release, parse_when
 
 __all__ = ["Snapshot"]
 
+# tables that depend only on the dates (not on a country), keyed as in Snapshot, with the
+# catalog dataset whose release each was read from
+_DATE_WIDE = {"graph": "caida-asrel", "orgs": "caida-asorg", "routeviews-pfx2as": "routeviews-pfx2as",
+              "routeviews-pfx2as6": "routeviews-pfx2as6"}
+
 
 @dataclass
 class Snapshot:
@@ -91,6 +96,18 @@ class Snapshot:
             return load_country_blocks(v4, v6)
 
         return self._cached(f"blocks|{cc.lower()}", load)
+
+    def date_wide_tables(self) -> dict[str, tuple[Any, Release]]:
+        """The loaded tables that depend only on the dates (graph, organizations, prefix-to-AS),
+        each with its release, so a server can hand them to the next Snapshot of the same dates."""
+        return {key: (self._tables[key], self.releases[dataset]) for key, dataset in _DATE_WIDE.items()
+                if key in self._tables and dataset in self.releases}
+
+    def adopt_tables(self, tables: dict[str, tuple[Any, Release]]) -> None:
+        """Use tables from :meth:`date_wide_tables` of a Snapshot of the same dates instead of loading."""
+        for key, (value, release) in tables.items():
+            self._tables[key] = value
+            self.releases[_DATE_WIDE[key]] = release
 
     def provenance(self) -> list[dict[str, Any]]:
         """Every release this snapshot used: dataset, release date, URL, size, sha256."""

@@ -24,11 +24,6 @@ from ..sources.snapshot import Snapshot
 
 __all__ = ["Blocking", "SnapshotPool", "as_profile", "as_search", "blocking", "diff", "ip", "transit", "whatif"]
 
-# table key in Snapshot -> the catalog dataset whose release it was loaded from
-_SHARED = {"graph": "caida-asrel", "orgs": "caida-asorg", "routeviews-pfx2as": "routeviews-pfx2as",
-           "routeviews-pfx2as6": "routeviews-pfx2as6"}
-
-
 class SnapshotPool:
     """Big tables per (date, prefixes date), kept for the last ``keep`` dates asked."""
 
@@ -41,16 +36,12 @@ class SnapshotPool:
     def snapshot(self, date: str | None, prefixes_date: str | None, progress: Progress = NO_PROGRESS) -> Snapshot:
         snap = Snapshot.for_date(date, settings=self.settings, prefixes_date=prefixes_date, progress=progress)
         with self._lock:
-            shared = self._tables.get((date, prefixes_date), {})
-            for table, (value, release) in shared.items():
-                snap._tables[table] = value
-                snap.releases[_SHARED[table]] = release
+            snap.adopt_tables(self._tables.get((date, prefixes_date), {}))
         return snap
 
     def keep_tables(self, date: str | None, prefixes_date: str | None, snap: Snapshot) -> None:
         """Remember the big tables ``snap`` loaded, for the next request of the same dates."""
-        found = {t: (snap._tables[t], snap.releases[d]) for t, d in _SHARED.items()
-                 if t in snap._tables and d in snap.releases}
+        found = snap.date_wide_tables()
         with self._lock:
             key = (date, prefixes_date)
             self._tables.setdefault(key, {}).update(found)
