@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ..tables.lpm_kernels import _le, _lt
+from ..tables.lpm_kernels import le128, lt128
 
 __all__ = ["label_overlap", "grouped_overlap", "paint_first", "to_counts", "to_float"]
 
@@ -49,14 +49,14 @@ def label_overlap(b_sh, b_sl, b_eh, b_el, seg_hi, seg_lo, seg_label, n_labels):
     for i in range(len(b_sl)):
         sh, sl, eh, el = b_sh[i], b_sl[i], b_eh[i], b_el[i]
         # last segment starting at or before s
-        while j + 1 < n_seg and _le(seg_hi[j + 1], seg_lo[j + 1], sh, sl):
+        while j + 1 < n_seg and le128(seg_hi[j + 1], seg_lo[j + 1], sh, sl):
             j += 1
         k = j
         ch, cl = sh, sl
         while True:
             label = seg_label[k]
             slot = n_labels if label < 0 else label
-            if k + 1 < n_seg and _le(seg_hi[k + 1], seg_lo[k + 1], eh, el):
+            if k + 1 < n_seg and le128(seg_hi[k + 1], seg_lo[k + 1], eh, el):
                 nh, nl = seg_hi[k + 1], seg_lo[k + 1]
                 ph, pl = (nh, nl - np.uint64(1)) if nl > np.uint64(0) else (nh - np.uint64(1), _TOP)
                 _add_span(acc_hi, acc_lo, slot, ch, cl, ph, pl)
@@ -93,8 +93,8 @@ def grouped_overlap(group, s_hi, s_lo, e_hi, e_lo, n_groups, b_sh, b_sl, b_eh, b
                     i += 1
                     continue
                 nh, nl = (qh, ql + np.uint64(1)) if ql != _TOP else (qh + np.uint64(1), np.uint64(0))
-                if _le(s_hi[i], s_lo[i], nh, nl):
-                    if _lt(qh, ql, e_hi[i], e_lo[i]):
+                if le128(s_hi[i], s_lo[i], nh, nl):
+                    if lt128(qh, ql, e_hi[i], e_lo[i]):
                         qh, ql = e_hi[i], e_lo[i]
                     i += 1
                 else:
@@ -104,14 +104,14 @@ def grouped_overlap(group, s_hi, s_lo, e_hi, e_lo, n_groups, b_sh, b_sl, b_eh, b
             hi_i = nb
             while lo_i < hi_i:  # first blocked interval ending at or after p
                 mid = (lo_i + hi_i) >> 1
-                if _lt(b_eh[mid], b_el[mid], ph, pl):
+                if lt128(b_eh[mid], b_el[mid], ph, pl):
                     lo_i = mid + 1
                 else:
                     hi_i = mid
             k = lo_i
-            while k < nb and _le(b_sh[k], b_sl[k], qh, ql):
-                xh, xl = (ph, pl) if _lt(b_sh[k], b_sl[k], ph, pl) else (b_sh[k], b_sl[k])
-                yh, yl = (qh, ql) if _lt(qh, ql, b_eh[k], b_el[k]) else (b_eh[k], b_el[k])
+            while k < nb and le128(b_sh[k], b_sl[k], qh, ql):
+                xh, xl = (ph, pl) if lt128(b_sh[k], b_sl[k], ph, pl) else (b_sh[k], b_sl[k])
+                yh, yl = (qh, ql) if lt128(qh, ql, b_eh[k], b_el[k]) else (b_eh[k], b_el[k])
                 _add_span(acc_hi, acc_lo, g, xh, xl, yh, yl)
                 k += 1
     return acc_hi, acc_lo

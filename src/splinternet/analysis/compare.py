@@ -16,7 +16,7 @@ from numba import njit, prange
 from ..progress import NO_PROGRESS, Progress
 from ..tables.topology import ASGraph
 from .scenario import Overlay, Scenario
-from .simulate import MAX_LENGTH, _propagate_into, as_overlay, default_threads
+from .simulate import MAX_LENGTH, as_overlay, default_threads, propagate_into
 
 __all__ = ["ScenarioComparison", "compare_scenario", "CHANGE_LOST", "CHANGE_GAINED", "CHANGE_MOVED",
            "CHANGE_LENGTH", "CHANGE_NAMES"]
@@ -40,8 +40,8 @@ def _compare(origins, base, scen, n, per_origin, lost_per_as, moved_per_as, delt
     cap = d_origin.shape[0]
     for j in range(origins.shape[0]):
         o = origins[j]
-        _propagate_into(o, base, rel_a, len_a, nh_a, queue)
-        _propagate_into(o, scen, rel_b, len_b, nh_b, queue)
+        propagate_into(o, base, rel_a, len_a, nh_a, queue)
+        propagate_into(o, scen, rel_b, len_b, nh_b, queue)
         for v in range(n):
             had = rel_a[v] >= 0
             has = rel_b[v] >= 0

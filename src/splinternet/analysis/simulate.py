@@ -54,7 +54,7 @@ def _offer(w, u, cls, cand, rel, length, nh):
 
 
 @njit(cache=True)
-def _propagate_into(origin, net, rel, length, nh, queue):
+def propagate_into(origin, net, rel, length, nh, queue):
     """Best route of every AS towards ``origin``; returns the number of ASes with a route.
 
     Other analyses (transit_kernels) call this kernel directly; keep its signature.
@@ -332,7 +332,7 @@ def _buffers(n: int) -> tuple[np.ndarray, ...]:
 def _routes(overlay: Overlay, origin_index: int, keep_all_ties: bool) -> Routes:
     graph = overlay.graph
     rel, length, nh, queue = _buffers(len(graph))
-    _propagate_into(np.int32(origin_index), overlay.arrays, rel, length, nh, queue)
+    propagate_into(np.int32(origin_index), overlay.arrays, rel, length, nh, queue)
     tie_ptr = tie_idx = None
     if keep_all_ties:
         tie_ptr, tie_idx = _ties(overlay.arrays, rel, length)

@@ -19,7 +19,7 @@ import math
 import numpy as np
 from numba import njit
 
-from .simulate import _propagate_into
+from .simulate import propagate_into
 
 __all__ = ["DOMESTIC", "MASK_WORDS", "accumulate_origin", "run_origins"]
 
@@ -169,7 +169,7 @@ def run_origins(origins, weights, kmi, net, info, acc, shares, totals, reached_o
     pairs[np.int64(-1)] = 0.0
     for j in range(origins.shape[0]):
         origin = origins[j]
-        if _propagate_into(origin, net, rel, length, nh, queue) == 0:
+        if propagate_into(origin, net, rel, length, nh, queue) == 0:
             continue
         before = totals[2]
         written = accumulate_origin(origin, weights[j], kmi[j], nh, length, info, order, counts, work, mask, acc,

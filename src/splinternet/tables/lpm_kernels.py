@@ -27,12 +27,12 @@ _ZERO = np.uint64(0)
 
 
 @njit(cache=True, inline="always")
-def _lt(ah, al, bh, bl):
+def lt128(ah, al, bh, bl):
     return ah < bh or (ah == bh and al < bl)
 
 
 @njit(cache=True, inline="always")
-def _le(ah, al, bh, bl):
+def le128(ah, al, bh, bl):
     return ah < bh or (ah == bh and al <= bl)
 
 
@@ -73,7 +73,7 @@ def build_segments(s_hi, s_lo, e_hi, e_lo, max_hi, max_lo):
     k = 1
     for i in range(n + 1):
         # close every open prefix that ends before the next one starts (all, at the end)
-        while sp > 0 and (i == n or _lt(e_hi[stack[sp - 1]], e_lo[stack[sp - 1]], s_hi[i], s_lo[i])):
+        while sp > 0 and (i == n or lt128(e_hi[stack[sp - 1]], e_lo[stack[sp - 1]], s_hi[i], s_lo[i])):
             top = stack[sp - 1]
             sp -= 1
             if e_hi[top] == max_hi and e_lo[top] == max_lo:
@@ -122,7 +122,7 @@ def lookup_sorted128(key_hi, key_lo, labels, q_hi, q_lo):
         hi_i = n  # first key > query lies in [lo_i, hi_i]
         while lo_i < hi_i:
             mid = (lo_i + hi_i) >> 1
-            if _le(key_hi[mid], key_lo[mid], h, ql):
+            if le128(key_hi[mid], key_lo[mid], h, ql):
                 lo_i = mid + 1
             else:
                 hi_i = mid
@@ -173,8 +173,8 @@ def merge_sorted(s_hi, s_lo, e_hi, e_lo):
             if top:
                 continue
             nh, nl = _inc(ch, cl)
-            if _le(s_hi[i], s_lo[i], nh, nl):  # overlaps or touches
-                if _lt(ch, cl, e_hi[i], e_lo[i]):
+            if le128(s_hi[i], s_lo[i], nh, nl):  # overlaps or touches
+                if lt128(ch, cl, e_hi[i], e_lo[i]):
                     re_hi[m - 1] = e_hi[i]
                     re_lo[m - 1] = e_lo[i]
                 continue
@@ -201,16 +201,16 @@ def intersect_sets(as_hi, as_lo, ae_hi, ae_lo, bs_hi, bs_lo, be_hi, be_lo):
     m = 0
     while i < na and j < nb:
         # start = max of starts, end = min of ends
-        if _lt(as_hi[i], as_lo[i], bs_hi[j], bs_lo[j]):
+        if lt128(as_hi[i], as_lo[i], bs_hi[j], bs_lo[j]):
             sh, sl = bs_hi[j], bs_lo[j]
         else:
             sh, sl = as_hi[i], as_lo[i]
-        a_first = _lt(ae_hi[i], ae_lo[i], be_hi[j], be_lo[j])
+        a_first = lt128(ae_hi[i], ae_lo[i], be_hi[j], be_lo[j])
         if a_first:
             eh, el = ae_hi[i], ae_lo[i]
         else:
             eh, el = be_hi[j], be_lo[j]
-        if _le(sh, sl, eh, el):
+        if le128(sh, sl, eh, el):
             rs_hi[m] = sh
             rs_lo[m] = sl
             re_hi[m] = eh
@@ -239,18 +239,18 @@ def subtract_sets(as_hi, as_lo, ae_hi, ae_lo, bs_hi, bs_lo, be_hi, be_lo):
         ch, cl = as_hi[i], as_lo[i]  # first address of A[i] not yet decided
         eh, el = ae_hi[i], ae_lo[i]
         alive = True
-        while j < nb and _lt(be_hi[j], be_lo[j], ch, cl):
+        while j < nb and lt128(be_hi[j], be_lo[j], ch, cl):
             j += 1
         k = j
-        while alive and k < nb and _le(bs_hi[k], bs_lo[k], eh, el):
-            if _lt(ch, cl, bs_hi[k], bs_lo[k]):
+        while alive and k < nb and le128(bs_hi[k], bs_lo[k], eh, el):
+            if lt128(ch, cl, bs_hi[k], bs_lo[k]):
                 ph, pl = _dec(bs_hi[k], bs_lo[k])
                 rs_hi[m] = ch
                 rs_lo[m] = cl
                 re_hi[m] = ph
                 re_lo[m] = pl
                 m += 1
-            if _lt(be_hi[k], be_lo[k], eh, el):
+            if lt128(be_hi[k], be_lo[k], eh, el):
                 ch, cl = _inc(be_hi[k], be_lo[k])
                 k += 1
             else:
@@ -304,10 +304,10 @@ def contains128(s_hi, s_lo, e_hi, e_lo, q_hi, q_lo):
         hi_i = n
         while lo_i < hi_i:
             mid = (lo_i + hi_i) >> 1
-            if _le(s_hi[mid], s_lo[mid], h, ql):
+            if le128(s_hi[mid], s_lo[mid], h, ql):
                 lo_i = mid + 1
             else:
                 hi_i = mid
         if lo_i > 0:
-            out[j] = _le(h, ql, e_hi[lo_i - 1], e_lo[lo_i - 1])
+            out[j] = le128(h, ql, e_hi[lo_i - 1], e_lo[lo_i - 1])
     return out
