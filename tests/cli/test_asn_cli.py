@@ -42,3 +42,15 @@ def test_asn_text_and_bad_input(mirror_env) -> None:
     assert out.returncode == 0 and "Level 3" in out.stdout and "customer cone 66,558" in out.stdout
     bad = run("asn", "not-a-number")
     assert bad.returncode == 2 and "not an AS number" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ("asn", "3356", "--no-such-option"),
+    ("transit", "RU", "--top", "many"),
+    ("blocking", "report", "/nonexistent/register.csv", "--prefixes-date", "2024-04-06"),
+])
+def test_usage_errors_are_one_message_not_a_traceback(args) -> None:
+    out = run(*args)
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr
+    assert "No such option" in out.stderr or "Invalid value" in out.stderr

@@ -76,23 +76,16 @@ _register()
 
 
 def main() -> None:
-    """Run the CLI; library errors become one clear line on stderr and exit status 2."""
+    """Run the CLI; library errors become one clear line on stderr and exit status 2.
+
+    Standalone mode lets the CLI library report usage errors (unknown option, bad value)
+    itself, whichever click it bundles; anything of ours arrives here.
+    """
     try:
-        app(standalone_mode=False)
+        app(standalone_mode=True)
     except SplinternetError as exc:
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(2)
-    except typer.Abort:
-        sys.exit(130)
     except KeyboardInterrupt:
         err_console.print("interrupted")
         sys.exit(130)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
