@@ -2,8 +2,8 @@
 
 ``analyze_blocking(register, attribution, resolutions=None) -> BlockingReport``. Counting
 rules (also in docs/blocking.md): overlapping entries count each address once; an
-address belongs to the origin AS of its longest matching prefix (the first origin of a
-multi-origin prefix); a cloud group counts the blocked addresses inside the union of its
+address belongs to the origin AS of its longest matching prefix (a multi-origin prefix's
+space is split evenly among its origins, as in the transit analysis); a cloud group counts the blocked addresses inside the union of its
 published prefixes; growth credits each address to the earliest decision date among
 the entries listing it.
 """
@@ -109,19 +109,30 @@ def _space_by_origin(attribution: AttributionData, blocked: RangeSet, version: i
     fam = found.table.v4 if version == 4 else found.table.v6
     acc_hi, acc_lo = label_overlap(*b, fam.seg_hi, fam.seg_lo, fam.seg_label.astype(np.int64), len(fam))
     per_label = to_float(acc_hi, acc_lo)
-    first = found.origin
-    asn_of_label = first[fam.row] if len(fam) else np.zeros(0, np.int64)
     hit = np.flatnonzero(per_label[:-1] > 0)
-    asns, inverse = np.unique(asn_of_label[hit], return_inverse=True)
-    return asns, np.bincount(inverse, weights=per_label[hit], minlength=len(asns)), float(per_label[-1])
+    which, asn = found.origins_of_rows(fam.row[hit])
+    share = per_label[hit] / np.maximum(np.bincount(which, minlength=len(hit)), 1)  # split among its origins
+    asns, inverse = np.unique(asn, return_inverse=True)
+    return asns, np.bincount(inverse, weights=share[which], minlength=len(asns)), float(per_label[-1])
+
+
+def _entry_origins(attribution: AttributionData, version: int, entry: np.ndarray, hi: np.ndarray | None,
+                   lo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(entry, origin AS) for every origin of the prefix covering each range's first address."""
+    found = attribution.origin_table(version)
+    if found is None:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    rows = found.table.lookup_ipv4(np.asarray(lo, np.uint32)) if version == 4 else found.table.lookup_ipv6(hi, lo)
+    covered = np.flatnonzero(rows >= 0)
+    which, asn = found.origins_of_rows(rows[covered])
+    return np.asarray(entry, np.int64)[covered[which]], asn
 
 
 def _entries_per_asn(reg: Register, attribution: AttributionData) -> tuple[np.ndarray, np.ndarray]:
-    """Entries that list at least one range starting in each origin AS."""
-    asn4 = origin_of_addresses(attribution, 4, None, reg.v4.start)
-    asn6 = origin_of_addresses(attribution, 6, reg.v6.start, reg.v6.start_lo)
-    _, asn = distinct_rows(np.concatenate([reg.v4.entry, reg.v6.entry]).astype(np.int64),
-                           np.concatenate([asn4, asn6]))
+    """Entries that list at least one range starting in each origin AS (every origin of a MOAS prefix)."""
+    e4, a4 = _entry_origins(attribution, 4, reg.v4.entry, None, reg.v4.start)
+    e6, a6 = _entry_origins(attribution, 6, reg.v6.entry, reg.v6.start, reg.v6.start_lo)
+    _, asn = distinct_rows(np.concatenate([e4, e6]), np.concatenate([a4, a6]))
     return unique_counts(asn)
 
 

@@ -23,20 +23,39 @@ __all__ = ["OriginTable", "origins_from_pfx2as", "origins_from_mrt"]
 
 @dataclass(frozen=True)
 class OriginTable:
-    """Longest-prefix-match table whose payload rows index ``origin`` (int64 ASNs)."""
+    """Longest-prefix-match table whose payload rows index ``origin`` (int64 ASNs).
+
+    ``origin`` is one label per row (the first origin of a multi-origin prefix); every
+    origin of row r is ``all_origins[all_offsets[r]:all_offsets[r + 1]]``, so space can be
+    split among them.
+    """
 
     source: str
     table: PrefixTable
     origin: np.ndarray
     bad_records: int = 0
+    all_origins: np.ndarray | None = None
+    all_offsets: np.ndarray | None = None
 
     def has(self, version: int) -> bool:
         return len(self.table.v4 if version == 4 else self.table.v6) > 0
 
+    def origins_of_rows(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(position in ``rows``, origin ASN) for every origin of every row; ``rows`` must be valid."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if self.all_origins is None or self.all_offsets is None:
+            return np.arange(len(rows)), self.origin[rows]
+        starts = self.all_offsets[rows]
+        counts = self.all_offsets[rows + 1] - starts
+        which = np.repeat(np.arange(len(rows)), counts)
+        inner = np.arange(len(which)) - np.repeat(np.cumsum(counts) - counts, counts)
+        return which, self.all_origins[np.repeat(starts, counts) + inner].astype(np.int64)
+
 
 def origins_from_pfx2as(pfx: Pfx2As) -> OriginTable:
-    """The first origin of each pfx2as entry (a MOAS ``a_b`` or AS set ``a,b`` counts as ``a``)."""
-    return OriginTable(pfx.path, pfx.table, pfx.first_origin().astype(np.int64), pfx.bad_records)
+    """Every origin of each pfx2as entry (MOAS ``a_b`` and AS set ``a,b`` alike); ``a`` is its label."""
+    return OriginTable(pfx.path, pfx.table, pfx.first_origin().astype(np.int64), pfx.bad_records,
+                       pfx.origins.astype(np.int64), pfx.origin_offsets.astype(np.int64))
 
 
 def origins_from_mrt(path: str | os.PathLike[str], *, strict: bool = False) -> OriginTable:
