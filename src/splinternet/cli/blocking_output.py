@@ -30,9 +30,11 @@ def _cell(value: Any, column: str = "") -> str:
     if isinstance(value, float):
         if value != value:
             return ""
-        if value.is_integer() and abs(value) < 1e15:
+        if abs(value) >= 1e15:  # IPv6 address counts
+            return f"{value:.3g}"
+        if value.is_integer():
             return f"{int(value):,}"
-        return f"{value:.3g}" if abs(value) < 1 else f"{value:,.3g}"
+        return f"{value:.3g}" if abs(value) < 1 else f"{value:,.1f}"  # split MOAS space: 10,812.5
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
