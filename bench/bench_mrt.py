@@ -202,7 +202,7 @@ def render(rows: list[dict], repeats: int, load: tuple[float, float], pinned: bo
         "The same files decompressed once to plain MRT (in a temporary directory) and read by all three tools, so "
         "the parse rates compare parsers only. Decompression columns: ours is measured inside `read_mrt`; a "
         "peer's is its time on the archived file minus its time on the plain one (a negative value means the "
-        "run-to-run noise was larger than the decompression; bzip2 decoding, bound by memory latency, is the part "
+        "run-to-run noise was larger than the decompression; bzip2 decoding is the part "
         "most slowed by other work on the machine).",
         "",
         "| input | compressed → plain MiB | decompression s: ours / bgpdump / pybgpkit | ours parse s | "
