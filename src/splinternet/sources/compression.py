@@ -2,8 +2,9 @@
 
 Archives in the wild are misnamed and cut short; a reader must still return every byte
 that decompresses cleanly and say where the stream broke. Whole gzip files go through
-ISA-L (``isal``), which inflates about twice as fast as zlib and fails the same way; the
-salvage of a damaged stream stays with the standard library's incremental decoders.
+ISA-L (``isal``), which inflates about twice as fast as zlib and fails the same way; bzip2,
+xz and damaged gzip go through the standard library's incremental decoders, member by
+member, so that garbage after the last member is reported, not dropped.
 """
 
 from __future__ import annotations
@@ -68,8 +69,8 @@ def _new_decompressor(kind: Compression) -> zlib._Decompress | bz2.BZ2Decompress
     return lzma.LZMADecompressor()
 
 
-def _salvage(raw: bytes, kind: Compression) -> tuple[bytes, int | None, str | None]:
-    """Decompress member by member in chunks, keeping the output made before any damage."""
+def _decode_members(raw: bytes, kind: Compression) -> tuple[bytes, int | None, str | None]:
+    """Decompress member by member in 1 MiB input chunks, keeping the output made before any damage."""
     out: list[bytes] = []
     pos = 0
     chunk = 1 << 20
@@ -98,26 +99,6 @@ def _salvage(raw: bytes, kind: Compression) -> tuple[bytes, int | None, str | No
     return b"".join(out), None, None
 
 
-def _whole_members(raw: bytes, kind: Compression) -> bytes:
-    """Every bzip2/xz stream of ``raw`` in one call each; raises on damage or trailing garbage.
-
-    The standard library's ``bz2.decompress``/``lzma.decompress`` silently drop whatever
-    follows the first stream when it does not decode; that would be a quiet wrong answer.
-    """
-    view = memoryview(raw)
-    out: list[bytes] = []
-    pos = 0
-    while pos < len(raw):
-        dec = _new_decompressor(kind)
-        out.append(dec.decompress(view[pos:]))
-        if not dec.eof:
-            raise EOFError("stream ends before its end-of-stream marker")
-        pos = len(raw) - len(dec.unused_data)
-        if raw[pos:].strip(b"\x00") == b"":
-            break
-    return b"".join(out)
-
-
 def read_decompressed(
     path: str | os.PathLike[str],
     *,
@@ -138,11 +119,14 @@ def read_decompressed(
     kind = detect_compression(raw[:6])
     if kind is Compression.PLAIN:
         return Decompressed(raw, kind, len(raw))
-    try:
-        data = igzip.decompress(raw) if kind is Compression.GZIP else _whole_members(raw, kind)
-        return Decompressed(data, kind, len(raw))
-    except (OSError, EOFError, ValueError, zlib.error, isal_zlib.error, lzma.LZMAError):
-        data, offset, problem = _salvage(raw, kind)
+    if kind is Compression.GZIP:
+        try:
+            return Decompressed(igzip.decompress(raw), kind, len(raw))
+        except (OSError, EOFError, ValueError, isal_zlib.error):
+            pass
+    # bzip2 and xz always go member by member: the standard library's one-call
+    # bz2/lzma.decompress silently drop undecodable bytes after the first stream
+    data, offset, problem = _decode_members(raw, kind)
     if offset is None:
         return Decompressed(data, kind, len(raw))
     error = InputError(
