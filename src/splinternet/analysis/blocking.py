@@ -94,8 +94,8 @@ def origin_of_addresses(attribution: AttributionData, version: int, hi: np.ndarr
     found = attribution.origin_table(version)
     if found is None:
         return np.zeros(len(lo), np.int64)
-    table, first = found.table, found.origin
-    rows = table.lookup_ipv4(np.asarray(lo, np.uint32)) if version == 4 else table.lookup_ipv6(hi, lo)
+    first = found.origin
+    rows = found.rows_of(version, hi, lo)
     return np.where(rows >= 0, first[np.maximum(rows, 0)] if len(first) else 0, 0)
 
 
@@ -122,7 +122,7 @@ def _entry_origins(attribution: AttributionData, version: int, entry: np.ndarray
     found = attribution.origin_table(version)
     if found is None:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    rows = found.table.lookup_ipv4(np.asarray(lo, np.uint32)) if version == 4 else found.table.lookup_ipv6(hi, lo)
+    rows = found.rows_of(version, hi, lo)
     covered = np.flatnonzero(rows >= 0)
     which, asn = found.origins_of_rows(rows[covered])
     return np.asarray(entry, np.int64)[covered[which]], asn

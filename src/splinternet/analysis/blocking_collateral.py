@@ -15,7 +15,7 @@ import numpy as np
 
 from ..sources.registry import AddressLinks, Register
 from ..sources.registry_attribution import AttributionData
-from ..sources.registry_scan import distinct_rows, unique_counts, unique_sorted
+from ..sources.registry_scan import distinct_rows, expand_runs, unique_counts, unique_sorted
 from ..sources.resolutions import Resolutions, normalize_domain
 from ..tables.prefixes import RangeSet
 from .blocking_groups import GroupTable
@@ -76,14 +76,6 @@ def _ranks(his: list[np.ndarray], los: list[np.ndarray]) -> list[np.ndarray]:
     return np.split(inverse.astype(np.int64).ravel(), np.cumsum(sizes)[:-1])
 
 
-def _expand(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(owner, position) for every position in each [lo, hi) run, without a Python loop."""
-    counts = hi - lo
-    owner = np.repeat(np.arange(len(lo)), counts)
-    starts = np.repeat(lo - (np.cumsum(counts) - counts), counts)
-    return owner, starts + np.arange(len(owner))
-
-
 def _family(version: int, links: AddressLinks, res: Resolutions, blocked: RangeSet) -> dict[str, np.ndarray]:
     if version == 4:
         a_hi, a_lo = np.zeros(len(res.v4_address), np.uint64), res.v4_address.astype(np.uint64)
@@ -109,7 +101,7 @@ def _blame(f: dict[str, np.ndarray], unrelated_pair: np.ndarray) -> tuple[np.nda
     sorted_rank = a_rank[order]
     lo = np.searchsorted(sorted_rank, s_rank, "left")
     hi = np.searchsorted(sorted_rank, e_rank, "right")
-    link, pos = _expand(lo, hi)
+    link, pos = expand_runs(lo, hi)
     return distinct_rows(f["entry"][link], f["domain"][rows[order[pos]]])
 
 

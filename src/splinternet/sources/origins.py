@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -17,45 +18,48 @@ from ..tables.prefixes import PrefixTable
 from .mrt import read_mrt
 from .mrt.table import routed
 from .pfx2as import Pfx2As
+from .registry_scan import expand_runs
 
 __all__ = ["OriginTable", "origins_from_pfx2as", "origins_from_mrt"]
 
 
 @dataclass(frozen=True)
 class OriginTable:
-    """Longest-prefix-match table whose payload rows index ``origin`` (int64 ASNs).
+    """Longest-prefix-match table whose payload rows index origin ASes.
 
-    ``origin`` is one label per row (the first origin of a multi-origin prefix); every
-    origin of row r is ``all_origins[all_offsets[r]:all_offsets[r + 1]]``, so space can be
-    split among them.
+    Row r has the origins ``origins[offsets[r]:offsets[r + 1]]`` (several for a multi-origin
+    prefix, so its space can be split among them); ``origin`` is one label per row, the first.
     """
 
     source: str
     table: PrefixTable
-    origin: np.ndarray
+    origins: np.ndarray  # int64
+    offsets: np.ndarray  # int64, one more than rows
     bad_records: int = 0
-    all_origins: np.ndarray | None = None
-    all_offsets: np.ndarray | None = None
 
     def has(self, version: int) -> bool:
         return len(self.table.v4 if version == 4 else self.table.v6) > 0
 
+    @cached_property
+    def origin(self) -> np.ndarray:
+        """The first origin of every row (int64)."""
+        return self.origins[self.offsets[:-1]]
+
+    def rows_of(self, version: int, hi: np.ndarray | None, lo: np.ndarray) -> np.ndarray:
+        """Row of each address's longest matching prefix, -1 where none (IPv4 uses ``lo`` only)."""
+        return self.table.lookup_ipv4(np.asarray(lo, np.uint32)) if version == 4 else self.table.lookup_ipv6(hi, lo)
+
     def origins_of_rows(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(position in ``rows``, origin ASN) for every origin of every row; ``rows`` must be valid."""
         rows = np.asarray(rows, dtype=np.int64)
-        if self.all_origins is None or self.all_offsets is None:
-            return np.arange(len(rows)), self.origin[rows]
-        starts = self.all_offsets[rows]
-        counts = self.all_offsets[rows + 1] - starts
-        which = np.repeat(np.arange(len(rows)), counts)
-        inner = np.arange(len(which)) - np.repeat(np.cumsum(counts) - counts, counts)
-        return which, self.all_origins[np.repeat(starts, counts) + inner].astype(np.int64)
+        which, pos = expand_runs(self.offsets[rows], self.offsets[rows + 1])
+        return which, self.origins[pos]
 
 
 def origins_from_pfx2as(pfx: Pfx2As) -> OriginTable:
     """Every origin of each pfx2as entry (MOAS ``a_b`` and AS set ``a,b`` alike); ``a`` is its label."""
-    return OriginTable(pfx.path, pfx.table, pfx.first_origin().astype(np.int64), pfx.bad_records,
-                       pfx.origins.astype(np.int64), pfx.origin_offsets.astype(np.int64))
+    return OriginTable(pfx.path, pfx.table, pfx.origins.astype(np.int64), pfx.origin_offsets.astype(np.int64),
+                       pfx.bad_records)
 
 
 def origins_from_mrt(path: str | os.PathLike[str], *, strict: bool = False) -> OriginTable:
@@ -91,4 +95,4 @@ def origins_from_mrt(path: str | os.PathLike[str], *, strict: bool = False) -> O
     rows = np.arange(len(origin))
     table = PrefixTable.from_arrays(lo[four].astype(np.uint32), length[four], rows[four],
                                     hi[six], lo[six], length[six], rows[six])
-    return OriginTable(os.fspath(path), table, origin, result.bad.count)
+    return OriginTable(os.fspath(path), table, origin, np.arange(len(origin) + 1), result.bad.count)

@@ -12,7 +12,7 @@ import numpy as np
 from numba import njit
 
 __all__ = ["split_records", "gather_fields", "count_in_fields", "parse_iso_days", "record_hashes", "fields_equal",
-           "unique_inverse", "unique_sorted", "unique_counts", "search", "distinct_rows",
+           "unique_inverse", "unique_sorted", "unique_counts", "search", "distinct_rows", "expand_runs",
            "OK", "UNCLOSED_QUOTE", "NAT_DAYS", "MAX_FIELDS"]
 
 OK = 0
@@ -288,3 +288,11 @@ def distinct_rows(*columns: np.ndarray) -> tuple[np.ndarray, ...]:
         new[1:] |= ordered[1:] != ordered[:-1]
     keep = order[new]
     return tuple(c[keep] for c in columns)
+
+
+def expand_runs(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(owner, position) for every position in each [lo, hi) run, without a Python loop."""
+    counts = hi - lo
+    owner = np.repeat(np.arange(len(lo)), counts)
+    starts = np.repeat(lo - (np.cumsum(counts) - counts), counts)
+    return owner, starts + np.arange(len(owner))
