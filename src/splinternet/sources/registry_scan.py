@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ..tables.addresses import is_space
+
 __all__ = ["split_records", "gather_fields", "count_in_fields", "parse_iso_days", "record_hashes", "fields_equal",
            "unique_inverse", "unique_sorted", "unique_counts", "search", "distinct_rows", "expand_runs",
            "OK", "UNCLOSED_QUOTE", "NAT_DAYS", "MAX_FIELDS"]
@@ -20,11 +22,6 @@ UNCLOSED_QUOTE = 1
 MAX_FIELDS = 6
 NAT_DAYS = np.int64(-(2**63))
 _QUOTE_SPAN = 5  # physical lines a quoted field may span before it counts as never closed
-
-
-@njit(cache=True, inline="always")
-def _space(c):
-    return c == 32 or c == 9 or c == 13
 
 
 @njit(cache=True)
@@ -103,7 +100,7 @@ def split_records(buf, first_line):
                     pos += 1
                 fs = s
                 fe = pos
-                while fe > fs and _space(buf[fe - 1]):
+                while fe > fs and is_space(buf[fe - 1]):
                     fe -= 1
             if f < MAX_FIELDS:
                 f_start[r, f] = fs
