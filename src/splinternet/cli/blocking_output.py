@@ -1,4 +1,4 @@
-"""Rendering of blocking reports: rich tables, CSV files and PNG plots (all writes atomic)."""
+"""Rendering of blocking reports: rich tables, CSV files and PNG or SVG plots (all writes atomic)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from ..analysis.blocking import BlockingReport
 from ..analysis.blocking_diff import BlockingDiff
 from ..analysis.blocking_groups import GroupTable
 from ..analysis.blocking_updates import UpdateCadence
+from ..report.plots import save_figure
 from ..sources.download import atomic_write
 from .output import console, err_console
 
@@ -189,7 +190,7 @@ def provider_bars(report: BlockingReport, n: int = 15) -> GroupTable:
 
 
 def write_plot(path: Path, bars: GroupTable, label_col: str, growth: GroupTable | None, title: str) -> None:
-    """Blocked IPv4 by provider (bars) and growth over time (line), as one PNG, written atomically."""
+    """Blocked IPv4 by provider (bars) and growth over time (line), one PNG or SVG (by suffix), written atomically."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -216,15 +217,11 @@ def write_plot(path: Path, bars: GroupTable, label_col: str, growth: GroupTable 
         ax2.legend(loc="upper left")
         twin.legend(loc="lower right")
     fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)
-    plt.close(fig)
-    with atomic_write(path) as fh:
-        fh.write(buf.getvalue())
+    save_figure(fig, path)
 
 
 def write_series_plot(path: Path, series: GroupTable) -> None:
-    """Blocked IPv4 and entries of each register in a series, as one PNG, written atomically."""
+    """Blocked IPv4 and entries of each register in a series, one PNG or SVG (by suffix), written atomically."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -243,8 +240,4 @@ def write_series_plot(path: Path, series: GroupTable) -> None:
     twin.legend(loc="lower right")
     fig.autofmt_xdate()
     fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)
-    plt.close(fig)
-    with atomic_write(path) as fh:
-        fh.write(buf.getvalue())
+    save_figure(fig, path)
