@@ -9,14 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from splinternet.config import Settings
 from splinternet.errors import DataNotFoundError
-from splinternet.sources.catalog import fetch_release
-from splinternet.sources.country_blocks import RIRS
+from splinternet.sources.catalog import Release, fetch_release
+from splinternet.sources.country_blocks import RIRS, country_blocks_for_date
+from splinternet.sources.download import CachedFile
 from splinternet.sources.rir import load_country_blocks, load_delegated
 from splinternet.sources.snapshot import Snapshot
 from splinternet.tables.prefixes import RangeSet
@@ -198,3 +202,57 @@ def test_real_apnic_of_the_ipverse_day_is_inside_ipverse(mirror_settings: Settin
         overlap = mine.overlap_count(theirs, version)
         assert overlap >= 0.999 * mine.address_count(version)
     assert mine.overlap_count(theirs, 4) >= 0.995 * theirs.address_count(4)
+
+
+# ---- the union against a plain-Python reference (hypothesis) ----
+
+_row = st.tuples(st.sampled_from(RIRS), st.sampled_from(["CU", "BR"]), st.integers(0, 2**32 - 2**16),
+                 st.integers(1, 2**16), st.sampled_from(["allocated", "assigned", "available", "reserved"]))
+
+
+def _reference(rows: list[tuple[str, str, int, int, str]], cc: str, present: set[str]) -> int:
+    spans = sorted((start, start + count) for rir, code, start, count, status in rows
+                   if rir in present and code == cc and status in ("allocated", "assigned"))
+    total, reach = 0, -1
+    for lo, hi in spans:  # merge overlapping spans, count each address once
+        lo = max(lo, reach)
+        if hi > lo:
+            total += hi - lo
+            reach = hi
+    return total
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=st.lists(_row, max_size=30), present=st.sets(st.sampled_from(RIRS), min_size=1))
+def test_union_over_registries_matches_reference(rows, present) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        loaded = {}
+        for rir in present:
+            lines = [f"{code}|ipv4|{ipaddress.IPv4Address(start)}|{count}|20200101|{status}"
+                     for r, code, start, count, status in rows if r == rir] + ["US|asn|64500|1|20200101|assigned"]
+            path = Path(tmp) / rir
+            path.write_bytes(delegated(rir, "20200301", lines))
+            loaded[rir] = load_delegated(path)
+        stamp = dt.datetime(2020, 3, 1)
+
+        def resolve(dataset: str, **params: str) -> Release:
+            rir = params.get("rir")
+            if dataset != "rir-delegated" or rir not in present:
+                raise DataNotFoundError(dataset, "2020-03-01")
+            file = CachedFile(Path(tmp) / rir, f"https://example.invalid/{rir}", "", 0, "", "", {})
+            return Release(dataset, stamp, file.url, file, stamp, {"rir": rir})
+
+        def delegations(release: Release):  # noqa: ANN202
+            return loaded[release.params["rir"]]
+
+        want = _reference(rows, "CU", present)
+        try:
+            got = country_blocks_for_date("CU", stamp, resolve=resolve, delegations=delegations,
+                                          ipverse=lambda v4, v6: RangeSet.empty())
+        except DataNotFoundError as exc:
+            assert want == 0 and "place no block in CU" in str(exc)
+            return
+        assert got.blocks.address_count(4) == want
+        assert set(got.missing) == set(RIRS) - present
+        assert got.source == ("rir" if not got.missing else "rir-partial")
+        assert all(rir in got.notes[0] for rir in got.missing)

@@ -76,10 +76,12 @@ def _rir_releases(resolve: Resolve, requested: dt.datetime | None
     for rir in RIRS:
         try:
             release = resolve("rir-delegated", rir=rir)
-        except (DataNotFoundError, DownloadError) as exc:
-            nearest = getattr(exc, "nearest", None)
-            why[rir] = "no file" + (f" (nearest: {', '.join(nearest)})" if nearest else "")
-            suggestions += getattr(exc, "suggestions", [])
+        except DataNotFoundError as exc:
+            why[rir] = "no file" + (f" (nearest: {', '.join(exc.nearest)})" if exc.nearest else "")
+            suggestions += exc.suggestions
+            continue
+        except DownloadError as exc:
+            why[rir] = f"not obtainable ({exc.reason})"
             continue
         if requested is not None and requested - release.released > RIR_MAX_AGE:
             days = (requested.date() - release.released.date()).days
