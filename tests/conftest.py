@@ -50,6 +50,11 @@ CURATED_RELEASES: dict[str, set[str]] = {
     "data.ris.ripe.net/rrc00": {"2000.01"},
     "data.ris.ripe.net/rrc00/2000.01": {"bview.20000111.0032.gz"},
     "archive.routeviews.org/route-views.sydney/bgpdata": {"2022.06"},
+    "ftp.ripe.net/pub/stats": {"afrinic", "lacnic"},
+    "data.ris.ripe.net/rrc06": {"2015.04"},
+    "data.ris.ripe.net/rrc06/2015.04": {"updates.20150401.0000.gz"},
+    "archive.routeviews.org/route-views.jinx/bgpdata": {"2015.04"},
+    "archive.routeviews.org/route-views.jinx/bgpdata/2015.04/UPDATES": {"updates.20150401.0000.bz2"},
     "archive.routeviews.org/route-views.sydney/bgpdata/2022.06/UPDATES": {
         "updates.20220601.0230.bz2", "updates.20220601.0415.bz2"},
 }
