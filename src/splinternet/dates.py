@@ -16,14 +16,17 @@ Rules (docs/architecture.md, "Dates"):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from .errors import ParameterError
 
 __all__ = [
     "check_not_future",
+    "date_label",
     "day_text",
     "horizon",
     "is_whole_day",
+    "newest_data_notes",
     "parse_when",
     "release_fits",
     "release_is_later",
@@ -104,3 +107,26 @@ def day_text(when: dt.datetime | dt.date) -> str:
 def when_text(when: dt.datetime) -> str:
     """A day as YYYY-MM-DD, a time as YYYY-MM-DD HH:MM."""
     return when.strftime("%Y-%m-%d") if is_whole_day(when) else when.strftime("%Y-%m-%d %H:%M")
+
+
+# the input whose release dates a result made from the newest data (the AS graph is the topology
+# every analysis runs on)
+TOPOLOGY_INPUT = "caida-asrel"
+
+
+def date_label(requested: dt.datetime | None, inputs: Mapping[str, dt.datetime]) -> str:
+    """The date a result prints: the one asked for, or for the newest data the release date of the
+    topology (else of the newest input), said to be the newest data, never "latest"."""
+    if requested is not None:
+        return day_text(requested)
+    if TOPOLOGY_INPUT in inputs:
+        return f"{day_text(inputs[TOPOLOGY_INPUT])} (newest data)"
+    return f"{day_text(max(inputs.values()))} (newest data)" if inputs else "newest data"
+
+
+def newest_data_notes(requested: dt.datetime | None, inputs: Mapping[str, dt.datetime]) -> list[str]:
+    """For the newest data (no date asked), one note with the concrete release date of every input."""
+    if requested is not None or not inputs:
+        return []
+    used = ", ".join(f"{name} {day_text(stamp)}" for name, stamp in sorted(inputs.items()))
+    return [f"no date given: used the newest release of each input ({used})"]

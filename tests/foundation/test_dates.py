@@ -148,3 +148,15 @@ def test_latest_resolves_to_concrete_dates(tmp_path: Path) -> None:
     assert snap.date_notes() == [f"no date given: used the newest release of each input (routeviews-pfx2as {day:%Y-%m-%d})"]
     dated = Snapshot.for_date(day, settings=settings(tmp_path))
     assert dated.date_label() == f"{day:%Y-%m-%d}" and dated.date_notes() == []
+
+
+def test_labels_for_the_newest_data() -> None:
+    from splinternet.dates import date_label, newest_data_notes
+
+    inputs = {"routeviews-pfx2as": dt.datetime(2024, 4, 6, 12), "caida-asrel": dt.datetime(2024, 1, 1)}
+    assert date_label(None, inputs) == "2024-01-01 (newest data)"  # the topology's date
+    assert date_label(None, {"routeviews-pfx2as": dt.datetime(2024, 4, 6, 12)}) == "2024-04-06 (newest data)"
+    assert date_label(dt.datetime(2022, 3, 1), inputs) == "2022-03-01"
+    assert newest_data_notes(None, inputs) == [
+        "no date given: used the newest release of each input (caida-asrel 2024-01-01, routeviews-pfx2as 2024-04-06)"]
+    assert newest_data_notes(dt.datetime(2022, 3, 1), inputs) == []

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import Settings
-from ..dates import check_not_future
+from ..dates import check_not_future, date_label, newest_data_notes
 from ..errors import BadRecords
 from ..progress import NO_PROGRESS, Progress
 from .catalog import Release, fetch_release, release_key
@@ -90,7 +90,7 @@ class Snapshot:
     def country_blocks(self, cc: str):  # noqa: ANN201 - tables.prefixes.RangeSet
         """The country's IPv4 and IPv6 blocks for the date, from the RIR files of the date (ipverse
         only to complete a day some RIR file is missing); what was used and missing goes to notes."""
-        return self._cached(f"blocks|{cc.lower()}", lambda: self.country_blocks_detail(cc)).blocks
+        return self.country_blocks_detail(cc).blocks
 
     def country_blocks_detail(self, cc: str):  # noqa: ANN201 - sources.country_blocks.CountryBlocks
         """:meth:`country_blocks` with its source, releases and missing registries."""
@@ -121,21 +121,11 @@ class Snapshot:
 
     def date_notes(self) -> list[str]:
         """For the newest data (no date asked), one note giving the concrete date of every input."""
-        if self.date is not None or not self.releases:
-            return []
-        used = ", ".join(f"{key} {release.released:%Y-%m-%d}" for key, release in sorted(self.releases.items()))
-        return [f"no date given: used the newest release of each input ({used})"]
+        return newest_data_notes(self.date, self.input_dates())
 
     def date_label(self) -> str:
-        """The date to print for a result: the one asked for, or, for the newest data, the release
-        date of the AS graph (the topology the analysis runs on) and "newest" said plainly."""
-        if self.date is not None:
-            return self.date.strftime("%Y-%m-%d")
-        graph = self.releases.get("caida-asrel")
-        if graph is not None:
-            return f"{graph.released:%Y-%m-%d} (newest data)"
-        dated = sorted(r.released for r in self.releases.values())
-        return f"{dated[-1]:%Y-%m-%d} (newest data)" if dated else "newest data"
+        """The date to print for a result: the one asked for, or the concrete date of the newest data."""
+        return date_label(self.date, self.input_dates())
 
     def date_wide_tables(self) -> dict[str, tuple[Any, Release]]:
         """The loaded tables that depend only on the dates (graph, organizations, prefix-to-AS),
@@ -152,4 +142,3 @@ class Snapshot:
     def provenance(self) -> list[dict[str, Any]]:
         """Every release this snapshot used: dataset, release date, URL, size, sha256."""
         return [r.to_dict() for r in self.releases.values()]
-
