@@ -438,7 +438,7 @@ def _searched(dataset: Dataset, horizon: dt.datetime) -> str:
         year, month = _months_back(horizon, dataset.lookback_months)[-1]
         text = f"looked back {dataset.lookback_months} months, to {year:04d}-{month:02d}-01"
     else:
-        text = "looked through every release the directories tried list"
+        text = "looked at every release listed in the directories tried"
     if dataset.max_age is not None:
         text += f"; a release counts only if at most {_duration(dataset.max_age)} before the time asked"
     return text
