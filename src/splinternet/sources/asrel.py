@@ -154,19 +154,32 @@ def parse_as_relationships(data: bytes, path: str | os.PathLike[str] = "<bytes>"
                          f"{a.shape[0]:,} good), not an AS-relationship file? first bad line: {problem}",
                          line=int(err_line[0]), offset=int(err_off[0]), expected=expected)
     policy = bad if bad is not None else BadRecords()
+    local = policy.for_file()
+    records = a.shape[0] + err_line.shape[0]
     for line, off, code in zip(err_line.tolist(), err_off.tolist(), err_code.tolist(), strict=True):
         problem, expected = _PROBLEMS[code]
-        policy.report(InputError(path, problem, line=line, offset=off, expected=expected))
-    # one link per unordered AS pair: later repeats are bad records
+        local.report(InputError(path, problem, line=line, offset=off, expected=expected))
+    # one link per unordered AS pair: later repeats are bad records, unless the very same line again
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     _, first = np.unique(lo * (_MAX_ASN + 1) + hi, return_index=True)
     if first.shape[0] != a.shape[0]:
         keep = np.zeros(a.shape[0], dtype=bool)
         keep[first] = True
+        # the kept row of each repeated pair, to tell an exact repeat from a conflicting one
+        order = np.lexsort((np.arange(a.shape[0]), hi, lo))
+        pair = lo[order] * (_MAX_ASN + 1) + hi[order]
+        head = np.r_[True, pair[1:] != pair[:-1]]
+        kept_row = order[np.maximum.accumulate(np.where(head, np.arange(len(order)), 0))]
+        kept_of = np.empty(a.shape[0], dtype=np.int64)
+        kept_of[order] = kept_row
         problem, expected = _PROBLEMS[7]
-        for line in rec_line[~keep].tolist():
-            policy.report(InputError(path, problem, line=line, expected=expected))
+        for row in np.flatnonzero(~keep).tolist():
+            k = int(kept_of[row])
+            same = a[row] == a[k] and b[row] == b[k] and rel[row] == rel[k]
+            local.report(InputError(path, "repeat of line " f"{int(rec_line[k])}" if same else problem,
+                                    line=int(rec_line[row]), expected=expected), repeat=bool(same))
         a, b, rel = a[keep], b[keep], rel[keep]
+    policy.settle(path, local, records)
     pc = rel == -1
     return ASGraph.from_links(
         a[pc], b[pc], a[~pc], b[~pc],

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import Settings
-from ..errors import DataNotFoundError, ParameterError
+from ..errors import DataNotFoundError, InputDamage, ParameterError
 from ..progress import NO_PROGRESS, Progress
 from .download import CachedFile, NotFoundAtSource, fetch_url, list_directory
 
@@ -53,6 +53,8 @@ class Release:
     url: str
     file: CachedFile
     requested: dt.datetime | None = None
+    # what loading the file skipped; None until a loader has read it
+    bad_records: InputDamage | None = None
 
     @property
     def path(self):  # noqa: ANN201 - a pathlib.Path
@@ -80,6 +82,7 @@ class Release:
             "path": str(self.file.path),
             "size": self.file.size,
             "sha256": self.file.sha256,
+            "bad_records": self.bad_records.to_dict() if self.bad_records is not None else None,
         }
 
 
