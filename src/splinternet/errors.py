@@ -235,7 +235,7 @@ class BadRecords:
         """Count one bad record; a :class:`RepeatedRecord` (or ``repeat``) is counted apart: nothing was lost."""
         if repeat is None:
             repeat = isinstance(error, RepeatedRecord)
-        if self.strict and not repeat:
+        if self.strict:
             raise error
         if repeat:
             self.repeats += 1
@@ -251,8 +251,10 @@ class BadRecords:
 
     def settle(self, path: str | os.PathLike[str], local: BadRecords, records: int) -> InputDamage:
         """Record what ``local`` counted for ``path`` (``records`` read, good and bad) and apply the limit."""
+        lost = [e for e in local.examples if not isinstance(e, RepeatedRecord)][:5]
+        repeated = [e for e in local.examples if isinstance(e, RepeatedRecord)][: 5 - len(lost)]
         damage = InputDamage(os.fspath(path), max(records, local.count), local.count, local.repeats,
-                             tuple(local.examples[:5]))
+                             tuple(lost + repeated))
         previous = self.files.get(damage.path)
         if previous is not None:  # the same file loaded twice (e.g. again for another table) counts once
             return previous

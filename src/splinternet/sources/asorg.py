@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import BadRecords, InputError
+from ..errors import BadRecords, InputError, RepeatedRecord
 from .compression import read_decompressed
 
 __all__ = ["AsInfo", "OrgTable", "load_as_orgs"]
@@ -178,8 +178,9 @@ def load_as_orgs(path: str | os.PathLike[str], *, bad: BadRecords | None = None)
                 kept = row
                 continue
             same = row[:4] == kept[:4]
-            bad.report(InputError(path, f"AS{row[0]} again (first on line {kept[4]})" + ("" if same else
-                                  "; kept the first"), line=row[4], expected="each AS once"), repeat=same)
+            kind = RepeatedRecord if same else InputError
+            bad.report(kind(path, f"AS{row[0]} again (first on line {kept[4]})" + ("" if same else "; kept the first"),
+                            line=row[4], expected="each AS once"))
         aut_rows = [r for r, k in zip(aut_rows, keep, strict=True) if k]
         asns = asns[keep]
     policy.settle(path, bad, records)

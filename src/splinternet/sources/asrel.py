@@ -13,7 +13,7 @@ import os
 import numpy as np
 from numba import njit
 
-from ..errors import BadRecords, InputError
+from ..errors import BadRecords, InputError, RepeatedRecord
 from ..tables.topology import ASGraph
 from .compression import read_decompressed
 
@@ -176,8 +176,9 @@ def parse_as_relationships(data: bytes, path: str | os.PathLike[str] = "<bytes>"
         for row in np.flatnonzero(~keep).tolist():
             k = int(kept_of[row])
             same = a[row] == a[k] and b[row] == b[k] and rel[row] == rel[k]
-            local.report(InputError(path, "repeat of line " f"{int(rec_line[k])}" if same else problem,
-                                    line=int(rec_line[row]), expected=expected), repeat=bool(same))
+            kind = RepeatedRecord if same else InputError
+            local.report(kind(path, f"repeat of line {int(rec_line[k])}" if same else problem,
+                              line=int(rec_line[row]), expected=expected))
         a, b, rel = a[keep], b[keep], rel[keep]
     policy.settle(path, local, records)
     pc = rel == -1
