@@ -14,6 +14,7 @@ import numpy as np
 
 from ..errors import BadRecords, InputError, RepeatedRecord
 from .compression import read_decompressed
+from .textchecks import drop_unterminated_line
 
 __all__ = ["AsInfo", "OrgTable", "load_as_orgs"]
 
@@ -117,7 +118,8 @@ def load_as_orgs(path: str | os.PathLike[str], *, bad: BadRecords | None = None)
     """Read a CAIDA ``as-org2info.txt`` file (any compression) into an :class:`OrgTable`."""
     policy = bad if bad is not None else BadRecords()
     bad = policy.for_file()
-    raw = read_decompressed(path, bad=bad).data
+    raw = drop_unterminated_line(path, read_decompressed(path, bad=bad).data, bad,
+                                 expected="a line ending in a newline")
     if not raw.strip():
         raise InputError(path, "file is empty", expected="a CAIDA as-org2info file")
     try:

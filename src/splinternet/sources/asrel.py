@@ -132,8 +132,11 @@ def _header_asns(data: bytes, marker: bytes) -> np.ndarray:
 
 
 def parse_as_relationships(data: bytes, path: str | os.PathLike[str] = "<bytes>",
-                           *, bad: BadRecords | None = None) -> ASGraph:
-    """Build the graph from decompressed file content; see :func:`load_as_relationships`."""
+                           *, bad: BadRecords | None = None, cut_at: int | None = None) -> ASGraph:
+    """Build the graph from decompressed file content; see :func:`load_as_relationships`.
+
+    ``cut_at`` is the offset where an unterminated last line was dropped (a cut file): it is a bad record.
+    """
     path = os.fspath(path)
     head = data[:4096]
     if b"\x00" in head:
@@ -156,6 +159,10 @@ def parse_as_relationships(data: bytes, path: str | os.PathLike[str] = "<bytes>"
     policy = bad if bad is not None else BadRecords()
     local = policy.for_file()
     records = a.shape[0] + err_line.shape[0]
+    if cut_at is not None:
+        records += 1
+        local.report(InputError(path, "last line has no line end: the file was cut here, what followed is missing",
+                                line=data.count(b"\n") + 1, offset=cut_at, expected="a line ending in a newline"))
     for line, off, code in zip(err_line.tolist(), err_off.tolist(), err_code.tolist(), strict=True):
         problem, expected = _PROBLEMS[code]
         local.report(InputError(path, problem, line=line, offset=off, expected=expected))
@@ -198,5 +205,10 @@ def load_as_relationships(path: str | os.PathLike[str], bad: BadRecords | None =
     one raises when ``bad.strict``); an empty file or a file that is not an as-rel file
     raises one :class:`InputError`.
     """
-    decompressed = read_decompressed(path, bad=bad)
-    return parse_as_relationships(decompressed.data, path, bad=bad)
+    decompressed = read_decompressed(path, bad=bad)  # without a policy, a broken stream is an error
+    data = decompressed.data
+    cut = None
+    if b"\n" in data and not data.endswith(b"\n"):  # CAIDA ends every line: a last line without one was cut
+        cut = data.rfind(b"\n") + 1
+        data = data[:cut]
+    return parse_as_relationships(data, path, bad=bad, cut_at=cut)

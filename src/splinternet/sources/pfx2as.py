@@ -248,7 +248,7 @@ def load_pfx2as(path: str | os.PathLike[str], bad: BadRecords | None = None) -> 
     """
     policy = bad if bad is not None else BadRecords()
     local = policy.for_file()
-    buf = read_text_buffer(path, local, expected=_EXPECTED)
+    buf = read_text_buffer(path, local, expected=_EXPECTED, lines_end=True)
     table = parse_pfx2as_bytes(buf, os.fspath(path), local)
     policy.settle(path, local, len(table) + local.count)
     return table

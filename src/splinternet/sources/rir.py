@@ -162,7 +162,7 @@ def load_delegated(path: str | os.PathLike[str], bad: BadRecords | None = None) 
     policy = bad if bad is not None else BadRecords()
     bad = policy.for_file()
     src = os.fspath(path)
-    lines = _split_lines(read_text_buffer(path, bad, expected=_DELEGATED).tobytes())
+    lines = _split_lines(read_text_buffer(path, bad, expected=_DELEGATED, lines_end=True).tobytes())
     header: DelegationHeader | None = None
     summary: dict[str, int] = {}
     cols = {"ipv4": _Columns(), "ipv6": _Columns(), "asn": _Columns()}
