@@ -251,10 +251,7 @@ class BadRecords:
 
     def settle(self, path: str | os.PathLike[str], local: BadRecords, records: int) -> InputDamage:
         """Record what ``local`` counted for ``path`` (``records`` read, good and bad) and apply the limit."""
-        lost = [e for e in local.examples if not isinstance(e, RepeatedRecord)][:5]
-        repeated = [e for e in local.examples if isinstance(e, RepeatedRecord)][: 5 - len(lost)]
-        damage = InputDamage(os.fspath(path), max(records, local.count), local.count, local.repeats,
-                             tuple(lost + repeated))
+        damage = local.damage(path, records)
         previous = self.files.get(damage.path)
         if previous is not None:  # the same file loaded twice (e.g. again for another table) counts once
             return previous
@@ -263,6 +260,13 @@ class BadRecords:
         self.files[damage.path] = damage
         self.merge(local)
         return damage
+
+    def damage(self, path: str | os.PathLike[str], records: int) -> InputDamage:
+        """What this policy counted, as the damage of ``path`` (``records`` read); lost records shown first."""
+        lost = [e for e in self.examples if not isinstance(e, RepeatedRecord)][:5]
+        repeated = [e for e in self.examples if isinstance(e, RepeatedRecord)][: 5 - len(lost)]
+        return InputDamage(os.fspath(path), max(records, self.count), self.count, self.repeats,
+                           tuple(lost + repeated))
 
     def merge(self, other: BadRecords) -> None:
         self.count += other.count

@@ -38,8 +38,11 @@ def _body_lines(data: bytes) -> tuple[list[bytes], list[int]]:
 
 
 def cut_at_byte(data: bytes, at: float) -> bytes:
-    """Cut after ``at`` (a share) of the bytes, most likely in the middle of a line."""
-    return data[: int(len(data) * at)]
+    """Cut after ``at`` (a share) of the bytes, moved on by a byte or two so that it falls inside a line."""
+    end = int(len(data) * at)
+    while end < len(data) - 1 and b"\n" in data[end - 1: end + 1]:
+        end += 1
+    return data[:end]
 
 
 def cut_at_line_end(data: bytes, at: float) -> bytes:

@@ -41,6 +41,7 @@ from ..errors import BadRecords, InputError
 from ..tables.addresses import format_prefixes, parse_items
 from ..tables.prefixes import PrefixTable
 from .compression import read_decompressed
+from .textchecks import drop_unterminated_line
 
 __all__ = [
     "CloudRanges",
@@ -217,6 +218,9 @@ def provider_from_name(path: str) -> str:
     return name or "unknown"
 
 
+_GEO_CSV = re.compile(rb"\A(?:\s*#[^\n]*\n)*\s*[0-9a-fA-F:.]+/\d+,")
+
+
 def _from_text(data: bytes, src: str, provider: str | None) -> _Rows:
     text = data.decode("utf-8", "replace")
     lines = text.split("\n")
@@ -260,6 +264,8 @@ def parse_cloud_bytes(data: bytes, src: str, *, provider: str | None = None,
     else:
         if b"\x00" in data[:4096]:
             raise InputError(src, "binary data", offset=data.find(b"\x00"), expected=_EXPECTED)
+        if _GEO_CSV.search(data[:65536]):  # a program writes this CSV and ends every line: no end means cut
+            data = drop_unterminated_line(src, data, bad, expected="prefix,country,region,city,zip lines")
         rows = _from_text(data, src, provider)
     return _finish(rows, src, data, bad)
 

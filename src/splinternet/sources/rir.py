@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import BadRecords, InputError
+from ..errors import BadRecords, InputError, RepeatedRecord
 from ..tables.addresses import ParsedItems, parse_items
 from ..tables.prefixes import RangeSet
 from .textchecks import judge_records, read_text_buffer
@@ -169,6 +169,7 @@ def load_delegated(path: str | os.PathLike[str], bad: BadRecords | None = None) 
     errors: list[InputError] = []
     wrong: list[int] = []
     good = 0
+    seen: dict[str, int] = {}
     for no, raw in enumerate(lines, start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -181,7 +182,11 @@ def load_delegated(path: str | os.PathLike[str], bad: BadRecords | None = None) 
             summary[parts[2]] = int(parts[4])
             continue
         problem = _record_problem(parts)
+        if problem is None and line in seen:
+            bad.report(RepeatedRecord(src, f"repeat of line {seen[line]}", line=no, expected="each record once"))
+            continue
         if problem is None:
+            seen[line] = no
             col = cols[parts[2]]
             col.registry.append(parts[0])
             col.cc.append(parts[1].upper())
