@@ -18,7 +18,13 @@ from input_damage import (
     wrong_shapes,
 )
 
-from splinternet.errors import BadRecords, DamagedInputError, InputDamage, InputError, SplinternetError
+from splinternet.errors import (
+    BadRecords,
+    DamagedInputError,
+    InputDamage,
+    InputError,
+    SplinternetError,
+)
 from splinternet.sources.asorg import load_as_orgs
 from splinternet.sources.asrel import load_as_relationships
 from splinternet.sources.cloud import load_cloud_file
