@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from splinternet.analysis.blocking import analyze_blocking
 from splinternet.cli.app import app
 from splinternet.sources.registry import load_register
-from splinternet.sources.registry_attribution import load_attribution
+from splinternet import api
 
 pytestmark = pytest.mark.data
 
@@ -40,8 +40,8 @@ def inputs(shared_file, shared_data_dir: Path) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def report_2016(inputs):
     reg = load_register(inputs["register"])
-    attribution = load_attribution(reg.updated.date(), pfx2as=[inputs["pfx2as"]], asorg=inputs["asorg"],
-                                   cloud=inputs["aws"], use_catalog=False)
+    attribution = api.blocking.attribution_for(reg.updated.date(), api.AttributionFiles(
+        pfx2as=(inputs["pfx2as"],), asorg=inputs["asorg"], cloud=inputs["aws"], use_catalog=False))
     return reg, attribution, analyze_blocking(reg, attribution, top=0)
 
 

@@ -10,12 +10,9 @@ from typing import Any
 
 from rich.table import Table
 
-from ..analysis.blocking import BlockingReport
-from ..analysis.blocking_diff import BlockingDiff
-from ..analysis.blocking_groups import GroupTable
-from ..analysis.blocking_updates import UpdateCadence
+from ..api import BlockingDiff, BlockingReport, GroupTable, UpdateCadence
+from ..report.files import atomic_write
 from ..report.plots import save_figure
-from ..sources.download import atomic_write
 from .output import console, err_console
 
 __all__ = ["render_report", "render_diff", "render_updates", "write_series_plot", "group_table", "write_csv_dir", "write_plot", "report_tables", "diff_tables",

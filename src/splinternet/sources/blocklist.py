@@ -14,7 +14,7 @@ import numpy as np
 
 from ..errors import BadRecords, InputError
 from .address_text import parse_address_tokens
-from .registry import AddressLinks, Register, decode_text
+from .registry_model import AddressLinks, Register, decode_text
 
 __all__ = ["parse_blocklist", "looks_like_domain"]
 

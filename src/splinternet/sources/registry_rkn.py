@@ -19,7 +19,7 @@ import numpy as np
 
 from ..errors import BadRecords, InputError
 from .address_text import parse_address_tokens
-from .registry import AddressLinks, Register, factorize
+from .registry_model import AddressLinks, Register, factorize
 from .registry_scan import (
     MAX_FIELDS,
     UNCLOSED_QUOTE,
