@@ -11,14 +11,8 @@ import os
 from dataclasses import dataclass, field
 
 __all__ = [
-    "SplinternetError",
-    "InputError",
-    "DataNotFoundError",
-    "DownloadError",
-    "OfflineError",
-    "ParameterError",
-    "UnknownCountryError",
-    "BadRecords",
+    "BadRecords", "DataNotFoundError", "DownloadError", "InputError", "OfflineError", "ParameterError",
+    "SplinternetError", "UnknownCountryError",
 ]
 
 

@@ -20,7 +20,7 @@ from .results import Result
 from .scenario import Overlay
 from .transit_evidence import PathEvidence
 
-__all__ = ["ProviderRow", "GatewayRow", "TransitReport", "trimmed_mean", "single_homed", "transit_report"]
+__all__ = ["GatewayRow", "ProviderRow", "TransitReport", "single_homed", "transit_report", "trimmed_mean"]
 
 TRIM = 0.10
 

@@ -55,7 +55,8 @@ def ip_lookup(address: str, *, snapshot: Snapshot | None = None, date: str | dt.
         parts = []
         for dataset, extra in _CLOUD_DATASETS:
             try:
-                path = snapshot.release(dataset, **extra).path
+                release = snapshot.release(dataset, family=extra["family"]) if extra else snapshot.release(dataset)
+                path = release.path
                 parts.append(load_cloud_file(path, bad=snapshot.bad))
             except (DataNotFoundError, DownloadError) as exc:
                 notes.append(left_out(dataset + "".join(f" {v}" for v in extra.values()), exc))

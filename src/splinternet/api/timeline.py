@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Literal
 
@@ -32,6 +32,7 @@ from ..ingest.query import load_observed_paths
 from ..progress import NO_PROGRESS, Progress
 from ..sources.registry import Register
 from ..sources.snapshot import Snapshot
+from ..tables.topology import ASGraph
 from . import params
 from .blocking import AttributionFiles, BlockingOptions, attribution_for, load_registers
 from .providers import TransitOptions, country_membership, transit
@@ -44,6 +45,14 @@ def _window(start: str | dt.date, end: str | dt.date, step: str) -> tuple[list[d
     if lo is None or hi is None:
         raise ParameterError("a timeline needs both a first and a last date")
     return step_dates(lo.date(), hi.date(), step), lo.date(), hi.date()
+
+
+def _links_in(graph: ASGraph, domestic: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """providers -> their (provider, domestic AS, relation) links in ``graph``."""
+    def links(providers: np.ndarray) -> np.ndarray:
+        return border_links(graph, providers, domestic)
+
+    return links
 
 
 def topology_timeline(cc: str, start: str | dt.date, end: str | dt.date, *, step: str = "1d",
@@ -83,7 +92,7 @@ def topology_timeline(cc: str, start: str | dt.date, end: str | dt.date, *, step
                                       if p.transit_share is not None}},
             complete=len(report.providers) < wide.top,
             names={p.asn: p.name for p in report.providers},
-            links=lambda providers, g=graph, d=domestic: border_links(g, providers, d),
+            links=_links_in(graph, domestic),
             sources=list(report.sources), notes=[f"{label}: {n}" for n in report.notes],
         ))
         progress.advance(1)

@@ -15,8 +15,10 @@ from ..report.files import atomic_write
 from ..report.plots import save_figure
 from .output import console, err_console
 
-__all__ = ["render_report", "render_diff", "render_updates", "write_series_plot", "group_table", "write_csv_dir", "write_plot", "report_tables", "diff_tables",
-           "provider_bars"]
+__all__ = [
+    "diff_tables", "group_table", "provider_bars", "render_diff", "render_report", "render_updates",
+    "report_tables", "write_csv_dir", "write_plot", "write_series_plot",
+]
 
 
 _IDENTIFIERS = {"asn", "line"}

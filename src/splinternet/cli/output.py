@@ -21,7 +21,7 @@ from rich.progress import Progress as RichProgress
 from ..progress import NO_PROGRESS, Progress
 from ..report.jsonable import json_text, to_jsonable
 
-__all__ = ["console", "err_console", "to_jsonable", "print_json", "progress_bar"]
+__all__ = ["console", "err_console", "print_json", "progress_bar", "to_jsonable"]
 
 # piped output is read by people too (less, a file): wide enough for the ranking tables
 console = Console() if sys.stdout.isatty() else Console(width=160)

@@ -150,14 +150,14 @@ class Snapshot:
                                                progress=self.progress, **params)
         return self.releases[key]
 
-    def input_path(self, dataset: str, **params: str) -> Path:
+    def input_path(self, dataset: str) -> Path:
         """The file of ``dataset``: the caller's file when one was chosen, else the catalog release."""
         choice = self.choices.get(dataset)
         if choice is not None and choice.path is not None:
             if dataset not in self.given:
                 self.given[dataset] = given_file(dataset, choice.path)
             return choice.path
-        return Path(self.release(dataset, **params).path)
+        return Path(self.release(dataset).path)
 
     def release_or_nearest(self, dataset: str, target: dt.date) -> tuple[Release | None, str]:
         """The release at ``target``, else the nearest one the catalog names; (None, why) when neither loads."""
@@ -193,12 +193,12 @@ class Snapshot:
         dataset = _PREFIX_DATASETS[0] if family == 4 else _PREFIX_DATASETS[1]
         return self._cached(dataset, lambda: load_pfx2as(self.input_path(dataset), bad=self.bad))
 
-    def country_blocks(self, cc: str) -> tuple[RangeSet, RangeSet]:
-        """The country's aggregated IPv4 and IPv6 blocks (ipverse/rir-ip) for the date."""
-        def load() -> tuple[RangeSet, RangeSet]:
+    def country_blocks(self, cc: str) -> RangeSet:
+        """The country's aggregated IPv4 and IPv6 blocks (ipverse/rir-ip) for the date, as one set."""
+        def load() -> RangeSet:
             v4 = self.release("ipverse-country", cc=cc.lower(), family="4").path
             v6 = self.release("ipverse-country", cc=cc.lower(), family="6").path
-            return load_country_blocks(v4, v6)  # type: ignore[no-any-return]
+            return load_country_blocks(v4, v6)
 
         return self._cached(f"blocks|{cc.lower()}", load)
 

@@ -14,7 +14,7 @@ import numpy as np
 from ..errors import BadRecords, InputError
 from .compression import Decompressed, read_decompressed
 
-__all__ = ["read_text_buffer", "judge_records"]
+__all__ = ["judge_records", "read_text_buffer"]
 
 
 def read_text_buffer(path: str | os.PathLike[str], bad: BadRecords, *, expected: str) -> np.ndarray:

@@ -16,7 +16,15 @@ from pydantic import BaseModel
 from .. import api
 from ..errors import ParameterError
 from . import compute
-from .params import check_asn, check_asns, check_cc, check_date, check_register_name, list_registers
+from .params import (
+    check_asn,
+    check_asns,
+    check_cc,
+    check_date,
+    check_optional_date,
+    check_register_name,
+    list_registers,
+)
 from .state import AppState, Pending
 
 __all__ = ["ErrorBody", "JobBody", "JobNotFound", "UploadTooLarge", "router", "spool_upload", "spool_uploads"]
@@ -70,7 +78,7 @@ def state_of(request: Request) -> AppState:
 
 
 def _prefixes(state: AppState, value: str | None) -> str | None:
-    return check_date(value, "prefixes_date", required=False) or state.settings.prefixes_date
+    return check_optional_date(value, "prefixes_date") or state.settings.prefixes_date
 
 
 @router.get("/transit/{cc}", responses=_LONG, summary="Who carries a country to the world")
@@ -105,7 +113,7 @@ def diff(request: Request, cc: str, date_from: Annotated[str, Query(alias="from"
     state = state_of(request)
     code, first, second = check_cc(cc), check_date(date_from, "from"), check_date(date_to, "to")
     pfx = _prefixes(state, prefixes_date)
-    if first >= second:  # type: ignore[operator]
+    if first >= second:
         raise ParameterError(f"'from' ({first}) must come before 'to' ({second})")
     params = {"cc": code, "from": first, "to": second, "prefixes_date": pfx, "top": top}
     _, value = state.result("diff", params, f"diff {code} {first} -> {second}", lambda p: compute.diff(
@@ -239,7 +247,7 @@ def _blocking_job(state: AppState, *, register: str | None, upload: tuple[Path, 
                   date: str | None, kind: str, strict: bool, wait: bool, resolutions: str | None,
                   resolutions_upload: tuple[Path, str, str] | None, spools: list[Path]) -> tuple[str, Any]:
     kind = api.params.register_kind(kind).value
-    day = check_date(date, required=False)
+    day = check_optional_date(date)
     if upload is not None:
         path, shown, sha = upload
         params: dict[str, Any] = {"upload_sha256": sha, "shown": shown, "date": day, "kind": kind, "strict": strict}

@@ -12,7 +12,7 @@ from pathlib import Path
 from .. import api
 from ..errors import ParameterError
 
-__all__ = ["check_asn", "check_asns", "check_cc", "check_date", "check_register_name", "list_registers"]
+__all__ = ["check_asn", "check_asns", "check_cc", "check_date", "check_optional_date", "check_register_name", "list_registers"]
 
 _NAME_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
@@ -21,9 +21,16 @@ def check_cc(cc: str) -> str:
     return api.params.country_code(cc)
 
 
-def check_date(value: str | None, name: str = "date", *, required: bool = True) -> str | None:
-    """A date as YYYY-MM-DD (normalized); None only when not required."""
-    return api.params.day(value, name, required=required)
+def check_date(value: str | None, name: str = "date") -> str:
+    """A date as YYYY-MM-DD (normalized); it must be given."""
+    day = api.params.day(value, name, required=True)
+    assert day is not None  # required=True never answers None
+    return day
+
+
+def check_optional_date(value: str | None, name: str = "date") -> str | None:
+    """A date as YYYY-MM-DD (normalized), or None when not given."""
+    return api.params.day(value, name, required=False)
 
 
 def check_asn(text: str) -> int:
