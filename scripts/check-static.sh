@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PYTHONPATH="$PWD/src${PYTHONPATH:+:$PYTHONPATH}"
 lint-imports
-mypy src/splinternet/api src/splinternet/sources/snapshot.py src/splinternet/analysis/results.py
+mypy --follow-imports=silent src/splinternet/api src/splinternet/sources/snapshot.py src/splinternet/analysis/results.py \
+    src/splinternet/web/params.py src/splinternet/report/jsonable.py

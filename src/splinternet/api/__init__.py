@@ -59,7 +59,8 @@ _WHERE = {
     "country_membership": ".providers", "diff": ".changes", "ip_lookup": ".lookup", "simulate": ".routes",
     "topology_timeline": ".timeline", "transit": ".providers", "whatif": ".scenarios",
 }
-_MODULES = ("data", "ingest", "mrt", "params")
+_MODULES = ("blocking", "changes", "data", "ingest", "lookup", "mrt", "params", "providers", "routes", "scenarios",
+            "timeline")
 
 __all__ = [
     "AddressInfo",

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Literal
 
 from ..analysis.address import parse_address
-from ..errors import ParameterError
+from ..errors import ParameterError, UnknownCountryError
 from ..sources.catalog import parse_when
 from ..sources.registry import RegisterKind
 
@@ -23,10 +23,10 @@ _ASN = re.compile(r"^(?:AS)?(\d{1,10})$", re.IGNORECASE)
 
 
 def country_code(text: str) -> str:
-    """Two letters, upper-cased (RU, de); a code no dataset knows is found out later (UnknownCountryError)."""
+    """Two letters, upper-cased (RU, de); anything else is an :class:`UnknownCountryError` (a ParameterError)."""
     code = (text or "").strip().upper()
     if len(code) != 2 or not code.isascii() or not code.isalpha():
-        raise ParameterError(f"not a country code: {text!r}; expected two letters such as RU or DE")
+        raise UnknownCountryError(f"not a country code: {text!r}; expected two letters such as RU or DE")
     return code
 
 

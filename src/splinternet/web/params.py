@@ -18,7 +18,11 @@ _NAME_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
 
 def check_cc(cc: str) -> str:
-    return api.params.country_code(cc)
+    """A well-formed code; a malformed one is a bad parameter (400), not an unknown country (404)."""
+    try:
+        return api.params.country_code(cc)
+    except ParameterError as exc:
+        raise ParameterError(str(exc)) from None
 
 
 def check_date(value: str | None, name: str = "date") -> str:
