@@ -94,8 +94,8 @@ def cpu_seconds(argv: list[str], env: dict[str, str] | None = None, runs: int = 
 
 def in_process_2016() -> dict[str, float]:
     from splinternet.analysis.blocking import analyze_blocking
-    from splinternet.sources.registry import load_register
     from splinternet.api.blocking import AttributionFiles, attribution_for
+    from splinternet.sources.registry import load_register
 
     out: dict[str, list[float]] = {"parse": [], "load attribution data": [], "attribute + analyse": []}
     for _ in range(5):

@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from splinternet import api
 from splinternet.analysis.blocking import analyze_blocking
 from splinternet.cli.app import app
 from splinternet.sources.registry import load_register
-from splinternet import api
 
 pytestmark = pytest.mark.data
 
