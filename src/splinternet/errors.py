@@ -13,20 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
-    "SplinternetError",
-    "InputError",
-    "DataNotFoundError",
-    "ReleaseSuggestion",
-    "DownloadError",
-    "OfflineError",
-    "ParameterError",
-    "UnknownCountryError",
-    "BadRecords",
-    "DamagedInputError",
-    "RepeatedRecord",
-    "IntegrityError",
-    "InputDamage",
-    "DEFAULT_MAX_BAD_SHARE",
+    "DEFAULT_MAX_BAD_SHARE", "BadRecords", "DamagedInputError", "DataNotFoundError", "DownloadError", "InputDamage",
+    "InputError", "IntegrityError", "OfflineError", "ParameterError", "ReleaseSuggestion", "RepeatedRecord",
+    "SplinternetError", "UnknownCountryError",
 ]
 
 # share of a file's records that may be bad before loading stops (0.1%)

@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from splinternet import api
 from splinternet.analysis.blocking import analyze_blocking
 from splinternet.cli.app import app
 from splinternet.sources.registry import load_register
-from splinternet.sources.registry_attribution import load_attribution
 
 pytestmark = pytest.mark.data
 
@@ -40,8 +40,8 @@ def inputs(shared_file, shared_data_dir: Path) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def report_2016(inputs):
     reg = load_register(inputs["register"])
-    attribution = load_attribution(reg.updated.date(), pfx2as=[inputs["pfx2as"]], asorg=inputs["asorg"],
-                                   cloud=inputs["aws"], use_catalog=False)
+    attribution = api.blocking.attribution_for(reg.updated.date(), api.AttributionFiles(
+        pfx2as=(inputs["pfx2as"],), asorg=inputs["asorg"], cloud=inputs["aws"], use_catalog=False))
     return reg, attribution, analyze_blocking(reg, attribution, top=0)
 
 
@@ -79,11 +79,11 @@ def test_origin_as_of_every_blocked_address_matches_pytricia(inputs, report_2016
 
 def test_aws_version_current_at_the_register_date(report_2016) -> None:
     _, attribution, report = report_2016
-    used = [r for r in attribution.releases if r.dataset == "cloud:aws-history"]
-    assert len(used) == 1 and used[0].release_date == dt.date(2016, 6, 8)
-    assert "2016-06-08-21-22-24.json" in used[0].note and used[0].days_from_target == -5
-    pfx = next(r for r in attribution.releases if r.dataset == "pfx2as")
-    assert pfx.days_from_target == (dt.date(2024, 4, 6) - dt.date(2016, 6, 13)).days
+    used = [r for r in attribution.releases if r["dataset"] == "cloud:aws-history"]
+    assert len(used) == 1 and used[0]["release_date"] == "2016-06-08"
+    assert "2016-06-08-21-22-24.json" in used[0]["note"] and used[0]["days_from_target"] == -5
+    pfx = next(r for r in attribution.releases if r["dataset"] == "pfx2as")
+    assert pfx["days_from_target"] == (dt.date(2024, 4, 6) - dt.date(2016, 6, 13)).days
     aws = report.by_provider.records()
     assert [r["provider"] for r in aws] == ["aws"] and 0 < aws[0]["share_ipv4"] < 1e-3
     # every blocked address inside some AWS group also counts for the provider, and no more

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from splinternet import api
-from splinternet.cli.output import to_jsonable
+from splinternet.report.jsonable import to_jsonable
 from splinternet.sources.snapshot import Snapshot
 
 from .conftest import DATE, LATER, PREFIXES

@@ -6,23 +6,14 @@ both ``splinternet blocking dump.csv`` and ``splinternet blocking diff a.csv b.c
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 import typer.core
 
-from ..analysis.blocking import analyze_blocking
-from ..analysis.blocking_diff import diff_registers, register_series
-from ..analysis.blocking_updates import update_cadence
+from .. import api
 from ..config import Settings
-from ..errors import ParameterError
-from ..sources.catalog import parse_when
-from ..sources.registry import Register, load_register
-from ..sources.registry_attribution import AttributionData, load_attribution
-from ..sources.registry_log import load_update_log
-from ..sources.resolutions import load_resolutions
 from .blocking_output import (
     diff_tables,
     group_table,
@@ -70,33 +61,17 @@ PlotOption = Annotated[Path | None, typer.Option(
     "--plot", help="Write a PNG: blocked space by provider, and growth over time.")]
 
 
-def _target_date(date: str | None, registers: list[Register]) -> dt.date:
-    """--date if given, else the newest register's own update time, else today (plain lists)."""
-    when = parse_when(date) if date else None
-    if when is not None:
-        return when.date()
-    stamps = [r.updated.date() for r in registers if r.updated is not None]
-    return max(stamps) if stamps else dt.datetime.now(dt.UTC).date()
+def _options(date: str | None, kind: str, top: int, strict: bool, pfx2as: list[Path] | None = None,
+             rib: list[Path] | None = None, asorg: Path | None = None, cloud: Path | None = None,
+             no_catalog: bool = False, allow_damaged: bool = False) -> api.BlockingOptions:
+    files = api.AttributionFiles(pfx2as=tuple(pfx2as or ()), rib=tuple(rib or ()), asorg=asorg, cloud=cloud,
+                                 use_catalog=not no_catalog)
+    return api.BlockingOptions(date=date, kind=api.params.register_kind(kind), files=files, top=top, strict=strict,
+                               allow_damaged=allow_damaged)
 
 
-def _attribution(target: dt.date, pfx2as: list[Path] | None, rib: list[Path] | None, asorg: Path | None,
-                 cloud: Path | None, no_catalog: bool, offline: bool, strict: bool,
-                 allow_damaged: bool) -> AttributionData:
-    settings = Settings.from_env(offline=offline or None)
-    return load_attribution(target, pfx2as=list(pfx2as) if pfx2as else None, rib=list(rib) if rib else None,
-                            asorg=asorg, cloud=cloud, settings=settings, use_catalog=not no_catalog,
-                            bad=settings.bad_records(strict=strict, allow_damaged=allow_damaged))
-
-
-def _register(paths: Any, strict: bool, kind: str, allow_damaged: bool) -> Register:
-    return load_register(paths, strict=strict, kind=_check_kind(kind), allow_damaged=allow_damaged,
-                         max_bad_share=Settings.from_env().max_bad_share)
-
-
-def _check_kind(kind: str) -> str:
-    if kind not in ("auto", "rkn", "plain"):
-        raise ParameterError(f"--kind must be auto, rkn or plain, not {kind!r}")
-    return kind
+def _settings(offline: bool) -> Settings:
+    return Settings.from_env(offline=offline or None)
 
 
 @app.command("report", hidden=True)
@@ -120,18 +95,10 @@ def report_command(
     offline: OfflineOption = False,
 ) -> None:
     """Blocked address space (deduplicated) by origin AS, organization, country, cloud, authority, decision."""
+    options = _options(date, kind, top, strict, pfx2as, rib, asorg, cloud, no_catalog, allow_damaged)
     with progress_bar() as progress:
-        progress.start("blocking report", 4)
-        reg = _register(register, strict, kind, allow_damaged)
-        progress.advance(1)
-        target = _target_date(date, [reg])
-        attribution = _attribution(target, pfx2as, rib, asorg, cloud, no_catalog, offline, strict, allow_damaged)
-        progress.advance(1)
-        res = load_resolutions(resolutions, strict=strict) if resolutions else None
-        progress.advance(1)
-        report = analyze_blocking(reg, attribution, res, top=top)
-        progress.advance(1)
-        progress.finish()
+        report = api.blocking_report(register, options, resolutions=resolutions, settings=_settings(offline),
+                                     progress=progress)
     if csv is not None:
         write_csv_dir(csv, report_tables(report), _flat_summary(report))
     if plot is not None:
@@ -144,7 +111,7 @@ def report_command(
         err_console.print(f"written: {', '.join(str(p) for p in (csv, plot) if p is not None)}", highlight=False)
 
 
-def _flat_summary(report: Any) -> dict[str, Any]:
+def _flat_summary(report: api.BlockingReport) -> dict[str, Any]:
     out = {f"register.{k}": v for k, v in report.register.items() if not isinstance(v, (dict, list))}
     out.update({f"counts.{k}": v for k, v in to_jsonable(report.counts).items()})
     out["unattributed_ipv4"] = report.unattributed_ipv4
@@ -172,17 +139,9 @@ def diff_command(
     offline: OfflineOption = False,
 ) -> None:
     """Entries and address space added and removed between two registers, by organization and cloud provider."""
+    options = _options(date, kind, top, strict, pfx2as, rib, asorg, cloud, no_catalog, allow_damaged)
     with progress_bar() as progress:
-        progress.start("blocking diff", 3)
-        a = _register(old, strict, kind, allow_damaged)
-        b = _register(new, strict, kind, allow_damaged)
-        progress.advance(1)
-        attribution = _attribution(_target_date(date, [b]), pfx2as, rib, asorg, cloud, no_catalog, offline, strict,
-                                   allow_damaged)
-        progress.advance(1)
-        diff = diff_registers(a, b, attribution, top=top)
-        progress.advance(1)
-        progress.finish()
+        diff = api.blocking_diff(old, new, options, settings=_settings(offline), progress=progress)
     if csv is not None:
         summary = {k: v for k, v in to_jsonable(diff).items() if not isinstance(v, (dict, list))}
         write_csv_dir(csv, diff_tables(diff), summary)
@@ -200,7 +159,7 @@ def updates_command(
     strict: StrictOption = False,
 ) -> None:
     """How often the register was updated, per month (the log has times, not sizes)."""
-    cadence = update_cadence(load_update_log(log, strict=strict))
+    cadence = api.blocking_updates(log, strict=strict)
     if csv is not None:
         summary = {k: v for k, v in to_jsonable(cadence).items() if not isinstance(v, (dict, list))}
         write_csv_dir(csv, [cadence.by_month], summary)
@@ -222,16 +181,11 @@ def series_command(
     allow_damaged: AllowDamagedOption = False,
 ) -> None:
     """Growth over a series of registers: entries and deduplicated blocked space of each, added and removed."""
+    options = api.BlockingOptions(kind=api.params.register_kind(kind), strict=strict, allow_damaged=allow_damaged)
     with progress_bar() as progress:
-        progress.start("registers", len(registers))
-        loaded = []
-        for path in registers:
-            loaded.append(_register(path, strict, kind, allow_damaged))
-            progress.advance(1)
-        progress.finish()
-    table = register_series(loaded)
+        table = api.blocking_series(list(registers), options, progress=progress)
     if csv is not None:
-        write_csv_dir(csv, [table], {"registers": len(loaded)})
+        write_csv_dir(csv, [table], {"registers": len(registers)})
     if plot is not None:
         write_series_plot(plot, table)
     if json:

@@ -10,16 +10,15 @@ from typing import Any
 
 from rich.table import Table
 
-from ..analysis.blocking import BlockingReport
-from ..analysis.blocking_diff import BlockingDiff
-from ..analysis.blocking_groups import GroupTable
-from ..analysis.blocking_updates import UpdateCadence
+from ..api import BlockingDiff, BlockingReport, GroupTable, UpdateCadence
+from ..report.files import atomic_write
 from ..report.plots import save_figure
-from ..sources.download import atomic_write
 from .output import console, err_console
 
-__all__ = ["render_report", "render_diff", "render_updates", "write_series_plot", "group_table", "write_csv_dir", "write_plot", "report_tables", "diff_tables",
-           "provider_bars"]
+__all__ = [
+    "diff_tables", "group_table", "provider_bars", "render_diff", "render_report", "render_updates",
+    "report_tables", "write_csv_dir", "write_plot", "write_series_plot",
+]
 
 
 _IDENTIFIERS = {"asn", "line"}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -10,8 +9,10 @@ import typer
 import typer.core
 from rich.table import Table
 
+from .. import api
 from ..config import Settings
 from ..errors import ParameterError
+from ..report.plots import line_chart, save_figure
 from .common import JsonOption, OfflineOption, StrictOption
 from .output import console, err_console, print_json, progress_bar
 
@@ -37,13 +38,11 @@ def ingest_command(
     json: JsonOption = False,
 ) -> None:
     """Download MRT archives of a time window, parse them in parallel, write partitioned Parquet (resumable)."""
-    from ..ingest import plan_ingest, run_ingest
-
     settings = Settings.from_env(offline=offline or None)
     both = not ribs and not updates
-    plan = plan_ingest(collectors, date_from, date_to, ribs=ribs or both, updates=updates or both, settings=settings)
+    plan = api.ingest.plan_ingest(collectors, date_from, date_to, ribs=ribs or both, updates=updates or both, settings=settings)
     with progress_bar() as files, progress_bar() as elements:
-        result = run_ingest(plan, out, workers=workers, dask_address=dask, settings=settings, strict=strict,
+        result = api.ingest.run_ingest(plan, out, workers=workers, dask_address=dask, settings=settings, strict=strict,
                             files_progress=files, elements_progress=elements)
     if json:
         print_json(result)
@@ -69,9 +68,7 @@ def query_command(
     json: JsonOption = False,
 ) -> None:
     """Query ingested archives with SQL; helpers: prefix_text(afi, prefix_hi, prefix_lo, prefix_len), ip_text."""
-    from ..ingest import run_query
-
-    result = run_query(sql, data)
+    result = api.ingest.run_query(sql, data)
     if json:
         print_json(result)
         return
@@ -130,17 +127,14 @@ def country_timeline_command(
     plot: PlotOption = None,
 ) -> None:
     """Border and transit shares of a country's top providers over time, with drops and lost links."""
-    from ..analysis.timeline import topology_timeline
-    from ..analysis.timeline_archives import archive_timeline
-
     settings = Settings.from_env(offline=offline or None)
     with progress_bar() as progress:
         if archives is not None:
-            timeline = archive_timeline(cc, archives, date_from, date_to, step=step, snapshot_date=snapshot_date,
+            timeline = api.archive_timeline(cc, archives, date_from, date_to, step=step, snapshot_date=snapshot_date,
                                         prefixes_date=prefixes_date, threshold=threshold, top=top, settings=settings,
                                         progress=progress)
         else:
-            timeline = topology_timeline(cc, date_from, date_to, step=step, prefixes_date=prefixes_date,
+            timeline = api.topology_timeline(cc, date_from, date_to, step=step, prefixes_date=prefixes_date,
                                          threshold=threshold, top=top, settings=settings, progress=progress)
     _emit(timeline, json, plot, "border_share", "share of inbound paths" if archives is None else
           "share of observed domestic-origin routes")
@@ -165,39 +159,19 @@ def blocking_timeline_command(
     plot: PlotOption = None,
 ) -> None:
     """Blocked IPv4 space by cloud provider or organization over a series of registers."""
-    from ..analysis.timeline import blocking_timeline
-    from ..sources.catalog import parse_when
-    from ..sources.registry import load_register
-    from ..sources.registry_attribution import load_attribution
-
     labels = [d.strip() for d in dates.split(",")] if dates else []
     if labels and len(labels) != len(registers):
         raise ParameterError(f"--dates names {len(labels)} dates for {len(registers)} registers")
-    settings = Settings.from_env(offline=offline or None)
-    loaded = []
-    cache: dict[dt.date, Any] = {}
+    files = api.AttributionFiles(pfx2as=tuple(pfx2as or ()), asorg=asorg, cloud=cloud, use_catalog=not no_catalog)
     with progress_bar() as progress:
-        progress.start("loading registers", len(registers))
-        for i, path in enumerate(registers):
-            register = load_register(path, strict=strict)
-            when = parse_when(labels[i]) if labels else register.updated
-            if when is None:
-                raise ParameterError(f"{path} does not say when it was published; give --dates")
-            day = when.date()
-            if day not in cache:
-                cache[day] = load_attribution(day, pfx2as=list(pfx2as) if pfx2as else None, asorg=asorg,
-                                              cloud=cloud, settings=settings, use_catalog=not no_catalog)
-            loaded.append((day.isoformat(), register, cache[day]))
-            progress.advance(1)
-        progress.finish()
-    timeline = blocking_timeline(loaded, threshold=threshold, top=top, group=group)
+        timeline = api.blocking_register_timeline(
+            list(registers), dates=labels, group=api.params.timeline_group(group), files=files, threshold=threshold,
+            top=top, strict=strict, settings=Settings.from_env(offline=offline or None), progress=progress)
     _emit(timeline, json, plot, "blocked_ipv4", "blocked IPv4 addresses", percent=False)
 
 
-def _emit(timeline: Any, json: bool, plot: Path | None, measure: str, label: str, *, percent: bool = True) -> None:
+def _emit(timeline: api.ShareTimeline, json: bool, plot: Path | None, measure: str, label: str, *, percent: bool = True) -> None:
     if plot is not None:
-        from ..report.plots import line_chart, save_figure
-
         values = timeline.series[measure]
         series = {f"{k} {n}"[:40]: [None if v != v else float(v) for v in values[:, j].tolist()]
                   for j, (k, n) in enumerate(zip(timeline.keys, timeline.names, strict=True))}
@@ -212,7 +186,7 @@ def _emit(timeline: Any, json: bool, plot: Path | None, measure: str, label: str
         err_console.print(f"written: {plot}", highlight=False)
 
 
-def _render(timeline: Any, measure: str, percent: bool) -> None:
+def _render(timeline: api.ShareTimeline, measure: str, percent: bool) -> None:
     console.print(f"[bold]{timeline.subject}[/], {len(timeline.steps)} steps, {len(timeline.points)} distinct points")
     for name, values in timeline.series.items():
         table = Table("group", *timeline.points, title=name.replace("_", " "))

@@ -7,24 +7,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ..analysis.profile import profile_as
-from ..errors import ParameterError
-from ..sources.snapshot import Snapshot
+from .. import api
+from ..config import Settings
 from .common import AllowDamagedOption, DateOption, JsonOption, OfflineOption, StrictOption
 from .output import console, print_json, progress_bar
 
 
-def _settings(offline: bool):  # noqa: ANN202
-    from ..config import Settings
-
+def _settings(offline: bool) -> Settings:
     return Settings.from_env(offline=offline or None)
-
-
-def _parse_asn(text: str) -> int:
-    value = text.strip().upper().removeprefix("AS")
-    if not value.isdigit() or int(value) >= 2**32:
-        raise ParameterError(f"not an AS number: {text!r}; expected e.g. 3356 or AS3356")
-    return int(value)
 
 
 def asn_command(
@@ -36,13 +26,13 @@ def asn_command(
     json_out: JsonOption = False,
 ) -> None:
     """Name, organization, country, providers, customers, peers and customer-cone size of an AS."""
-    number = _parse_asn(asn)
+    number = api.params.asn(asn)
     with progress_bar(bytes_mode=True) as progress:
-        snapshot = Snapshot.for_date(date, settings=_settings(offline), progress=progress, strict=strict,
-                                     allow_damaged=allow_damaged)
-        profile = profile_as(number, snapshot.graph(), snapshot.orgs())
+        snapshot = api.Snapshot.for_date(date, settings=_settings(offline), progress=progress, strict=strict,
+                                         allow_damaged=allow_damaged)
+        profile = api.as_profile(number, snapshot=snapshot)
     if json_out:
-        print_json({**profile.to_dict(), "sources": snapshot.provenance(), "notes": snapshot.damage_notes()})
+        print_json(profile)
         return
     console.print(f"[bold]AS{profile.asn}[/] {profile.name or '(no name)'} — {profile.org_name or '?'} "
                   f"({profile.country or '??'})", soft_wrap=True)
@@ -59,7 +49,7 @@ def asn_command(
     for release in snapshot.releases.values():
         note = f"  [yellow]{release.note}[/]" if release.note else ""
         console.print(f"[dim]{release.dataset} {release.released:%Y-%m-%d}  {release.url}[/]{note}", soft_wrap=True)
-    for damage_note in snapshot.damage_notes():
+    for damage_note in profile.notes:
         console.print(f"[yellow]note:[/] {damage_note}", soft_wrap=True)
 
 
@@ -76,11 +66,10 @@ def ip_command(
     json_out: JsonOption = False,
 ) -> None:
     """Covering prefix, origin AS(es) and name, registry country, cloud provider and service of an address."""
-    from .. import api
-
     with progress_bar(bytes_mode=True) as progress:
-        snapshot = Snapshot.for_date(date, settings=_settings(offline), prefixes_date=prefixes_date,
-                                     progress=progress, strict=strict, allow_damaged=allow_damaged)
+        snapshot = api.Snapshot.for_date(date, settings=_settings(offline), prefixes_date=prefixes_date,
+                                     progress=progress, strict=strict,
+                                         allow_damaged=allow_damaged)
         info = api.ip_lookup(address, snapshot=snapshot, cloud_files=cloud)
     if json_out:
         print_json(info)

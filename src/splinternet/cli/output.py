@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
-import enum
-import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-import numpy as np
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -25,41 +19,17 @@ from rich.progress import (
 from rich.progress import Progress as RichProgress
 
 from ..progress import NO_PROGRESS, Progress
+from ..report.jsonable import json_text, to_jsonable
 
-__all__ = ["console", "err_console", "to_jsonable", "print_json", "progress_bar"]
+__all__ = ["console", "err_console", "print_json", "progress_bar", "to_jsonable"]
 
 # piped output is read by people too (less, a file): wide enough for the ranking tables
 console = Console() if sys.stdout.isatty() else Console(width=160)
 err_console = Console(stderr=True)
 
 
-def to_jsonable(value: Any) -> Any:
-    """Plain JSON types from dataclasses, numpy scalars/arrays, dates, enums and paths."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        if hasattr(value, "to_dict"):
-            return to_jsonable(value.to_dict())
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, Path):
-        return str(value)
-    if isinstance(value, float) and value != value:
-        return None
-    return value
-
-
 def print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(json_text(value) + "\n")
 
 
 class _RichBar:

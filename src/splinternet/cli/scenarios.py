@@ -9,9 +9,7 @@ from rich.table import Table
 
 from .. import api
 from ..config import Settings
-from ..sources.snapshot import Snapshot
 from .common import AllowDamagedOption, DateOption, JsonOption, OfflineOption, StrictOption
-from .lookup import _parse_asn
 from .output import console, print_json, progress_bar
 from .transit import PrefixDateOption, ViewOption, WeightOption
 
@@ -20,7 +18,7 @@ def _pct(x: float | None) -> str:
     return "–" if x is None else f"{100 * x:.1f}%"
 
 
-def _side_by_side(before, after, top: int) -> Table:  # noqa: ANN001
+def _side_by_side(before: api.TransitReport, after: api.TransitReport, top: int) -> Table:
     table = Table("#", "before: provider", "border", "after: provider", "border",
                   title="International transit providers, before and after")
     for i in range(min(top, max(len(before.providers), len(after.providers)))):
@@ -37,8 +35,8 @@ def whatif_command(
     date: DateOption = None,
     links_only: Annotated[bool, typer.Option("--links-only", help="Remove only the links between these ASes "
                                              "and the country's networks.")] = False,
-    view: ViewOption = "address",
-    weight: WeightOption = "space",
+    view: ViewOption = api.MembershipView.ADDRESS,
+    weight: WeightOption = api.Weighting.SPACE,
     prefixes_date: PrefixDateOption = None,
     top: Annotated[int, typer.Option(help="Rows per table.")] = 15,
     offline: OfflineOption = False,
@@ -47,11 +45,11 @@ def whatif_command(
     json_out: JsonOption = False,
 ) -> None:
     """Remove ASes (or only their links into CC), re-run route selection, and compare with before."""
-    asns = [_parse_asn(x) for x in without]
+    asns = api.params.asn_list(without)
     with progress_bar() as progress:
-        snapshot = Snapshot.for_date(date, settings=Settings.from_env(offline=offline or None),
+        snapshot = api.Snapshot.for_date(date, settings=Settings.from_env(offline=offline or None),
                                      prefixes_date=prefixes_date, progress=progress, strict=strict,
-                                     allow_damaged=allow_damaged)
+                                         allow_damaged=allow_damaged)
         report = api.whatif(cc, date, asns, links_only=links_only, snapshot=snapshot, progress=progress,
                             options=api.TransitOptions(view=view, weighting=weight, top=top))
     if json_out:
@@ -87,8 +85,8 @@ def diff_command(
     cc: Annotated[str, typer.Argument(help="Country code, e.g. RU.")],
     date_from: Annotated[str, typer.Option("--from", help="First date (YYYY-MM-DD).")],
     date_to: Annotated[str, typer.Option("--to", help="Second date (YYYY-MM-DD).")],
-    view: ViewOption = "address",
-    weight: WeightOption = "space",
+    view: ViewOption = api.MembershipView.ADDRESS,
+    weight: WeightOption = api.Weighting.SPACE,
     prefixes_date: PrefixDateOption = None,
     top: Annotated[int, typer.Option(help="Rows per table.")] = 15,
     offline: OfflineOption = False,

@@ -4,24 +4,35 @@ from __future__ import annotations
 
 import csv
 import sys
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from .. import api
 from ..config import Settings
-from ..sources.snapshot import Snapshot
+from ..report.plots import grouped_bars, save_figure
 from .common import AllowDamagedOption, DateOption, JsonOption, OfflineOption, StrictOption
 from .output import console, print_json, progress_bar
 
-EvidenceOption = Annotated[api.Evidence, typer.Option("--evidence", help="Paths simulated on the AS graph, or "
-                                                      "observed in MRT archives.")]
-ViewOption = Annotated[str, typer.Option("--view", help="Domestic networks: 'address' (originate the country's "
-                                         "RIR blocks) or 'registered' (organization registered there).")]
-WeightOption = Annotated[str, typer.Option("--weight", help="'space' (by address space) or 'equal' (every "
-                                           "origin AS counts the same).")]
+
+class EvidenceChoice(StrEnum):
+    """The library's evidence kinds, plus running both and showing them side by side (a CLI notion)."""
+
+    SIMULATED = "simulated"
+    OBSERVED = "observed"
+    BOTH = "both"
+
+
+EvidenceOption = Annotated[EvidenceChoice, typer.Option("--evidence", help="Paths simulated on the AS graph, or "
+                                                        "observed in MRT archives, or both.")]
+ViewOption = Annotated[api.MembershipView, typer.Option("--view", help="Domestic networks: 'address' (originate the "
+                                                    "country's RIR blocks) or 'registered' (organization registered "
+                                                    "there).")]
+WeightOption = Annotated[api.Weighting, typer.Option("--weight", help="'space' (by address space) or 'equal' (every "
+                                                 "origin AS counts the same).")]
 PrefixDateOption = Annotated[str | None, typer.Option("--prefixes-date", help="Take prefix-to-AS data from "
                                                       "this date instead (when none exists for --date).")]
 
@@ -30,7 +41,7 @@ def _pct(x: float | None) -> str:
     return "–" if x is None else f"{100 * x:5.1f}%"
 
 
-def render_text(report) -> None:  # noqa: ANN001 - analysis.transit.TransitReport
+def render_text(report: api.TransitReport) -> None:
     console.print(f"[bold]{report.cc}[/] international transit, {report.date} ({report.evidence['kind']} paths)")
     console.print(report.summary, soft_wrap=False)
     table = Table("#", "provider", "cc", "border", "transit", "served", "single-homed", "largest served",
@@ -53,7 +64,7 @@ def render_text(report) -> None:  # noqa: ANN001 - analysis.transit.TransitRepor
         console.print(f"[dim]{src['dataset']} {src['release'][:10]} {src['url']}[/]", soft_wrap=True)
 
 
-def write_csv(reports: list) -> None:
+def write_csv(reports: list[api.TransitReport]) -> None:
     out = csv.writer(sys.stdout)
     out.writerow(["evidence", "table", "rank", "asn", "name", "country", "border_share", "gateway_share",
                   "transit_share", "transit_mean", "networks_served", "single_homed", "single_foreign_upstream"])
@@ -61,7 +72,7 @@ def write_csv(reports: list) -> None:
         _csv_rows(out, report)
 
 
-def _csv_rows(out, report) -> None:  # noqa: ANN001
+def _csv_rows(out: Any, report: api.TransitReport) -> None:
     for i, p in enumerate(report.providers, 1):
         out.writerow([report.evidence["kind"], "provider", i, p.asn, p.name, p.country, p.border_share, "", p.transit_share, p.transit_mean,
                       p.networks_served, p.single_homed, p.single_foreign_upstream])
@@ -70,9 +81,7 @@ def _csv_rows(out, report) -> None:  # noqa: ANN001
                       "", "", ""])
 
 
-def plot(report, path: Path) -> None:  # noqa: ANN001
-    from ..report.plots import grouped_bars, save_figure
-
+def plot(report: api.TransitReport, path: Path) -> None:
     rows = report.providers[:15]
     fig = grouped_bars(
         [f"AS{r.asn} {r.name[:28]}" for r in rows],
@@ -86,9 +95,9 @@ def plot(report, path: Path) -> None:  # noqa: ANN001
 def transit_command(
     cc: Annotated[str, typer.Argument(help="Country code, e.g. RU.")],
     date: DateOption = None,
-    evidence: EvidenceOption = api.Evidence.SIMULATED,
-    view: ViewOption = "address",
-    weight: WeightOption = "space",
+    evidence: EvidenceOption = EvidenceChoice.SIMULATED,
+    view: ViewOption = api.MembershipView.ADDRESS,
+    weight: WeightOption = api.Weighting.SPACE,
     prefixes_date: PrefixDateOption = None,
     top: Annotated[int, typer.Option(help="Rows per table.")] = 20,
     max_origins: Annotated[int | None, typer.Option("--max-origins", help="Analyse only the N largest origins "
@@ -108,11 +117,12 @@ def transit_command(
 ) -> None:
     """Rank the foreign transit providers and domestic gateways that carry CC to the world."""
     with progress_bar() as progress:
-        snapshot = Snapshot.for_date(date, settings=Settings.from_env(offline=offline or None),
-                                     prefixes_date=prefixes_date, progress=progress, strict=strict,
-                                     allow_damaged=allow_damaged)
+        snapshot = api.Snapshot.for_date(date, settings=Settings.from_env(offline=offline or None),
+                                         prefixes_date=prefixes_date, progress=progress, strict=strict,
+                                         allow_damaged=allow_damaged)
         extra = {"collectors": tuple(collector)} if collector else {}
-        kinds = [api.Evidence.SIMULATED, api.Evidence.OBSERVED] if evidence is api.Evidence.BOTH else [evidence]
+        kinds = [api.Evidence.SIMULATED, api.Evidence.OBSERVED] if evidence is EvidenceChoice.BOTH \
+            else [api.Evidence(evidence.value)]
         reports = []
         for kind in kinds:
             options = api.TransitOptions(view=view, weighting=weight, evidence=kind, top=top,

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from .. import api
 from ..config import Settings
 from ..errors import ParameterError
-from ..sources.snapshot import Snapshot
+from ..report.html import render_report, write_report
 from .common import DateOption, JsonOption, OfflineOption
-from .lookup import _parse_asn
 from .output import err_console, print_json, progress_bar, to_jsonable
 from .transit import PrefixDateOption
 
@@ -36,15 +35,13 @@ def report_command(
     json_out: JsonOption = False,
 ) -> None:
     """One self-contained HTML report: ranking, charts, served and single-homed networks, provenance."""
-    from ..report.html import render_report, write_report
-
     if html.suffix.lower() not in (".html", ".htm"):
         raise ParameterError(f"--html {html.name}: expected a file name ending in .html")
     settings = Settings.from_env(offline=offline or None)
-    asns = [_parse_asn(x) for x in without or []]
+    asns = api.params.asn_list(without, what="for the what-if section") if without else []
     options = api.TransitOptions(top=top)
     with progress_bar() as progress:
-        snapshot = Snapshot.for_date(date, settings=settings, prefixes_date=prefixes_date, progress=progress)
+        snapshot = api.Snapshot.for_date(date, settings=settings, prefixes_date=prefixes_date, progress=progress)
         transit = to_jsonable(api.transit(cc, date, options=options, snapshot=snapshot, progress=progress))
         whatif = None
         if asns:
@@ -63,21 +60,10 @@ def report_command(
 
 
 def _blocking(register: list[Path], date: str | None, cloud: Path | None, settings: Settings, top: int,
-              resolutions: Path | None = None) -> dict:
-    from ..analysis.blocking import analyze_blocking
-    from ..sources.registry import load_register
-    from ..sources.registry_attribution import load_attribution
-    from ..sources.resolutions import load_resolutions
-    from .blocking import _target_date
-
-    reg = load_register(register)
-    res = load_resolutions(resolutions) if resolutions is not None else None
-    attribution = load_attribution(_target_date(date, [reg]), cloud=cloud, settings=settings)
-    out = to_jsonable(analyze_blocking(reg, attribution, res, top=top))
-    if res is not None:
-        from ..web.collateral import addresses_with_unrelated
-
-        out["collateral"]["addresses"] = addresses_with_unrelated(reg, res, top=top)
+              resolutions: Path | None = None) -> dict[str, Any]:
+    options = api.BlockingOptions(date=date, files=api.AttributionFiles(cloud=cloud), top=top)
+    out: dict[str, Any] = to_jsonable(api.blocking_report(register, options, resolutions=resolutions,
+                                                          settings=settings))
     out["register"] = {**out.get("register", {}), "shown_as": ", ".join(p.name for p in register)}
     return out
 

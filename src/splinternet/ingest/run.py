@@ -24,7 +24,7 @@ from .manifest import FileRecord, Manifest
 from .plan import IngestPlan, IngestTask
 from .worker import FileFailure, ingest_file
 
-__all__ = ["IngestResult", "IngestFailed", "dask_client", "run_ingest"]
+__all__ = ["IngestFailed", "IngestResult", "dask_client", "run_ingest"]
 
 IngestFunction = Callable[[IngestTask, str, Settings, bool], "FileRecord | FileFailure"]
 

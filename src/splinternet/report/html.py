@@ -49,10 +49,10 @@ def _label(row: dict[str, Any]) -> str:
 
 @lru_cache(maxsize=1)
 def environment():  # noqa: ANN201 - jinja2.Environment
-    """The Jinja environment of the report and the web pages (templates live in splinternet.web)."""
+    """The Jinja environment of the report and the web pages (templates and static files live in this package)."""
     import jinja2
 
-    env = jinja2.Environment(loader=jinja2.PackageLoader("splinternet.web", "templates"),
+    env = jinja2.Environment(loader=jinja2.PackageLoader("splinternet.report", "templates"),
                              autoescape=jinja2.select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
     env.filters["pct"] = _pct
     env.filters["num"] = _num
@@ -61,7 +61,7 @@ def environment():  # noqa: ANN201 - jinja2.Environment
 
 
 def _asset(name: str) -> str:
-    return resources.files("splinternet.web").joinpath("static", name).read_text(encoding="utf-8")
+    return resources.files("splinternet.report").joinpath("static", name).read_text(encoding="utf-8")
 
 
 def _svg(build: Any) -> str:
@@ -73,7 +73,7 @@ def _svg(build: Any) -> str:
 
 def transit_map(report: dict[str, Any], measure: str = "border_share") -> str:
     """World map: each country colored by the summed measure of the ranked providers registered there."""
-    from ..web.worldmap import choropleth_svg, share_by_country
+    from .worldmap import choropleth_svg, share_by_country
 
     words = MAP_MEASURES[measure]
     values = share_by_country(report["providers"], measure)

@@ -44,13 +44,8 @@ from .compression import read_decompressed
 from .textchecks import drop_unterminated_line
 
 __all__ = [
-    "CloudRanges",
-    "load_cloud_file",
-    "load_cloud_files",
-    "parse_cloud_bytes",
-    "aws_history_versions",
-    "aws_version_at",
-    "load_aws_history_member",
+    "CloudRanges", "aws_history_versions", "aws_version_at", "load_aws_history_member", "load_cloud_file",
+    "load_cloud_files", "parse_cloud_bytes",
 ]
 
 _EXPECTED = ("a cloud range file: AWS/Google/Azure/Oracle JSON, DigitalOcean CSV, "

@@ -29,7 +29,9 @@ from ..tables.addresses import host_mask, is_space, line_bounds, scan_address
 from ..tables.prefixes import PrefixTable
 from .textchecks import judge_records, read_text_buffer
 
-__all__ = ["Pfx2As", "load_pfx2as", "parse_pfx2as_bytes", "SINGLE", "MOAS", "AS_SET", "MOAS_AS_SET", "KIND_NAMES"]
+__all__ = [
+    "AS_SET", "KIND_NAMES", "MOAS", "MOAS_AS_SET", "Pfx2As", "SINGLE", "load_pfx2as", "parse_pfx2as_bytes",
+]
 
 SINGLE, MOAS, AS_SET, MOAS_AS_SET = 0, 1, 2, 3
 KIND_NAMES = ("single", "moas", "as_set", "moas_as_set")

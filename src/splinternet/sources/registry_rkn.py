@@ -19,7 +19,7 @@ import numpy as np
 
 from ..errors import BadRecords, InputError, RepeatedRecord
 from .address_text import parse_address_tokens
-from .registry import AddressLinks, Register, factorize
+from .registry_model import AddressLinks, Register, factorize
 from .registry_scan import (
     MAX_FIELDS,
     UNCLOSED_QUOTE,
@@ -32,7 +32,7 @@ from .registry_scan import (
     unique_inverse,
 )
 
-__all__ = ["parse_rkn", "parse_updated_header", "detect_encoding"]
+__all__ = ["detect_encoding", "parse_rkn", "parse_updated_header"]
 
 _EXPECTED = "6 fields ips;domain;url;authority;decision;date"
 _BAD_OFFSETS: list[int] = []

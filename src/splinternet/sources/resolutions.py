@@ -22,7 +22,7 @@ import numpy as np
 from ..errors import BadRecords, InputError
 from .address_text import parse_address_tokens
 from .compression import read_decompressed
-from .registry import decode_text
+from .registry_model import decode_text
 
 __all__ = ["Resolutions", "load_resolutions", "normalize_domain"]
 

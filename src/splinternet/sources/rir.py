@@ -30,13 +30,7 @@ from ..tables.addresses import ParsedItems, parse_items
 from ..tables.prefixes import RangeSet
 from .textchecks import judge_records, read_text_buffer
 
-__all__ = [
-    "STATUS_NAMES",
-    "DelegationHeader",
-    "Delegations",
-    "load_delegated",
-    "load_country_blocks",
-]
+__all__ = ["DelegationHeader", "Delegations", "STATUS_NAMES", "load_country_blocks", "load_delegated"]
 
 STATUS_NAMES = ("allocated", "assigned", "available", "reserved")
 _STATUS_CODE = {name: code for code, name in enumerate(STATUS_NAMES)}

@@ -14,7 +14,7 @@ import numpy as np
 from ..errors import BadRecords, InputError
 from .compression import Decompressed, read_decompressed
 
-__all__ = ["read_text_buffer", "judge_records", "drop_unterminated_line"]
+__all__ = ["drop_unterminated_line", "judge_records", "read_text_buffer"]
 
 
 def drop_unterminated_line(path: str | os.PathLike[str], data: bytes, bad: BadRecords, *, expected: str) -> bytes:

@@ -13,9 +13,18 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from .. import api
 from ..errors import ParameterError
 from . import compute
-from .params import check_asn, check_asns, check_cc, check_date, check_register_name, list_registers
+from .params import (
+    check_asn,
+    check_asns,
+    check_cc,
+    check_date,
+    check_optional_date,
+    check_register_name,
+    list_registers,
+)
 from .state import AppState, Pending
 
 __all__ = ["ErrorBody", "JobBody", "JobNotFound", "UploadTooLarge", "router", "spool_upload", "spool_uploads"]
@@ -69,7 +78,7 @@ def state_of(request: Request) -> AppState:
 
 
 def _prefixes(state: AppState, value: str | None) -> str | None:
-    return check_date(value, "prefixes_date", required=False) or state.settings.prefixes_date
+    return check_optional_date(value, "prefixes_date") or state.settings.prefixes_date
 
 
 @router.get("/transit/{cc}", responses=_LONG, summary="Who carries a country to the world")
@@ -104,7 +113,7 @@ def diff(request: Request, cc: str, date_from: Annotated[str, Query(alias="from"
     state = state_of(request)
     code, first, second = check_cc(cc), check_date(date_from, "from"), check_date(date_to, "to")
     pfx = _prefixes(state, prefixes_date)
-    if first >= second:  # type: ignore[operator]
+    if first >= second:
         raise ParameterError(f"'from' ({first}) must come before 'to' ({second})")
     params = {"cc": code, "from": first, "to": second, "prefixes_date": pfx, "top": top}
     _, value = state.result("diff", params, f"diff {code} {first} -> {second}", lambda p: compute.diff(
@@ -127,12 +136,10 @@ _ADDRESS = re.compile(r"^[0-9A-Fa-f:.]{2,45}$")
 @router.get("/ip/{address}", responses=_LONG, summary="One address: prefix, origin AS, registry, cloud")
 def ip(request: Request, address: str, date: DateQ, prefixes_date: PrefixesDate = None,
        wait: Wait = True) -> dict[str, Any]:
-    from ..analysis.address import parse_address
-
     state = state_of(request)
     if not _ADDRESS.match(address):
         raise ParameterError(f"not an IP address: {address[:60]!r}; expected e.g. 8.8.8.8 or 2001:db8::1")
-    parse_address(address)
+    api.params.ip_address(address)
     day, pfx = check_date(date), _prefixes(state, prefixes_date)
     _, value = state.result("ip", {"address": address, "date": day, "prefixes_date": pfx}, f"{address} {day}",
                             lambda p: compute.ip(state.pool, address, day, pfx, progress=p), wait=wait)
@@ -147,7 +154,7 @@ def search_as(request: Request, q: Annotated[str, Query(min_length=1, max_length
     text = q.strip()
     if not text:
         raise ParameterError("q is empty; expected part of an AS name or number")
-    return {"query": text, "date": day, "results": compute.as_search(state.pool, text, day, limit=limit)}
+    return compute.as_search(state.pool, text, day, limit=limit)
 
 
 @router.get("/registers", summary="Registers a request may name (files in the server's data directory)")
@@ -239,9 +246,8 @@ def blocking_job(state: AppState, *, register: str | None, upload: tuple[Path, s
 def _blocking_job(state: AppState, *, register: str | None, upload: tuple[Path, str, str] | None,
                   date: str | None, kind: str, strict: bool, wait: bool, resolutions: str | None,
                   resolutions_upload: tuple[Path, str, str] | None, spools: list[Path]) -> tuple[str, Any]:
-    if kind not in ("auto", "rkn", "plain"):
-        raise ParameterError(f"kind must be auto, rkn or plain, not {kind[:20]!r}")
-    day = check_date(date, required=False)
+    kind = api.params.register_kind(kind).value
+    day = check_optional_date(date)
     if upload is not None:
         path, shown, sha = upload
         params: dict[str, Any] = {"upload_sha256": sha, "shown": shown, "date": day, "kind": kind, "strict": strict}

@@ -87,7 +87,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.splinternet = state
     app.include_router(api_routes.router)
     app.include_router(pages.router)
-    app.mount("/static", StaticFiles(directory=str(resources.files("splinternet.web") / "static")), name="static")
+    app.mount("/static", StaticFiles(directory=str(resources.files("splinternet.report") / "static")), name="static")
 
     @app.exception_handler(SplinternetError)
     async def library_error(request: Request, exc: SplinternetError) -> Any:

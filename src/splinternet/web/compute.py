@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from .. import api
-from ..cli.output import to_jsonable
+from ..api import Snapshot
 from ..config import Settings
+from ..errors import InputError
 from ..progress import NO_PROGRESS, Progress
-from ..sources.snapshot import Snapshot
+from ..report.jsonable import to_jsonable
 
 __all__ = ["Blocking", "SnapshotPool", "as_profile", "as_search", "blocking", "diff", "ip", "transit", "whatif"]
 
@@ -51,7 +50,7 @@ class SnapshotPool:
 
 
 def _options(top: int, view: str = "address", weight: str = "space") -> api.TransitOptions:
-    return api.TransitOptions(view=view, weighting=weight, top=top)
+    return api.TransitOptions(view=api.MembershipView(view), weighting=api.Weighting(weight), top=top)
 
 
 def transit(pool: SnapshotPool, cc: str, date: str, prefixes_date: str | None, *, top: int = 20,
@@ -83,14 +82,12 @@ def diff(settings: Settings, cc: str, date_from: str, date_to: str, prefixes_dat
 
 
 def as_profile(pool: SnapshotPool, asn: int, date: str | None, progress: Progress = NO_PROGRESS) -> dict[str, Any]:
-    from ..analysis.profile import profile_as
-
     snap = pool.snapshot(date, None, progress)
     try:
-        profile = profile_as(asn, snap.graph(), snap.orgs())
+        profile = api.as_profile(asn, snapshot=snap)
     finally:
         pool.keep_tables(date, None, snap)
-    return to_jsonable({**profile.to_dict(), "sources": snap.provenance()})
+    return to_jsonable(profile)  # type: ignore[no-any-return]
 
 
 def ip(pool: SnapshotPool, address: str, date: str | None, prefixes_date: str | None,
@@ -100,33 +97,17 @@ def ip(pool: SnapshotPool, address: str, date: str | None, prefixes_date: str | 
         info = api.ip_lookup(address, snapshot=snap)
     finally:
         pool.keep_tables(date, prefixes_date, snap)
-    return to_jsonable(info)
+    return to_jsonable(info)  # type: ignore[no-any-return]
 
 
-def as_search(pool: SnapshotPool, query: str, date: str | None, *, limit: int = 20) -> list[dict[str, Any]]:
-    """ASes whose number starts with, or whose name contains, ``query`` (case-insensitive); exact number first."""
+def as_search(pool: SnapshotPool, query: str, date: str | None, *, limit: int = 20) -> dict[str, Any]:
+    """ASes whose number starts with, or whose name contains, ``query``; exact number first."""
     snap = pool.snapshot(date, None)
     try:
-        orgs = snap.orgs()
+        found = api.as_search(query, snapshot=snap, date=date, limit=limit)
     finally:
         pool.keep_tables(date, None, snap)
-    text = query.strip().upper().removeprefix("AS") if query.strip().upper().startswith("AS") and \
-        query.strip()[2:].isdigit() else query.strip()
-    if text.isdigit():
-        numbers = orgs.asns.astype(np.int64)
-        exact = numbers == int(text)
-        starts = np.char.startswith(numbers.astype(str), text)
-        pick = np.concatenate((np.flatnonzero(exact), np.flatnonzero(starts & ~exact)))[:limit]
-    else:
-        names = np.char.lower(orgs.as_names.astype(str))
-        org_names = orgs.org_names.astype(str)[np.maximum(orgs.as_org, 0)]
-        org_names = np.where(orgs.as_org >= 0, np.char.lower(org_names), "")
-        needle = text.lower()
-        hit = (np.char.find(names, needle) >= 0) | (np.char.find(org_names, needle) >= 0)
-        pick = np.flatnonzero(hit)[:limit]
-    found = orgs.asns[pick]
-    return [{"asn": int(a), "name": str(n), "country": str(c)}
-            for a, n, c in zip(found, orgs.names(found), orgs.countries(found), strict=True)]
+    return to_jsonable(found)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -142,10 +123,8 @@ class Blocking:
     resolutions_shown: str | None = None
 
 
-def _renamed(exc: Any, path: Path, shown: str) -> Exception:
+def _renamed(exc: InputError, path: Path, shown: str) -> InputError:
     """The same input error, naming the file as the user knows it (the server's paths stay private)."""
-    from ..errors import InputError
-
     problem = str(exc.problem).replace(str(path), shown)
     return InputError(shown, problem, line=exc.line, offset=exc.offset, expected=exc.expected)
 
@@ -153,44 +132,23 @@ def _renamed(exc: Any, path: Path, shown: str) -> Exception:
 def blocking(settings: Settings, job: Blocking, cloud_dir: Path | None, *, top: int = 20,
              progress: Progress = NO_PROGRESS) -> dict[str, Any]:
     """The blocking report of one register; input errors name the register as the user knows it."""
-    import datetime as dt
-
-    from ..analysis.blocking import analyze_blocking
-    from ..errors import InputError
-    from ..sources.registry import load_register
-    from ..sources.registry_attribution import load_attribution
-
+    options = api.BlockingOptions(date=job.date, kind=api.params.register_kind(job.kind), strict=job.strict,
+                                  files=api.AttributionFiles(cloud=cloud_dir), top=top)
     progress.start("reading the register", 3)
     try:
-        reg = load_register(job.path, strict=job.strict, kind=job.kind)
+        reg = api.blocking.load_registers(job.path, options)
     except InputError as exc:
         raise _renamed(exc, job.path, job.shown_as) from None
     res = None
     if job.resolutions is not None:
-        from ..sources.resolutions import load_resolutions
-
         shown = job.resolutions_shown or job.resolutions.name
         try:
-            res = load_resolutions(job.resolutions, strict=job.strict)
+            res = api.blocking.read_resolutions(job.resolutions, strict=job.strict)
         except InputError as exc:
             raise _renamed(exc, job.resolutions, shown) from None
     progress.advance(1)
-    progress.start("loading prefix-to-AS, organizations and cloud ranges", 3)
-    if job.date:
-        target = dt.date.fromisoformat(job.date)
-    elif reg.updated is not None:
-        target = reg.updated.date()
-    else:
-        target = dt.datetime.now(dt.UTC).date()
-    attribution = load_attribution(target, cloud=cloud_dir, settings=settings)
-    progress.advance(1)
-    report = analyze_blocking(reg, attribution, res, top=top)
-    out = to_jsonable(report)
-    if res is not None:
-        from .collateral import addresses_with_unrelated
-
-        out["collateral"]["addresses"] = addresses_with_unrelated(reg, res, top=top)
-    progress.advance(1)
+    out: dict[str, Any] = to_jsonable(api.blocking_report(reg, options, resolutions=res, settings=settings,
+                                                          progress=progress))
     # the server's own paths (data directory, upload spool) are not the user's business: show the name they gave
     text = json.dumps(out).replace(json.dumps(str(job.path))[1:-1], json.dumps(job.shown_as)[1:-1])
     if job.resolutions is not None:

@@ -24,7 +24,7 @@ from typing import Any
 from .. import __version__
 from ..errors import SplinternetError
 from ..progress import Progress
-from ..sources.download import atomic_write
+from ..report.files import atomic_write
 
 __all__ = ["Busy", "ComputationTimeout", "Job", "JobProgress", "JobRunner", "ResultCache", "cache_key"]
 

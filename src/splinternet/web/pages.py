@@ -12,7 +12,7 @@ from ..errors import ParameterError
 from ..report import html as report_html
 from . import compute
 from .api_routes import blocking_job, spool_uploads, state_of
-from .params import check_asns, check_cc, check_date, list_registers
+from .params import check_asns, check_cc, check_date, check_optional_date, list_registers
 from .state import AppState, Pending
 
 __all__ = ["router"]
@@ -53,7 +53,7 @@ def country(request: Request, cc: Text = None, date: Text = None, prefixes_date:
         return render("country.html", q=q, t=None)
     state = state_of(request)
     code, day = check_cc(cc), check_date(date)
-    pfx = check_date(prefixes_date, "prefixes_date", required=False) or state.settings.prefixes_date
+    pfx = check_optional_date(prefixes_date, "prefixes_date") or state.settings.prefixes_date
     params = {"cc": code, "date": day, "prefixes_date": pfx, "top": 20}
     try:
         key, value = state.result("transit", params, f"transit {code} {day}", lambda p: compute.transit(
@@ -74,7 +74,7 @@ def whatif(request: Request, cc: Text = None, date: Text = None, without: Text =
         return render("whatif.html", q=q, w=None)
     state = state_of(request)
     code, day, asns = check_cc(cc), check_date(date), check_asns([without or ""])
-    pfx = check_date(prefixes_date, "prefixes_date", required=False) or state.settings.prefixes_date
+    pfx = check_optional_date(prefixes_date, "prefixes_date") or state.settings.prefixes_date
     params = {"cc": code, "date": day, "prefixes_date": pfx, "without": asns, "links_only": links_only, "top": 15}
     title = f"what-if {code} {day} without {', '.join(f'AS{a}' for a in asns)}"
     try:
@@ -97,9 +97,9 @@ def diff(request: Request, cc: Text = None, date_from: Annotated[str | None, Que
         return render("diff.html", q=q, d=None)
     state = state_of(request)
     code, first, second = check_cc(cc), check_date(date_from, "from"), check_date(date_to, "to")
-    if first >= second:  # type: ignore[operator]
+    if first >= second:
         raise ParameterError(f"'from' ({first}) must come before 'to' ({second})")
-    pfx = check_date(prefixes_date, "prefixes_date", required=False) or state.settings.prefixes_date
+    pfx = check_optional_date(prefixes_date, "prefixes_date") or state.settings.prefixes_date
     params = {"cc": code, "from": first, "to": second, "prefixes_date": pfx, "top": 15}
     try:
         key, value = state.result("diff", params, f"diff {code} {first} -> {second}", lambda p: compute.diff(

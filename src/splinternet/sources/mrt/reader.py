@@ -21,7 +21,7 @@ from . import layout as L
 from .kernels import parse_mrt
 from .table import AttributeTable, RouteTable
 
-__all__ = ["MrtStats", "MrtResult", "read_mrt", "parse_mrt_bytes"]
+__all__ = ["MrtResult", "MrtStats", "parse_mrt_bytes", "read_mrt"]
 
 
 @dataclass(frozen=True)

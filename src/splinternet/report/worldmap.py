@@ -66,7 +66,7 @@ def ring_coordinates(ring: Sequence[int], arcs: Sequence[np.ndarray]) -> np.ndar
 
 
 def _iso_numeric() -> dict[str, str]:
-    text = resources.files("splinternet.web").joinpath("static", "iso3166-1.csv").read_text(encoding="utf-8")
+    text = resources.files("splinternet.report").joinpath("static", "iso3166-1.csv").read_text(encoding="utf-8")
     rows = csv.DictReader(io.StringIO("\n".join(ln for ln in text.splitlines() if not ln.startswith("#"))))
     return {row["numeric"]: row["alpha2"] for row in rows}
 
@@ -74,7 +74,7 @@ def _iso_numeric() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def load_world() -> World:
     """The vendored Natural Earth 110m countries, decoded once per process."""
-    raw = resources.files("splinternet.web").joinpath("static", "countries-110m.json").read_text(encoding="utf-8")
+    raw = resources.files("splinternet.report").joinpath("static", "countries-110m.json").read_text(encoding="utf-8")
     topo = json.loads(raw)
     arcs = decode_arcs(topo["arcs"], topo["transform"]["scale"], topo["transform"]["translate"])
     alpha2 = _iso_numeric()

@@ -1,0 +1,112 @@
+"""One address or one network on a date: what covers and originates it, who it is, how to find it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar
+
+import numpy as np
+
+from ..analysis.address import AddressInfo, describe_address, parse_address
+from ..analysis.profile import AsProfile, profile_as
+from ..analysis.results import Result
+from ..errors import DataNotFoundError, DownloadError, ParameterError
+from ..sources.cloud import CloudRanges, concat_cloud, load_cloud_files
+from ..sources.pfx2as import Pfx2As
+from ..sources.rir import Delegations
+from ..sources.snapshot import Snapshot
+from . import params
+from .providers import left_out
+
+__all__ = ["AsSearch", "as_profile", "as_search", "ip_lookup"]
+
+_CLOUD_DATASETS: tuple[tuple[str, dict[str, str]], ...] = (
+    ("aws-ip-ranges", {}), ("gcp-ip-ranges", {}), ("azure-service-tags", {}), ("oracle-ip-ranges", {}),
+    ("digitalocean-ranges", {}), ("cloudflare-ips", {"family": "4"}), ("cloudflare-ips", {"family": "6"}))
+_RIRS = ("afrinic", "apnic", "arin", "lacnic", "ripencc")
+
+
+def ip_lookup(address: str, *, snapshot: Snapshot | None = None, date: str | dt.date | None = None,
+              cloud_files: list[str] | None = None) -> AddressInfo:
+    """Covering prefix, origin AS(es) with names, registry country and cloud range of one address.
+
+    Each input that has no release for the date is left out and named in the notes.
+    """
+    version = parse_address(address).version
+    snapshot = snapshot or Snapshot.for_date(date)
+    notes: list[str] = []
+    pfx: Pfx2As | None
+    try:
+        pfx = snapshot.pfx2as(version)
+    except (DataNotFoundError, DownloadError) as exc:
+        pfx = None
+        notes.append(left_out("prefix-to-AS", exc))
+    delegations: list[Delegations] = []
+    for rir in _RIRS:
+        try:
+            delegations.append(snapshot.delegations(rir))
+        except (DataNotFoundError, DownloadError) as exc:
+            notes.append(left_out(f"{rir} delegations", exc))
+    cloud: CloudRanges | None
+    if cloud_files:
+        cloud = load_cloud_files(cloud_files, bad=snapshot.bad)
+    else:
+        parts = []
+        for dataset, extra in _CLOUD_DATASETS:
+            try:
+                parts.append(snapshot.cloud_ranges(dataset, **extra))
+            except (DataNotFoundError, DownloadError) as exc:
+                notes.append(left_out(dataset + "".join(f" {v}" for v in extra.values()), exc))
+        cloud = concat_cloud(parts, bad=snapshot.bad) if parts else None
+    info = describe_address(address, pfx, snapshot.orgs(), delegations, cloud)
+    notes += snapshot.date_notes() + snapshot.release_notes() + snapshot.damage_notes()
+    return replace(info, sources=snapshot.provenance(), notes=notes)
+
+
+def as_profile(asn: int | str, *, snapshot: Snapshot | None = None, date: str | dt.date | None = None) -> AsProfile:
+    """Name, organization, country, providers, customers, peers and customer-cone size of an AS."""
+    number = params.asn(asn)
+    snapshot = snapshot or Snapshot.for_date(date)
+    profile = profile_as(number, snapshot.graph(), snapshot.orgs())
+    notes = snapshot.date_notes() + snapshot.release_notes() + snapshot.damage_notes()
+    return replace(profile, sources=tuple(snapshot.provenance()), notes=tuple(notes))
+
+
+@dataclass(frozen=True, repr=False)
+class AsSearch(Result):
+    """ASes matching a query, exact number first."""
+
+    _tables: ClassVar[tuple[str, ...]] = ("results",)
+
+    query: str
+    date: str | None
+    results: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"query": self.query, "date": self.date, "results": list(self.results)}
+
+
+def as_search(query: str, *, snapshot: Snapshot | None = None, date: str | None = None, limit: int = 20) -> AsSearch:
+    """ASes whose number starts with, or whose name contains, ``query`` (case-insensitive); exact number first."""
+    text = query.strip()
+    if not text:
+        raise ParameterError("the query is empty; expected part of an AS name or number")
+    snapshot = snapshot or Snapshot.for_date(date)
+    orgs = snapshot.orgs()
+    needle = text.upper().removeprefix("AS") if text.upper().startswith("AS") and text[2:].isdigit() else text
+    if needle.isdigit():
+        numbers = orgs.asns.astype(np.int64)
+        exact = numbers == int(needle)
+        starts = np.char.startswith(numbers.astype(str), needle)
+        pick = np.concatenate((np.flatnonzero(exact), np.flatnonzero(starts & ~exact)))[:limit]
+    else:
+        names = np.char.lower(orgs.as_names.astype(str))
+        org_names = orgs.org_names.astype(str)[np.maximum(orgs.as_org, 0)]
+        org_names = np.where(orgs.as_org >= 0, np.char.lower(org_names), "")
+        hit = (np.char.find(names, needle.lower()) >= 0) | (np.char.find(org_names, needle.lower()) >= 0)
+        pick = np.flatnonzero(hit)[:limit]
+    found = orgs.asns[pick]
+    results = [{"asn": int(a), "name": str(n), "country": str(c)}
+               for a, n, c in zip(found, orgs.names(found), orgs.countries(found), strict=True)]
+    return AsSearch(text, date, results)
