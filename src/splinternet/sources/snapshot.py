@@ -28,11 +28,12 @@ from .asorg import OrgTable, load_as_orgs
 from .asrel import load_as_relationships
 from .attribution import AttributionData
 from .catalog import Release, fetch_release, release_key
+from .cloud import CloudRanges, load_cloud_file
 from .cloud_loading import cloud_space_from_path
 from .country_blocks import CountryBlocks, country_blocks_for_date
 from .origins import OriginTable, origins_from_mrt, origins_from_pfx2as
 from .pfx2as import Pfx2As, load_pfx2as
-from .rir import load_country_blocks, load_delegated
+from .rir import Delegations, load_country_blocks, load_delegated
 
 __all__ = ["DatasetChoice", "GivenFile", "Snapshot", "given_file"]
 
@@ -238,17 +239,18 @@ class Snapshot:
         """The date to print for a result: the one asked for, or the concrete date of the newest data."""
         return date_label(self.date, self.input_dates())
 
-    def delegations(self, rir: str):  # noqa: ANN201 - sources.rir.Delegations
+    def delegations(self, rir: str) -> Delegations:
         """One RIR's delegated-extended file for the date."""
         return self._cached(f"delegated|{rir}",
                             lambda: load_delegated(self.release("rir-delegated", rir=rir).path, bad=self.bad))
 
-    def cloud_ranges(self, dataset: str, **params: str):  # noqa: ANN201 - sources.cloud.CloudRanges
+    def cloud_ranges(self, dataset: str, **params: str) -> CloudRanges:
         """One provider's cloud ranges (a catalog dataset such as aws-ip-ranges) for the date."""
-        from .cloud import load_cloud_file
+        def load() -> CloudRanges:
+            release = self.release(dataset, when=None, **params)
+            return load_cloud_file(release.path, bad=self.bad)
 
-        key = dataset + "".join(f"|{k}={v}" for k, v in sorted(params.items()))
-        return self._cached(f"cloud|{key}", lambda: load_cloud_file(self.release(dataset, **params).path, bad=self.bad))
+        return self._cached(f"cloud|{release_key(dataset, params)}", load)
 
     def damage_notes(self) -> list[str]:
         """One note per input file whose loading skipped records (count, share, first bad line)."""
