@@ -13,9 +13,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
-    "DEFAULT_MAX_BAD_SHARE", "BadRecords", "DamagedInputError", "DataNotFoundError", "DownloadError", "InputDamage",
-    "InputError", "IntegrityError", "OfflineError", "ParameterError", "ReleaseSuggestion", "RepeatedRecord",
-    "SplinternetError", "UnknownCountryError",
+    "BadRecords",
+    "DEFAULT_MAX_BAD_SHARE",
+    "DamagedInputError",
+    "DataNotFoundError",
+    "DownloadError",
+    "InputDamage",
+    "InputError",
+    "IntegrityError",
+    "OfflineError",
+    "ParameterError",
+    "ReleaseSuggestion",
+    "RepeatedRecord",
+    "SplinternetError",
+    "UnknownCountryError",
 ]
 
 # share of a file's records that may be bad before loading stops (0.1%)

@@ -32,7 +32,7 @@ from ..tables.prefixes import RangeSet
 from .catalog import Release
 from .rir import Delegations
 
-__all__ = ["IPVERSE_MAX_AGE", "RIRS", "RIR_MAX_AGE", "CountryBlocks", "country_blocks_for_date"]
+__all__ = ["CountryBlocks", "IPVERSE_MAX_AGE", "RIRS", "RIR_MAX_AGE", "country_blocks_for_date"]
 
 RIRS = ("afrinic", "apnic", "arin", "lacnic", "ripencc")
 # a RIR file this much older than the date is not "the file of the date" (the RIRs publish daily)

@@ -164,6 +164,7 @@ def load_delegated(path: str | os.PathLike[str], bad: BadRecords | None = None) 
     wrong: list[int] = []
     good = 0
     seen: dict[str, int] = {}
+    repeats: dict[str, int] = {}  # per resource type: read, though skipped, so not missing
     for no, raw in enumerate(lines, start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -178,6 +179,7 @@ def load_delegated(path: str | os.PathLike[str], bad: BadRecords | None = None) 
         problem = _record_problem(parts)
         if problem is None and line in seen:
             bad.report(RepeatedRecord(src, f"repeat of line {seen[line]}", line=no, expected="each record once"))
+            repeats[parts[2]] = repeats.get(parts[2], 0) + 1
             continue
         if problem is None:
             seen[line] = no
@@ -204,7 +206,7 @@ def load_delegated(path: str | os.PathLike[str], bad: BadRecords | None = None) 
     for err in errors:
         bad.report(err)
     bad.count += max(0, len(wrong) - len(errors))
-    missing = _check_counts(src, header, summary, cols, len(wrong), len(lines), bad)
+    missing = _check_counts(src, header, summary, cols, repeats, len(wrong), len(lines), bad)
     delegations = _build(src, header, summary, cols, bad)
     policy.settle(src, bad, good + len(wrong) + missing)
     return delegations
@@ -240,13 +242,13 @@ def _record_problem(parts: list[str]) -> str | None:
 
 
 def _check_counts(src: str, header: DelegationHeader, summary: dict[str, int], cols: dict[str, _Columns],
-                  n_wrong: int, last_line: int, bad: BadRecords) -> int:
+                  repeats: dict[str, int], n_wrong: int, last_line: int, bad: BadRecords) -> int:
     """Compare what was read with what the header and summary lines announce (a cut file reads short).
 
     Every missing record counts as a bad one, so that a file cut at a line end is judged
     by how much of it is gone, not as one bad line; returns how many are missing.
     """
-    have = {k: len(c.line) for k, c in cols.items()}
+    have = {k: len(c.line) + repeats.get(k, 0) for k, c in cols.items()}
     total = sum(have.values()) + n_wrong
     missing = header.records - total
     if missing <= 0 and n_wrong == 0:
