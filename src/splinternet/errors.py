@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 __all__ = [
     "SplinternetError",
     "InputError",
+    "InputTooLargeError",
     "DataNotFoundError",
     "DownloadError",
     "OfflineError",
@@ -71,6 +72,12 @@ class InputError(SplinternetError):
         if self.expected:
             text += f"; expected {self.expected}"
         return text
+
+
+class InputTooLargeError(InputError):
+    """A file that would expand past a configured limit (a decompression bomb, or a limit set too low)."""
+
+    code = "input_too_large"
 
 
 class DataNotFoundError(SplinternetError):
