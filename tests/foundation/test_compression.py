@@ -180,3 +180,24 @@ def test_stream_reader_is_capped_too(bomb: Path) -> None:
     with pytest.raises(InputTooLargeError):
         while reader.read(1 << 16):
             pass
+
+
+def test_aws_history_tar_bomb_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The AWS history tarballs are read through the same capped stream (tarfile in stream mode)."""
+    import io
+    import tarfile
+
+    from splinternet.sources.cloud import aws_history_versions, load_aws_history_member
+
+    body = io.BytesIO()
+    with tarfile.open(fileobj=body, mode="w") as tar:
+        info = tarfile.TarInfo("2017/2017-06-01-00-00-00.json")
+        info.size = 64 << 20
+        tar.addfile(info, io.BytesIO(bytes(info.size)))
+    path = tmp_path / "2017.tar.gz"
+    path.write_bytes(gzip.compress(body.getvalue(), compresslevel=1))
+    monkeypatch.setenv(MAX_DECOMPRESSED_ENV, "4MiB")
+    for read in (lambda: aws_history_versions(path),
+                 lambda: load_aws_history_member(path, "2017/2017-06-01-00-00-00.json")):
+        with pytest.raises(InputTooLargeError, match=MAX_DECOMPRESSED_ENV):
+            read()
