@@ -46,7 +46,7 @@ _MAGIC = (
     (b"BZh", Compression.BZIP2),
     (b"\xfd7zXZ\x00", Compression.XZ),
 )
-_STEP_IN = 64 << 10  # compressed bytes per decoder call: a failing call is replayed byte by byte
+_STEP_IN = 16 << 10  # compressed bytes per decoder call: a failing call is replayed byte by byte
 _STEP_OUT = 8 << 20  # decompressed bytes per decoder call: the most a call may add past a cap
 _DECODE_ERRORS = (OSError, EOFError, ValueError, igzip_lib.error, lzma.LZMAError)
 

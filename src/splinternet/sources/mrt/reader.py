@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ...config import DecompressionLimits
 from ...errors import BadRecords, InputError
 from ...progress import NO_PROGRESS, Progress
 from ..compression import Compression, read_decompressed
@@ -135,12 +136,22 @@ def parse_mrt_bytes(buf: np.ndarray, progress: Progress = NO_PROGRESS) -> tuple[
     return table, cnt, errs
 
 
-def read_mrt(path: str | os.PathLike[str], *, strict: bool = False, progress: Progress = NO_PROGRESS) -> MrtResult:
-    """Read one MRT file into a route table; damaged input is skipped and counted (or raises if strict)."""
+def read_mrt(path: str | os.PathLike[str], *, strict: bool = False, progress: Progress = NO_PROGRESS,
+             limits: DecompressionLimits | None = None) -> MrtResult:
+    """Read one MRT file into a route table; damaged input is skipped and counted (or raises if strict).
+
+    An empty file (or one with nothing before its stream damage) is an error, never an empty
+    table: it would pass as a quiet collector. ``limits`` bound decompression (default: environment).
+    """
     bad = BadRecords(strict=strict)
     t0 = time.perf_counter()
-    dec = read_decompressed(path, bad=bad)
+    dec = read_decompressed(path, bad=bad, limits=limits)
     t1 = time.perf_counter()
+    if len(dec.data) == 0:
+        problem = ("file is empty" if dec.compressed_size == 0 else
+                   f"the {dec.compression.value} stream holds no data" if not dec.truncated else
+                   f"no data decompressed before the stream damage ({dec.damage})")
+        raise InputError(path, problem, offset=dec.damage_offset, expected="MRT records")
     buf = np.frombuffer(dec.data, np.uint8)
     table, cnt, (err_off, err_at, err_code) = parse_mrt_bytes(buf, progress)
     t2 = time.perf_counter()
