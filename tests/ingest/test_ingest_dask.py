@@ -228,3 +228,47 @@ def test_ingest_file_reports_library_errors_as_values(mirror_settings, tmp_path)
                      __import__("datetime").datetime(2015, 4, 1))
     failure = ingest_file(bad, str(tmp_path), mirror_settings, False)
     assert failure.code == "not_found" and "nope.gz" in failure.error
+
+
+@pytest.mark.parametrize("damage", ["cut", "empty", "bit flip"])
+def test_damaged_or_empty_file_is_not_done_and_resume_retries_it(plan, serial, shared_data_dir, tmp_path,
+                                                                  damage) -> None:
+    """A cut, empty or corrupt archive fails (with what it still held), is not recorded, and the next run,
+    once the source is whole again, ingests it."""
+    import dataclasses
+
+    from splinternet.config import Settings
+
+    task = next(t for t in plan.tasks if t.collector == "rrc15")
+    sub = type(plan)(plan.collectors, plan.kinds, plan.start, plan.end, (task,))
+    rel = task.url.split("://", 1)[1]
+    whole = (shared_data_dir / rel).read_bytes()
+    mirror = tmp_path / "mirror"
+    (mirror / rel).parent.mkdir(parents=True)
+    if damage == "cut":
+        broken = whole[: len(whole) // 2]
+    elif damage == "empty":
+        broken = b""
+    else:
+        flipped = bytearray(whole)
+        flipped[len(whole) // 3] ^= 0x10
+        broken = bytes(flipped)
+    (mirror / rel).write_bytes(broken)
+    settings = Settings(cache_dir=tmp_path / "cache", mirror=str(mirror))
+    out = tmp_path / "out"
+    first = run_ingest(sub, out, workers=0, settings=settings)
+    assert not first.ingested and [f.url for f in first.failed] == [task.url]
+    failure = first.failed[0]
+    assert task.url not in Manifest(out).records
+    assert not (out / task.output).exists()
+    if damage == "empty":
+        assert failure.code == "bad_input" and "file is empty" in failure.error
+    else:
+        assert failure.code == "damaged_input" and "not recorded, the next run retries it" in failure.error
+        assert 0 < failure.elements <= Manifest(serial[0]).records[task.url].elements and failure.bad_records >= 1
+    with pytest.raises(IngestFailed):
+        run_ingest(sub, tmp_path / "strict", workers=0, settings=settings, strict=True)
+    (mirror / rel).write_bytes(whole)  # the source is whole again
+    again = run_ingest(sub, out, workers=0, settings=dataclasses.replace(settings))
+    assert [r.url for r in again.ingested] == [task.url] and not again.failed and not again.skipped
+    assert pq.read_table(out / task.output).equals(pq.read_table(serial[0] / task.output))

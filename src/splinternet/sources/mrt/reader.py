@@ -48,6 +48,13 @@ class MrtStats:
     last_time: int | None
     decompress_seconds: float
     parse_seconds: float
+    stream_damage: str | None = None  # the compressed stream broke: what follows the damage is missing
+    stopped_early_at: int | None = None  # decompressed byte where record framing broke and parsing stopped
+
+    @property
+    def complete(self) -> bool:
+        """True when the whole file was read: the stream is whole and every record header was found."""
+        return self.stream_damage is None and self.stopped_early_at is None
 
 
 @dataclass(frozen=True)
@@ -174,6 +181,7 @@ def read_mrt(path: str | os.PathLike[str], *, strict: bool = False, progress: Pr
         unsupported_records=int(cnt[L.C_UNSUPPORTED]), non_update_messages=int(cnt[L.C_BGP_OTHER]),
         other_family_nlri=int(cnt[L.C_OTHER_NLRI]), bundled_table_dump_records=int(cnt[L.C_BUNDLED]),
         first_time=int(ts.min()) if ts.size else None, last_time=int(ts.max()) if ts.size else None,
-        decompress_seconds=t1 - t0, parse_seconds=t2 - t1,
+        decompress_seconds=t1 - t0, parse_seconds=t2 - t1, stream_damage=dec.damage,
+        stopped_early_at=int(cnt[L.C_STOP]) if int(cnt[L.C_STOP]) < len(dec.data) else None,
     )
     return MrtResult(table, stats, bad)
