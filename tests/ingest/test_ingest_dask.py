@@ -272,3 +272,48 @@ def test_damaged_or_empty_file_is_not_done_and_resume_retries_it(plan, serial, s
     again = run_ingest(sub, out, workers=0, settings=dataclasses.replace(settings))
     assert [r.url for r in again.ingested] == [task.url] and not again.failed and not again.skipped
     assert pq.read_table(out / task.output).equals(pq.read_table(serial[0] / task.output))
+
+
+@pytest.mark.parametrize(("sql", "refused"), [
+    ("SELECT * FROM read_csv('/etc/passwd')", "Permission"),
+    ("SELECT * FROM read_text('{out}/../../../../etc/passwd')", "Permission"),
+    ("COPY (SELECT 1 AS x) TO '{tmp}/leak.csv'", "only a SELECT query"),
+    ("SELECT 1; COPY (SELECT 1 AS x) TO '{tmp}/leak.csv'", "one SQL statement per query, got 2"),
+    ("ATTACH '{tmp}/other.duckdb' AS other", "only a SELECT query"),
+    ("INSTALL httpfs", "only a SELECT query"),
+    ("LOAD httpfs", "only a SELECT query"),
+    ("SET enable_external_access = true", "only a SELECT query"),
+    ("CREATE TABLE t AS SELECT 1", "only a SELECT query"),
+    ("SELECT * FROM read_parquet('https://example.invalid/x.parquet')", "Permission|disabled"),
+])
+def test_query_is_confined_by_default(serial, tmp_path, sql, refused) -> None:
+    out, _ = serial
+    with pytest.raises(ParameterError, match=refused):
+        run_query(sql.format(out=out, tmp=tmp_path), out)
+    assert not (tmp_path / "leak.csv").exists() and not (tmp_path / "other.duckdb").exists()
+
+
+def test_confined_query_still_reads_the_views_and_unsafe_lifts_the_limits(serial, tmp_path) -> None:
+    out, _ = serial
+    n = run_query("EXPLAIN SELECT count(*) FROM updates", out)
+    assert len(n) >= 1
+    count = run_query("SELECT count(*) AS n FROM updates", out).records()[0]["n"]
+    assert count == sum(r.elements for r in Manifest(out).records.values() if r.kind == "updates")
+    passwd = run_query("SELECT count(*) AS n FROM read_csv('/etc/passwd', header = false, sep = ':')", out,
+                       unsafe_sql=True).records()[0]["n"]
+    assert passwd > 0
+    run_query(f"COPY (SELECT 1 AS x) TO '{tmp_path}/leak.csv'", out, unsafe_sql=True)
+    assert (tmp_path / "leak.csv").exists()
+
+
+def test_cli_query_flag(serial, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from splinternet.cli.app import app
+
+    out, _ = serial
+    refused = CliRunner().invoke(app, ["query", "SELECT * FROM read_csv('/etc/passwd')", "--data", str(out)])
+    assert refused.exit_code != 0 and "Traceback" not in refused.output
+    allowed = CliRunner().invoke(app, ["query", "SELECT count(*) AS n FROM read_csv('/etc/passwd', header = false, "
+                                       "sep = ':')", "--data", str(out), "--unsafe-sql", "--json"])
+    assert allowed.exit_code == 0, allowed.output
