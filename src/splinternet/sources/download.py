@@ -13,8 +13,8 @@ import html
 import json
 import os
 import re
+import secrets
 import shutil
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,7 +112,14 @@ class _AtomicWriter:
 
     def __enter__(self) -> IO[bytes]:
         self.target.parent.mkdir(parents=True, exist_ok=True)
-        fd, self._tmp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".part", dir=self.target.parent)
+        while True:  # like mkstemp, but mode 0666 minus the umask, as open() would create the target
+            tmp = str(self.target.parent / f".{self.target.name}.{secrets.token_hex(6)}.part")
+            try:
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+            except FileExistsError:
+                continue
+            break
+        self._tmp = tmp
         self._fh = os.fdopen(fd, "wb")
         return self._fh
 
