@@ -36,6 +36,67 @@ def shared_file(mirror_settings: Settings):
     return get
 
 
+# The releases that tests asserting "the newest release at or before a date" or "no release
+# exists" are written against. ../shared/data grows; such tests read this fixed view of it.
+CURATED_RELEASES: dict[str, set[str]] = {
+    "publicdata.caida.org/datasets/as-relationships/serial-1": {
+        "20161101.as-rel.txt.bz2", "20220301.as-rel.txt.bz2", "20220501.as-rel.txt.bz2"},
+    "publicdata.caida.org/datasets/as-relationships/serial-2": set(),
+    "publicdata.caida.org/datasets/as-organizations": {"20220401.as-org2info.txt.gz"},
+    "publicdata.caida.org/datasets/routing/routeviews-prefix2as": {"2024"},
+    "data.ris.ripe.net/rrc23": {"2022.04", "2022.05"},
+    "data.ris.ripe.net/rrc23/2022.04": {"updates.20220421.0200.gz"},
+    "data.ris.ripe.net/rrc23/2022.05": {"updates.20220501.2305.gz"},
+    "data.ris.ripe.net/rrc00": {"2000.01"},
+    "data.ris.ripe.net/rrc00/2000.01": {"bview.20000111.0032.gz"},
+    "archive.routeviews.org/route-views.sydney/bgpdata": {"2022.06"},
+    "ftp.ripe.net/pub/stats": {"afrinic", "lacnic"},
+    "data.ris.ripe.net/rrc06": {"2015.04"},
+    "data.ris.ripe.net/rrc06/2015.04": {"updates.20150401.0000.gz"},
+    "archive.routeviews.org/route-views.jinx/bgpdata": {"2015.04"},
+    "archive.routeviews.org/route-views.jinx/bgpdata/2015.04/UPDATES": {"updates.20150401.0000.bz2"},
+    "archive.routeviews.org/route-views.sydney/bgpdata/2022.06/UPDATES": {
+        "updates.20220601.0230.bz2", "updates.20220601.0415.bz2"},
+}
+
+
+def build_mirror(root: Path, source: Path, only: dict[str, set[str]]) -> Path:
+    """Mirror ``source`` at ``root`` through symlinks; each directory named in ``only`` (relative
+    path) holds just the listed entries, so a test sees a fixed set of releases."""
+    restricted_ancestors = {str(Path(*Path(d).parts[:i])) for d in only for i in range(1, len(Path(d).parts))}
+
+    def walk(rel: Path) -> None:
+        (root / rel).mkdir(parents=True, exist_ok=True)
+        keep = only.get(rel.as_posix())
+        for entry in sorted((source / rel).iterdir()):
+            child = rel / entry.name
+            if keep is not None and entry.name not in keep:
+                continue
+            if child.as_posix() in only or child.as_posix() in restricted_ancestors:
+                walk(child)
+            else:
+                (root / child).symlink_to(entry)
+
+    walk(Path("."))
+    return root
+
+
+@pytest.fixture(scope="session")
+def curated_settings(shared_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Like ``mirror_settings``, over a mirror restricted to ``CURATED_RELEASES``."""
+    root = build_mirror(tmp_path_factory.mktemp("curated"), shared_data_dir, CURATED_RELEASES)
+    return Settings(cache_dir=tmp_path_factory.mktemp("curated-cache"), mirror=str(root), offline=False)
+
+
+@pytest.fixture
+def curated_env(curated_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Environment for CLI tests over the curated mirror."""
+    monkeypatch.setenv("SPLINTERNET_MIRROR", str(curated_settings.mirror))
+    monkeypatch.setenv("SPLINTERNET_CACHE", str(curated_settings.cache_dir))
+    monkeypatch.delenv("SPLINTERNET_OFFLINE", raising=False)
+    return curated_settings
+
+
 @pytest.fixture
 def mirror_env(mirror_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """Environment for CLI tests: the mirror and this session's cache."""

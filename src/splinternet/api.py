@@ -297,13 +297,14 @@ def _left_out(what: str, exc: Exception) -> str:
 
 
 def _date_text(snapshot: Snapshot) -> str:
-    return snapshot.date.strftime("%Y-%m-%d") if snapshot.date else "latest"
+    return snapshot.date_label()
 
 
 def _with_sources(report, snapshot: Snapshot):  # noqa: ANN001, ANN202
     from dataclasses import replace
 
-    notes = list(snapshot.notes) + [f"{r.dataset}: {r.note}" for r in snapshot.releases.values() if r.note]
+    notes = list(snapshot.notes) + snapshot.date_notes() + [
+        f"{r.dataset}: {r.note}" for r in snapshot.releases.values() if r.note]
     if snapshot.prefixes_date != snapshot.date:
         notes.append("prefix-to-AS data taken from a different date than the topology, as asked")
     return replace(report, sources=snapshot.provenance(), notes=notes)

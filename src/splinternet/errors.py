@@ -7,14 +7,17 @@ Input errors always say where (file and line, or byte offset) and what was expec
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = [
     "SplinternetError",
     "InputError",
     "InputTooLargeError",
     "DataNotFoundError",
+    "ReleaseSuggestion",
     "DownloadError",
     "OfflineError",
     "ParameterError",
@@ -80,8 +83,30 @@ class InputTooLargeError(InputError):
     code = "input_too_large"
 
 
+@dataclass(frozen=True)
+class ReleaseSuggestion:
+    """A release that exists near a missed date: what a front end can offer as the way out."""
+
+    dataset: str
+    released: dt.datetime
+    params: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def date(self) -> str:
+        """The release's day, which asked for as the date selects this release."""
+        return self.released.strftime("%Y-%m-%d")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"dataset": self.dataset, "release": self.released.isoformat(), "date": self.date,
+                "params": dict(self.params)}
+
+
 class DataNotFoundError(SplinternetError):
-    """No release of a dataset satisfies the request; says what was tried and what exists."""
+    """No release of a dataset satisfies the request; says what was tried, how far back, and what exists.
+
+    ``suggestions`` holds the nearest releases as data (dataset and release date), so a front
+    end can render the exact option that would use them; the message itself names no option.
+    """
 
     code = "data_not_found"
 
@@ -93,15 +118,21 @@ class DataNotFoundError(SplinternetError):
         tried: list[str] | None = None,
         nearest: list[str] | None = None,
         reason: str | None = None,
+        searched: str | None = None,
+        suggestions: list[ReleaseSuggestion] | None = None,
     ) -> None:
         self.dataset = dataset
         self.wanted = wanted
         self.tried = tried or []
         self.nearest = nearest or []
         self.reason = reason
+        self.searched = searched
+        self.suggestions = suggestions or []
         text = f"no release of {dataset} for {wanted}"
         if reason:
             text += f" ({reason})"
+        if searched:
+            text += f"; {searched}"
         if self.tried:
             shown = ", ".join(self.tried[:3]) + (" ..." if len(self.tried) > 3 else "")
             text += f"; tried {shown}"

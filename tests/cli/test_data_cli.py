@@ -17,7 +17,7 @@ def run(*args: str, env=None) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture
-def env(mirror_env, tmp_path):
+def env(curated_env, tmp_path):
     import os
 
     return {**os.environ, "SPLINTERNET_CACHE": str(tmp_path / "cache")}

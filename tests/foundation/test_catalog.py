@@ -29,8 +29,8 @@ pytestmark = pytest.mark.data
          "ede80226a/country/ua/ipv6-aggregated.txt"),
     ],
 )
-def test_newest_release_at_or_before(mirror_settings, dataset, when, params, released, url_end) -> None:
-    release = fetch_release(dataset, when, mirror_settings, **params)
+def test_newest_release_at_or_before(curated_settings, dataset, when, params, released, url_end) -> None:
+    release = fetch_release(dataset, when, curated_settings, **params)
     assert release.released == released
     assert release.url.endswith(url_end)
     assert release.path.is_file() and release.file.size == release.path.stat().st_size
@@ -43,17 +43,17 @@ def test_latest_file_dated_by_its_header(mirror_settings) -> None:
     assert dt.datetime(2023, 12, 1) <= release.released <= dt.datetime(2024, 12, 31)
 
 
-def test_missing_release_names_what_was_tried_and_nearest(mirror_settings) -> None:
+def test_missing_release_names_what_was_tried_and_nearest(curated_settings) -> None:
     with pytest.raises(DataNotFoundError) as info:
-        fetch_release("caida-asrel", "2015-01-01", mirror_settings)
+        fetch_release("caida-asrel", "2015-01-01", curated_settings)
     assert "serial-1" in str(info.value) and "2016-11-01" in str(info.value)
     with pytest.raises(DataNotFoundError, match=r"nearest releases that exist: 2024-04-06"):
-        fetch_release("routeviews-pfx2as", "2024-03-15", mirror_settings)
+        fetch_release("routeviews-pfx2as", "2024-03-15", curated_settings)
 
 
-def test_stale_update_file_is_not_taken(mirror_settings) -> None:
+def test_stale_update_file_is_not_taken(curated_settings) -> None:
     with pytest.raises(DataNotFoundError, match="2022-04-21 02:00"):
-        fetch_release("ris-updates", "2022-04-21T02:30", mirror_settings, collector="rrc23")
+        fetch_release("ris-updates", "2022-04-21T02:30", curated_settings, collector="rrc23")
 
 
 def test_current_only_dataset_refuses_older_dates(mirror_settings) -> None:
@@ -61,8 +61,8 @@ def test_current_only_dataset_refuses_older_dates(mirror_settings) -> None:
         fetch_release("aws-ip-ranges", "2016-01-01", mirror_settings)
 
 
-def test_list_releases_in_window(mirror_settings) -> None:
-    found = list_releases("ris-updates", "2022-04-01", "2022-06-01", settings=mirror_settings, collector="rrc23")
+def test_list_releases_in_window(curated_settings) -> None:
+    found = list_releases("ris-updates", "2022-04-01", "2022-06-01", settings=curated_settings, collector="rrc23")
     assert [stamp for stamp, _ in found] == [dt.datetime(2022, 4, 21, 2, 0), dt.datetime(2022, 5, 1, 23, 5)]
 
 

@@ -24,8 +24,8 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def http_mirror(shared_data_dir: Path):
-    handler = functools.partial(_Quiet, directory=str(shared_data_dir))
+def http_mirror(curated_settings: Settings):
+    handler = functools.partial(_Quiet, directory=str(curated_settings.mirror))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

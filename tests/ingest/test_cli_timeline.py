@@ -66,56 +66,31 @@ def test_country_timeline_collapses_steps_and_events_match_the_data(env, tmp_pat
     assert done.returncode == 0, done.stderr
     tl = json.loads(done.stdout)
     assert len(tl["steps"]) == 11  # 2022-03-01, 03-08, ..., 05-03, 05-10
-    assert [p["date"] for p in tl["points"]] == ["2022-03-01", "2022-05-01"]
-    assert [s["point"] for s in tl["steps"]] == ["2022-03-01"] * 9 + ["2022-05-01"] * 2
-    assert any("11 steps fall on 2 distinct releases" in n for n in tl["notes"])
+    points = [p["date"] for p in tl["points"]]  # the monthly releases in force; the mirror may hold more months
+    assert points[0] == "2022-03-01" and points[-1] == "2022-05-01" and points == sorted(set(points))
+    for step in tl["steps"]:
+        assert step["point"] == max(p for p in points if p <= step["step"])
+    assert any(f"11 steps fall on {len(points)} distinct releases" in n for n in tl["notes"])
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     border = np.array([[np.nan if v is None else v for v in col] for col in tl["series"]["border_share"]])
-    assert border.shape == (len(tl["groups"]), 2) and np.nanmax(border) <= 1
-    drops = {(e["asn"], e["measure"]): (e["before"], e["after"]) for e in tl["events"] if e["kind"] == "share_drop"}
+    assert border.shape == (len(tl["groups"]), len(points)) and np.nanmax(border) <= 1
+    drops = {(e["asn"], e["measure"], e["time"]): (e["before"], e["after"])
+             for e in tl["events"] if e["kind"] == "share_drop"}
     for j, group in enumerate(tl["groups"]):  # every drop over the threshold among the shown groups is an event
-        before, after = border[j]
-        if before - after > 0.05:
-            assert drops[(group["asn"], "border_share")] == pytest.approx((before, after))
-        elif (group["asn"], "border_share") in drops:
-            pytest.fail(f"event without a drop: {group}")
+        for r in range(1, len(points)):
+            before, after = border[j, r - 1], border[j, r]
+            key = (group["asn"], "border_share", points[r])
+            if before - after > 0.05:
+                assert drops[key] == pytest.approx((before, after))
+            elif key in drops:
+                pytest.fail(f"event without a drop: {group} at {points[r]}")
     graphs = [load_as_relationships(shared_file(p["release"])) for p in tl["points"]]
     lost = [e for e in tl["events"] if e["kind"] == "link_lost"]
     assert lost, "Lumen's and others' exits between 2022-03 and 2022-05 leave at least one lost border link"
     for e in lost:
+        now = points.index(e["time"])
+        assert points.index(e["previous"]) == now - 1
         rel = "customers_of" if e["relation"] == "provider-customer" else "peers_of"
-        assert e["neighbor"] in getattr(graphs[0], rel)(e["asn"]).tolist()
-        now = getattr(graphs[1], rel)(e["asn"]).tolist() if graphs[1].index_of(np.array([e["asn"]]))[0] >= 0 else []
-        assert e["neighbor"] not in now
-
-
-def test_blocking_timeline_over_two_registers(env, tmp_path, shared_data_dir, shared_file) -> None:
-    plot = tmp_path / "blocked.svg"
-    done = run("timeline", "blocking", str(shared_data_dir / RKN / "dump-08-2020-02-16-tail-piece.csv"),
-               str(shared_data_dir / RKN / "dump-2016-06-13.csv"), "--dates", "2020-02-16,2016-06-13",
-               "--pfx2as", str(shared_file(PFX2AS)), "--cloud", str(shared_data_dir / "samples/cloud/aws-history"),
-               "--json", "--plot", str(plot), env=env)
-    assert done.returncode == 0, done.stderr
-    tl = json.loads(done.stdout)
-    assert [p["date"] for p in tl["points"]] == ["2016-06-13", "2020-02-16"]  # put in time order
-    assert plot.read_text().lstrip().startswith("<?xml")
-    totals = [s["blocked_ipv4"] for s in tl["sources"]]
-    assert all(t > 0 for t in totals)
-    for j, group in enumerate(tl["groups"]):
-        blocked, share = tl["series"]["blocked_ipv4"][j], tl["series"]["share_of_blocked_ipv4"][j]
-        assert share == pytest.approx([b / t for b, t in zip(blocked, totals, strict=True)])
-        moved = abs(blocked[1] - blocked[0]) / totals[1] > 0.05
-        assert moved == any(e["key"] == group["key"] for e in tl["events"])
-
-
-def test_archive_timeline_text_output(env, tmp_path) -> None:
-    out = tmp_path / "data"
-    done = run("ingest", "-c", "rrc23", "--from", "2022-04-21", "--to", "2022-05-02", "--updates", "-w", "0",
-               "-o", str(out), env=env)
-    assert done.returncode == 0, done.stderr
-    text = run("timeline", "AM", "--archives", str(out), "--from", "2022-04-21", "--to", "2022-05-01", "--step",
-               "10d", "--snapshot-date", "2022-03-01", "--prefixes-date", "2024-04-06", env=env)
-    assert text.returncode == 0, text.stderr
-    assert "AM border providers observed in archives, 2 steps, 2 distinct points" in text.stdout
-    assert "2022-04-21" in text.stdout and "2022-05-01" in text.stdout and "AS" in text.stdout
-    assert "weights are distinct routes" in text.stdout
+        assert e["neighbor"] in getattr(graphs[now - 1], rel)(e["asn"]).tolist()
+        present = graphs[now].index_of(np.array([e["asn"]]))[0] >= 0
+        assert e["neighbor"] not in (getattr(graphs[now], rel)(e["asn"]).tolist() if present else [])

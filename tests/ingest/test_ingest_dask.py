@@ -160,14 +160,14 @@ def test_half_written_and_damaged_outputs_are_not_trusted(plan, serial, mirror_s
 
 def test_strict_mode_stops_at_a_failed_file_and_default_counts_it(plan, mirror_settings, tmp_path) -> None:
     task = next(t for t in plan.tasks if t.collector == "rrc06")
-    missing = IngestTask(task.collector, task.kind, task.dataset, task.url.replace("0000.gz", "0005.gz"),
+    missing = IngestTask(task.collector, task.kind, task.dataset, task.url.replace("0000.gz", "0001.gz"),
                          task.released)
     sub = type(plan)(plan.collectors, plan.kinds, plan.start, plan.end, (task, missing))
     result = run_ingest(sub, tmp_path, workers=0, settings=mirror_settings)
     assert [r.url for r in result.ingested] == [task.url]
-    assert [f.url for f in result.failed] == [missing.url] and "updates.20150401.0005.gz" in result.failed[0].error
+    assert [f.url for f in result.failed] == [missing.url] and "updates.20150401.0001.gz" in result.failed[0].error
     assert missing.url not in Manifest(tmp_path).records
-    with pytest.raises(IngestFailed, match="updates.20150401.0005.gz"):
+    with pytest.raises(IngestFailed, match="updates.20150401.0001.gz"):
         run_ingest(sub, tmp_path / "strict", workers=0, settings=mirror_settings, strict=True)
 
 

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import Settings
+from ..dates import check_not_future, date_label, newest_data_notes
 from ..errors import BadRecords
 from ..progress import NO_PROGRESS, Progress
-from .catalog import Release, fetch_release, parse_when
+from .catalog import Release, fetch_release, release_key
 
 __all__ = ["Snapshot"]
 
@@ -43,18 +44,18 @@ class Snapshot:
     def for_date(cls, date: str | dt.date | None, *, settings: Settings | None = None,
                  prefixes_date: str | dt.date | None = None, strict: bool = False,
                  progress: Progress = NO_PROGRESS) -> Snapshot:
-        when = parse_when(date)
+        when = check_not_future(date)
         return cls(
             date=when,
             settings=settings or Settings.from_env(),
             progress=progress,
-            prefixes_date=parse_when(prefixes_date) if prefixes_date else when,
+            prefixes_date=check_not_future(prefixes_date, name="prefix-to-AS date") if prefixes_date else when,
             strict=strict,
             bad=BadRecords(strict=strict),
         )
 
     def release(self, dataset: str, *, when: dt.datetime | None = None, **params: str) -> Release:
-        key = dataset + "".join(f"|{k}={v}" for k, v in sorted(params.items()))
+        key = release_key(dataset, params)
         if key not in self.releases:
             self.releases[key] = fetch_release(dataset, when if when is not None else self.date, self.settings,
                                                progress=self.progress, **params)
@@ -86,16 +87,45 @@ class Snapshot:
             dataset, lambda: load_pfx2as(self.release(dataset, when=self.prefixes_date).path, bad=self.bad)
         )
 
-    def country_blocks(self, cc: str):  # noqa: ANN201 - tables.prefixes.RangeSet pair
-        """The country's aggregated IPv4 and IPv6 blocks (ipverse/rir-ip) for the date."""
-        from .rir import load_country_blocks
+    def country_blocks(self, cc: str):  # noqa: ANN201 - tables.prefixes.RangeSet
+        """The country's IPv4 and IPv6 blocks for the date, from the RIR files of the date (ipverse
+        only to complete a day some RIR file is missing); what was used and missing goes to notes."""
+        return self.country_blocks_detail(cc).blocks
+
+    def country_blocks_detail(self, cc: str):  # noqa: ANN201 - sources.country_blocks.CountryBlocks
+        """:meth:`country_blocks` with its source, releases and missing registries."""
+        from .country_blocks import country_blocks_for_date
+        from .rir import load_country_blocks, load_delegated
 
         def load() -> Any:
-            v4 = self.release("ipverse-country", cc=cc.lower(), family="4").path
-            v6 = self.release("ipverse-country", cc=cc.lower(), family="6").path
-            return load_country_blocks(v4, v6)
+            def resolve(dataset: str, **params: str) -> Release:
+                return self.releases.get(release_key(dataset, params)) or fetch_release(
+                    dataset, self.date, self.settings, progress=self.progress, **params)
 
-        return self._cached(f"blocks|{cc.lower()}", load)
+            def delegations(release: Release) -> Any:
+                return self._cached(f"delegations|{release.url}", lambda: load_delegated(release.path, bad=self.bad))
+
+            result = country_blocks_for_date(
+                cc, self.date, resolve=resolve, delegations=delegations,
+                ipverse=lambda v4, v6: load_country_blocks(v4.path, v6.path, bad=self.bad))
+            for release in result.releases:  # provenance: only the files the blocks came from
+                self.releases.setdefault(release_key(release.dataset, release.params), release)
+            self.notes.extend(result.notes)
+            return result
+
+        return self._cached(f"blocks-detail|{cc.lower()}", load)
+
+    def input_dates(self) -> dict[str, dt.datetime]:
+        """The concrete release time of every input used so far (what "latest" turned out to be)."""
+        return {key: release.released for key, release in self.releases.items()}
+
+    def date_notes(self) -> list[str]:
+        """For the newest data (no date asked), one note giving the concrete date of every input."""
+        return newest_data_notes(self.date, self.input_dates())
+
+    def date_label(self) -> str:
+        """The date to print for a result: the one asked for, or the concrete date of the newest data."""
+        return date_label(self.date, self.input_dates())
 
     def date_wide_tables(self) -> dict[str, tuple[Any, Release]]:
         """The loaded tables that depend only on the dates (graph, organizations, prefix-to-AS),
