@@ -201,3 +201,39 @@ def test_aws_history_tar_bomb_is_capped(tmp_path: Path, monkeypatch: pytest.Monk
                  lambda: load_aws_history_member(path, "2017/2017-06-01-00-00-00.json")):
         with pytest.raises(InputTooLargeError, match=MAX_DECOMPRESSED_ENV):
             read()
+
+
+def test_gzip_encoded_directory_index_bomb_is_capped(tmp_path: Path) -> None:
+    """Listing an HTTP directory decodes Content-Encoding: that decoding is capped like every other."""
+    import http.server
+    import threading
+
+    from splinternet.sources.download import list_directory
+
+    page = zlib.compressobj(9, zlib.DEFLATED, 31)
+    body = b"".join(page.compress(b'<a href="x">x</a>' + bytes(1 << 20)) for _ in range(32)) + page.flush()
+
+    class Bomb(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the http.server API
+            self.send_response(200)
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Bomb)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        settings = Settings(cache_dir=tmp_path, mirror=base, decompression=DecompressionLimits(max_bytes=4 << 20))
+        with pytest.raises(InputTooLargeError, match=MAX_DECOMPRESSED_ENV):
+            list_directory("https://example.org/dir/", settings=settings)
+        roomy = Settings(cache_dir=tmp_path, mirror=base, decompression=DecompressionLimits(max_bytes=0, max_ratio=0))
+        assert list_directory("https://example.org/dir/", settings=roomy) == ["x"]
+    finally:
+        server.shutdown()
+        server.server_close()
