@@ -48,7 +48,8 @@ _MAGIC = (
 )
 _STEP_IN = 16 << 10  # compressed bytes per decoder call: a failing call is replayed byte by byte
 _STEP_OUT = 8 << 20  # decompressed bytes per decoder call: the most a call may add past a cap
-_DECODE_ERRORS = (OSError, EOFError, ValueError, igzip_lib.error, lzma.LZMAError)
+_DECODE_ERRORS: tuple[type[BaseException], ...] = (  # type: ignore[assignment]  # isal's stub: an instance
+    OSError, EOFError, ValueError, igzip_lib.IsalError, lzma.LZMAError)
 
 
 def detect_compression(head: bytes) -> Compression:
@@ -248,7 +249,8 @@ class DecompressedReader(io.RawIOBase):
             chunk = next(self._chunks, None)
             if chunk is None:
                 if self._decoder is not None and self._decoder.damage_offset is not None:
-                    raise InputError(self.path, self._decoder.damage, offset=self._decoder.damage_offset,
+                    raise InputError(self.path, self._decoder.damage or "damaged stream",
+                                     offset=self._decoder.damage_offset,
                                      expected="a complete compressed stream")
                 return 0
             self._buffer = memoryview(chunk)
