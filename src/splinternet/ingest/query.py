@@ -129,11 +129,11 @@ def run_query(sql: str, data_dir: str | os.PathLike[str], *, unsafe_sql: bool = 
 
     if not sql.strip():
         raise ParameterError("empty query")
-    if not unsafe_sql:
-        _check_read_only(sql)
     con = connect(data_dir, unsafe_sql=unsafe_sql)
     views = tuple(k for k in KINDS)
     try:
+        if not unsafe_sql:
+            _check_read_only(sql)
         relation = con.sql(sql)
         if relation is None:
             return QueryResult(sql, (), {}, views)
