@@ -212,12 +212,15 @@ def diff(
     prefixes_date: str | dt.date | None = None,
     settings=None,  # noqa: ANN001 - config.Settings
     progress: Progress = NO_PROGRESS,
+    strict: bool = False,
+    allow_damaged: bool = False,
 ):  # noqa: ANN201 - analysis.diff.DiffReport
     """What changed for ``cc`` between two dates: border links, provider shares, single-homed networks."""
     from .analysis.diff import compare_dates
     from .analysis.transit import transit_report
 
-    snaps = [Snapshot.for_date(d, settings=settings, prefixes_date=prefixes_date, progress=progress)
+    snaps = [Snapshot.for_date(d, settings=settings, prefixes_date=prefixes_date, progress=progress, strict=strict,
+                               allow_damaged=allow_damaged)
              for d in (date_from, date_to)]
     if snaps[0].date and snaps[1].date and snaps[0].date >= snaps[1].date:
         raise ParameterError("the first date must come before the second")
@@ -251,8 +254,7 @@ def ip_lookup(address: str, *, snapshot: Snapshot | None = None, date: str | dt.
 
     from .analysis.address import describe_address, parse_address
     from .errors import DataNotFoundError, DownloadError
-    from .sources.cloud import load_cloud_file, load_cloud_files
-    from .sources.rir import load_delegated
+    from .sources.cloud import load_cloud_files
 
     version = parse_address(address).version
     snapshot = snapshot or Snapshot.for_date(date)
@@ -265,7 +267,7 @@ def ip_lookup(address: str, *, snapshot: Snapshot | None = None, date: str | dt.
     delegations = []
     for rir in _RIRS:
         try:
-            delegations.append(load_delegated(snapshot.release("rir-delegated", rir=rir).path, bad=snapshot.bad))
+            delegations.append(snapshot.delegations(rir))
         except (DataNotFoundError, DownloadError) as exc:
             notes.append(_left_out(f"{rir} delegations", exc))
     if cloud_files:
@@ -274,15 +276,14 @@ def ip_lookup(address: str, *, snapshot: Snapshot | None = None, date: str | dt.
         parts = []
         for dataset, params in _CLOUD_DATASETS:
             try:
-                path = snapshot.release(dataset, **params).path
-                parts.append(load_cloud_file(path, bad=snapshot.bad))
+                parts.append(snapshot.cloud_ranges(dataset, **params))
             except (DataNotFoundError, DownloadError) as exc:
                 notes.append(_left_out(dataset + "".join(f" {v}" for v in params.values()), exc))
         from .sources.cloud import concat_cloud
 
         cloud = concat_cloud(parts, bad=snapshot.bad) if parts else None
     info = describe_address(address, pfx, snapshot.orgs(), delegations, cloud)
-    notes += [f"{r.dataset}: {r.note}" for r in snapshot.releases.values() if r.note]
+    notes += [f"{r.dataset}: {r.note}" for r in snapshot.releases.values() if r.note] + snapshot.damage_notes()
     return replace(info, sources=snapshot.provenance(), notes=notes)
 
 
@@ -305,6 +306,7 @@ def _with_sources(report, snapshot: Snapshot):  # noqa: ANN001, ANN202
 
     notes = list(snapshot.notes) + snapshot.date_notes() + [
         f"{r.dataset}: {r.note}" for r in snapshot.releases.values() if r.note]
+    notes += snapshot.damage_notes()
     if snapshot.prefixes_date != snapshot.date:
         notes.append("prefix-to-AS data taken from a different date than the topology, as asked")
     return replace(report, sources=snapshot.provenance(), notes=notes)

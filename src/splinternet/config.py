@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ParameterError
+from .errors import DEFAULT_MAX_BAD_SHARE, BadRecords, ParameterError
 
 __all__ = ["DecompressionLimits", "Settings", "MAX_DECOMPRESSED_ENV", "MAX_RATIO_ENV"]
 
@@ -89,6 +89,8 @@ class Settings:
     cache_dir: Path
     mirror: str | None = None
     offline: bool = False
+    # share of a file's records that may be bad before loading stops (SPLINTERNET_MAX_BAD_SHARE)
+    max_bad_share: float = DEFAULT_MAX_BAD_SHARE
     decompression: DecompressionLimits = field(default_factory=DecompressionLimits.from_env)
 
     @classmethod
@@ -102,5 +104,24 @@ class Settings:
             cache_dir=Path(cache).expanduser(),
             mirror=mirror,
             offline=env_offline if offline is None else offline,
+            max_bad_share=_share_from_env("SPLINTERNET_MAX_BAD_SHARE", DEFAULT_MAX_BAD_SHARE),
             decompression=DecompressionLimits.from_env(),
         )
+
+    def bad_records(self, *, strict: bool = False, allow_damaged: bool = False) -> BadRecords:
+        """The skip-or-stop policy for loading files under these settings."""
+        return BadRecords(strict=strict, max_share=self.max_bad_share, allow_damaged=allow_damaged)
+
+
+def _share_from_env(name: str, default: float) -> float:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 1:
+        raise ParameterError(f"{name}={text!r} is not a share; expected a number from 0 to 1, such as 0.001 "
+                             "(or a percentage such as 0.1%)")
+    return value

@@ -99,9 +99,12 @@ def test_cli_report_json_csv_plot(inputs, tmp_path: Path, mirror_env) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["counts"]["blocked_ipv4"] == 19271
-    assert data["register"]["bad_records"]["count"] == 42
+    assert data["register"]["bad_records"]["count"] == 0 and data["register"]["bad_records"]["repeats"] == 42
     assert {r["dataset"] for r in data["attribution"]["releases"]} >= {"pfx2as", "as-org"}
     assert all(len(r["sha256"]) == 64 for r in data["attribution"]["releases"])
+    # every attribution input says what loading it skipped (--pfx2as, --asorg and each --cloud file)
+    assert all(r["bad_records"]["records"] > 0 and r["bad_records"]["bad"] == 0
+               for r in data["attribution"]["releases"])
     assert len(data["by_origin_as"]["rows"]) == 5
     assert {r["provider"] for r in data["by_provider"]["rows"]} >= {"aws", "cloudflare", "azure"}
     assert (tmp_path / "b.png").read_bytes()[:4] == b"\x89PNG"

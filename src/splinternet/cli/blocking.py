@@ -35,7 +35,7 @@ from .blocking_output import (
     write_plot,
     write_series_plot,
 )
-from .common import DateOption, JsonOption, OfflineOption, StrictOption
+from .common import AllowDamagedOption, DateOption, JsonOption, OfflineOption, StrictOption
 from .output import console, err_console, print_json, progress_bar, to_jsonable
 
 
@@ -80,10 +80,17 @@ def _target_date(date: str | None, registers: list[Register]) -> dt.date:
 
 
 def _attribution(target: dt.date, pfx2as: list[Path] | None, rib: list[Path] | None, asorg: Path | None,
-                 cloud: Path | None, no_catalog: bool, offline: bool) -> AttributionData:
+                 cloud: Path | None, no_catalog: bool, offline: bool, strict: bool,
+                 allow_damaged: bool) -> AttributionData:
+    settings = Settings.from_env(offline=offline or None)
     return load_attribution(target, pfx2as=list(pfx2as) if pfx2as else None, rib=list(rib) if rib else None,
-                            asorg=asorg, cloud=cloud, settings=Settings.from_env(offline=offline or None),
-                            use_catalog=not no_catalog)
+                            asorg=asorg, cloud=cloud, settings=settings, use_catalog=not no_catalog,
+                            bad=settings.bad_records(strict=strict, allow_damaged=allow_damaged))
+
+
+def _register(paths: Any, strict: bool, kind: str, allow_damaged: bool) -> Register:
+    return load_register(paths, strict=strict, kind=_check_kind(kind), allow_damaged=allow_damaged,
+                         max_bad_share=Settings.from_env().max_bad_share)
 
 
 def _check_kind(kind: str) -> str:
@@ -109,15 +116,16 @@ def report_command(
     csv: CsvOption = None,
     plot: PlotOption = None,
     strict: StrictOption = False,
+    allow_damaged: AllowDamagedOption = False,
     offline: OfflineOption = False,
 ) -> None:
     """Blocked address space (deduplicated) by origin AS, organization, country, cloud, authority, decision."""
     with progress_bar() as progress:
         progress.start("blocking report", 4)
-        reg = load_register(register, strict=strict, kind=_check_kind(kind))
+        reg = _register(register, strict, kind, allow_damaged)
         progress.advance(1)
         target = _target_date(date, [reg])
-        attribution = _attribution(target, pfx2as, rib, asorg, cloud, no_catalog, offline)
+        attribution = _attribution(target, pfx2as, rib, asorg, cloud, no_catalog, offline, strict, allow_damaged)
         progress.advance(1)
         res = load_resolutions(resolutions, strict=strict) if resolutions else None
         progress.advance(1)
@@ -160,15 +168,17 @@ def diff_command(
     json: JsonOption = False,
     csv: CsvOption = None,
     strict: StrictOption = False,
+    allow_damaged: AllowDamagedOption = False,
     offline: OfflineOption = False,
 ) -> None:
     """Entries and address space added and removed between two registers, by organization and cloud provider."""
     with progress_bar() as progress:
         progress.start("blocking diff", 3)
-        a = load_register(old, strict=strict, kind=_check_kind(kind))
-        b = load_register(new, strict=strict, kind=kind)
+        a = _register(old, strict, kind, allow_damaged)
+        b = _register(new, strict, kind, allow_damaged)
         progress.advance(1)
-        attribution = _attribution(_target_date(date, [b]), pfx2as, rib, asorg, cloud, no_catalog, offline)
+        attribution = _attribution(_target_date(date, [b]), pfx2as, rib, asorg, cloud, no_catalog, offline, strict,
+                                   allow_damaged)
         progress.advance(1)
         diff = diff_registers(a, b, attribution, top=top)
         progress.advance(1)
@@ -209,13 +219,14 @@ def series_command(
     csv: CsvOption = None,
     plot: PlotOption = None,
     strict: StrictOption = False,
+    allow_damaged: AllowDamagedOption = False,
 ) -> None:
     """Growth over a series of registers: entries and deduplicated blocked space of each, added and removed."""
     with progress_bar() as progress:
         progress.start("registers", len(registers))
         loaded = []
         for path in registers:
-            loaded.append(load_register(path, strict=strict, kind=_check_kind(kind)))
+            loaded.append(_register(path, strict, kind, allow_damaged))
             progress.advance(1)
         progress.finish()
     table = register_series(loaded)

@@ -10,7 +10,7 @@ from rich.table import Table
 from ..analysis.profile import profile_as
 from ..errors import ParameterError
 from ..sources.snapshot import Snapshot
-from .common import DateOption, JsonOption, OfflineOption
+from .common import AllowDamagedOption, DateOption, JsonOption, OfflineOption, StrictOption
 from .output import console, print_json, progress_bar
 
 
@@ -31,15 +31,18 @@ def asn_command(
     asn: Annotated[str, typer.Argument(help="AS number, e.g. 3356 or AS3356.")],
     date: DateOption = None,
     offline: OfflineOption = False,
+    strict: StrictOption = False,
+    allow_damaged: AllowDamagedOption = False,
     json_out: JsonOption = False,
 ) -> None:
     """Name, organization, country, providers, customers, peers and customer-cone size of an AS."""
     number = _parse_asn(asn)
     with progress_bar(bytes_mode=True) as progress:
-        snapshot = Snapshot.for_date(date, settings=_settings(offline), progress=progress)
+        snapshot = Snapshot.for_date(date, settings=_settings(offline), progress=progress, strict=strict,
+                                     allow_damaged=allow_damaged)
         profile = profile_as(number, snapshot.graph(), snapshot.orgs())
     if json_out:
-        print_json({**profile.to_dict(), "sources": snapshot.provenance()})
+        print_json({**profile.to_dict(), "sources": snapshot.provenance(), "notes": snapshot.damage_notes()})
         return
     console.print(f"[bold]AS{profile.asn}[/] {profile.name or '(no name)'} — {profile.org_name or '?'} "
                   f"({profile.country or '??'})", soft_wrap=True)
@@ -56,6 +59,8 @@ def asn_command(
     for release in snapshot.releases.values():
         note = f"  [yellow]{release.note}[/]" if release.note else ""
         console.print(f"[dim]{release.dataset} {release.released:%Y-%m-%d}  {release.url}[/]{note}", soft_wrap=True)
+    for damage_note in snapshot.damage_notes():
+        console.print(f"[yellow]note:[/] {damage_note}", soft_wrap=True)
 
 
 def ip_command(
@@ -66,6 +71,8 @@ def ip_command(
     prefixes_date: Annotated[str | None, typer.Option("--prefixes-date", help="Take prefix-to-AS data from this "
                                                       "date instead.")] = None,
     offline: OfflineOption = False,
+    strict: StrictOption = False,
+    allow_damaged: AllowDamagedOption = False,
     json_out: JsonOption = False,
 ) -> None:
     """Covering prefix, origin AS(es) and name, registry country, cloud provider and service of an address."""
@@ -73,7 +80,7 @@ def ip_command(
 
     with progress_bar(bytes_mode=True) as progress:
         snapshot = Snapshot.for_date(date, settings=_settings(offline), prefixes_date=prefixes_date,
-                                     progress=progress)
+                                     progress=progress, strict=strict, allow_damaged=allow_damaged)
         info = api.ip_lookup(address, snapshot=snapshot, cloud_files=cloud)
     if json_out:
         print_json(info)

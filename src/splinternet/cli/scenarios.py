@@ -10,7 +10,7 @@ from rich.table import Table
 from .. import api
 from ..config import Settings
 from ..sources.snapshot import Snapshot
-from .common import DateOption, JsonOption, OfflineOption
+from .common import AllowDamagedOption, DateOption, JsonOption, OfflineOption, StrictOption
 from .lookup import _parse_asn
 from .output import console, print_json, progress_bar
 from .transit import PrefixDateOption, ViewOption, WeightOption
@@ -42,13 +42,16 @@ def whatif_command(
     prefixes_date: PrefixDateOption = None,
     top: Annotated[int, typer.Option(help="Rows per table.")] = 15,
     offline: OfflineOption = False,
+    strict: StrictOption = False,
+    allow_damaged: AllowDamagedOption = False,
     json_out: JsonOption = False,
 ) -> None:
     """Remove ASes (or only their links into CC), re-run route selection, and compare with before."""
     asns = [_parse_asn(x) for x in without]
     with progress_bar() as progress:
         snapshot = Snapshot.for_date(date, settings=Settings.from_env(offline=offline or None),
-                                     prefixes_date=prefixes_date, progress=progress)
+                                     prefixes_date=prefixes_date, progress=progress, strict=strict,
+                                     allow_damaged=allow_damaged)
         report = api.whatif(cc, date, asns, links_only=links_only, snapshot=snapshot, progress=progress,
                             options=api.TransitOptions(view=view, weighting=weight, top=top))
     if json_out:
@@ -76,6 +79,8 @@ def whatif_command(
             for row in rows[:top]:
                 table.add_row(*(f"{v:.3g}" if isinstance(v, float) else str(v) for v in row.values()))
             console.print(table)
+    for note in report.notes:
+        console.print(f"[yellow]note:[/] {note}", soft_wrap=True)
 
 
 def diff_command(
@@ -87,12 +92,15 @@ def diff_command(
     prefixes_date: PrefixDateOption = None,
     top: Annotated[int, typer.Option(help="Rows per table.")] = 15,
     offline: OfflineOption = False,
+    strict: StrictOption = False,
+    allow_damaged: AllowDamagedOption = False,
     json_out: JsonOption = False,
 ) -> None:
     """What changed for CC between two dates: border links lost and gained, shares moved, new single-homed."""
     with progress_bar() as progress:
         report = api.diff(cc, date_from, date_to, prefixes_date=prefixes_date, progress=progress,
-                          settings=Settings.from_env(offline=offline or None),
+                          settings=Settings.from_env(offline=offline or None), strict=strict,
+                          allow_damaged=allow_damaged,
                           options=api.TransitOptions(view=view, weighting=weight, top=top))
     if json_out:
         print_json(report)
@@ -111,3 +119,5 @@ def diff_command(
             t.add_row(f"AS{row['domestic_asn']} {row['domestic_name'][:28]}",
                       f"AS{row['foreign_asn']} {row['foreign_name'][:28]}", row["foreign_country"], row["foreign_role"])
         console.print(t)
+    for note in dict.fromkeys([*report.before.notes, *report.after.notes]):
+        console.print(f"[yellow]note:[/] {note}", soft_wrap=True)

@@ -13,7 +13,7 @@ from rich.table import Table
 from .. import api
 from ..config import Settings
 from ..sources.snapshot import Snapshot
-from .common import DateOption, JsonOption, OfflineOption
+from .common import AllowDamagedOption, DateOption, JsonOption, OfflineOption, StrictOption
 from .output import console, print_json, progress_bar
 
 EvidenceOption = Annotated[api.Evidence, typer.Option("--evidence", help="Paths simulated on the AS graph, or "
@@ -100,6 +100,8 @@ def transit_command(
     all_peers: Annotated[bool, typer.Option("--all-peers", help="Observed evidence: keep peers that are not "
                                             "full-feed.")] = False,
     offline: OfflineOption = False,
+    strict: StrictOption = False,
+    allow_damaged: AllowDamagedOption = False,
     json_out: JsonOption = False,
     csv_out: Annotated[bool, typer.Option("--csv", help="Print the ranking tables as CSV.")] = False,
     plot_path: Annotated[Path | None, typer.Option("--plot", help="Write a bar chart (PNG or SVG).")] = None,
@@ -107,7 +109,8 @@ def transit_command(
     """Rank the foreign transit providers and domestic gateways that carry CC to the world."""
     with progress_bar() as progress:
         snapshot = Snapshot.for_date(date, settings=Settings.from_env(offline=offline or None),
-                                     prefixes_date=prefixes_date, progress=progress)
+                                     prefixes_date=prefixes_date, progress=progress, strict=strict,
+                                     allow_damaged=allow_damaged)
         extra = {"collectors": tuple(collector)} if collector else {}
         kinds = [api.Evidence.SIMULATED, api.Evidence.OBSERVED] if evidence is api.Evidence.BOTH else [evidence]
         reports = []

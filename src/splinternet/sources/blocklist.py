@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import BadRecords, InputError
+from ..errors import BadRecords, InputError, RepeatedRecord
 from .address_text import parse_address_tokens
 from .registry import AddressLinks, Register, decode_text
 
@@ -62,7 +62,7 @@ def parse_blocklist(blobs: list[tuple[Path, bytes]], bad: BadRecords) -> Registe
                 continue
             first = seen.setdefault(item, no)
             if first != no:
-                problems.append((k, InputError(path, f"duplicate of line {first}", line=no,
+                problems.append((k, RepeatedRecord(path, f"duplicate of line {first}", line=no,
                                                expected="each item once; the repeat is skipped")))
                 continue
             tokens.append(item)

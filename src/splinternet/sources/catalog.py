@@ -19,7 +19,7 @@ from typing import Any
 from .. import dates
 from ..config import Settings
 from ..dates import parse_when
-from ..errors import DataNotFoundError, ParameterError, ReleaseSuggestion
+from ..errors import DataNotFoundError, InputDamage, ParameterError, ReleaseSuggestion
 from ..progress import NO_PROGRESS, Progress
 from .download import CachedFile, NotFoundAtSource, fetch_url, list_directory
 
@@ -39,6 +39,8 @@ class Release:
     file: CachedFile
     requested: dt.datetime | None = None
     params: dict[str, str] = field(default_factory=dict)
+    # what loading the file skipped; None until a loader has read it
+    bad_records: InputDamage | None = None
 
     @property
     def path(self):  # noqa: ANN201 - a pathlib.Path
@@ -67,6 +69,7 @@ class Release:
             "path": str(self.file.path),
             "size": self.file.size,
             "sha256": self.file.sha256,
+            "bad_records": self.bad_records.to_dict() if self.bad_records is not None else None,
         }
 
 

@@ -40,6 +40,7 @@ from ..errors import BadRecords, InputError, InputTooLargeError
 from ..tables.addresses import format_prefixes, parse_items
 from ..tables.prefixes import PrefixTable
 from .compression import DecompressedReader, read_decompressed
+from .textchecks import drop_unterminated_line
 
 __all__ = [
     "CloudRanges",
@@ -216,6 +217,9 @@ def provider_from_name(path: str) -> str:
     return name or "unknown"
 
 
+_GEO_CSV = re.compile(rb"\A(?:\s*#[^\n]*\n)*\s*[0-9a-fA-F:.]+/\d+,")
+
+
 def _from_text(data: bytes, src: str, provider: str | None) -> _Rows:
     text = data.decode("utf-8", "replace")
     lines = text.split("\n")
@@ -259,6 +263,8 @@ def parse_cloud_bytes(data: bytes, src: str, *, provider: str | None = None,
     else:
         if b"\x00" in data[:4096]:
             raise InputError(src, "binary data", offset=data.find(b"\x00"), expected=_EXPECTED)
+        if _GEO_CSV.search(data[:65536]):  # a program writes this CSV and ends every line: no end means cut
+            data = drop_unterminated_line(src, data, bad, expected="prefix,country,region,city,zip lines")
         rows = _from_text(data, src, provider)
     return _finish(rows, src, data, bad)
 
@@ -270,7 +276,8 @@ def load_cloud_file(path: str | os.PathLike[str], provider: str | None = None,
     Malformed prefixes are skipped and counted (strict ``bad`` stops at the first);
     broken JSON, an empty file or a file of another kind raise one :class:`InputError`.
     """
-    bad = bad if bad is not None else BadRecords()
+    policy = bad if bad is not None else BadRecords()
+    bad = policy.for_file()
     dec = read_decompressed(path, bad=bad)
     data = dec.data
     if dec.truncated:
@@ -282,7 +289,9 @@ def load_cloud_file(path: str | os.PathLike[str], provider: str | None = None,
             bad.report(InputError(path, "last line cut off by the damaged stream", line=data.count(b"\n", 0, cut) + 1,
                                   expected="a CIDR prefix"))
             data = data[:cut]
-    return parse_cloud_bytes(data, os.fspath(path), provider=provider, bad=bad)
+    ranges = parse_cloud_bytes(data, os.fspath(path), provider=provider, bad=bad)
+    policy.settle(path, bad, len(ranges) + bad.count)
+    return ranges
 
 
 def load_cloud_files(paths: Iterable[str | os.PathLike[str]], bad: BadRecords | None = None) -> CloudRanges:
@@ -379,4 +388,8 @@ def load_aws_history_member(tar_path: str | os.PathLike[str], member: str,
         raise InputError(tar_path, f"no member {member!r}", expected="a name from aws_history_versions()")
     if not found_file:
         raise InputError(tar_path, f"member {member!r} is not a file")
-    return parse_cloud_bytes(data, src, provider="aws", bad=bad)
+    policy = bad if bad is not None else BadRecords()
+    local = policy.for_file()
+    ranges = parse_cloud_bytes(data, src, provider="aws", bad=local)
+    policy.settle(src, local, len(ranges) + local.count)
+    return ranges

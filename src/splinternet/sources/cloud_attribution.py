@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import BadRecords
 from ..tables.addresses import prefix_bounds
 from ..tables.prefixes import PrefixTable
 
@@ -68,9 +69,9 @@ class CloudSpace:
         return table.lookup_ipv6(hi, lo)
 
 
-def load_cloud_space(path: str | os.PathLike[str],
-                     target: dt.date) -> tuple[CloudSpace, list[tuple[str, str, dt.date | None, str]]]:
+def load_cloud_space(path: str | os.PathLike[str], target: dt.date, *, bad: BadRecords | None = None,
+                     ) -> tuple[CloudSpace, list[tuple[str, str, dt.date | None, str]]]:
     """Cloud ranges from a file or directory as current at ``target``; (dataset, path, date, note) of each file."""
     from .cloud_loading import cloud_space_from_path
 
-    return cloud_space_from_path(path, target)
+    return cloud_space_from_path(path, target, bad=bad)

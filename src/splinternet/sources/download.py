@@ -22,7 +22,7 @@ from typing import IO, Any
 from urllib.parse import urljoin, urlsplit
 
 from ..config import Settings
-from ..errors import DownloadError, InputTooLargeError, OfflineError
+from ..errors import DownloadError, InputTooLargeError, IntegrityError, OfflineError
 from ..progress import NO_PROGRESS, Progress
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "list_cached",
     "list_directory",
     "source_location",
+    "verified_sha256",
 ]
 
 _CHUNK = 1 << 20
@@ -142,7 +143,7 @@ def _meta_path(path: Path) -> Path:
     return path.with_name(path.name + ".meta.json")
 
 
-def _read_meta(path: Path) -> dict[str, Any] | None:
+def _read_meta(path: Path, *, check_size: bool = True) -> dict[str, Any] | None:
     meta = _meta_path(path)
     if not (path.is_file() and meta.is_file()):
         return None
@@ -150,9 +151,35 @@ def _read_meta(path: Path) -> dict[str, Any] | None:
         data = json.loads(meta.read_text())
     except (OSError, ValueError):
         return None
-    if data.get("size") != path.stat().st_size:
+    if not isinstance(data, dict) or not isinstance(data.get("sha256"), str) or "url" not in data:
+        return None
+    if check_size and data.get("size") != path.stat().st_size:
         return None  # a file that does not match its record is not trusted
     return data
+
+
+# sha256 of files already read in this process, by (path, size, mtime): each cached file is
+# hashed once when first used, and again only if it changed on disk
+_VERIFIED: dict[tuple[str, int, int], str] = {}
+
+
+def verified_sha256(path: Path) -> str:
+    """The sha256 of ``path``, computed once per process while its size and mtime stay the same."""
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    digest = _VERIFIED.get(key)
+    if digest is None:
+        hasher = hashlib.sha256()
+        for chunk in _read_local(path):
+            hasher.update(chunk)
+        digest = _VERIFIED[key] = hasher.hexdigest()
+    return digest
+
+
+def _remember(path: Path, sha: str) -> None:
+    """A file this process just wrote with a known digest need not be read again to verify it."""
+    stat = path.stat()
+    _VERIFIED[(str(path), stat.st_size, stat.st_mtime_ns)] = sha
 
 
 def _to_cached(path: Path, meta: dict[str, Any]) -> CachedFile:
@@ -199,15 +226,21 @@ def fetch_url(
     """
     settings = settings or Settings.from_env()
     target = cache_path(url, settings)
-    meta = None if refresh else _read_meta(target)
-    if meta is not None:
-        if extra and any(meta.get(k) != v for k, v in extra.items()):
-            meta.update(extra)
-            _write_meta(target, meta)
-        return _to_cached(target, meta)
+    meta = None if refresh else _read_meta(target, check_size=False)  # a changed size fails the sha256 check
     source = source_location(url, settings)
     local = _mirror_is_local(settings)
-    if settings.offline and not local:
+    if meta is not None:
+        actual = verified_sha256(target)
+        if actual == meta.get("sha256"):
+            if extra and any(meta.get(k) != v for k, v in extra.items()):
+                meta.update(extra)
+                _write_meta(target, meta)
+            return _to_cached(target, meta)
+        if settings.offline and not local:
+            raise IntegrityError(target, str(meta.get("sha256")), actual,
+                                 "offline, so it cannot be fetched again; delete it to fetch it when online")
+        # a changed cached file is fetched again below; the fresh copy is what gets used
+    elif settings.offline and not local:
         raise OfflineError(url, "not in the cache and offline mode is on")
     if local:
         src = Path(source)
@@ -228,6 +261,7 @@ def fetch_url(
         **(extra or {}),
     }
     _write_meta(target, meta)
+    _remember(target, sha)
     return _to_cached(target, meta)
 
 

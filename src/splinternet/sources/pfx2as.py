@@ -246,6 +246,9 @@ def load_pfx2as(path: str | os.PathLike[str], bad: BadRecords | None = None) -> 
     strict, which stops at the first. An empty file, or one where most lines are not
     prefix-to-AS records (a file of another kind), raises one :class:`InputError`.
     """
-    bad = bad if bad is not None else BadRecords()
-    buf = read_text_buffer(path, bad, expected=_EXPECTED)
-    return parse_pfx2as_bytes(buf, os.fspath(path), bad)
+    policy = bad if bad is not None else BadRecords()
+    local = policy.for_file()
+    buf = read_text_buffer(path, local, expected=_EXPECTED, lines_end=True)
+    table = parse_pfx2as_bytes(buf, os.fspath(path), local)
+    policy.settle(path, local, len(table) + local.count)
+    return table

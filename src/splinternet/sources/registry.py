@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import BadRecords, InputError
+from ..errors import DEFAULT_MAX_BAD_SHARE, BadRecords, InputError
 from .compression import read_decompressed
 
 __all__ = [
@@ -218,17 +218,21 @@ def paused_gc() -> Iterator[None]:
 
 
 def load_register(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], *, strict: bool = False,
-                  kind: str = "auto") -> Register:
+                  kind: str = "auto", allow_damaged: bool = False,
+                  max_bad_share: float = DEFAULT_MAX_BAD_SHARE) -> Register:
     """Read a register: one file, or the pieces of a split register in order (dump-00, dump-01, ...).
 
     ``kind`` is 'rkn', 'plain' or 'auto' (sniffed from the first lines). A directory stands
-    for the ``dump*.csv`` pieces it holds (or its files, for a plain list).
+    for the ``dump*.csv`` pieces it holds (or its files, for a plain list). More than
+    ``max_bad_share`` of its lines bad stops with :class:`DamagedInputError` unless
+    ``allow_damaged`` (exact repeats of a line do not count: nothing is lost).
     """
     from .blocklist import parse_blocklist
     from .registry_rkn import parse_rkn
 
     files = _expand(paths)
-    bad = BadRecords(strict=strict)
+    policy = BadRecords(strict=strict, max_share=max_bad_share, allow_damaged=allow_damaged)
+    bad = policy.for_file()
     blobs = [(f, read_decompressed(f, bad=bad).data) for f in files]
     if kind == "auto":
         first = next((b for _, b in blobs if b and not b.isspace()), b"")
@@ -241,6 +245,10 @@ def load_register(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str
         raise InputError(files[0], f"no {kind} register entries in {register.lines_read:,} lines; "
                          f"first problem: {bad.examples[0]}",
                          expected="ips;domain;url;authority;decision;date lines, or one item per line")
+    if len(register) == 0:
+        raise InputError(files[0], "the register is empty (only blank lines or comments)", expected="ips;domain;url;authority;decision;date lines, or one item per line")
+    policy.settle(files[0] if len(files) == 1 else f"{files[0]} (+{len(files) - 1} pieces)", bad,
+                  max(register.lines_read, bad.count))
     return register
 
 

@@ -13,12 +13,12 @@ import datetime as dt
 import hashlib
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ..config import Settings
-from ..errors import DataNotFoundError, DownloadError
+from ..errors import BadRecords, DataNotFoundError, DownloadError, InputDamage
 from .asorg import OrgTable, load_as_orgs
 from .catalog import fetch_release
 from .cloud_attribution import CloudSpace, load_cloud_space
@@ -39,6 +39,8 @@ class UsedRelease:
     url: str | None
     days_from_target: int | None
     note: str = ""
+    # what loading the file skipped; None if it was not read through a bad-record policy
+    bad_records: InputDamage | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -49,6 +51,7 @@ class UsedRelease:
             "url": self.url,
             "days_from_target": self.days_from_target,
             "note": self.note,
+            "bad_records": self.bad_records.to_dict() if self.bad_records is not None else None,
         }
 
 
@@ -66,6 +69,10 @@ class AttributionData:
     def origin_table(self, version: int) -> OriginTable | None:
         """The first prefix -> origin table that covers this address family."""
         return next((t for t in self.origins if t.has(version)), None)
+
+    def damage_notes(self) -> list[str]:
+        """One note per file whose loading skipped records."""
+        return [note for r in self.releases if r.bad_records is not None and (note := r.bad_records.note())]
 
     def to_dict(self) -> dict[str, Any]:
         return {"target_date": self.target.isoformat(), "releases": [r.to_dict() for r in self.releases],
@@ -116,6 +123,14 @@ def _from_catalog(dataset: str, target: dt.date, settings: Settings) -> tuple[Pa
     return Path(rel.path), used, ""
 
 
+def _damage_of(bad: BadRecords, path: str) -> InputDamage | None:
+    """What loading ``path`` skipped (a member of a tarball is keyed ``tarball:member``)."""
+    found = bad.files.get(path)
+    if found is None:
+        found = next((d for key, d in bad.files.items() if key.startswith(path + ":")), None)
+    return found
+
+
 def load_attribution(
     target: dt.date,
     *,
@@ -125,12 +140,16 @@ def load_attribution(
     cloud: str | os.PathLike[str] | None = None,
     settings: Settings | None = None,
     use_catalog: bool = True,
+    bad: BadRecords | None = None,
 ) -> AttributionData:
     """Load prefix-to-AS, AS organizations and cloud ranges for ``target`` (files override the catalog).
 
     ``rib`` gives MRT files (RIB dumps or updates) whose routes are used instead of pfx2as.
+    ``bad`` is the skip-or-stop policy for bad records (by default ``settings.bad_records()``);
+    each release used carries what loading it skipped (``UsedRelease.bad_records``).
     """
     settings = settings or Settings.from_env()
+    bad = bad if bad is not None else settings.bad_records()
     releases: list[UsedRelease] = []
     missing: list[str] = []
     tables: list[OriginTable] = []
@@ -140,7 +159,7 @@ def load_attribution(
             releases.append(file_release("mrt-routes", item, target))
     if pfx2as:
         for item in pfx2as:
-            tables.append(origins_from_pfx2as(load_pfx2as(item)))
+            tables.append(origins_from_pfx2as(load_pfx2as(item, bad=bad)))
             releases.append(file_release("pfx2as", item, target))
     elif use_catalog and not rib:
         for dataset in ("routeviews-pfx2as", "routeviews-pfx2as6"):
@@ -148,24 +167,25 @@ def load_attribution(
             if path is None:
                 missing.append(why)
                 continue
-            tables.append(origins_from_pfx2as(load_pfx2as(path)))
+            tables.append(origins_from_pfx2as(load_pfx2as(path, bad=bad)))
             releases.append(used)  # type: ignore[arg-type]
     orgs = None
     if asorg is not None:
-        orgs = load_as_orgs(asorg)
+        orgs = load_as_orgs(asorg, bad=bad)
         releases.append(file_release("as-org", asorg, target))
     elif use_catalog:
         path, used, why = _from_catalog("caida-asorg", target, settings)
         if path is None:
             missing.append(why)
         else:
-            orgs = load_as_orgs(path)
+            orgs = load_as_orgs(path, bad=bad)
             releases.append(used)  # type: ignore[arg-type]
     cloud_space = None
     if cloud is not None:
-        cloud_space, used_files = load_cloud_space(cloud, target)
+        cloud_space, used_files = load_cloud_space(cloud, target, bad=bad)
         releases.extend(file_release(name, p, target, note or "given on the command line", day)
                         for name, p, day, note in used_files)
     else:
         missing.append("cloud ranges: none given (--cloud FILE|DIR; AWS history tarballs or a dated directory)")
+    releases = [replace(r, bad_records=_damage_of(bad, r.path)) for r in releases]
     return AttributionData(target, tuple(tables), orgs, cloud_space, tuple(releases), tuple(missing))

@@ -9,7 +9,7 @@ name its inputs.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..config import Settings
@@ -35,6 +35,7 @@ class Snapshot:
     progress: Progress = NO_PROGRESS
     prefixes_date: dt.datetime | None = None
     strict: bool = False
+    allow_damaged: bool = False
     releases: dict[str, Release] = field(default_factory=dict)
     bad: BadRecords = field(default_factory=BadRecords)
     notes: list[str] = field(default_factory=list)
@@ -42,16 +43,20 @@ class Snapshot:
 
     @classmethod
     def for_date(cls, date: str | dt.date | None, *, settings: Settings | None = None,
-                 prefixes_date: str | dt.date | None = None, strict: bool = False,
+                 prefixes_date: str | dt.date | None = None, strict: bool = False, allow_damaged: bool = False,
                  progress: Progress = NO_PROGRESS) -> Snapshot:
+        """``strict`` stops at the first bad record; ``allow_damaged`` goes on past the bad-record limit
+        (``settings.max_bad_share`` of a file's records) that otherwise stops loading."""
         when = check_not_future(date)
+        settings = settings or Settings.from_env()
         return cls(
             date=when,
-            settings=settings or Settings.from_env(),
+            settings=settings,
             progress=progress,
             prefixes_date=check_not_future(prefixes_date, name="prefix-to-AS date") if prefixes_date else when,
             strict=strict,
-            bad=BadRecords(strict=strict),
+            allow_damaged=allow_damaged,
+            bad=settings.bad_records(strict=strict, allow_damaged=allow_damaged),
         )
 
     def release(self, dataset: str, *, when: dt.datetime | None = None, **params: str) -> Release:
@@ -127,18 +132,47 @@ class Snapshot:
         """The date to print for a result: the one asked for, or the concrete date of the newest data."""
         return date_label(self.date, self.input_dates())
 
+    def delegations(self, rir: str):  # noqa: ANN201 - sources.rir.Delegations
+        """One RIR's delegated-extended file for the date."""
+        from .rir import load_delegated
+
+        return self._cached(f"delegated|{rir}",
+                            lambda: load_delegated(self.release("rir-delegated", rir=rir).path, bad=self.bad))
+
+    def cloud_ranges(self, dataset: str, **params: str):  # noqa: ANN201 - sources.cloud.CloudRanges
+        """One provider's cloud ranges (a catalog dataset such as aws-ip-ranges) for the date."""
+        from .cloud import load_cloud_file
+
+        key = dataset + "".join(f"|{k}={v}" for k, v in sorted(params.items()))
+        return self._cached(f"cloud|{key}", lambda: load_cloud_file(self.release(dataset, **params).path, bad=self.bad))
+
+    def damage_notes(self) -> list[str]:
+        """One note per input file whose loading skipped records (count, share, first bad line)."""
+        return self.bad.notes()
+
     def date_wide_tables(self) -> dict[str, tuple[Any, Release]]:
         """The loaded tables that depend only on the dates (graph, organizations, prefix-to-AS),
         each with its release, so a server can hand them to the next Snapshot of the same dates."""
-        return {key: (self._tables[key], self.releases[dataset]) for key, dataset in _DATE_WIDE.items()
-                if key in self._tables and dataset in self.releases}
+        used = {key: release for key, release in zip(self.releases, self.used_releases(), strict=True)}
+        return {key: (self._tables[key], used[dataset]) for key, dataset in _DATE_WIDE.items()
+                if key in self._tables and dataset in used}
 
     def adopt_tables(self, tables: dict[str, tuple[Any, Release]]) -> None:
         """Use tables from :meth:`date_wide_tables` of a Snapshot of the same dates instead of loading."""
         for key, (value, release) in tables.items():
             self._tables[key] = value
             self.releases[_DATE_WIDE[key]] = release
+            if release.bad_records is not None:  # what loading it skipped is still said
+                self.bad.files.setdefault(str(release.path), release.bad_records)
+
+    def used_releases(self) -> list[Release]:
+        """Every release this snapshot used, each with what loading it skipped (``Release.bad_records``)."""
+        out = []
+        for release in self.releases.values():
+            damage = self.bad.files.get(str(release.path))
+            out.append(replace(release, bad_records=damage) if damage is not None else release)
+        return out
 
     def provenance(self) -> list[dict[str, Any]]:
-        """Every release this snapshot used: dataset, release date, URL, size, sha256."""
-        return [r.to_dict() for r in self.releases.values()]
+        """Every release this snapshot used: dataset, release date, URL, size, sha256, bad records."""
+        return [r.to_dict() for r in self.used_releases()]
