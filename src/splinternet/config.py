@@ -3,22 +3,87 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DEFAULT_MAX_BAD_SHARE, BadRecords, ParameterError
 
-__all__ = ["Settings"]
+__all__ = ["DecompressionLimits", "Settings", "MAX_DECOMPRESSED_ENV", "MAX_RATIO_ENV"]
 
 _TRUE = {"1", "true", "yes", "on"}
+
+MAX_DECOMPRESSED_ENV = "SPLINTERNET_MAX_DECOMPRESSED_BYTES"
+MAX_RATIO_ENV = "SPLINTERNET_MAX_DECOMPRESSION_RATIO"
+_DEFAULT_MAX_BYTES = 8 << 30
+_DEFAULT_MAX_RATIO = 200.0
+_UNITS = {"": 1, "k": 1 << 10, "kb": 1 << 10, "kib": 1 << 10, "m": 1 << 20, "mb": 1 << 20, "mib": 1 << 20,
+          "g": 1 << 30, "gb": 1 << 30, "gib": 1 << 30, "t": 1 << 40, "tb": 1 << 40, "tib": 1 << 40}
+
+
+def _env_size(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([a-zA-Z]*)", raw)
+    if not m or m.group(2).lower() not in _UNITS:
+        raise ParameterError(f"{name}={raw!r} is not a size; expected bytes such as 8589934592, 512MiB or 8GiB "
+                             "(0: no limit)")
+    return int(float(m.group(1)) * _UNITS[m.group(2).lower()])
+
+
+def _env_ratio(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value >= 0:
+        raise ParameterError(f"{name}={raw!r} is not a ratio; expected a number such as 200 (0: no limit)")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class DecompressionLimits:
+    """How far one compressed file may expand in memory: a decompression bomb stops here.
+
+    ``max_bytes`` caps the decompressed size of any file (0: no cap). ``max_ratio`` caps it at
+    that many times the compressed file's size (0: no cap), but never below ``ratio_floor``
+    bytes, so small files of very repetitive text still read. Real archives expand 4-20 times.
+    """
+
+    max_bytes: int = _DEFAULT_MAX_BYTES
+    max_ratio: float = _DEFAULT_MAX_RATIO
+    ratio_floor: int = 64 << 20
+
+    @classmethod
+    def from_env(cls) -> DecompressionLimits:
+        return cls(max_bytes=_env_size(MAX_DECOMPRESSED_ENV, _DEFAULT_MAX_BYTES),
+                   max_ratio=_env_ratio(MAX_RATIO_ENV, _DEFAULT_MAX_RATIO))
+
+    def cap_for(self, compressed_size: int) -> tuple[int | None, str]:
+        """The largest decompressed size allowed for a file of ``compressed_size`` bytes, and why."""
+        caps: list[tuple[int, str]] = []
+        if self.max_bytes > 0:
+            caps.append((self.max_bytes, f"the limit of {self.max_bytes:,} bytes ({MAX_DECOMPRESSED_ENV})"))
+        if self.max_ratio > 0:
+            by_ratio = max(self.ratio_floor, int(self.max_ratio * compressed_size))
+            caps.append((by_ratio, f"{self.max_ratio:g} times its compressed size of {compressed_size:,} bytes "
+                                   f"({MAX_RATIO_ENV}; at least {self.ratio_floor:,} bytes)"))
+        if not caps:
+            return None, "no limit"
+        return min(caps)
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Where downloads are cached, where they come from, and whether the network may be used.
+    """Where downloads are cached, where they come from, whether the network may be used, and limits.
 
     ``mirror`` is a directory or base URL laid out as ``<mirror>/<host>/<path>``; when set,
-    every download reads from it instead of ``https://<host>/<path>``.
+    every download reads from it instead of ``https://<host>/<path>``. ``decompression``
+    bounds how far a compressed input may expand (environment: see :class:`DecompressionLimits`).
     """
 
     cache_dir: Path
@@ -26,6 +91,7 @@ class Settings:
     offline: bool = False
     # share of a file's records that may be bad before loading stops (SPLINTERNET_MAX_BAD_SHARE)
     max_bad_share: float = DEFAULT_MAX_BAD_SHARE
+    decompression: DecompressionLimits = field(default_factory=DecompressionLimits.from_env)
 
     @classmethod
     def from_env(cls, *, offline: bool | None = None) -> Settings:
@@ -39,6 +105,7 @@ class Settings:
             mirror=mirror,
             offline=env_offline if offline is None else offline,
             max_bad_share=_share_from_env("SPLINTERNET_MAX_BAD_SHARE", DEFAULT_MAX_BAD_SHARE),
+            decompression=DecompressionLimits.from_env(),
         )
 
     def bad_records(self, *, strict: bool = False, allow_damaged: bool = False) -> BadRecords:

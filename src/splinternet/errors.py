@@ -20,6 +20,7 @@ __all__ = [
     "DownloadError",
     "InputDamage",
     "InputError",
+    "InputTooLargeError",
     "IntegrityError",
     "OfflineError",
     "ParameterError",
@@ -82,6 +83,12 @@ class InputError(SplinternetError):
         if self.expected:
             text += f"; expected {self.expected}"
         return text
+
+
+class InputTooLargeError(InputError):
+    """A file that would expand past a configured limit (a decompression bomb, or a limit set too low)."""
+
+    code = "input_too_large"
 
 
 @dataclass(frozen=True)

@@ -66,9 +66,12 @@ def query_command(
     data: DataOption = Path("ingested"),
     rows: Annotated[int, typer.Option("--rows", help="Rows shown in the table (JSON has all).")] = 50,
     json: JsonOption = False,
+    unsafe_sql: Annotated[bool, typer.Option("--unsafe-sql", help="Run any SQL with DuckDB's full access to files, "
+                                             "network and extensions (default: one SELECT, reading only --data).")]
+    = False,
 ) -> None:
     """Query ingested archives with SQL; helpers: prefix_text(afi, prefix_hi, prefix_lo, prefix_len), ip_text."""
-    result = api.ingest.run_query(sql, data)
+    result = api.ingest.run_query(sql, data, unsafe_sql=unsafe_sql)
     if json:
         print_json(result)
         return

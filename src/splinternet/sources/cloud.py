@@ -25,7 +25,6 @@ Public API: ``load_cloud_file(path, provider=None, bad=None) -> CloudRanges``,
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import os
 import re
@@ -37,10 +36,10 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import BadRecords, InputError
+from ..errors import BadRecords, InputError, InputTooLargeError
 from ..tables.addresses import format_prefixes, parse_items
 from ..tables.prefixes import PrefixTable
-from .compression import read_decompressed
+from .compression import DecompressedReader, read_decompressed
 from .textchecks import drop_unterminated_line
 
 __all__ = [
@@ -328,8 +327,13 @@ _STAMP = re.compile(r"(\d{4})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-(\d{2})\.json$")
 def aws_history_versions(tar_path: str | os.PathLike[str]) -> list[tuple[dt.datetime, str]]:
     """Every published ``ip-ranges.json`` in a history tarball: (UTC publication time, member)."""
     try:
-        with tarfile.open(tar_path, "r:*") as tar:
-            names = tar.getnames()
+        with tarfile.open(fileobj=DecompressedReader(tar_path), mode="r|") as tar:  # streamed, capped
+            names = [member.name for member in tar]
+    except InputTooLargeError:
+        raise
+    except InputError as exc:  # the compressed stream broke
+        raise InputError(tar_path, f"not a readable tar archive: {exc.problem}", offset=exc.offset,
+                         expected="a complete .tar.gz of AWS ip-ranges versions") from None
     except (tarfile.TarError, EOFError, OSError) as exc:
         raise InputError(tar_path, f"not a readable tar archive: {exc}", expected="a .tar.gz of AWS ip-ranges "
                          "versions named YYYY-MM-DD-HH-MM-SS.json") from None
@@ -360,16 +364,25 @@ def load_aws_history_member(tar_path: str | os.PathLike[str], member: str,
                             bad: BadRecords | None = None) -> CloudRanges:
     """One historical AWS ``ip-ranges.json`` from a history tarball."""
     src = f"{os.fspath(tar_path)}:{member}"
+    data, found_file = None, False
     try:
-        with tarfile.open(tar_path, "r:*") as tar:
-            fh = tar.extractfile(member)
-            if fh is None:
-                raise InputError(tar_path, f"member {member!r} is not a file")
-            data = io.BufferedReader(fh).read()
-    except KeyError:
-        raise InputError(tar_path, f"no member {member!r}", expected="a name from aws_history_versions()") from None
+        with tarfile.open(fileobj=DecompressedReader(tar_path), mode="r|") as tar:  # streamed, capped
+            for entry in tar:
+                if entry.name == member:
+                    fh = tar.extractfile(entry)
+                    data = b"" if fh is None else fh.read()
+                    found_file = fh is not None
+                    break
+    except InputTooLargeError:
+        raise
+    except InputError as exc:  # the compressed stream broke
+        raise InputError(tar_path, f"cannot read member {member!r}: {exc.problem}", offset=exc.offset) from None
     except (tarfile.TarError, EOFError, OSError) as exc:
         raise InputError(tar_path, f"cannot read member {member!r}: {exc}") from None
+    if data is None:
+        raise InputError(tar_path, f"no member {member!r}", expected="a name from aws_history_versions()")
+    if not found_file:
+        raise InputError(tar_path, f"member {member!r} is not a file")
     policy = bad if bad is not None else BadRecords()
     local = policy.for_file()
     ranges = parse_cloud_bytes(data, src, provider="aws", bad=local)

@@ -13,8 +13,8 @@ import html
 import json
 import os
 import re
+import secrets
 import shutil
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +22,7 @@ from typing import IO, Any
 from urllib.parse import urljoin, urlsplit
 
 from ..config import Settings
-from ..errors import DownloadError, IntegrityError, OfflineError
+from ..errors import DownloadError, InputTooLargeError, IntegrityError, OfflineError
 from ..progress import NO_PROGRESS, Progress
 
 __all__ = [
@@ -113,7 +113,14 @@ class _AtomicWriter:
 
     def __enter__(self) -> IO[bytes]:
         self.target.parent.mkdir(parents=True, exist_ok=True)
-        fd, self._tmp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".part", dir=self.target.parent)
+        while True:  # like mkstemp, but mode 0666 minus the umask, as open() would create the target
+            tmp = str(self.target.parent / f".{self.target.name}.{secrets.token_hex(6)}.part")
+            try:
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+            except FileExistsError:
+                continue
+            break
+        self._tmp = tmp
         self._fh = os.fdopen(fd, "wb")
         return self._fh
 
@@ -287,6 +294,18 @@ def _download_http(source: str, url: str, target: Path, progress: Progress) -> t
 _HREF = re.compile(r"""href\s*=\s*["']([^"'?#]+)["']""", re.IGNORECASE)
 
 
+def _read_index(response: Any, url: str, settings: Settings) -> bytes:
+    """An index page as served, Content-Encoding decoded by httpx, within the decompression limits."""
+    body = bytearray()
+    for chunk in response.iter_bytes(_CHUNK):
+        body += chunk
+        cap, reason = settings.decompression.cap_for(response.num_bytes_downloaded)
+        if cap is not None and len(body) > cap:
+            raise InputTooLargeError(url, f"directory index decodes to more than {reason}; stopped there",
+                                     expected="an index page within the decompression limits")
+    return bytes(body)
+
+
 def list_directory(url: str, *, settings: Settings | None = None) -> list[str]:
     """Names of the entries in a remote directory (mirror dir, Apache-style index, or cache).
 
@@ -313,14 +332,15 @@ def list_directory(url: str, *, settings: Settings | None = None) -> list[str]:
     import httpx
 
     try:
-        response = httpx.get(source, follow_redirects=True, timeout=_TIMEOUT)
+        with httpx.stream("GET", source, follow_redirects=True, timeout=_TIMEOUT) as response:
+            if response.status_code == 404:
+                return sorted(names)
+            if response.status_code != 200:
+                raise DownloadError(url, f"cannot list directory: HTTP {response.status_code}")
+            page = _read_index(response, url, settings).decode(response.encoding or "utf-8", errors="replace")
     except httpx.HTTPError as exc:
         raise DownloadError(url, f"cannot list directory: {type(exc).__name__}: {exc}") from None
-    if response.status_code == 404:
-        return sorted(names)
-    if response.status_code != 200:
-        raise DownloadError(url, f"cannot list directory: HTTP {response.status_code}")
-    for href in _HREF.findall(response.text):
+    for href in _HREF.findall(page):
         href = html.unescape(href)
         full = urljoin(source, href)
         if full.startswith(source) and full != source:
