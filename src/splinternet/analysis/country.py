@@ -23,8 +23,8 @@ from ..sources.asorg import OrgTable
 from ..sources.pfx2as import Pfx2As
 from ..tables.prefixes import FamilyPrefixes, RangeSet
 
-__all__ = ["CountryOrigins", "MembershipView", "Weighting", "country_origins", "exclusive_overlap",
-           "scoped_exclusive_space"]
+__all__ = ["CountryOrigins", "MembershipView", "OriginIndex", "Weighting", "country_origins", "exclusive_overlap",
+           "origin_index", "scoped_exclusive_space"]
 
 
 class MembershipView(StrEnum):
@@ -109,6 +109,29 @@ def exclusive_overlap(family: FamilyPrefixes, starts: np.ndarray, ends: np.ndarr
     return out
 
 
+@dataclass(frozen=True, eq=False)
+class OriginIndex:
+    """What every country's membership computes the same way from one prefix-to-AS table.
+
+    The origin grouping (``np.unique`` over a million origins) and each entry's space
+    everywhere do not depend on the country; computing them once makes a run over every
+    country (``splinternet world``) pay for them once instead of once per country.
+    """
+
+    table: Pfx2As
+    asns: np.ndarray  # uint32, sorted distinct origins
+    inverse: np.ndarray  # position in ``asns`` of every origin of the table
+    counts: np.ndarray  # origins per entry
+    everywhere: tuple[np.ndarray, np.ndarray] | None  # exclusive (IPv4 addresses, IPv6 /64s) per entry, all space
+
+
+def origin_index(pfx2as: Pfx2As, *, everywhere: bool = True) -> OriginIndex:
+    """The country-independent part of :func:`country_origins` for one table (``everywhere``: the address view's)."""
+    asns, inverse = np.unique(pfx2as.origins, return_inverse=True)
+    return OriginIndex(pfx2as, asns.astype(np.uint32), inverse, pfx2as.origin_count(),
+                       _entry_weights(pfx2as, None) if everywhere else None)
+
+
 def _entry_weights(pfx2as: Pfx2As, scope: RangeSet | None) -> tuple[np.ndarray, np.ndarray]:
     """Exclusive space per pfx2as entry: (IPv4 addresses, IPv6 /64s), restricted to ``scope``."""
     table = pfx2as.table
@@ -162,12 +185,11 @@ def _kmi(length: np.ndarray, version: np.ndarray) -> np.ndarray:
     return np.where(version == 4, (1.0 + 24 - l4) ** 3, (1.0 + 48 - l6) ** 3)
 
 
-def _per_origin(pfx2as: Pfx2As, per_entry: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    counts = pfx2as.origin_count()
+def _per_origin(index: OriginIndex, per_entry: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    counts = index.counts
     share = np.repeat(per_entry / np.maximum(counts, 1), counts)
-    asns, inverse = np.unique(pfx2as.origins, return_inverse=True)
-    total = np.bincount(inverse, weights=share, minlength=len(asns))
-    return asns.astype(np.uint32), total
+    total = np.bincount(index.inverse, weights=share, minlength=len(index.asns))
+    return index.asns, total
 
 
 def country_origins(
@@ -179,8 +201,13 @@ def country_origins(
     *,
     view: MembershipView = MembershipView.ADDRESS,
     weighting: Weighting = Weighting.SPACE,
+    indexes: dict[int, OriginIndex] | None = None,
 ) -> CountryOrigins:
-    """The domestic origins of ``cc`` and their weights (see the module docstring)."""
+    """The domestic origins of ``cc`` and their weights (see the module docstring).
+
+    ``indexes`` (``id(table) -> origin_index(table)``) may hold the country-independent
+    part already computed for these tables; the result is the same either way.
+    """
     cc = cc.upper()
     registered = orgs.asns_of_country(cc)
     if view is MembershipView.ADDRESS:
@@ -195,6 +222,9 @@ def country_origins(
     per_asn: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {
         "v4": [], "v6": [], "k4": [], "k6": [], "all4": [], "all6": []}
     for table in tables:
+        index = (indexes or {}).get(id(table))
+        if index is None or index.table is not table or (view is MembershipView.ADDRESS and index.everywhere is None):
+            index = origin_index(table, everywhere=view is MembershipView.ADDRESS)
         space, units = _entry_weights(table, scope)
         size4 = np.where(table.version == 4, 2.0 ** (32 - table.length.astype(np.float64)), 1.0)
         size6 = np.where(table.version == 6, 2.0 ** (64 - np.minimum(table.length, 64).astype(np.float64)), 1.0)
@@ -203,11 +233,12 @@ def country_origins(
         k4 = np.where(table.version == 4, kmi, 0.0)
         k6 = np.where(table.version == 6, kmi, 0.0)
         for key, values in (("v4", space), ("v6", units), ("k4", k4), ("k6", k6)):
-            per_asn[key].append(_per_origin(table, values))
+            per_asn[key].append(_per_origin(index, values))
         if view is MembershipView.ADDRESS:
-            everywhere, everywhere6 = _entry_weights(table, None)
-            per_asn["all4"].append(_per_origin(table, everywhere))
-            per_asn["all6"].append(_per_origin(table, everywhere6))
+            assert index.everywhere is not None
+            everywhere, everywhere6 = index.everywhere
+            per_asn["all4"].append(_per_origin(index, everywhere))
+            per_asn["all6"].append(_per_origin(index, everywhere6))
     all_asns = np.unique(np.concatenate([a for a, _ in per_asn["v4"]] or [np.zeros(0, np.uint32)]))
 
     def gather(key: str) -> np.ndarray:
