@@ -12,7 +12,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from ..analysis.country import CountryOrigins, MembershipView, Weighting, country_origins
+from ..analysis.country import CountryOrigins, MembershipView, OriginIndex, Weighting, country_origins
 from ..analysis.observed import observed_evidence
 from ..analysis.scenario import Overlay
 from ..analysis.transit import TransitReport, transit_report
@@ -70,8 +70,9 @@ class Membership:
 
 
 def country_membership(snapshot: Snapshot, cc: str, *, view: MembershipView | str = MembershipView.ADDRESS,
-                       weighting: Weighting | str = Weighting.SPACE) -> Membership:
-    """The domestic origins of a country with their weights."""
+                       weighting: Weighting | str = Weighting.SPACE,
+                       indexes: dict[int, OriginIndex] | None = None) -> Membership:
+    """The domestic origins of a country with their weights (``indexes``: see ``country_origins``)."""
     code = params.country_code(cc)
     try:
         membership_view = MembershipView(view)
@@ -96,7 +97,8 @@ def country_membership(snapshot: Snapshot, cc: str, *, view: MembershipView | st
             notes.extend(detail.notes)
         except DataNotFoundError as exc:
             raise UnknownCountryError(f"no address blocks for {code}: {exc}") from None
-    origins = country_origins(code, pfx4, pfx6, orgs, blocks, view=membership_view, weighting=weights)
+    origins = country_origins(code, pfx4, pfx6, orgs, blocks, view=membership_view, weighting=weights,
+                              indexes=indexes)
     return Membership(origins, tuple(notes))
 
 

@@ -1,0 +1,272 @@
+"""Every country's transit picture on a date in one run, written as a Parquet dataset, and read back.
+
+``world`` computes, for every country with routed address space, the report ``transit``
+gives (same membership, same evidence to the bit, every provider and gateway kept) plus
+the indices a map shows, and writes them per country (``sources/world_store.py``).
+Routing trees are shared between countries and between a country's pilot and full runs
+(``analysis/world_evidence.py``). A rerun on the same directory skips countries whose
+files are intact; a directory of another date or other options is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import time
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any, ClassVar
+
+from .. import __version__
+from ..analysis.country import MembershipView, Weighting, origin_index
+from ..analysis.results import Result
+from ..analysis.transit import GatewayRow, ProviderRow, TransitReport, summarize, transit_report
+from ..analysis.world_evidence import plan_world, warm_kernels, world_evidence
+from ..analysis.world_indices import CountryIndices, country_indices, organizations
+from ..errors import DataNotFoundError, ParameterError, UnknownCountryError
+from ..progress import NO_PROGRESS, Progress
+from ..sources.snapshot import Snapshot
+from ..sources.world_store import WorldStore
+from . import params
+from .providers import TransitOptions, country_membership, with_sources
+
+__all__ = ["WorldOptions", "WorldSummary", "world", "world_country", "world_indices"]
+
+_BLOCK_DATASETS = ("ipverse-country", "rir-delegated")
+
+
+@dataclass(frozen=True)
+class WorldOptions:
+    """What ``world`` computes; the transit options that matter for the figures are recorded in the run."""
+
+    view: MembershipView = MembershipView.ADDRESS
+    weighting: Weighting = Weighting.SPACE
+    countries: tuple[str, ...] = ()  # empty: every country with routed space
+    max_origins: int | None = None  # as TransitOptions.max_origins (a quick look)
+    workers: int = 2  # as TransitOptions.workers: sums are split the same way, so figures equal transit's
+    tree_store_mib: int = 512  # memory for routing trees kept for later countries
+
+    def __post_init__(self) -> None:
+        try:
+            object.__setattr__(self, "view", MembershipView(self.view))
+            object.__setattr__(self, "weighting", Weighting(self.weighting))
+        except ValueError as exc:
+            raise ParameterError(str(exc)) from None
+        object.__setattr__(self, "countries", tuple(params.country_code(c) for c in self.countries))
+        if self.workers < 1 or self.tree_store_mib < 0:
+            raise ParameterError("workers must be at least 1 and the tree store size at least 0")
+
+    def transit_options(self) -> TransitOptions:
+        return TransitOptions(view=self.view, weighting=self.weighting, max_origins=self.max_origins,
+                              workers=self.workers)
+
+
+@dataclass(frozen=True, repr=False)
+class WorldSummary(Result):
+    """What a world run did: countries written, reused from an earlier run, skipped (and why), its cost."""
+
+    _tables: ClassVar[tuple[str, ...]] = ("skipped",)
+
+    out: str
+    date: str
+    done: list[str]
+    reused: list[str]
+    skipped: list[dict[str, str]]
+    routing_tree_runs: int
+    propagations: int
+    trees_from_store: int
+    seconds: dict[str, float]
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _candidates(snapshot: Snapshot, options: WorldOptions) -> list[str]:
+    if options.countries:
+        return list(options.countries)
+    return sorted(snapshot.orgs().known_countries())
+
+
+def _run_description(snapshot: Snapshot, options: WorldOptions) -> dict[str, Any]:
+    return {"date": snapshot.date_text, "prefixes_date": str(snapshot.prefixes_date)[:10],
+            "view": options.view.value, "weighting": options.weighting.value, "max_origins": options.max_origins,
+            "workers": options.workers, "version": __version__}
+
+
+def world(date: str | dt.date | None, out: str | Path, *, options: WorldOptions = WorldOptions(),
+          snapshot: Snapshot | None = None, progress: Progress = NO_PROGRESS) -> WorldSummary:
+    """Compute and write every country's transit report and map indices under ``out`` (resumable)."""
+    clock = {"start": time.perf_counter()}
+    snapshot = snapshot or Snapshot.for_date(date, progress=progress)
+    store = WorldStore(Path(out))
+    orgs = snapshot.orgs()  # inputs load in transit's order, so each country's sources list the same way
+    tables = [snapshot.pfx2as(4)]
+    notes: list[str] = []
+    try:
+        tables.append(snapshot.pfx2as(6))
+    except DataNotFoundError:
+        pass  # each country's membership notes it, as transit does
+    indexes = {id(t): origin_index(t, everywhere=options.view is MembershipView.ADDRESS) for t in tables}
+    store.begin(_run_description(snapshot, options))
+    records = store.records()
+    todo, reused, skipped, memberships = [], [], [], []
+    wanted = _candidates(snapshot, options)
+    progress.start("finding every country's networks and address space", len(wanted))
+    for raw in wanted:
+        try:
+            cc = params.country_code(raw)
+            if store.is_done(records.get(cc)) and records[cc].get("status") == "done":
+                reused.append(cc)
+                continue
+            membership = country_membership(snapshot, cc, view=options.view, weighting=options.weighting,
+                                            indexes=indexes)
+        except (UnknownCountryError, DataNotFoundError, ParameterError) as exc:
+            skipped.append({"cc": raw, "reason": str(exc)})
+            if len(raw) == 2 and raw.isalpha():
+                store.skip_country(raw.upper(), str(exc))
+            continue
+        finally:
+            progress.advance(1)
+        todo.append(cc)
+        memberships.append(membership)
+    progress.finish()
+    clock["membership"] = time.perf_counter()
+    graph = snapshot.graph()
+    warm_kernels(progress)
+    clock["compile"] = time.perf_counter()
+    plan = plan_world(graph, [m.origins for m in memberships], max_origins=options.max_origins)
+    vantages = None
+    propagated = hits = 0
+    for membership, (origins, evidence) in zip(memberships, world_evidence(
+            plan, vantages=vantages, workers=options.workers, store_bytes=options.tree_store_mib << 20,
+            progress=progress), strict=True):
+        started = time.perf_counter()
+        store_stats = evidence.details.pop("tree_store")
+        propagated, hits = store_stats["propagated"], store_stats["hits"]
+        report = transit_report(evidence, origins, orgs, graph, date=snapshot.date_text, top=len(graph))
+        report = _with_country_sources(report, snapshot, list(membership.notes))
+        indices = country_indices(report, orgs, graph, origins.domestic)
+        store.write_country(origins.cc, _tables(report, indices, orgs),
+                            {"seconds_writing": round(time.perf_counter() - started, 3),
+                             "routing_trees": evidence.details.get("routing_trees")})
+    clock["end"] = time.perf_counter()
+    seconds = {"membership": clock["membership"] - clock["start"], "kernels": clock["compile"] - clock["membership"],
+               "countries": clock["end"] - clock["compile"], "total": clock["end"] - clock["start"]}
+    return WorldSummary(out=str(out), date=snapshot.date_text, done=todo, reused=reused, skipped=skipped,
+                        routing_tree_runs=plan.trees, propagations=propagated, trees_from_store=hits,
+                        seconds={k: round(v, 3) for k, v in seconds.items()}, notes=notes)
+
+
+def _with_country_sources(report: TransitReport, snapshot: Snapshot, notes: list[str]) -> TransitReport:
+    """``with_sources``, keeping only this country's block files among the country-specific inputs."""
+    report = with_sources(report, snapshot, notes)
+    detail = snapshot.country_blocks_detail(report.cc)
+    mine = {r.url for r in detail.releases}
+    sources = [s for s in report.sources if s.get("dataset") not in _BLOCK_DATASETS or s.get("url") in mine]
+    return replace(report, sources=sources)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=lambda x: x.item() if hasattr(x, "item") else str(x))
+
+
+def _tables(report: TransitReport, indices: CountryIndices, orgs: Any) -> dict[str, dict[str, list[Any]]]:
+    """The country's rows of every world table (columns of plain values)."""
+    p, g, t = report.providers, report.gateways, report.transit
+    merged = organizations(report, orgs)
+    countries = {k: [v] for k, v in indices.to_dict().items()}
+    countries.update({"date": [report.date], "evidence": [_json(report.evidence)],
+                      "membership": [_json(report.membership)], "notes": [_json(report.notes)],
+                      "sources": [_json(report.sources)],
+                      "summary": [report.summary]})
+    measures: dict[str, list[Any]] = {"asn": [], "role": [], "measure": [], "value": []}
+
+    def measure(asn: int, role: str, name: str, value: float | None) -> None:
+        if value is not None and not (isinstance(value, float) and math.isnan(value)):
+            measures["asn"].append(asn)
+            measures["role"].append(role)
+            measures["measure"].append(name)
+            measures["value"].append(float(value))
+
+    for r in p:
+        for name in ("border_share", "transit_share", "transit_mean"):
+            measure(r.asn, "provider", name, getattr(r, name))
+    for r in g:
+        for name in ("gateway_share", "transit_share", "transit_mean", "origin_share"):
+            measure(r.asn, "gateway", name, getattr(r, name))
+    return {
+        "countries": countries,
+        "providers": {
+            "rank": list(range(1, len(p) + 1)), "asn": [r.asn for r in p], "name": [r.name for r in p],
+            "country": [r.country for r in p], "border_share": [r.border_share for r in p],
+            "transit_share": [r.transit_share for r in p], "transit_mean": [r.transit_mean for r in p],
+            "networks_served": [r.networks_served for r in p], "single_homed": [r.single_homed for r in p],
+            "single_foreign_upstream": [r.single_foreign_upstream for r in p],
+            **{k: [r.customer_base[k] for r in p] for k in ("retail", "wholesale", "backbone")}},
+        "served": {"provider": [r.asn for r in p for _ in r.served],
+                   "rank": [i for r in p for i in range(1, len(r.served) + 1)],
+                   "asn": [s["asn"] for r in p for s in r.served], "name": [s["name"] for r in p for s in r.served],
+                   "share": [s["share"] for r in p for s in r.served]},
+        "gateways": {
+            "rank": list(range(1, len(g) + 1)), "asn": [r.asn for r in g], "name": [r.name for r in g],
+            "gateway_share": [r.gateway_share for r in g], "transit_share": [r.transit_share for r in g],
+            "transit_mean": [r.transit_mean for r in g], "foreign_providers": [r.foreign_providers for r in g],
+            "origin_share": [r.origin_share for r in g]},
+        "transit": {"rank": list(range(1, len(t) + 1)),
+                    **{k: [row[k] for row in t] for k in ("asn", "name", "country", "domestic", "transit_share",
+                                                           "transit_mean", "border_share", "gateway_share")}},
+        "organizations": {"rank": list(range(1, len(merged) + 1)), "org_id": [o.org_id for o in merged],
+                          "name": [o.name for o in merged], "country": [o.country for o in merged],
+                          "border_share": [o.border_share for o in merged], "asns": [o.asns for o in merged]},
+        "measures": measures,
+        "inputs": {k: [_json(s.get(k)) if isinstance(s.get(k), dict) else s.get(k) for s in report.sources]
+                   for k in ("dataset", "release", "url", "sha256", "note", "bad_records")},
+    }
+
+
+def world_country(out: str | Path, cc: str, *, top: int = 25) -> TransitReport:
+    """One country's transit report from a world dataset: what ``transit`` returns for the run's inputs."""
+    code = params.country_code(cc)
+    store = WorldStore(Path(out))
+    record = store.records().get(code)
+    if record is None or record.get("status") != "done":
+        why = f": {record['reason']}" if record and record.get("reason") else ""
+        raise UnknownCountryError(f"{code} is not in the world dataset {out}{why}")
+    row = {k: v[0] for k, v in store.read("countries", code).items()}
+    prov, served, gate = store.read("providers", code), store.read("served", code), store.read("gateways", code)
+    trans = store.read("transit", code)
+    by_provider: dict[int, list[dict[str, Any]]] = {}
+    for a, s_asn, name, share in zip(served["provider"], served["asn"], served["name"], served["share"], strict=True):
+        by_provider.setdefault(a, []).append({"asn": s_asn, "name": name, "share": share})
+    providers = [ProviderRow(asn=a, name=prov["name"][i], country=prov["country"][i],
+                             border_share=prov["border_share"][i], transit_share=prov["transit_share"][i],
+                             transit_mean=prov["transit_mean"][i], networks_served=prov["networks_served"][i],
+                             served=by_provider.get(a, []), single_homed=prov["single_homed"][i],
+                             single_foreign_upstream=prov["single_foreign_upstream"][i],
+                             customer_base={k: prov[k][i] for k in ("retail", "wholesale", "backbone")})
+                 for i, a in enumerate(prov["asn"][:top])]
+    gateways = [GatewayRow(asn=a, name=gate["name"][i], gateway_share=gate["gateway_share"][i],
+                           transit_share=gate["transit_share"][i], transit_mean=gate["transit_mean"][i],
+                           foreign_providers=gate["foreign_providers"][i], origin_share=gate["origin_share"][i])
+                for i, a in enumerate(gate["asn"][:top])]
+    keys = ("asn", "name", "country", "domestic", "transit_share", "transit_mean", "border_share", "gateway_share")
+    transit_rows = [{k: trans[k][i] for k in keys} for i in range(min(top, len(trans["asn"])))]
+    report = TransitReport(cc=code, date=row["date"], evidence=json.loads(row["evidence"]),
+                           membership=json.loads(row["membership"]), providers=providers, gateways=gateways,
+                           transit=transit_rows, summary="", sources=json.loads(row["sources"]),
+                           notes=json.loads(row["notes"]))
+    return replace(report, summary=summarize(report))
+
+
+def world_indices(out: str | Path) -> list[CountryIndices]:
+    """Every country's map indices from a world dataset, in country-code order."""
+    store = WorldStore(Path(out))
+    rows = []
+    names = [f.name for f in CountryIndices.__dataclass_fields__.values()]
+    for cc, record in sorted(store.records().items()):
+        if record.get("status") == "done":
+            table = store.read("countries", cc)
+            rows.append(CountryIndices(**{k: table[k][0] for k in names}))
+    return rows
