@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from .routes import SimulateOptions, SimulationResult, simulate
     from .scenarios import whatif
     from .timeline import archive_timeline, blocking_register_timeline, topology_timeline
+    from .world import WorldOptions, WorldSummary, world, world_country, world_indices
 
 _WHERE = {
     "AddressInfo": "..analysis.address", "AsProfile": "..analysis.profile", "AsSearch": ".lookup",
@@ -58,9 +59,11 @@ _WHERE = {
     "blocking_report": ".blocking", "blocking_series": ".blocking", "blocking_updates": ".blocking",
     "country_membership": ".providers", "diff": ".changes", "ip_lookup": ".lookup", "simulate": ".routes",
     "topology_timeline": ".timeline", "transit": ".providers", "whatif": ".scenarios",
+    "WorldOptions": ".world", "WorldSummary": ".world", "world": ".world", "world_country": ".world",
+    "world_indices": ".world",
 }
 _MODULES = ("blocking", "changes", "data", "ingest", "lookup", "mrt", "params", "providers", "routes", "scenarios",
-            "timeline")
+            "timeline", "world")
 
 __all__ = [
     "AddressInfo",
@@ -86,6 +89,8 @@ __all__ = [
     "UpdateCadence",
     "Weighting",
     "WhatIfReport",
+    "WorldOptions",
+    "WorldSummary",
     "archive_timeline",
     "as_profile",
     "as_search",
@@ -105,6 +110,9 @@ __all__ = [
     "topology_timeline",
     "transit",
     "whatif",
+    "world",
+    "world_country",
+    "world_indices",
 ]
 
 

@@ -45,6 +45,9 @@ COMMANDS: dict[str, LazyCommand] = {
     "transit": LazyCommand(
         "transit", "transit_command",
         "Rank the foreign transit providers and domestic gateways that carry CC to the world."),
+    "world": LazyCommand(
+        "world", "world_command",
+        "Every country's transit providers, gateways and map indices on a date, in one run (Parquet, resumable)."),
     "whatif": LazyCommand(
         "scenarios", "whatif_command",
         "Remove ASes (or only their links into CC), re-run route selection, and compare with before."),

@@ -1,4 +1,8 @@
-"""SQL over ingested archives: DuckDB views ``ribs`` and ``updates`` on the partitioned Parquet.
+"""SQL over ingested archives (DuckDB views ``ribs`` and ``updates``) and world datasets (a view per table).
+
+A directory written by ``splinternet world`` gets one view per table (``countries``,
+``providers``, ``served``, ``gateways``, ``transit``, ``organizations``, ``measures``,
+``inputs``), each with the ``cc`` column of its partition directories.
 
 Hive partitioning turns the ``collector=`` and ``date=`` directories into columns, so a
 query filtering on them reads only the matching files. Two macros make addresses
@@ -23,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError, ParameterError
+from ..sources.world_store import TABLES as WORLD_TABLES
 from .plan import KINDS
 
 __all__ = ["ObservedPaths", "QueryResult", "connect", "load_observed_paths", "run_query"]
@@ -89,16 +94,21 @@ def connect(data_dir: str | os.PathLike[str], *, unsafe_sql: bool = False) -> An
     for macro in _MACROS:
         con.execute(macro)
     present = [k for k in KINDS if any((root / k).glob("collector=*/date=*/*.parquet"))]
-    if not present:
+    world = [t for t in WORLD_TABLES if any((root / t).glob("cc=*/*.parquet"))]
+    if not present and not world:
         con.close()
-        raise InputError(root, "no Parquet partitions under ribs/ or updates/",
-                         expected="a directory written by splinternet ingest --out")
+        raise InputError(root, "no Parquet partitions under ribs/ or updates/, nor world tables",
+                         expected="a directory written by splinternet ingest --out or splinternet world --out")
+    for table in world:
+        pattern = str(root / table / "cc=*" / "*.parquet").replace("'", "''")
+        con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{pattern}', hive_partitioning = true, "
+                    "union_by_name = true)")
     for kind in present:
         pattern = str(root / kind / "collector=*" / "date=*" / "*.parquet").replace("'", "''")
         con.execute(f"CREATE VIEW {kind} AS SELECT * FROM read_parquet('{pattern}', hive_partitioning = true, "
                     "union_by_name = true)")
     for kind in KINDS:  # the other kind: same columns, no rows, so queries naming it still run
-        if kind not in present:
+        if present and kind not in present:
             con.execute(f"CREATE VIEW {kind} AS SELECT * FROM {present[0]} WHERE false")
     if not unsafe_sql:
         _confine(con, root)
@@ -130,7 +140,8 @@ def run_query(sql: str, data_dir: str | os.PathLike[str], *, unsafe_sql: bool = 
     if not sql.strip():
         raise ParameterError("empty query")
     con = connect(data_dir, unsafe_sql=unsafe_sql)
-    views = tuple(k for k in KINDS)
+    views = tuple(sorted(r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal"
+                                                    ).fetchall()))
     try:
         if not unsafe_sql:
             _check_read_only(sql)
