@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from .routes import SimulateOptions, SimulationResult, simulate
     from .scenarios import whatif
     from .timeline import archive_timeline, blocking_register_timeline, topology_timeline
-    from .world import WorldOptions, WorldSummary, world, world_country, world_indices
+    from .world import WorldOptions, WorldSummary, build_world, world_country, world_indices
 
 _WHERE = {
     "AddressInfo": "..analysis.address", "AsProfile": "..analysis.profile", "AsSearch": ".lookup",
@@ -59,7 +59,7 @@ _WHERE = {
     "blocking_report": ".blocking", "blocking_series": ".blocking", "blocking_updates": ".blocking",
     "country_membership": ".providers", "diff": ".changes", "ip_lookup": ".lookup", "simulate": ".routes",
     "topology_timeline": ".timeline", "transit": ".providers", "whatif": ".scenarios",
-    "WorldOptions": ".world", "WorldSummary": ".world", "world": ".world", "world_country": ".world",
+    "WorldOptions": ".world", "WorldSummary": ".world", "build_world": ".world", "world_country": ".world",
     "world_indices": ".world",
 }
 _MODULES = ("blocking", "changes", "data", "ingest", "lookup", "mrt", "params", "providers", "routes", "scenarios",
@@ -98,6 +98,7 @@ __all__ = [
     "blocking_register_timeline",
     "blocking_report",
     "blocking_series",
+    "build_world",
     "blocking_updates",
     "country_membership",
     "data",

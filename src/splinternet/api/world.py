@@ -1,6 +1,6 @@
 """Every country's transit picture on a date in one run, written as a Parquet dataset, and read back.
 
-``world`` computes, for every country with routed address space, the report ``transit``
+``build_world`` computes, for every country with routed address space, the report ``transit``
 gives (same membership, same evidence to the bit, every provider and gateway kept) plus
 the indices a map shows, and writes them per country (``sources/world_store.py``).
 Routing trees are shared between countries and between a country's pilot and full runs
@@ -31,14 +31,14 @@ from ..sources.world_store import WorldStore
 from . import params
 from .providers import TransitOptions, country_membership, with_sources
 
-__all__ = ["WorldOptions", "WorldSummary", "world", "world_country", "world_indices"]
+__all__ = ["WorldOptions", "WorldSummary", "build_world", "world_country", "world_indices"]
 
 _BLOCK_DATASETS = ("ipverse-country", "rir-delegated")
 
 
 @dataclass(frozen=True)
 class WorldOptions:
-    """What ``world`` computes; the transit options that matter for the figures are recorded in the run."""
+    """What ``build_world`` computes; the transit options that matter for the figures are recorded in the run."""
 
     view: MembershipView = MembershipView.ADDRESS
     weighting: Weighting = Weighting.SPACE
@@ -95,7 +95,7 @@ def _run_description(snapshot: Snapshot, options: WorldOptions) -> dict[str, Any
             "workers": options.workers, "version": __version__}
 
 
-def world(date: str | dt.date | None, out: str | Path, *, options: WorldOptions = WorldOptions(),
+def build_world(date: str | dt.date | None, out: str | Path, *, options: WorldOptions = WorldOptions(),
           snapshot: Snapshot | None = None, progress: Progress = NO_PROGRESS) -> WorldSummary:
     """Compute and write every country's transit report and map indices under ``out`` (resumable)."""
     clock = {"start": time.perf_counter()}
@@ -230,6 +230,7 @@ def world_country(out: str | Path, cc: str, *, top: int = 25) -> TransitReport:
     """One country's transit report from a world dataset: what ``transit`` returns for the run's inputs."""
     code = params.country_code(cc)
     store = WorldStore(Path(out))
+    store.run()  # a directory that holds no world run is one clear error
     record = store.records().get(code)
     if record is None or record.get("status") != "done":
         why = f": {record['reason']}" if record and record.get("reason") else ""
@@ -263,6 +264,7 @@ def world_country(out: str | Path, cc: str, *, top: int = 25) -> TransitReport:
 def world_indices(out: str | Path) -> list[CountryIndices]:
     """Every country's map indices from a world dataset, in country-code order."""
     store = WorldStore(Path(out))
+    store.run()
     rows = []
     names = [f.name for f in CountryIndices.__dataclass_fields__.values()]
     for cc, record in sorted(store.records().items()):

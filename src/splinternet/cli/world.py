@@ -35,7 +35,7 @@ def world_command(
         snapshot = api.Snapshot.for_date(date, settings=Settings.from_env(offline=offline or None),
                                          prefixes_date=prefixes_date, progress=progress, strict=strict,
                                          allow_damaged=allow_damaged)
-        summary = api.world(date, out, options=options, snapshot=snapshot, progress=progress)
+        summary = api.build_world(date, out, options=options, snapshot=snapshot, progress=progress)
     if json_out:
         print_json(summary)
         return

@@ -1,0 +1,119 @@
+"""The world dataset on the real 2022 topology: its countries equal `transit` for the same inputs."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from typer.testing import CliRunner
+
+from splinternet import api
+from splinternet.cli.app import app
+from splinternet.errors import InputError, ParameterError, UnknownCountryError
+from splinternet.sources.snapshot import Snapshot
+
+pytestmark = [pytest.mark.data, pytest.mark.slow]
+QUICK = 120  # largest origins per country: the equality holds for any limit, this keeps the test short
+COUNTRIES = ("RU", "UA", "DE", "IR", "CU")
+
+
+def _snapshot(settings) -> Snapshot:
+    return Snapshot.for_date("2022-03-01", settings=settings, prefixes_date="2024-04-06")
+
+
+@pytest.fixture(scope="module")
+def quick_world(mirror_settings, tmp_path_factory):
+    out = tmp_path_factory.mktemp("world")
+    summary = api.build_world("2022-03-01", out, options=api.WorldOptions(countries=COUNTRIES, max_origins=QUICK),
+                        snapshot=_snapshot(mirror_settings))
+    return out, summary
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return a == b
+
+
+@pytest.mark.parametrize("cc", COUNTRIES)
+def test_country_equals_transit(quick_world, mirror_settings, cc) -> None:
+    out, summary = quick_world
+    assert cc in summary.done
+    expected = api.transit(cc, None, options=api.TransitOptions(max_origins=QUICK), snapshot=_snapshot(mirror_settings))
+    got = api.world_country(out, cc)
+    want, have = expected.to_dict(), got.to_dict()
+    for key in want:
+        assert _same(want[key], have[key]), key
+    if cc == "RU":
+        assert len(got.providers) == 25  # top rows, as transit's default
+
+
+def test_every_origin_of_small_countries(mirror_settings, tmp_path) -> None:
+    summary = api.build_world("2022-03-01", tmp_path, options=api.WorldOptions(countries=("CU", "IR")),
+                        snapshot=_snapshot(mirror_settings))
+    assert summary.done == ["CU", "IR"] and summary.trees_from_store > 0
+    for cc in ("CU", "IR"):
+        expected = api.transit(cc, None, snapshot=_snapshot(mirror_settings)).to_dict()
+        assert _same(expected, api.world_country(tmp_path, cc).to_dict())
+
+
+def test_indices_follow_from_the_full_tables(quick_world) -> None:
+    out, _ = quick_world
+    rows = {r.cc: r for r in api.world_indices(out)}
+    assert set(rows) == set(COUNTRIES)
+    for cc, row in rows.items():
+        result = api.ingest.run_query(f"SELECT border_share FROM providers WHERE cc = '{cc}' ORDER BY rank", out)
+        shares = result.data["border_share"].tolist()
+        assert sum(shares) == pytest.approx(1.0)
+        assert row.top_provider_share == shares[0]
+        assert row.border_hhi == pytest.approx(sum(s * s for s in shares))
+        assert sum(shares[: row.providers_for_90]) >= 0.9 - 1e-9 > sum(shares[: row.providers_for_90 - 1])
+        assert row.top_organization_share >= row.top_provider_share
+    assert rows["RU"].single_foreign_upstream_networks > 0
+
+
+def test_rerun_is_idempotent_and_refuses_other_settings(quick_world, mirror_settings) -> None:
+    out, _ = quick_world
+    again = api.build_world("2022-03-01", out, options=api.WorldOptions(countries=COUNTRIES, max_origins=QUICK),
+                      snapshot=_snapshot(mirror_settings))
+    assert again.done == [] and sorted(again.reused) == sorted(COUNTRIES)
+    with pytest.raises(ParameterError, match="max_origins"):
+        api.build_world("2022-03-01", out, options=api.WorldOptions(countries=("CU",)), snapshot=_snapshot(mirror_settings))
+
+
+def test_damaged_file_is_redone(mirror_settings, tmp_path) -> None:
+    options = api.WorldOptions(countries=("CU",), max_origins=QUICK)
+    api.build_world("2022-03-01", tmp_path, options=options, snapshot=_snapshot(mirror_settings))
+    part = tmp_path / "providers" / "cc=CU" / "part.parquet"
+    part.write_bytes(part.read_bytes()[:-10])
+    again = api.build_world("2022-03-01", tmp_path, options=options, snapshot=_snapshot(mirror_settings))
+    assert again.done == ["CU"] and api.world_country(tmp_path, "CU").providers
+
+
+def test_query_and_errors(quick_world) -> None:
+    out, _ = quick_world
+    result = api.ingest.run_query("SELECT cc, count(*) AS n FROM measures GROUP BY cc ORDER BY cc", out)
+    assert result.data["cc"].tolist() == sorted(COUNTRIES)
+    assert {"countries", "providers", "gateways", "transit", "organizations", "inputs"} <= set(result.views)
+    with pytest.raises(ParameterError):
+        api.ingest.run_query("COPY countries TO 'x.csv'", out)
+    with pytest.raises(UnknownCountryError, match="not in the world dataset"):
+        api.world_country(out, "LI")
+
+
+def test_cli_json_and_unknown_directory(mirror_settings, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("SPLINTERNET_MIRROR", str(mirror_settings.mirror))
+    monkeypatch.setenv("SPLINTERNET_CACHE", str(mirror_settings.cache_dir))
+    result = CliRunner().invoke(app, ["world", "--date", "2022-03-01", "--prefixes-date", "2024-04-06",
+                                      "--countries", "CU,XX", "--max-origins", "20", "--out", str(tmp_path / "w"),
+                                      "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["done"] == ["CU"] and [s["cc"] for s in summary["skipped"]] == ["XX"]
+    with pytest.raises(InputError):
+        api.world_country(tmp_path / "nothing", "CU")
