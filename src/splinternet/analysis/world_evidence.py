@@ -177,12 +177,13 @@ def _next_use(phases: list[int], phase: int) -> int | None:
 
 
 def world_evidence(plan: WorldPlan, *, vantages: np.ndarray | None = None, workers: int = 2,
-                   store_bytes: int = 512 << 20, progress: Progress = NO_PROGRESS
+                   store_bytes: int = 512 << 20, store: TreeStore | None = None, progress: Progress = NO_PROGRESS
                    ) -> Iterator[tuple[CountryOrigins, PathEvidence]]:
     """Each country's simulated evidence, as ``api.simulated_evidence`` gives it, country after country.
 
-    ``store_bytes`` bounds the memory kept for trees reused by later runs. Yields as soon
-    as a country is done, so the caller can write it and drop it.
+    ``store_bytes`` bounds the memory kept for trees reused by later runs (or pass a
+    ``store``, whose ``hits`` and ``propagated`` count the reuse). Yields as soon as a
+    country is done, so the caller can write it and drop it.
     """
     graph = plan.graph
     runs = [r for c in plan.countries for r in (c.pilot, c.full)]
@@ -190,7 +191,7 @@ def world_evidence(plan: WorldPlan, *, vantages: np.ndarray | None = None, worke
     for phase, run in enumerate(runs):
         for r in run.reps.tolist():
             uses.setdefault(r, []).append(phase)
-    store = TreeStore.with_budget(len(graph), store_bytes)
+    store = store if store is not None else TreeStore.with_budget(len(graph), store_bytes)
     progress.start("simulating routes to every country's origins", sum(len(r.reps) for r in runs))
     try:
         for k, country in enumerate(plan.countries):
@@ -201,7 +202,6 @@ def world_evidence(plan: WorldPlan, *, vantages: np.ndarray | None = None, worke
                 skipped = ~np.isin(country.origins.asns, country.subset)
                 full.details["origins_skipped_by_limit"] = int(skipped.sum())
                 full.details["weight_skipped_by_limit"] = float(country.origins.weight[skipped].sum())
-            full.details["tree_store"] = {"hits": store.hits, "propagated": store.propagated}
             yield country.origins, full
     finally:
         progress.finish()

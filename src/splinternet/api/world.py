@@ -10,6 +10,7 @@ files are intact; a directory of another date or other options is refused.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import math
@@ -22,7 +23,7 @@ from .. import __version__
 from ..analysis.country import MembershipView, Weighting, origin_index
 from ..analysis.results import Result
 from ..analysis.transit import GatewayRow, ProviderRow, TransitReport, summarize, transit_report
-from ..analysis.world_evidence import plan_world, warm_kernels, world_evidence
+from ..analysis.world_evidence import TreeStore, plan_world, warm_kernels, world_evidence
 from ..analysis.world_indices import CountryIndices, country_indices, organizations
 from ..errors import DataNotFoundError, ParameterError, UnknownCountryError
 from ..progress import NO_PROGRESS, Progress
@@ -103,11 +104,8 @@ def build_world(date: str | dt.date | None, out: str | Path, *, options: WorldOp
     store = WorldStore(Path(out))
     orgs = snapshot.orgs()  # inputs load in transit's order, so each country's sources list the same way
     tables = [snapshot.pfx2as(4)]
-    notes: list[str] = []
-    try:
+    with contextlib.suppress(DataNotFoundError):  # each country's membership notes it, as transit does
         tables.append(snapshot.pfx2as(6))
-    except DataNotFoundError:
-        pass  # each country's membership notes it, as transit does
     indexes = {id(t): origin_index(t, everywhere=options.view is MembershipView.ADDRESS) for t in tables}
     store.begin(_run_description(snapshot, options))
     records = store.records()
@@ -137,14 +135,10 @@ def build_world(date: str | dt.date | None, out: str | Path, *, options: WorldOp
     warm_kernels(progress)
     clock["compile"] = time.perf_counter()
     plan = plan_world(graph, [m.origins for m in memberships], max_origins=options.max_origins)
-    vantages = None
-    propagated = hits = 0
+    trees = TreeStore.with_budget(len(graph), options.tree_store_mib << 20)
     for membership, (origins, evidence) in zip(memberships, world_evidence(
-            plan, vantages=vantages, workers=options.workers, store_bytes=options.tree_store_mib << 20,
-            progress=progress), strict=True):
+            plan, workers=options.workers, store=trees, progress=progress), strict=True):
         started = time.perf_counter()
-        store_stats = evidence.details.pop("tree_store")
-        propagated, hits = store_stats["propagated"], store_stats["hits"]
         report = transit_report(evidence, origins, orgs, graph, date=snapshot.date_text, top=len(graph))
         report = _with_country_sources(report, snapshot, list(membership.notes))
         indices = country_indices(report, orgs, graph, origins.domestic)
@@ -152,10 +146,13 @@ def build_world(date: str | dt.date | None, out: str | Path, *, options: WorldOp
                             {"seconds_writing": round(time.perf_counter() - started, 3),
                              "routing_trees": evidence.details.get("routing_trees")})
     clock["end"] = time.perf_counter()
+    notes = snapshot.date_notes() + snapshot.release_notes() + snapshot.damage_notes()
+    if snapshot.prefixes_date != snapshot.date:
+        notes.append("prefix-to-AS data taken from a different date than the topology, as asked")
     seconds = {"membership": clock["membership"] - clock["start"], "kernels": clock["compile"] - clock["membership"],
                "countries": clock["end"] - clock["compile"], "total": clock["end"] - clock["start"]}
     return WorldSummary(out=str(out), date=snapshot.date_text, done=todo, reused=reused, skipped=skipped,
-                        routing_tree_runs=plan.trees, propagations=propagated, trees_from_store=hits,
+                        routing_tree_runs=plan.trees, propagations=trees.propagated, trees_from_store=trees.hits,
                         seconds={k: round(v, 3) for k, v in seconds.items()}, notes=notes)
 
 
@@ -190,12 +187,12 @@ def _tables(report: TransitReport, indices: CountryIndices, orgs: Any) -> dict[s
             measures["measure"].append(name)
             measures["value"].append(float(value))
 
-    for r in p:
+    for row in p:
         for name in ("border_share", "transit_share", "transit_mean"):
-            measure(r.asn, "provider", name, getattr(r, name))
-    for r in g:
+            measure(row.asn, "provider", name, getattr(row, name))
+    for gate in g:
         for name in ("gateway_share", "transit_share", "transit_mean", "origin_share"):
-            measure(r.asn, "gateway", name, getattr(r, name))
+            measure(gate.asn, "gateway", name, getattr(gate, name))
     return {
         "countries": countries,
         "providers": {
