@@ -117,3 +117,20 @@ def test_cli_json_and_unknown_directory(mirror_settings, tmp_path, monkeypatch) 
     assert summary["done"] == ["CU"] and [s["cc"] for s in summary["skipped"]] == ["XX"]
     with pytest.raises(InputError):
         api.world_country(tmp_path / "nothing", "CU")
+
+
+def test_one_carrier_away_is_the_whatif_of_each_top_provider(mirror_settings, tmp_path) -> None:
+    options = api.WorldOptions(countries=("CU",), max_origins=QUICK, carriers=2)
+    api.build_world("2022-03-01", tmp_path, options=options, snapshot=_snapshot(mirror_settings))
+    table = api.ingest.run_query("SELECT * FROM carriers ORDER BY rank", tmp_path).records()
+    report = api.world_country(tmp_path, "CU")
+    assert [r["asn"] for r in table] == [p.asn for p in report.providers[:2]]
+    for row in table:
+        expected = api.whatif("CU", None, [row["asn"]], options=api.TransitOptions(max_origins=QUICK),
+                              snapshot=_snapshot(mirror_settings))
+        assert row["lost_share"] == expected.lost_share
+        assert row["reach_after"] == expected.reach["after"]
+        assert json.loads(row["absorbed"]) == expected.absorbed[:3]
+    (indices,) = api.world_indices(tmp_path)
+    worst = max(table, key=lambda r: r["lost_share"])
+    assert indices.carriers_removed == 2 and indices.one_carrier_away_share == worst["lost_share"]

@@ -53,6 +53,11 @@ class CountryIndices:
     gateway_hhi: float | None
     single_foreign_upstream_networks: int
     reach: float | None
+    # "one carrier away": of the top providers removed one at a time (what-if), the one whose
+    # removal leaves the largest share of the country's space without any route, and that share
+    carriers_removed: int = 0
+    one_carrier_away_asn: int | None = None
+    one_carrier_away_share: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

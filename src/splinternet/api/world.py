@@ -47,6 +47,7 @@ class WorldOptions:
     max_origins: int | None = None  # as TransitOptions.max_origins (a quick look)
     workers: int = 2  # as TransitOptions.workers: sums are split the same way, so figures equal transit's
     tree_store_mib: int = 512  # memory for routing trees kept for later countries
+    carriers: int = 0  # "one carrier away": remove each of this many top providers (one what-if run each)
 
     def __post_init__(self) -> None:
         try:
@@ -55,8 +56,8 @@ class WorldOptions:
         except ValueError as exc:
             raise ParameterError(str(exc)) from None
         object.__setattr__(self, "countries", tuple(params.country_code(c) for c in self.countries))
-        if self.workers < 1 or self.tree_store_mib < 0:
-            raise ParameterError("workers must be at least 1 and the tree store size at least 0")
+        if self.workers < 1 or self.tree_store_mib < 0 or self.carriers < 0:
+            raise ParameterError("workers must be at least 1, the tree store size and carriers at least 0")
 
     def transit_options(self) -> TransitOptions:
         return TransitOptions(view=self.view, weighting=self.weighting, max_origins=self.max_origins,
@@ -93,7 +94,7 @@ def _candidates(snapshot: Snapshot, options: WorldOptions) -> list[str]:
 def _run_description(snapshot: Snapshot, options: WorldOptions) -> dict[str, Any]:
     return {"date": snapshot.date_text, "prefixes_date": str(snapshot.prefixes_date)[:10],
             "view": options.view.value, "weighting": options.weighting.value, "max_origins": options.max_origins,
-            "workers": options.workers, "version": __version__}
+            "workers": options.workers, "carriers": options.carriers, "version": __version__}
 
 
 def build_world(date: str | dt.date | None, out: str | Path, *, options: WorldOptions = WorldOptions(),
@@ -142,7 +143,13 @@ def build_world(date: str | dt.date | None, out: str | Path, *, options: WorldOp
         report = transit_report(evidence, origins, orgs, graph, date=snapshot.date_text, top=len(graph))
         report = _with_country_sources(report, snapshot, list(membership.notes))
         indices = country_indices(report, orgs, graph, origins.domestic)
-        store.write_country(origins.cc, _tables(report, indices, orgs),
+        carriers = _carriers(report, snapshot, options)
+        if carriers["asn"]:
+            worst = max(range(len(carriers["asn"])), key=lambda i: (carriers["lost_share"][i], -i))
+            indices = replace(indices, carriers_removed=len(carriers["asn"]),
+                              one_carrier_away_asn=carriers["asn"][worst],
+                              one_carrier_away_share=carriers["lost_share"][worst])
+        store.write_country(origins.cc, {**_tables(report, indices, orgs), "carriers": carriers},
                             {"seconds_writing": round(time.perf_counter() - started, 3),
                              "routing_trees": evidence.details.get("routing_trees")})
     clock["end"] = time.perf_counter()
@@ -154,6 +161,23 @@ def build_world(date: str | dt.date | None, out: str | Path, *, options: WorldOp
     return WorldSummary(out=str(out), date=snapshot.date_text, done=todo, reused=reused, skipped=skipped,
                         routing_tree_runs=plan.trees, propagations=trees.propagated, trees_from_store=trees.hits,
                         seconds={k: round(v, 3) for k, v in seconds.items()}, notes=notes)
+
+
+def _carriers(report: TransitReport, snapshot: Snapshot, options: WorldOptions) -> dict[str, list[Any]]:
+    """What removing each top provider does (``whatif`` with that one AS removed), one row per provider."""
+    from .scenarios import whatif
+
+    keys = ("rank", "asn", "name", "border_share", "lost_share", "lost_ipv4_addresses", "lost_networks",
+            "left_without_provider", "reach_before", "reach_after", "absorbed")
+    rows: dict[str, list[Any]] = {k: [] for k in keys}
+    for rank, provider in enumerate(report.providers[: options.carriers], 1):
+        result = whatif(report.cc, None, [provider.asn], options=options.transit_options(), snapshot=snapshot)
+        values = (rank, provider.asn, provider.name, provider.border_share, result.lost_share,
+                  result.lost_ipv4_addresses, len(result.lost_networks), len(result.left_without_provider),
+                  result.reach["before"], result.reach["after"], _json(result.absorbed[:3]))
+        for key, value in zip(keys, values, strict=True):
+            rows[key].append(value)
+    return rows
 
 
 def _with_country_sources(report: TransitReport, snapshot: Snapshot, notes: list[str]) -> TransitReport:

@@ -23,6 +23,8 @@ def world_command(
                                                   "(default: every country with routed space).")] = None,
     max_origins: Annotated[int | None, typer.Option("--max-origins", help="Only each country's N largest origins "
                                                     "(a quick look).")] = None,
+    carriers: Annotated[int, typer.Option("--carriers", help="Also remove each of the N largest providers in turn "
+                                          "(one what-if per provider: about twice a country's cost each).")] = 0,
     offline: OfflineOption = False,
     strict: StrictOption = False,
     allow_damaged: AllowDamagedOption = False,
@@ -30,7 +32,7 @@ def world_command(
 ) -> None:
     """Every country's transit providers, gateways and map indices on a date, in one run (Parquet, resumable)."""
     codes = tuple(c for c in (countries or "").replace(" ", "").split(",") if c)
-    options = api.WorldOptions(countries=codes, max_origins=max_origins)
+    options = api.WorldOptions(countries=codes, max_origins=max_origins, carriers=carriers)
     with progress_bar() as progress:
         snapshot = api.Snapshot.for_date(date, settings=Settings.from_env(offline=offline or None),
                                          prefixes_date=prefixes_date, progress=progress, strict=strict,

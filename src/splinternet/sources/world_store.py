@@ -28,7 +28,7 @@ from .download import atomic_write
 
 __all__ = ["RUN_NAME", "TABLES", "WorldStore"]
 
-TABLES = ("countries", "providers", "served", "gateways", "transit", "organizations", "measures", "inputs")
+TABLES = ("countries", "providers", "served", "gateways", "transit", "organizations", "measures", "inputs", "carriers")
 RUN_NAME = "world.json"
 MANIFEST_NAME = "manifest.jsonl"
 
