@@ -12,7 +12,13 @@ from enum import StrEnum
 
 import numpy as np
 
-from ..analysis.country import CountryOrigins, MembershipView, OriginIndex, Weighting, country_origins
+from ..analysis.country import (
+    CountryOrigins,
+    MembershipView,
+    OriginIndex,
+    Weighting,
+    country_origins,
+)
 from ..analysis.observed import observed_evidence
 from ..analysis.scenario import Overlay
 from ..analysis.transit import TransitReport, transit_report
