@@ -200,10 +200,12 @@ def _observed(snapshot: Snapshot, origins: CountryOrigins, options: TransitOptio
 def left_out(what: str, exc: DataNotFoundError | DownloadError) -> str:
     """A one-line note for an input that had no release: what, and the nearest that exist."""
     nearest = getattr(exc, "nearest", None)
+    wanted = str(getattr(exc, "wanted", "") or "").split(" (")[0]  # the date, without the parameters
+    when = f"no release at or before {wanted}" if wanted else "no release for this date"
     if nearest:
-        return f"{what} left out: no release for this date (nearest: {', '.join(nearest)})"
+        return f"{what} left out: {when} (nearest: {', '.join(nearest)})"
     if getattr(exc, "dataset", None):
-        return f"{what} left out: no release found"
+        return f"{what} left out: {when}"
     return f"{what} left out: {exc}"
 
 
