@@ -93,12 +93,26 @@ def load_command(name: str) -> Any:
         group = typer.main.get_command(holder)
         assert isinstance(group, TyperGroup)
         return plain_labels(group.commands[name])
-    holder.command(name, context_settings=_NUMBERS_AS_ARGUMENTS)(target)
+    holder.command(name, cls=NumbersAsArguments)(target)
     return plain_labels(typer.main.get_command(holder))
 
 
-# `asn -1` is an argument to check (and refuse as not an AS number), not an unknown option "-1"
-_NUMBERS_AS_ARGUMENTS = {"ignore_unknown_options": True}
+class NumbersAsArguments(TyperCommand):
+    """``asn -1``: a negative number is an argument to check (and refuse as not an AS number), not an option.
+
+    Such a token is moved after ``--`` unless it is the value of the option before it
+    (``--top -5`` stays, and is refused by the option's bounds).
+    """
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        takes_value = {o for p in self.params if p.param_type_name == "option" and not getattr(p, "is_flag", False)
+                       for o in p.opts}
+        if "--" not in args:
+            numbers = [i for i, a in enumerate(args) if a[:1] == "-" and a[1:].isdigit()
+                       and not (i > 0 and args[i - 1] in takes_value)]
+            if numbers:
+                args = [a for i, a in enumerate(args) if i not in numbers] + ["--"] + [args[i] for i in numbers]
+        return super().parse_args(ctx, args)
 
 # the value label the help shows for an option's type (typer shows Python types: <str>, <list[str]>)
 _LABELS = {"str": "TEXT", "int": "INTEGER", "float": "NUMBER", "path": "PATH", "file": "FILE", "directory": "DIR",
