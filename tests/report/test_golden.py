@@ -57,10 +57,10 @@ def _report() -> TransitReport:
 def _check(name: str, text: str, request: pytest.FixtureRequest) -> None:
     path = GOLDEN / name
     if request.config.getoption("--regen-golden") or os.environ.get("SPLINTERNET_REGEN_GOLDEN") == "1":
-        path.write_text(text, encoding="utf-8")
+        path.write_bytes(text.encode("utf-8"))
         return
     assert path.exists(), f"no golden file {path}; run with --regen-golden and review it"
-    assert text == path.read_text(encoding="utf-8"), f"{name} changed; review, then run with --regen-golden"
+    assert text == path.read_bytes().decode("utf-8"), f"{name} changed; review, then run with --regen-golden"
 
 
 def test_transit_text(request: pytest.FixtureRequest) -> None:

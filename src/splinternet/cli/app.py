@@ -241,9 +241,7 @@ def main() -> None:
         _err_console().print("aborted")
         sys.exit(1)
     except SplinternetError as exc:
-        _error(str(exc))
-        for line in _suggested_options(exc):
-            _err_console().print(line, markup=False, highlight=False, soft_wrap=True)
+        _error(str(exc) + "".join(f"; {line}" for line in _suggested_options(exc)))
         sys.exit(2)
     except KeyboardInterrupt:
         _err_console().print("interrupted")
@@ -271,7 +269,7 @@ def _suggested_options(exc: SplinternetError) -> list[str]:
     lines = []
     for s in exc.suggestions[:4]:
         params = "".join(f" {k}={v}" for k, v in s.params.items())
-        lines.append(f"  try {_DATE_OPTION.get(s.dataset, '--date')} {s.date}  ({s.dataset}{params} release of "
+        lines.append(f"try {_DATE_OPTION.get(s.dataset, '--date')} {s.date} ({s.dataset}{params} release of "
                      f"{s.released:%Y-%m-%d %H:%M})")
     return list(dict.fromkeys(lines))
 

@@ -11,7 +11,6 @@ import typer
 from rich.table import Table
 
 from ..api.mrt import bgpdump_lines, parse_time, read_mrt, rib_state, summarize
-from ..report.files import check_output_file
 from .common import JsonOption, StrictOption
 from .output import announce, console, err_console, print_json, progress_bar
 
@@ -81,6 +80,9 @@ def rib_command(
 ) -> None:
     """Routing table as seen by each peer at a time: RIB plus updates (session down clears a peer)."""
     if parquet is not None:
+        # not at the top: `mrt dump` must not load the download code
+        from ..report.files import check_output_file
+
         check_output_file(parquet, (".parquet",), label="--parquet")
     with progress_bar() as progress:
         summary, reads = rib_state(rib, updates or [], parse_time(at), parquet=parquet, strict=strict,
