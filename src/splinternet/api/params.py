@@ -16,7 +16,8 @@ from ..errors import ParameterError, UnknownCountryError
 from ..sources.catalog import parse_when
 from ..sources.registry import RegisterKind
 
-__all__ = ["MAX_ASN", "asn", "asn_list", "country_code", "day", "ip_address", "link", "register_kind", "timeline_group", "when"]
+__all__ = ["MAX_ASN", "RESERVED_ASNS", "asn", "asn_list", "country_code", "day", "ip_address", "link", "register_kind", "reserved_asn", "timeline_group",
+           "when"]
 
 MAX_ASN = 2**32 - 1
 _ASN = re.compile(r"^(?:AS)?(\d{1,10})$", re.IGNORECASE)
@@ -39,6 +40,34 @@ def asn(text: str | int) -> int:
     if value == 0:
         raise ParameterError("AS0 is reserved (RFC 7607) and names no network; expected e.g. 3356 or AS3356")
     return value
+
+
+# (first, last, what) of every range of AS numbers that names no network on the public Internet
+RESERVED_ASNS: tuple[tuple[int, int, str], ...] = (
+    (0, 0, "reserved (RFC 7607)"),
+    (23456, 23456, "AS_TRANS, the stand-in for a 4-byte AS number in 2-byte sessions (RFC 6793)"),
+    (64496, 64511, "reserved for documentation (RFC 5398)"),
+    (64512, 65534, "private use (RFC 6996)"),
+    (65535, 65535, "reserved (RFC 7300)"),
+    (65536, 65551, "reserved for documentation (RFC 5398)"),
+    (4200000000, 4294967294, "private use (RFC 6996)"),
+    (4294967295, 4294967295, "reserved (RFC 7300)"),
+)
+
+
+def reserved_asn(number: int) -> str | None:
+    """Why ``number`` names no network on the public Internet, or None for an ordinary AS number.
+
+    The IANA special-purpose registry: AS0 (RFC 7607), AS_TRANS 23456 (RFC 6793),
+    documentation 64496-64511 and 65536-65551 (RFC 5398), private use 64512-65534 and
+    4200000000-4294967294 (RFC 6996), last of each range 65535 and 4294967295 (RFC 7300).
+    Such a number is not refused (private ASNs do appear in leaked paths and scenarios may
+    name them) but a front end should warn: it is most often a typo.
+    """
+    for first, last, what in RESERVED_ASNS:
+        if first <= number <= last:
+            return f"AS{number} is {what}: it names no network on the public Internet"
+    return None
 
 
 def asn_list(values: Iterable[str | int], *, limit: int = 20, what: str = "to remove") -> list[int]:
