@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import weakref
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
@@ -12,6 +14,7 @@ from ..analysis.address import AddressInfo, describe_address, parse_address
 from ..analysis.profile import AsProfile, profile_as
 from ..analysis.results import Result
 from ..errors import DataNotFoundError, DownloadError, ParameterError
+from ..sources.asorg import OrgTable
 from ..sources.cloud import CloudRanges, concat_cloud, load_cloud_files
 from ..sources.pfx2as import Pfx2As
 from ..sources.rir import Delegations
@@ -87,6 +90,36 @@ class AsSearch(Result):
         return {"query": self.query, "date": self.date, "results": list(self.results)}
 
 
+class _NameIndex:
+    """Lower-cased AS and organization names and AS numbers as text, built once per organization table.
+
+    Building them costs a second and over 100 MB of temporary arrays; a server answering
+    searches builds them once per table, not once per request.
+    """
+
+    def __init__(self, orgs: OrgTable) -> None:
+        org_names = [str(n).lower() for n in orgs.org_names.tolist()]
+        self.as_names = [str(n).lower() for n in orgs.as_names.tolist()]
+        self.org_names = [org_names[o] if o >= 0 else "" for o in orgs.as_org.tolist()]
+        self.numbers = [str(a) for a in orgs.asns.astype(np.int64).tolist()]
+
+
+# by the table's identity (tables hold arrays: no hash); an entry goes when its table does
+_INDEXES: dict[int, tuple[weakref.ref[OrgTable], _NameIndex]] = {}
+_INDEX_LOCK = threading.Lock()
+
+
+def _name_index(orgs: OrgTable) -> _NameIndex:
+    with _INDEX_LOCK:  # one build per table, however many searches ask at once
+        entry = _INDEXES.get(id(orgs))
+        if entry is not None and entry[0]() is orgs:
+            return entry[1]
+        index = _NameIndex(orgs)
+        key = id(orgs)
+        _INDEXES[key] = (weakref.ref(orgs, lambda _: _INDEXES.pop(key, None)), index)
+        return index
+
+
 def as_search(query: str, *, snapshot: Snapshot | None = None, date: str | None = None, limit: int = 20) -> AsSearch:
     """ASes whose number starts with, or whose name contains, ``query`` (case-insensitive); exact number first."""
     text = query.strip()
@@ -94,19 +127,23 @@ def as_search(query: str, *, snapshot: Snapshot | None = None, date: str | None 
         raise ParameterError("the query is empty; expected part of an AS name or number")
     snapshot = snapshot or Snapshot.for_date(date)
     orgs = snapshot.orgs()
+    index = _name_index(orgs)
     needle = text.upper().removeprefix("AS") if text.upper().startswith("AS") and text[2:].isdigit() else text
+    picked: list[int]
     if needle.isdigit():
-        numbers = orgs.asns.astype(np.int64)
-        exact = numbers == int(needle)
-        starts = np.char.startswith(numbers.astype(str), needle)
-        pick = np.concatenate((np.flatnonzero(exact), np.flatnonzero(starts & ~exact)))[:limit]
+        number = needle.lstrip("0") or "0"  # as text: a 5,000-digit query is no int to parse
+        exact = [i for i, n in enumerate(index.numbers) if n == number]
+        starts = [i for i, n in enumerate(index.numbers) if n.startswith(needle) and i not in exact]
+        picked = (exact + starts)[:limit]
     else:
-        names = np.char.lower(orgs.as_names.astype(str))
-        org_names = orgs.org_names.astype(str)[np.maximum(orgs.as_org, 0)]
-        org_names = np.where(orgs.as_org >= 0, np.char.lower(org_names), "")
-        hit = (np.char.find(names, needle.lower()) >= 0) | (np.char.find(org_names, needle.lower()) >= 0)
-        pick = np.flatnonzero(hit)[:limit]
-    found = orgs.asns[pick]
+        low = needle.lower()
+        picked = []
+        for i, (name, org) in enumerate(zip(index.as_names, index.org_names, strict=True)):
+            if low in name or low in org:
+                picked.append(i)
+                if len(picked) >= limit:
+                    break
+    found = orgs.asns[np.asarray(picked, dtype=np.int64)]
     results = [{"asn": int(a), "name": str(n), "country": str(c)}
                for a, n, c in zip(found, orgs.names(found), orgs.countries(found), strict=True)]
     return AsSearch(text, date, results)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+import time
 from contextlib import asynccontextmanager
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -23,16 +26,18 @@ from ..errors import (
     UnknownCountryError,
 )
 from .api_routes import JobNotFound, UploadTooLarge
+from .guard import RequestGuard
 from .jobs import Busy, ComputationTimeout
 from .settings import WebSettings
 from .state import AppState, Pending
 
-__all__ = ["create_app", "status_of"]
+__all__ = ["create_app", "remove_stale_spools", "status_of"]
 
 _CSP = ("default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; script-src 'self'; "
         "frame-ancestors 'none'; form-action 'self'")
-_DOCS_CSP = ("default-src 'self'; style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: "
-             "https://fastapi.tiangolo.com; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net")
+# /docs: Swagger UI from the package (fastapi-offline's copy) and our own start-up script, nothing else
+_DOCS_CSP = ("default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; script-src 'self'; "
+             "frame-ancestors 'none'; form-action 'self'")
 
 
 def status_of(exc: SplinternetError) -> int:
@@ -69,6 +74,20 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "; ".join(parts)[:500]
 
 
+def remove_stale_spools(directory: Path, *, older_than_s: float) -> int:
+    """Remove upload spools a killed server left behind (any live job is younger); how many went."""
+    removed = 0
+    cutoff = time.time() - older_than_s
+    for folder in directory.glob("upload-*") if directory.is_dir() else ():
+        try:
+            if folder.is_dir() and folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
 def create_app(settings: WebSettings | None = None) -> FastAPI:
     """A new app; ``settings`` default to the environment (SPLINTERNET_WEB_* and the data settings)."""
     from . import api_routes, pages
@@ -78,20 +97,30 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # noqa: ANN202
+        remove_stale_spools(config.upload_dir, older_than_s=2 * config.timeout_s + 3600)
         yield
         state.runner.shutdown()
 
-    app = FastAPI(title="splinternet", version=__version__, lifespan=lifespan,
+    app = FastAPI(title="splinternet", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="How a country is wired to the rest of the Internet: transit, what-if, diff and "
                               "blocking analyses as JSON (the CLI's --json), computed once and cached.")
     app.state.splinternet = state
     app.include_router(api_routes.router)
     app.include_router(pages.router)
+    app.mount("/static/docs", StaticFiles(directory=str(resources.files("fastapi_offline") / "static")),
+              name="docs-static")
     app.mount("/static", StaticFiles(directory=str(resources.files("splinternet.report") / "static")), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        from ..report.html import environment
+
+        return HTMLResponse(environment().get_template("docs.html").render(openapi_url=app.openapi_url))
 
     @app.exception_handler(SplinternetError)
     async def library_error(request: Request, exc: SplinternetError) -> Any:
-        return _error(request, status_of(exc), exc.code, str(exc))
+        status = status_of(exc)
+        return _error(request, status, exc.code, str(exc), headers={"Retry-After": "10"} if status == 503 else None)
 
     @app.exception_handler(Pending)
     async def pending(request: Request, exc: Pending) -> Any:
@@ -104,7 +133,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Any:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        code = {404: "not_found", 405: "method_not_allowed", 408: "request_timeout",
+                413: "upload_too_large"}.get(exc.status_code, "http_error")
         return _error(request, exc.status_code, code, str(exc.detail), headers=getattr(exc, "headers", None))
 
     @app.middleware("http")
@@ -116,4 +146,12 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         response.headers.setdefault("Content-Security-Policy", _DOCS_CSP if docs else _CSP)
         return response
 
+    async def guard_error(scope: Any, receive: Any, send: Any, status: int, code: str, message: str,
+                          headers: dict[str, str] | None) -> None:
+        response = _error(Request(scope, receive), status, code, message, headers=headers)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        await response(scope, receive, send)
+
+    app.add_middleware(RequestGuard, upload_limit=config.max_upload_bytes, body_timeout_s=config.body_timeout_s,
+                       max_uploads=config.max_uploads, respond=guard_error)
     return app
