@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
@@ -72,6 +73,30 @@ def _validation_message(exc: RequestValidationError) -> str:
         where = ".".join(str(x) for x in err.get("loc", ()) if x not in ("query", "path", "body"))
         parts.append(f"{where or 'request'}: {err.get('msg', 'invalid')}")
     return "; ".join(parts)[:500]
+
+
+class SecurityHeaders:
+    """Headers every answer carries (a plain ASGI wrapper of ``send``: no task group around the app,
+    so an error raised while a body streams in reaches the app's handlers as itself)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        docs = scope.get("path") in ("/docs", "/redoc")
+
+        async def send_with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "no-referrer")
+                headers.setdefault("Content-Security-Policy", _DOCS_CSP if docs else _CSP)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def remove_stale_spools(directory: Path, *, older_than_s: float) -> int:
@@ -137,21 +162,11 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
                 413: "upload_too_large"}.get(exc.status_code, "http_error")
         return _error(request, exc.status_code, code, str(exc.detail), headers=getattr(exc, "headers", None))
 
-    @app.middleware("http")
-    async def headers(request: Request, call_next: Any) -> Any:
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        docs = request.url.path in ("/docs", "/redoc")
-        response.headers.setdefault("Content-Security-Policy", _DOCS_CSP if docs else _CSP)
-        return response
-
     async def guard_error(scope: Any, receive: Any, send: Any, status: int, code: str, message: str,
                           headers: dict[str, str] | None) -> None:
-        response = _error(Request(scope, receive), status, code, message, headers=headers)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        await response(scope, receive, send)
+        await _error(Request(scope, receive), status, code, message, headers=headers)(scope, receive, send)
 
     app.add_middleware(RequestGuard, upload_limit=config.max_upload_bytes, body_timeout_s=config.body_timeout_s,
                        max_uploads=config.max_uploads, respond=guard_error)
+    app.add_middleware(SecurityHeaders)  # added last: outermost, so the guard's own answers carry them too
     return app

@@ -13,7 +13,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from starlette.exceptions import HTTPException
+from fastapi import HTTPException  # FastAPI passes its own kind on while it parses a form (others: 400)
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = ["BodyTooLarge", "BodyTooSlow", "FORM_OVERHEAD", "RequestGuard"]

@@ -54,7 +54,7 @@ class WebSettings:
     max_pending: int = 8
     upload_decompression: DecompressionLimits = UPLOAD_DECOMPRESSION
     max_uploads: int = 2            # upload requests in progress at once (503 beyond)
-    jobs_per_client: int = 2        # queued or running computations one client address may hold
+    jobs_per_client: int = 3        # queued or running computations one client address may hold
     max_searches: int = 2           # AS searches computed at once (others wait, briefly)
     header_timeout_s: float = 10.0  # a connection must send a request's headers within this
     body_timeout_s: float = 60.0    # ... and its body within this
@@ -76,7 +76,7 @@ class WebSettings:
                 bytes_env=UPLOAD_DECOMPRESSION.bytes_setting, ratio_env=UPLOAD_DECOMPRESSION.ratio_setting,
                 default=UPLOAD_DECOMPRESSION),
             "max_uploads": int(_env_number("SPLINTERNET_WEB_MAX_UPLOADS", 2)),
-            "jobs_per_client": int(_env_number("SPLINTERNET_WEB_JOBS_PER_CLIENT", 2)),
+            "jobs_per_client": int(_env_number("SPLINTERNET_WEB_JOBS_PER_CLIENT", 3)),
             "max_searches": int(_env_number("SPLINTERNET_WEB_MAX_SEARCHES", 2)),
             "header_timeout_s": _env_number("SPLINTERNET_WEB_HEADER_TIMEOUT", 10.0),
             "body_timeout_s": _env_number("SPLINTERNET_WEB_BODY_TIMEOUT", 60.0),
