@@ -119,6 +119,7 @@ class SearchCache:
 
     def __init__(self, concurrent: int, entries: int = 2048, wait_s: float = 20.0) -> None:
         self._slots = threading.BoundedSemaphore(max(concurrent, 1))
+        self._same = [threading.Lock() for _ in range(64)]  # the same search asked at once is computed once
         self._answers: OrderedDict[tuple[str | None, str, int], dict[str, Any]] = OrderedDict()
         self._lock = threading.Lock()
         self.entries = entries
@@ -138,25 +139,37 @@ class SearchCache:
         found = self._cached(key)
         if found is not None:
             return found
+        same = self._same[hash(key) % len(self._same)]
+        if not same.acquire(timeout=self.wait_s):
+            raise Busy(f"AS searches are queued for more than {self.wait_s:g} s; try again shortly")
+        try:
+            found = self._cached(key)  # the same search, asked just before, may have answered it
+            if found is None:
+                found = self._compute(pool, key, query, date, limit)
+        finally:
+            same.release()
+        return found
+
+    def _compute(self, pool: SnapshotPool, key: tuple[str | None, str, int], query: str, date: str | None,
+                 limit: int) -> dict[str, Any]:
         if not self._slots.acquire(timeout=self.wait_s):
             raise Busy(f"AS searches are queued for more than {self.wait_s:g} s; try again shortly")
         try:
-            found = self._cached(key)  # a search just before ours may have answered it
-            if found is None:
-                with pool.loading(date, None):  # the first search of a date loads its table once
-                    snap = pool.snapshot(date, None)
-                    try:
-                        answer = api.as_search(query, snapshot=snap, date=date, limit=limit)
-                    finally:
-                        pool.keep_tables(date, None, snap)
-                found = dict(to_jsonable(answer))
-                self.computed += 1
-                with self._lock:
-                    self._answers[key] = found
-                    while len(self._answers) > self.entries:
-                        self._answers.popitem(last=False)
+            with pool.loading(date, None):  # the first search of a date loads its table; the others adopt it
+                snap = pool.snapshot(date, None)
+                try:
+                    snap.orgs()
+                finally:
+                    pool.keep_tables(date, None, snap)
+            answer = api.as_search(query, snapshot=snap, date=date, limit=limit)
         finally:
             self._slots.release()
+        found = dict(to_jsonable(answer))
+        with self._lock:
+            self.computed += 1
+            self._answers[key] = found
+            while len(self._answers) > self.entries:
+                self._answers.popitem(last=False)
         return found
 
 
@@ -178,7 +191,7 @@ class Blocking:
 def _renamed(exc: InputError, path: Path, shown: str) -> InputError:
     """The same input error, naming the file as the user knows it (the server's paths stay private)."""
     problem = str(exc.problem).replace(str(path), shown)
-    return InputError(shown, problem, line=exc.line, offset=exc.offset, expected=exc.expected)
+    return type(exc)(shown, problem, line=exc.line, offset=exc.offset, expected=exc.expected)  # same kind and code
 
 
 def blocking(settings: Settings, job: Blocking, cloud_dir: Path | None, *, top: int = 20,
