@@ -92,7 +92,7 @@ def _response(sock: socket.socket, seconds: float = 10) -> bytes:
 
 
 def _upload_head(port: int, *, chunked: bool = True, length: int | None = None) -> bytes:
-    lines = [f"POST /api/v1/blocking HTTP/1.1", f"Host: 127.0.0.1:{port}",
+    lines = ["POST /api/v1/blocking HTTP/1.1", f"Host: 127.0.0.1:{port}",
              f"Content-Type: multipart/form-data; boundary={BOUNDARY}"]
     lines.append("Transfer-Encoding: chunked" if chunked else f"Content-Length: {length}")
     return ("\r\n".join(lines) + "\r\n\r\n").encode()

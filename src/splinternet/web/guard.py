@@ -13,7 +13,9 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from fastapi import HTTPException  # FastAPI passes its own kind on while it parses a form (others: 400)
+from fastapi import (
+    HTTPException,  # FastAPI passes its own kind on while it parses a form (others: 400)
+)
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = ["BodyTooLarge", "BodyTooSlow", "FORM_OVERHEAD", "RequestGuard"]
