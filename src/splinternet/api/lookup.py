@@ -94,7 +94,8 @@ class _NameIndex:
     """Lower-cased AS and organization names and AS numbers as text, built once per organization table.
 
     Building them costs a second and over 100 MB of temporary arrays; a server answering
-    searches builds them once per table, not once per request.
+    searches builds them once per table, not once per request. ``text`` holds every row as
+    ``as name \t org name \n``, so a name search is one C-speed scan of one string.
     """
 
     def __init__(self, orgs: OrgTable) -> None:
@@ -102,6 +103,43 @@ class _NameIndex:
         self.as_names = [str(n).lower() for n in orgs.as_names.tolist()]
         self.org_names = [org_names[o] if o >= 0 else "" for o in orgs.as_org.tolist()]
         self.numbers = [str(a) for a in orgs.asns.astype(np.int64).tolist()]
+        self.number_text = "\n" + "\n".join(self.numbers) + "\n"
+        self.number_starts = np.cumsum([1] + [len(n) + 1 for n in self.numbers[:-1]], dtype=np.int64) \
+            if self.numbers else np.zeros(0, np.int64)
+        rows = [f"{a}\t{o}\n" for a, o in zip(self.as_names, self.org_names, strict=True)]
+        self.text = "".join(rows)
+        self.starts = np.cumsum([0] + [len(r) for r in rows[:-1]], dtype=np.int64) if rows else np.zeros(0, np.int64)
+
+    def numbers_starting(self, digits: str, limit: int) -> list[int]:
+        """Rows whose AS number is ``digits`` first, then those whose number starts with them, in table order."""
+        number = digits.lstrip("0") or "0"  # as text: a 5,000-digit query is no int to parse
+        exact: list[int] = []
+        at = self.number_text.find(f"\n{number}\n")
+        while at >= 0:
+            exact.append(int(np.searchsorted(self.number_starts, at + 1, side="right")) - 1)
+            at = self.number_text.find(f"\n{number}\n", at + 1)
+        picked = exact[:limit]
+        at = self.number_text.find("\n" + digits)
+        while at >= 0 and len(picked) < limit:
+            row = int(np.searchsorted(self.number_starts, at + 1, side="right")) - 1
+            if row not in exact:
+                picked.append(row)
+            at = self.number_text.find("\n" + digits, at + 1)
+        return picked
+
+    def rows_containing(self, needle: str, limit: int) -> list[int]:
+        """Rows whose AS name or organization name contains ``needle`` (lower case), in table order."""
+        if not needle or "\t" in needle or "\n" in needle:  # cannot be found inside one name
+            return [i for i, (a, o) in enumerate(zip(self.as_names, self.org_names, strict=True))
+                    if needle in a or needle in o][:limit]
+        picked: list[int] = []
+        at = self.text.find(needle)
+        while at >= 0 and len(picked) < limit:
+            row = int(np.searchsorted(self.starts, at, side="right")) - 1
+            if not picked or picked[-1] != row:
+                picked.append(row)
+            at = self.text.find(needle, at + 1)
+        return picked
 
 
 # by the table's identity (tables hold arrays: no hash); an entry goes when its table does
@@ -131,18 +169,9 @@ def as_search(query: str, *, snapshot: Snapshot | None = None, date: str | None 
     needle = text.upper().removeprefix("AS") if text.upper().startswith("AS") and text[2:].isdigit() else text
     picked: list[int]
     if needle.isdigit():
-        number = needle.lstrip("0") or "0"  # as text: a 5,000-digit query is no int to parse
-        exact = [i for i, n in enumerate(index.numbers) if n == number]
-        starts = [i for i, n in enumerate(index.numbers) if n.startswith(needle) and i not in exact]
-        picked = (exact + starts)[:limit]
+        picked = index.numbers_starting(needle, limit)
     else:
-        low = needle.lower()
-        picked = []
-        for i, (name, org) in enumerate(zip(index.as_names, index.org_names, strict=True)):
-            if low in name or low in org:
-                picked.append(i)
-                if len(picked) >= limit:
-                    break
+        picked = index.rows_containing(needle.lower(), limit)
     found = orgs.asns[np.asarray(picked, dtype=np.int64)]
     results = [{"asn": int(a), "name": str(n), "country": str(c)}
                for a, n, c in zip(found, orgs.names(found), orgs.countries(found), strict=True)]
