@@ -37,7 +37,7 @@ __all__ = ["create_app", "remove_stale_spools", "status_of"]
 _CSP = ("default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; script-src 'self'; "
         "frame-ancestors 'none'; form-action 'self'")
 # /docs: Swagger UI from the package (fastapi-offline's copy) and our own start-up script, nothing else
-_DOCS_CSP = ("default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; script-src 'self'; "
+_DOCS_CSP = ("default-src 'self'; style-src 'self'; img-src 'self' data:; script-src 'self'; "
              "frame-ancestors 'none'; form-action 'self'")
 
 
