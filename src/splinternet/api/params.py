@@ -35,7 +35,7 @@ def asn(text: str | int) -> int:
     """An AS number as 3356 or AS3356; AS0 is reserved (RFC 7607) and names no network, so it is refused."""
     match = _ASN.match(str(text).strip())
     if not match or int(match.group(1)) > MAX_ASN:
-        raise ParameterError(f"not an AS number: {text!r}; expected e.g. 3356 or AS3356 (below 2^32)")
+        raise ParameterError(f"not an AS number: {str(text)[:40]!r}; expected e.g. 3356 or AS3356 (below 2^32)")
     value = int(match.group(1))
     if value == 0:
         raise ParameterError("AS0 is reserved (RFC 7607) and names no network; expected e.g. 3356 or AS3356")
@@ -89,7 +89,7 @@ def link(text: str) -> tuple[int, int]:
     """Two AS numbers joined by '-' or ',' (3356-12389)."""
     parts = text.replace(",", "-").split("-")
     if len(parts) != 2:
-        raise ParameterError(f"not a link: {text!r}; expected two AS numbers like 3356-12389")
+        raise ParameterError(f"not a link: {str(text)[:60]!r}; expected two AS numbers like 3356-12389")
     return asn(parts[0]), asn(parts[1])
 
 

@@ -76,17 +76,18 @@ def serve_command(
                                                   "name (read only).")] = None,
     cloud: Annotated[Path | None, typer.Option("--cloud", help="Cloud ranges for blocking reports.")] = None,
     prefixes_date: PrefixDateOption = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="Bound on one computation, in seconds.", min=1)] = 300.0,
-    max_upload: Annotated[int, typer.Option("--max-upload", help="Largest register upload, in bytes.", min=1)]
-    = 64 * 1024 * 1024,
+    timeout: Annotated[float | None, typer.Option("--timeout", help="Bound on one computation, in seconds "
+                                                  "[default: 300].", min=1)] = None,
+    max_upload: Annotated[int | None, typer.Option("--max-upload", help="Largest upload request (register and "
+                                                   "resolutions together), in bytes [default: 64 MiB].", min=1)]
+    = None,
     workers: Annotated[int, typer.Option("--workers", help="Computations run at the same time.", min=1)] = 1,
     no_disk_cache: Annotated[bool, typer.Option("--no-disk-cache", help="Keep results in memory only.")] = False,
 ) -> None:
     """The web dashboard and REST API (FastAPI); results are cached, long ones show progress."""
     try:
-        import uvicorn
-
-        from ..web import WebSettings, create_app
+        from ..web import WebSettings
+        from ..web.server import serve
     except ImportError as exc:
         raise ParameterError(f"the web app needs the 'web' extra: pip install 'splinternet[web]' ({exc})") from None
     if data_dir is not None and not data_dir.is_dir():
@@ -97,4 +98,4 @@ def serve_command(
     if host not in ("127.0.0.1", "::1", "localhost"):
         err_console.print(f"[yellow]note:[/] listening on {host}: other machines can reach this server")
     err_console.print(f"splinternet on http://{host}:{port}/  (API docs at /docs)", highlight=False)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    serve(settings, host=host, port=port)
