@@ -32,6 +32,8 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import contextlib
+
 from _harness import SHARED_DATA, machine_line, update_section  # noqa: E402
 from bench_web import _free_port, run_wrk  # noqa: E402
 
@@ -141,10 +143,8 @@ def oversized(port: int, count: int) -> int:
             except OSError:
                 pass
             s.settimeout(10)
-            try:
+            with contextlib.suppress(OSError):
                 refused += s.recv(64).startswith(b"HTTP/1.1 413")
-            except OSError:
-                pass
     return refused
 
 
