@@ -25,6 +25,10 @@ def cut_transit(value: dict[str, Any], top: int) -> dict[str, Any]:
     for name in _TRANSIT_TABLES:
         if isinstance(out.get(name), list):
             out[name] = out[name][:top]
+    evidence = out.get("evidence")
+    if isinstance(evidence, dict) and isinstance(evidence.get("gateway_blocks"), list):
+        shown = {row["asn"] for row in out.get("gateways", [])}  # blocks are given for the listed gateways
+        out["evidence"] = {**evidence, "gateway_blocks": [b for b in evidence["gateway_blocks"] if b["asn"] in shown]}
     return out
 
 

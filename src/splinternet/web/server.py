@@ -19,7 +19,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from .settings import WebSettings
 
-__all__ = ["HeaderTimeoutH11", "server_config", "serve"]
+__all__ = ["HeaderTimeoutH11", "serve", "server_config"]
 
 
 class HeaderTimeoutH11(H11Protocol):
