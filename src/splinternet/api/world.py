@@ -30,11 +30,12 @@ from ..progress import NO_PROGRESS, Progress
 from ..sources.snapshot import Snapshot
 from ..sources.world_store import WorldStore
 from . import params
-from .providers import TransitOptions, country_membership, with_sources
+from .providers import TransitOptions, country_membership, largest_blocks, with_sources
 
 __all__ = ["WorldOptions", "WorldSummary", "build_world", "world_country", "world_indices"]
 
 _BLOCK_DATASETS = ("ipverse-country", "rir-delegated")
+MAX_TOP = 100  # rows per table world_country can return: gateway blocks are kept for this many gateways
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,8 @@ def build_world(date: str | dt.date | None, out: str | Path, *, options: WorldOp
             plan, workers=options.workers, store=trees, progress=progress), strict=True):
         started = time.perf_counter()
         report = transit_report(evidence, origins, orgs, graph, date=snapshot.date_text, top=len(graph))
+        report.evidence["gateway_blocks"] = largest_blocks([g.asn for g in report.gateways[:MAX_TOP]], origins,
+                                                           snapshot.pfx2as(4))
         report = _with_country_sources(report, snapshot, list(membership.notes))
         indices = country_indices(report, orgs, graph, origins.domestic)
         carriers = _carriers(report, snapshot, options)
@@ -250,6 +253,8 @@ def _tables(report: TransitReport, indices: CountryIndices, orgs: Any) -> dict[s
 def world_country(out: str | Path, cc: str, *, top: int = 25) -> TransitReport:
     """One country's transit report from a world dataset: what ``transit`` returns for the run's inputs."""
     code = params.country_code(cc)
+    if not 1 <= top <= MAX_TOP:
+        raise ParameterError(f"a world dataset gives 1 to {MAX_TOP} rows per table, not {top}")
     store = WorldStore(Path(out))
     store.run()  # a directory that holds no world run is one clear error
     record = store.records().get(code)
@@ -275,7 +280,10 @@ def world_country(out: str | Path, cc: str, *, top: int = 25) -> TransitReport:
                 for i, a in enumerate(gate["asn"][:top])]
     keys = ("asn", "name", "country", "domestic", "transit_share", "transit_mean", "border_share", "gateway_share")
     transit_rows = [{k: trans[k][i] for k in keys} for i in range(min(top, len(trans["asn"])))]
-    report = TransitReport(cc=code, date=row["date"], evidence=json.loads(row["evidence"]),
+    evidence = json.loads(row["evidence"])
+    listed = {g.asn for g in gateways}  # as transit at this top: the blocks of the gateways it lists
+    evidence["gateway_blocks"] = [b for b in evidence.get("gateway_blocks", []) if b["asn"] in listed]
+    report = TransitReport(cc=code, date=row["date"], evidence=evidence,
                            membership=json.loads(row["membership"]), providers=providers, gateways=gateways,
                            transit=transit_rows, summary="", sources=json.loads(row["sources"]),
                            notes=json.loads(row["notes"]))
