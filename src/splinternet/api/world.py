@@ -47,7 +47,7 @@ class WorldOptions:
     countries: tuple[str, ...] = ()  # empty: every country with routed space
     max_origins: int | None = None  # as TransitOptions.max_origins (a quick look)
     workers: int = 2  # as TransitOptions.workers: sums are split the same way, so figures equal transit's
-    tree_store_mib: int = 512  # memory for routing trees kept for later countries
+    tree_store_mib: int = 1024  # memory for routing trees kept for later runs (docs/world.md: the trade-off)
     carriers: int = 0  # "one carrier away": remove each of this many top providers (one what-if run each)
 
     def __post_init__(self) -> None:
