@@ -27,7 +27,7 @@ from .scenario import Overlay, Scenario, compile_overlay
 
 __all__ = [
     "NO_ROUTE", "ROUTE_ORIGIN", "ROUTE_CUSTOMER", "ROUTE_PEER", "ROUTE_PROVIDER", "RELATIONSHIP_NAMES",
-    "Routes", "TransitSummary", "propagate", "propagate_each", "transit_summary", "as_overlay",
+    "Routes", "TransitSummary", "propagate", "propagate_each", "propagate_ordered", "transit_summary", "as_overlay",
     "default_threads",
 ]
 
@@ -61,6 +61,15 @@ def propagate_into(origin, net, rel, length, nh, queue):
     """
     front, stubs = _propagate_ordered(origin, net, rel, length, nh, queue)
     return front + stubs
+
+
+@njit(cache=True)
+def propagate_ordered(origin, net, rel, length, nh, queue):
+    """:func:`propagate_into`, returning (front, stubs) so the caller can walk the ASes in order.
+
+    transit_flows calls this kernel directly; keep its signature.
+    """
+    return _propagate_ordered(origin, net, rel, length, nh, queue)
 
 
 @njit(cache=True)

@@ -1,0 +1,316 @@
+"""Validation: the transit ranking against CAIDA's Country-level Transit Influence (PAM 2022).
+
+For the development countries of ../shared/reference/cti-pam2022-dev/ (CTI of March 2020),
+runs the analysis with the matching inputs (CAIDA as-rel 2020-03-01, as-org 2022-04-01,
+RouteViews pfx2as of about 2020-02-19, ipverse country blocks 2022-03-01) and compares the
+tool's ranking of transit ASes (foreign and domestic together, as CTI lists them) with
+CTI's: overlap of the two top-5s, whether CTI's #1 is in the tool's top-3, and Kendall's
+tau-b between the two scores over the union of the two top-10s (an AS missing from a list
+scores 0 there). Every method variant is scored on the same loaded tables.
+
+Run: python bench/validate_cti.py [--countries CU,IN] [--variants default,...] [--out FILE]
+Needs ../shared/data (the mirror); loads the date-wide tables once (about 30 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = (ROOT / ".." / "shared").resolve()
+REFERENCE = SHARED / "reference" / "cti-pam2022-dev"
+SAMPLES = SHARED / "data" / "samples" / "ipasn"
+os.environ.setdefault("SPLINTERNET_MIRROR", str(SHARED / "data"))
+
+from splinternet.analysis.country import country_origins  # noqa: E402
+from splinternet.sources.pfx2as import load_pfx2as  # noqa: E402
+from splinternet.sources.snapshot import Snapshot  # noqa: E402
+
+
+def read_cti(cc: str) -> list[tuple[int, float]]:
+    """CTI rows of one country, highest first: (ASN, CTI)."""
+    rows = []
+    lines = (REFERENCE / f"top.{cc}.cti.csv").read_text(encoding="utf-8", errors="replace").splitlines()
+    for line in lines[1:]:
+        name, _, value = line.rpartition(",")
+        rows.append((int(name.split("-", 1)[0]), float(value)))
+    rows.sort(key=lambda r: -r[1])
+    return rows
+
+
+def dev_countries() -> list[str]:
+    return sorted(p.name.split(".")[1] for p in REFERENCE.glob("top.*.cti.csv"))
+
+
+@dataclass
+class Inputs:
+    """The date-wide tables, loaded once and shared by every country and variant."""
+
+    graph: object
+    orgs: object
+    pfx4: object
+    pfx6: object
+    blocks_snapshot: Snapshot
+    extras: dict = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, asrel_date: str = "2020-03-01", org_date: str = "2022-04-01", blocks_date: str = "2022-03-01",
+             pfx4: str = str(SAMPLES / "routeviews-rv2-2020-02-about19.pfx2as.gz"),
+             pfx6: str | None = str(SAMPLES / "routeviews-rv6-2020-02-about19.pfx2as.gz")) -> Inputs:
+        graph = Snapshot.for_date(asrel_date).graph()
+        orgs = Snapshot.for_date(org_date).orgs()
+        return cls(graph, orgs, load_pfx2as(pfx4), load_pfx2as(pfx6) if pfx6 else None,
+                   Snapshot.for_date(blocks_date))
+
+    def origins(self, cc: str, weighting: str = "space"):  # noqa: ANN201
+        from splinternet.analysis.country import Weighting
+
+        key = ("origins", cc, weighting)
+        if key not in self.extras:
+            self.extras[key] = country_origins(cc, self.pfx4, self.pfx6, self.orgs,
+                                               self.blocks_snapshot.country_blocks(cc), weighting=Weighting(weighting))
+        return self.extras[key]
+
+
+Ranking = list[tuple[int, float]]  # (ASN, score), highest first
+VARIANTS: dict[str, Callable[[Inputs, str], Ranking]] = {}
+
+
+def variant(name: str) -> Callable:
+    def register(fn: Callable[[Inputs, str], Ranking]) -> Callable[[Inputs, str], Ranking]:
+        VARIANTS[name] = fn
+        return fn
+    return register
+
+
+@variant("trimmed-transit")
+def trimmed_transit(inputs: Inputs, cc: str) -> Ranking:
+    """Before this work: transit share (10% trimmed mean over every foreign AS, lowest-ASN ties)."""
+    from splinternet.analysis.transit import trimmed_mean
+    from splinternet.analysis.transit_evidence import pick_candidates, simulate_evidence
+
+    origins = inputs.origins(cc)
+    pilot = simulate_evidence(inputs.graph, origins,
+                              origin_subset=origins.asns[np.argsort(-origins.weight, kind="stable")[:200]])
+    ev = simulate_evidence(inputs.graph, origins, candidates=pick_candidates(pilot))
+    scores = trimmed_mean(ev.shares / ev.shares_divisor)
+    return sorted(zip(ev.candidates.tolist(), scores.tolist(), strict=True), key=lambda r: -r[1])
+
+
+SCHEMES = ("all", "space", "transit", "cone")
+MEASURE_NAMES = ("transit", "downhill", "cti", "border")
+WEIGHTINGS = ("space", "v4", "equal", "sqrt-v4")
+
+
+def weighted_origins(inputs: Inputs, cc: str, weighting: str):  # noqa: ANN201 - CountryOrigins
+    """The country's origins with their weights: as the tool (IPv4 and IPv6 shares averaged), IPv4 only
+    (as CTI), equal, or the square root of IPv4 space (large single blocks discounted)."""
+    from dataclasses import replace
+
+    if weighting in ("space", "equal"):
+        return inputs.origins(cc, weighting)
+    base = inputs.origins(cc)
+    raw = base.v4_addresses if weighting == "v4" else np.sqrt(base.v4_addresses)
+    if raw.sum() <= 0:
+        raw = np.ones(len(raw))
+    return replace(base, weight=raw / raw.sum())
+
+
+def flows(inputs: Inputs, cc: str, ties: str, weighting: str = "space"):  # noqa: ANN201 - FlowMeasures
+    from splinternet.analysis.flow_measures import customer_cone_sizes, flow_measures, originated_space, vantage_weights
+
+    key = ("flows", cc, ties, weighting)
+    if key not in inputs.extras:
+        if "space" not in inputs.extras:
+            inputs.extras["space"] = originated_space(inputs.graph, inputs.pfx4)
+            inputs.extras["cone"] = customer_cone_sizes(inputs.graph)
+        origins = weighted_origins(inputs, cc, weighting)
+        vw = vantage_weights(inputs.graph, origins, SCHEMES, space=inputs.extras["space"],
+                             cone=inputs.extras["cone"])
+        for old in [k for k in inputs.extras if k[0] == "flows" and k[1] != cc]:
+            del inputs.extras[old]  # one country's flows at a time
+        inputs.extras[key] = flow_measures(inputs.graph, origins, vw, schemes=SCHEMES, ties=ties)
+    return inputs.extras[key]
+
+
+def _flow_variant(ties: str, measure: int, column: int, weighting: str) -> Callable[[Inputs, str], Ranking]:
+    def rank(inputs: Inputs, cc: str) -> Ranking:
+        return flows(inputs, cc, ties, weighting).ranking(measure, column)
+    return rank
+
+
+for _w in WEIGHTINGS:
+    for _ties in ("lowest-asn", "split"):
+        for _m, _mname in enumerate(MEASURE_NAMES):
+            for _k, _scheme in enumerate(SCHEMES):
+                VARIANTS[f"{_mname}/{_scheme}/{_ties}/{_w}"] = _flow_variant(_ties, _m if _m < 3 else 3, _k, _w)
+
+
+# ---------------------------------------------------------------- scoring
+
+def kendall_tau_b(ours: Ranking, theirs: Ranking, depth: int = 10) -> float:
+    from scipy.stats import kendalltau
+
+    a, b = dict(ours), dict(theirs)
+    union = sorted({x for x, _ in ours[:depth]} | {x for x, _ in theirs[:depth]})
+    tau = kendalltau([a.get(x, 0.0) for x in union], [b.get(x, 0.0) for x in union]).statistic
+    return float(tau) if tau == tau else 0.0
+
+
+@dataclass
+class Score:
+    overlap5: int
+    first_in_top3: bool
+    tau: float
+    ours5: list[int]
+    cti5: list[int]
+    seconds: float
+
+
+def score(ours: Ranking, cti: Ranking, seconds: float) -> Score:
+    ours5 = [a for a, _ in ours[:5]]
+    cti5 = [a for a, _ in cti[:5]]
+    return Score(len(set(ours5) & set(cti5)), cti[0][0] in [a for a, _ in ours[:3]], kendall_tau_b(ours, cti),
+                 ours5, cti5, seconds)
+
+
+def run(inputs: Inputs, countries: list[str], variants: list[str], log=print) -> dict[str, dict[str, Score]]:
+    results: dict[str, dict[str, Score]] = {v: {} for v in variants}
+    for cc in countries:
+        cti = read_cti(cc)
+        for name in variants:
+            start = time.perf_counter()
+            ours = VARIANTS[name](inputs, cc)
+            s = score(ours, cti, time.perf_counter() - start)
+            results[name][cc] = s
+            log(f"{cc} {name:28s} overlap {s.overlap5} first {'Y' if s.first_in_top3 else 'n'} tau {s.tau:+.2f} "
+                f"{s.seconds:5.1f}s ours {s.ours5} cti {s.cti5}")
+    return results
+
+
+def summary_table(results: dict[str, dict[str, Score]]) -> list[str]:
+    rows = ["| variant | countries | mean overlap@5 | CTI #1 in top-3 | mean Kendall tau-b (top-10 union) | s per country |",
+            "|---|---:|---:|---:|---:|---:|"]
+    for name, per in results.items():
+        if not per:
+            continue
+        rows.append(f"| `{name}` | {len(per)} | {statistics.mean(s.overlap5 for s in per.values()):.2f} | "
+                    f"{sum(s.first_in_top3 for s in per.values())}/{len(per)} | "
+                    f"{statistics.mean(s.tau for s in per.values()):+.2f} | "
+                    f"{statistics.mean(s.seconds for s in per.values()):.1f} |")
+    return rows
+
+
+def country_table(results: dict[str, dict[str, Score]], names: list[str]) -> list[str]:
+    head = "| country | " + " | ".join(f"`{n}` overlap / #1 / tau" for n in names) + " |"
+    rows = [head, "|---|" + "---:|" * len(names)]
+    countries = sorted(next(iter(results.values())).keys())
+    for cc in countries:
+        cells = []
+        for n in names:
+            s = results[n][cc]
+            cells.append(f"{s.overlap5} / {'yes' if s.first_in_top3 else 'no'} / {s.tau:+.2f}")
+        rows.append(f"| {cc} | " + " | ".join(cells) + " |")
+    return rows
+
+
+KENTIK_LUMEN_CUSTOMERS = {12389: "Rostelecom", 20485: "TTK", 8359: "MTS", 3216: "VEON", 31133: "MegaFon"}
+LUMEN = (3356, 3549)
+
+
+def org_ranking(ranking: Ranking, orgs, keep) -> list[tuple[str, list[int], float]]:  # noqa: ANN001
+    """Rows merged by CAIDA organization: (org name, member ASNs, summed share), largest first."""
+    merged: dict[str, list] = {}
+    for asn, value in ranking:
+        if not keep(asn):
+            continue
+        row = int(orgs.positions(np.array([asn]))[0])
+        org = int(orgs.as_org[row]) if row >= 0 else -1
+        key = str(orgs.org_ids[org]) if org >= 0 else f"AS{asn}"
+        name = str(orgs.names(np.array([asn]))[0]) or f"AS{asn}"
+        entry = merged.setdefault(key, [name, [], 0.0])
+        entry[1].append(asn)
+        entry[2] += value
+    return sorted(((n, m, v) for n, m, v in merged.values()), key=lambda r: -r[2])
+
+
+def russia(scheme: str, measure: str, log=print) -> list[str]:  # noqa: ANN001
+    """RU 2022-03-01 (as-rel of the date, pfx2as 2024-04-06, the only one the mirror has near it)
+    under the three tie rules: foreign providers by organization, Lumen's rank, Kentik's named customers."""
+    from splinternet.analysis.country import country_origins
+    from splinternet.analysis.flow_measures import flow_measures, originated_space, vantage_weights
+
+    snap = Snapshot.for_date("2022-03-01", prefixes_date="2024-04-06")
+    graph, orgs = snap.graph(), snap.orgs()
+    origins = country_origins("RU", snap.pfx2as(4), snap.pfx2as(6), orgs, snap.country_blocks("RU"))
+    vw = vantage_weights(graph, origins, (scheme,), space=originated_space(graph, snap.pfx2as(4)))
+    domestic = set(origins.domestic.tolist())
+    m = {"transit": 0, "downhill": 1, "cti": 2, "border": 3}[measure]
+    lines = [f"RU 2022-03-01, vantage scheme `{scheme}`: foreign organizations by `{measure}` and by `border` share",
+             "", "| tie rule | top foreign orgs by " + measure + " | top foreign orgs by border share | Lumen rank ("
+             + measure + " / border) | s |", "|---|---|---|---:|---:|"]
+    for ties in ("lowest-asn", "split", "highest-asn"):
+        start = time.perf_counter()
+        fm = flow_measures(graph, origins, vw, schemes=(scheme,), ties=ties)
+        took = time.perf_counter() - start
+        cells, ranks = [], []
+        for meas in (m, 3):
+            rows = org_ranking(fm.ranking(meas, 0), orgs, lambda a: a not in domestic)
+            cells.append("; ".join(f"{n} ({'+'.join(map(str, ms))}) {100 * v:.1f}%" for n, ms, v in rows[:4]))
+            ranks.append(next((i + 1 for i, (_, ms, _) in enumerate(rows) if set(ms) & set(LUMEN)), 0))
+        lines.append(f"| {ties} | {cells[0]} | {cells[1]} | {ranks[0]} / {ranks[1]} | {took:.0f} |")
+        log(lines[-1])
+    lines += ["", "Kentik's named customers of Lumen in the CAIDA graph of the date:", ""]
+    for asn, name in KENTIK_LUMEN_CUSTOMERS.items():
+        i = graph.require_index(asn)
+        providers = set(graph.asns[graph.provider_indices[graph.provider_indptr[i]:graph.provider_indptr[i + 1]]]
+                        .tolist())
+        peers = set(graph.asns[graph.peer_indices[graph.peer_indptr[i]:graph.peer_indptr[i + 1]]].tolist())
+        rel = [f"AS{x} {'provider' if x in providers else 'peer'}" for x in LUMEN if x in providers | peers]
+        lines.append(f"- {name} (AS{asn}): " + (", ".join(rel) if rel else "no link to AS3356/AS3549"))
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--countries", default="", help="comma-separated; default: all development countries")
+    parser.add_argument("--variants", default="", help="comma-separated; default: all")
+    parser.add_argument("--out", default="", help="write the markdown tables here")
+    parser.add_argument("--russia", default="", help="SCHEME/MEASURE: only the RU 2022-03-01 check, e.g. space/cti")
+    parser.add_argument("--per-country", type=int, default=3, help="variants shown in the per-country table")
+    args = parser.parse_args()
+    if args.russia:
+        scheme, measure = args.russia.split("/")
+        print("\n".join(russia(scheme, measure, log=lambda s: print(s, flush=True))))
+        return
+    countries = [c.strip().upper() for c in args.countries.split(",") if c.strip()] or dev_countries()
+    names = [v.strip() for v in args.variants.split(",") if v.strip()] or list(VARIANTS)
+    unknown = [n for n in names if n not in VARIANTS]
+    if unknown:
+        sys.exit(f"unknown variant(s) {', '.join(unknown)}; known: {', '.join(VARIANTS)}")
+    start = time.perf_counter()
+    inputs = Inputs.load()
+    loaded = time.perf_counter() - start
+    print(f"tables loaded in {loaded:.1f} s", flush=True)
+    results = run(inputs, countries, names, log=lambda s: print(s, flush=True))
+    total = time.perf_counter() - start
+    text = [*summary_table(results), "", *country_table(results, names[: args.per_country]), "",
+            f"Tables loaded in {loaded:.0f} s; whole run {total:.0f} s."]
+    print("\n".join(text))
+    if args.out:
+        tmp = Path(args.out).with_suffix(".tmp")
+        tmp.write_text("\n".join(text) + "\n", encoding="utf-8")
+        tmp.replace(args.out)
+
+
+if __name__ == "__main__":
+    main()

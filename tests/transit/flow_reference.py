@@ -1,0 +1,63 @@
+"""Slow, obvious flow sums: enumerate every tied best path of every vantage point, one AS at a time."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+
+from splinternet.analysis.country import CountryOrigins
+from splinternet.analysis.simulate import ROUTE_CUSTOMER, propagate
+from splinternet.tables.topology import ASGraph
+
+
+def _paths(routes, asn: int, rule: str) -> list[tuple[list[int], float]]:
+    """Every path from ``asn`` to the origin with the share of ``asn``'s traffic it carries under ``rule``."""
+    hops = [int(h) for h in routes.tied_next_hops(asn)]
+    if not hops:
+        return [([asn], 1.0)]
+    if rule == "lowest-asn":
+        hops, share = [min(hops)], 1.0
+    elif rule == "highest-asn":
+        hops, share = [max(hops)], 1.0
+    else:
+        share = 1.0 / len(hops)
+    return [([asn, *rest], share * f) for h in hops for rest, f in _paths(routes, h, rule)]
+
+
+def reference_flows(graph: ASGraph, origins: CountryOrigins, vantage_weight: dict[int, float], rule: str,
+                    scenario=None) -> dict[str, dict[int, float]]:
+    """Per measure, per AS: the origin- and vantage-weighted sums (before dividing by the totals)."""
+    domestic = set(origins.domestic.tolist())
+    removed = set(scenario.removed_ases) if scenario is not None else set()
+    sums = {k: defaultdict(float) for k in ("transit", "downhill", "cti", "border", "gateway")}
+    for origin, weight in zip(origins.asns.tolist(), origins.weight.tolist(), strict=True):
+        if int(graph.index_of(origin)[0]) < 0 or origin in removed:
+            continue
+        routes = propagate(graph, origin, scenario=scenario, keep_all_ties=True)
+        for v, vw in vantage_weight.items():
+            if vw == 0 or v in domestic or v in removed or routes.relationship[graph.require_index(v)] < 0:
+                continue
+            for path, f in _paths(routes, v, rule):
+                share = weight * vw * f
+                for pos, x in enumerate(path):
+                    if x == origin:
+                        continue
+                    if pos > 0:
+                        sums["transit"][x] += share
+                    i = graph.require_index(x)
+                    if routes.relationship[i] == ROUTE_CUSTOMER:
+                        sums["downhill"][x] += share
+                        sums["cti"][x] += share / int(routes.path_length[i])
+                first = next((i for i, x in enumerate(path) if x in domestic), None)
+                if first is not None and first > 0:
+                    sums["border"][path[first - 1]] += share
+                    sums["gateway"][path[first]] += share
+    return sums
+
+
+def as_array(graph: ASGraph, table: dict[int, float]) -> np.ndarray:
+    out = np.zeros(len(graph))
+    for asn, value in table.items():
+        out[graph.require_index(asn)] = value
+    return out

@@ -1,0 +1,57 @@
+"""The compiled flow kernel equals an enumeration of every tied path, on random small topologies."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from splinternet.analysis.flow_measures import TieRule, flow_measures
+from splinternet.analysis.scenario import Scenario
+from splinternet.analysis.transit_flows import BORDER, CTI, DOWNHILL, GATEWAY, TRANSIT
+
+from .flow_reference import as_array, reference_flows
+from .test_transit_kernel import topologies
+
+MEASURES = {"transit": TRANSIT, "downhill": DOWNHILL, "cti": CTI, "border": BORDER, "gateway": GATEWAY}
+
+
+def _check(graph, country, weights: np.ndarray, rule: TieRule, scenario, workers: int) -> None:
+    got = flow_measures(graph, country, weights, schemes=("a", "b"), ties=rule, scenario=scenario, workers=workers)
+    removed = set(scenario.removed_ases) if scenario is not None else set()
+    domestic = set(country.domestic.tolist())
+    for k in range(weights.shape[1]):
+        column = {int(a): float(weights[i, k]) for i, a in enumerate(graph.asns)
+                  if int(a) not in domestic and int(a) not in removed}
+        total = sum(column.values())
+        norm = max(total, 1e-300) * float(country.weight.sum())
+        ref = reference_flows(graph, country, column, rule.value, scenario)
+        for name, m in MEASURES.items():
+            np.testing.assert_allclose(got.values[:, m, k], as_array(graph, ref[name]) / norm, rtol=1e-9,
+                                       atol=1e-12, err_msg=f"{name} column {k} {rule}")
+
+
+@st.composite
+def weighted(draw):
+    graph, country, _, removed = draw(topologies())
+    # column 0: every AS equally; column 1: arbitrary non-negative weights (some zero)
+    raw = draw(st.lists(st.sampled_from([0.0, 0.5, 1.0, 3.0, 10.0]), min_size=len(graph), max_size=len(graph)))
+    weights = np.column_stack([np.ones(len(graph)), np.array(raw)])
+    return graph, country, weights, removed
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(weighted(), st.sampled_from(list(TieRule)), st.sampled_from([1, 2]))
+def test_flow_kernel_matches_path_enumeration(case, rule, workers) -> None:
+    graph, country, weights, _ = case
+    _check(graph, country, weights, rule, None, workers)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(weighted(), st.sampled_from(list(TieRule)))
+def test_flow_kernel_matches_path_enumeration_under_scenario(case, rule) -> None:
+    graph, country, weights, removed = case
+    scenario = Scenario()
+    for asn in removed:
+        scenario = scenario.without_as(asn)
+    _check(graph, country, weights, rule, scenario, 2)
