@@ -125,34 +125,38 @@ def weighted_origins(inputs: Inputs, cc: str, weighting: str):  # noqa: ANN201 -
     return replace(base, weight=raw / raw.sum())
 
 
-def flows(inputs: Inputs, cc: str, ties: str, weighting: str = "space"):  # noqa: ANN201 - FlowMeasures
-    from splinternet.analysis.flow_measures import customer_cone_sizes, flow_measures, originated_space, vantage_weights
+def flows(inputs: Inputs, cc: str, ties: str):  # noqa: ANN201 - FlowMeasures
+    """One propagation per origin for every (origin weighting, vantage scheme) column."""
+    from splinternet.analysis.flow_measures import flow_measures, originated_space, vantage_weights
 
-    key = ("flows", cc, ties, weighting)
+    key = ("flows", cc, ties)
     if key not in inputs.extras:
         if "space" not in inputs.extras:
             inputs.extras["space"] = originated_space(inputs.graph, inputs.pfx4)
-            inputs.extras["cone"] = customer_cone_sizes(inputs.graph)
-        origins = weighted_origins(inputs, cc, weighting)
-        vw = vantage_weights(inputs.graph, origins, SCHEMES, space=inputs.extras["space"],
-                             cone=inputs.extras["cone"])
+            inputs.extras["cone"] = inputs.graph.customer_cone_sizes().astype(np.float64)
+        base = inputs.origins(cc)
+        vw = vantage_weights(inputs.graph, base, SCHEMES, space=inputs.extras["space"], cone=inputs.extras["cone"])
+        ow = np.column_stack([weighted_origins(inputs, cc, w).weight for w in WEIGHTINGS])
         for old in [k for k in inputs.extras if k[0] == "flows" and k[1] != cc]:
             del inputs.extras[old]  # one country's flows at a time
-        inputs.extras[key] = flow_measures(inputs.graph, origins, vw, schemes=SCHEMES, ties=ties)
+        inputs.extras[key] = flow_measures(inputs.graph, base, np.tile(vw, len(WEIGHTINGS)),
+                                           schemes=tuple(f"{w}:{s}" for w in WEIGHTINGS for s in SCHEMES),
+                                           ties=ties, origin_weights=np.repeat(ow, len(SCHEMES), axis=1))
     return inputs.extras[key]
 
 
-def _flow_variant(ties: str, measure: int, column: int, weighting: str) -> Callable[[Inputs, str], Ranking]:
+def _flow_variant(ties: str, measure: int, column: int) -> Callable[[Inputs, str], Ranking]:
     def rank(inputs: Inputs, cc: str) -> Ranking:
-        return flows(inputs, cc, ties, weighting).ranking(measure, column)
+        return flows(inputs, cc, ties).ranking(measure, column)
     return rank
 
 
-for _w in WEIGHTINGS:
+for _wi, _w in enumerate(WEIGHTINGS):
     for _ties in ("lowest-asn", "split"):
         for _m, _mname in enumerate(MEASURE_NAMES):
             for _k, _scheme in enumerate(SCHEMES):
-                VARIANTS[f"{_mname}/{_scheme}/{_ties}/{_w}"] = _flow_variant(_ties, _m if _m < 3 else 3, _k, _w)
+                VARIANTS[f"{_mname}/{_scheme}/{_ties}/{_w}"] = _flow_variant(_ties, _m if _m < 3 else 3,
+                                                                             _wi * len(SCHEMES) + _k)
 
 
 # ---------------------------------------------------------------- scoring

@@ -27,10 +27,11 @@ def _paths(routes, asn: int, rule: str) -> list[tuple[list[int], float]]:
 
 def reference_flows(graph: ASGraph, origins: CountryOrigins, vantage_weight: dict[int, float], rule: str,
                     scenario=None) -> dict[str, dict[int, float]]:
-    """Per measure, per AS: the origin- and vantage-weighted sums (before dividing by the totals)."""
+    """Per measure, per AS: the origin- and vantage-weighted sums (before dividing by the totals);
+    "pairs" per (border AS, gateway AS)."""
     domestic = set(origins.domestic.tolist())
     removed = set(scenario.removed_ases) if scenario is not None else set()
-    sums = {k: defaultdict(float) for k in ("transit", "downhill", "cti", "border", "gateway")}
+    sums = {k: defaultdict(float) for k in ("transit", "downhill", "cti", "border", "gateway", "pairs")}
     for origin, weight in zip(origins.asns.tolist(), origins.weight.tolist(), strict=True):
         if int(graph.index_of(origin)[0]) < 0 or origin in removed:
             continue
@@ -53,6 +54,7 @@ def reference_flows(graph: ASGraph, origins: CountryOrigins, vantage_weight: dic
                 if first is not None and first > 0:
                     sums["border"][path[first - 1]] += share
                     sums["gateway"][path[first]] += share
+                    sums["pairs"][(path[first - 1], path[first])] += share
     return sums
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,18 +20,29 @@ MEASURES = {"transit": TRANSIT, "downhill": DOWNHILL, "cti": CTI, "border": BORD
 
 
 def _check(graph, country, weights: np.ndarray, rule: TieRule, scenario, workers: int) -> None:
-    got = flow_measures(graph, country, weights, schemes=("a", "b"), ties=rule, scenario=scenario, workers=workers)
+    # column 0 weighs origins as the country does, column 1 equally
+    per_column = [country, replace(country, weight=np.full(len(country.asns), 1.0 / len(country.asns)))]
+    got = flow_measures(graph, country, weights, schemes=("a", "b"), ties=rule, scenario=scenario, workers=workers,
+                        origin_weights=np.column_stack([c.weight for c in per_column]))
     removed = set(scenario.removed_ases) if scenario is not None else set()
     domestic = set(country.domestic.tolist())
     for k in range(weights.shape[1]):
         column = {int(a): float(weights[i, k]) for i, a in enumerate(graph.asns)
                   if int(a) not in domestic and int(a) not in removed}
         total = sum(column.values())
-        norm = max(total, 1e-300) * float(country.weight.sum())
-        ref = reference_flows(graph, country, column, rule.value, scenario)
+        routed = sum(w for a, w in zip(country.asns.tolist(), per_column[k].weight.tolist(), strict=True)
+                     if int(graph.index_of(a)[0]) >= 0 and a not in removed)
+        norm = max(total, 1e-300) * (routed or 1.0)
+        ref = reference_flows(graph, per_column[k], column, rule.value, scenario)
         for name, m in MEASURES.items():
             np.testing.assert_allclose(got.values[:, m, k], as_array(graph, ref[name]) / norm, rtol=1e-9,
                                        atol=1e-12, err_msg=f"{name} column {k} {rule}")
+        if k == 0:
+            pairs = {(int(a), int(b)): w for a, b, w in zip(got.pair_from, got.pair_to, got.pair_weight, strict=True)}
+            expected = {key: value / norm for key, value in ref["pairs"].items() if value > 0}
+            assert pairs.keys() == expected.keys()
+            for key, value in expected.items():
+                assert pairs[key] == pytest.approx(value, rel=1e-9)
 
 
 @st.composite

@@ -23,7 +23,7 @@ from .simulate import as_overlay
 from .transit_evidence import _batches, _merge_equivalent_stubs
 from .transit_flows import GATEWAY, MEASURES, TIE_HIGHEST, TIE_LOWEST, TIE_SPLIT, run_flow_origins
 
-__all__ = ["TieRule", "VantageScheme", "FlowMeasures", "flow_measures", "vantage_weights", "originated_space", "customer_cone_sizes"]
+__all__ = ["TieRule", "VantageScheme", "FlowMeasures", "flow_measures", "vantage_weights", "originated_space"]
 
 
 class TieRule(StrEnum):
@@ -54,6 +54,9 @@ class FlowMeasures:
     schemes: tuple[str, ...]
     ties: TieRule
     values: np.ndarray  # (n, MEASURES, K)
+    pair_from: np.ndarray  # border hand-offs of column 0: foreign AS, first domestic AS, share
+    pair_to: np.ndarray
+    pair_weight: np.ndarray
     vantage_totals: np.ndarray  # (K,) total vantage weight per column
     origins_used: np.ndarray
     routing_trees: int
@@ -80,28 +83,6 @@ def originated_space(graph: ASGraph, pfx4: Pfx2As) -> np.ndarray:
     return out
 
 
-def customer_cone_sizes(graph: ASGraph) -> np.ndarray:
-    """Customer cone size (ASes reachable by provider-to-customer links, itself included)."""
-    n = len(graph)
-    ptr, idx = graph.customer_indptr, graph.customer_indices
-    out = np.ones(n, dtype=np.float64)
-    has = np.flatnonzero(np.diff(ptr) > 0)
-    seen = np.zeros(n, dtype=np.int64) - 1
-    for a in has:
-        stack = [int(a)]
-        seen[a] = a
-        count = 0
-        while stack:
-            x = stack.pop()
-            count += 1
-            for c in idx[ptr[x]:ptr[x + 1]]:
-                if seen[c] != a:
-                    seen[c] = a
-                    stack.append(int(c))
-        out[a] = count
-    return out
-
-
 def vantage_weights(graph: ASGraph, origins: CountryOrigins, schemes: tuple[str, ...], *,
                     space: np.ndarray | None = None, cone: np.ndarray | None = None) -> np.ndarray:
     """(n, K) vantage weights, zero on domestic ASes; ``space``/``cone`` per AS in graph order when needed."""
@@ -122,28 +103,43 @@ def vantage_weights(graph: ASGraph, origins: CountryOrigins, schemes: tuple[str,
         elif s is VantageScheme.TRANSIT:
             col = has_customers.astype(np.float64)
         else:
-            col = cone if cone is not None else customer_cone_sizes(graph)
+            col = cone if cone is not None else graph.customer_cone_sizes().astype(np.float64)
         out[:, k] = np.where(foreign, col, 0.0)
     return out
 
 
-def _split_gateways(acc: np.ndarray, reps: np.ndarray, rep_weight: np.ndarray, rep_of: np.ndarray,
-                    idx: np.ndarray, weight: np.ndarray) -> None:
-    """A merged stub origin is the first domestic AS only towards itself: its class's credit splits by weight."""
+def _split_gateways(acc: np.ndarray, pairs: dict[int, float], n: int, reps: np.ndarray, rep_weight: np.ndarray,
+                    rep_of: np.ndarray, idx: np.ndarray, weight: np.ndarray) -> None:
+    """A merged stub origin is the first domestic AS only towards itself: its class's credit (and its
+    border hand-offs, column 0) split over the class by weight."""
     sizes = np.bincount(rep_of, minlength=len(reps))
+    by_to: dict[int, list[int]] = {}
+    for key in pairs:
+        by_to.setdefault(key % n, []).append(key)
     for c in np.flatnonzero(sizes > 1):
-        if rep_weight[c] <= 0:
-            continue
-        credit = acc[reps[c], GATEWAY].copy()
-        acc[reps[c], GATEWAY] = 0.0
-        for i in np.flatnonzero(rep_of == c):
-            acc[idx[i], GATEWAY] += credit * weight[i] / rep_weight[c]
+        rep = int(reps[c])
+        members = np.flatnonzero(rep_of == c)
+        share = np.divide(weight[members], rep_weight[c], out=np.zeros_like(weight[members]),
+                          where=rep_weight[c] > 0)
+        credit = acc[rep, GATEWAY].copy()
+        acc[rep, GATEWAY] = 0.0
+        moved = {key: pairs.pop(key) for key in by_to.get(rep, [])}
+        for i, row in zip(members, share, strict=True):
+            acc[idx[i], GATEWAY] += credit * row
+            for key, total in moved.items():
+                new_key = (key // n) * n + int(idx[i])
+                pairs[new_key] = pairs.get(new_key, 0.0) + total * row[0]
 
 
 def flow_measures(graph: ASGraph, origins: CountryOrigins, weights: np.ndarray, *, schemes: tuple[str, ...],
                   ties: TieRule = TieRule.SPLIT, scenario: Scenario | Overlay | None = None,
-                  origin_subset: np.ndarray | None = None, workers: int = 2) -> FlowMeasures:
-    """Every measure of ``transit_flows`` for the country, one column per vantage scheme."""
+                  origin_weights: np.ndarray | None = None, origin_subset: np.ndarray | None = None,
+                  workers: int = 2) -> FlowMeasures:
+    """Every measure of ``transit_flows`` for the country, one column per vantage scheme.
+
+    ``origin_weights`` (origins x columns) gives each column its own origin weights
+    (default: ``origins.weight`` in every column), so one propagation serves them all.
+    """
     overlay = as_overlay(graph, scenario)
     n = len(graph)
     domestic = np.zeros(n, dtype=np.bool_)
@@ -156,23 +152,27 @@ def flow_measures(graph: ASGraph, origins: CountryOrigins, weights: np.ndarray, 
     if origin_subset is not None:
         chosen &= np.isin(origins.asns, origin_subset)
     run = np.flatnonzero(chosen)
+    ow = np.repeat(origins.weight[:, None], vw.shape[1], axis=1) if origin_weights is None else \
+        np.asarray(origin_weights, dtype=np.float64)
     # stubs with the same neighbours share a tree only if none is a vantage point: a vantage
     # stub sends its own flow through the others' trees, and the weights may differ
     silent = ~vw[o_idx[run]].any(axis=1)
-    merged_idx, merged_weight = o_idx[run][silent], origins.weight[run][silent]
-    reps, rep_weight, _, rep_of = _merge_equivalent_stubs(overlay, merged_idx, merged_weight,
-                                                          np.zeros(int(silent.sum())))
+    merged_idx, merged_weight = o_idx[run][silent], ow[run][silent]
+    reps, _, _, rep_of = _merge_equivalent_stubs(overlay, merged_idx, merged_weight[:, 0],
+                                                 np.zeros(int(silent.sum())))
+    rep_weight = np.zeros((len(reps), vw.shape[1]))
+    np.add.at(rep_weight, rep_of, merged_weight)
     merged = (reps, rep_weight, rep_of, merged_idx, merged_weight)
     reps = np.concatenate((reps, o_idx[run][~silent].astype(np.int64)))
-    rep_weight = np.concatenate((rep_weight, origins.weight[run][~silent]))
+    rep_weight = np.ascontiguousarray(np.concatenate((rep_weight, ow[run][~silent])))
     code = _TIE_CODE[TieRule(ties)]
 
-    def work(batch: np.ndarray) -> np.ndarray:
+    def work(batch: np.ndarray) -> tuple[np.ndarray, dict]:
         acc = np.zeros((n, MEASURES, vw.shape[1]))
         reached = np.zeros(len(batch), dtype=np.int64)
-        run_flow_origins(reps[batch].astype(np.int32), rep_weight[batch], overlay.arrays, code, domestic, vw, acc,
-                         reached)
-        return acc
+        pairs = run_flow_origins(reps[batch].astype(np.int32), rep_weight[batch], overlay.arrays, code, domestic,
+                                 vw, acc, reached)
+        return acc, dict(pairs)
 
     batches = _batches(len(reps), workers)
     if len(batches) > 1:
@@ -180,9 +180,18 @@ def flow_measures(graph: ASGraph, origins: CountryOrigins, weights: np.ndarray, 
             parts = list(pool.map(work, batches))
     else:
         parts = [work(b) for b in batches]
-    acc = sum(parts) if parts else np.zeros((n, MEASURES, vw.shape[1]))
-    _split_gateways(acc, *merged)
+    acc = sum(p[0] for p in parts) if parts else np.zeros((n, MEASURES, vw.shape[1]))
+    pairs: dict[int, float] = {}
+    for _, part in parts:
+        for key, value in part.items():
+            pairs[key] = pairs.get(key, 0.0) + value
+    _split_gateways(acc, pairs, n, *merged)
+    keys = np.fromiter(pairs.keys(), dtype=np.int64, count=len(pairs))
+    order = np.argsort(keys)
+    keys, pair_weight = keys[order], np.fromiter(pairs.values(), dtype=np.float64, count=len(pairs))[order]
     totals = vw.sum(axis=0)
-    norm = np.maximum(totals, 1e-300) * float(origins.weight[run].sum() or 1.0)
+    routed = ow[run].sum(axis=0)
+    norm = np.maximum(totals, 1e-300) * np.where(routed > 0, routed, 1.0)
     return FlowMeasures(asns=graph.asns, schemes=tuple(schemes), ties=TieRule(ties), values=acc / norm,
+                        pair_from=graph.asns[keys // n], pair_to=graph.asns[keys % n], pair_weight=pair_weight / norm[0],
                         vantage_totals=totals, origins_used=origins.asns[run], routing_trees=len(reps))

@@ -37,76 +37,89 @@ TRANSIT, DOWNHILL, CTI, BORDER, GATEWAY = 0, 1, 2, 3, 4
 MEASURES = 5
 
 
-@njit(cache=True, nogil=True, inline="always")
-def _tied(w, u, cls, cand, rel, length):
-    """True if u is one of w's equally good next hops (w's route is of class ``cls`` and length ``cand``)."""
-    return rel[w] == cls and length[w] == cand
-
-
 @njit(cache=True, nogil=True)
-def _count_ties(seq, net, rel, length, ntie, hi):
-    """ntie[w]: w's equally good next hops; hi[w]: the highest-index one (the highest ASN)."""
-    (p_ptr, p_idx, p_ok, c_ptr, c_idx, c_ok, q_ptr, q_idx, q_ok,
-     xp_ptr, xp_idx, xp_ok, xc_ptr, xc_idx, xc_ok, xq_ptr, xq_idx, xq_ok, node_ok, order) = net
-    for i in range(seq.shape[0]):
-        w = seq[i]
-        ntie[w] = 0
-        hi[w] = -1
-    for i in range(seq.shape[0]):
-        u = seq[i]
-        cand = length[u] + 1
-        for side in range(6):
-            if side == 0:
-                ptr, idx, ok, cls = p_ptr, p_idx, p_ok, 1
-            elif side == 1:
-                ptr, idx, ok, cls = xp_ptr, xp_idx, xp_ok, 1
-            elif side == 2:
-                ptr, idx, ok, cls = q_ptr, q_idx, q_ok, 2
-            elif side == 3:
-                ptr, idx, ok, cls = xq_ptr, xq_idx, xq_ok, 2
-            elif side == 4:
-                ptr, idx, ok, cls = c_ptr, c_idx, c_ok, 3
-            else:
-                ptr, idx, ok, cls = xc_ptr, xc_idx, xc_ok, 3
-            if side < 4 and rel[u] > 1:
-                continue  # only origin and customer routes go to providers and peers
-            for k in range(ptr[u], ptr[u + 1]):
-                w = idx[k]
-                if ok[k] and _tied(w, u, cls, cand, rel, length):
-                    ntie[w] += 1
-                    if u > hi[w]:
-                        hi[w] = u
+def _push(w, u, f, weight, domestic, vw, flow, run, acc, pairs):
+    """Next hop u receives share f of the flow arriving at (and starting from) w; ``weight[k]``: the origin's.
 
-
-@njit(cache=True, nogil=True)
-def _pull(u, w, f, weight, domestic, vw, flow, run, acc):
-    """u receives share f of the flow arriving at (and starting from) its dependent w."""
+    Border hand-offs of column 0 also go to ``pairs[w * n + u]``.
+    """
     kk = vw.shape[1]
     if domestic[w]:
         for k in range(kk):
             flow[u, k] += f * flow[w, k]
         return
     for k in range(kk):
-        through = f * (flow[w, k] + vw[w, k])
-        flow[u, k] += through
+        flow[u, k] += f * (flow[w, k] + vw[w, k])
         handed = f * (run[w, k] + vw[w, k])
         if domestic[u]:
-            acc[w, BORDER, k] += weight * handed
-            acc[u, GATEWAY, k] += weight * handed
+            acc[w, BORDER, k] += weight[k] * handed
+            acc[u, GATEWAY, k] += weight[k] * handed
+            if k == 0 and handed > 0.0:
+                key = np.int64(w) * domestic.shape[0] + u
+                pairs[key] = pairs.get(key, 0.0) + weight[0] * handed
         else:
             run[u, k] += handed
 
 
 @njit(cache=True, nogil=True)
-def flow_origin(origin, weight, net, tie_mode, domestic, vw, rel, length, nh, queue, seq, ntie, hi, flow, run,
-                acc):
-    """Propagate routes to ``origin`` and add its weighted measures into ``acc[x, measure, column]``.
+def _next_hops(w, net, rel, length, hops):
+    """Every equally good next hop of w, by index (= ASN) order within each list; returns how many.
 
-    ``vw[x, k]``: vantage weight of AS x in column k (zero for domestic ASes and non-vantages).
-    Returns the number of ASes with a route.
+    w's route class says which neighbours could have sent it: customers (a customer
+    route), peers (a peer route) or providers (a provider route); a neighbour is a best
+    next hop if it has a route one hop shorter that it may export to w (only origin and
+    customer routes go to peers and providers).
     """
     (p_ptr, p_idx, p_ok, c_ptr, c_idx, c_ok, q_ptr, q_idx, q_ok,
      xp_ptr, xp_idx, xp_ok, xc_ptr, xc_idx, xc_ok, xq_ptr, xq_idx, xq_ok, node_ok, order) = net
+    r = rel[w]
+    want = length[w] - 1
+    count = 0
+    # a neighbour's send flag sits in its own list: u -> w is "u's provider list holds w" for a
+    # customer route of w, and so on; scan w's list of the matching side and check u's flag there
+    for extra in range(2):
+        if r == 1:
+            ptr, idx = (c_ptr, c_idx) if extra == 0 else (xc_ptr, xc_idx)
+        elif r == 2:
+            ptr, idx = (q_ptr, q_idx) if extra == 0 else (xq_ptr, xq_idx)
+        else:
+            ptr, idx = (p_ptr, p_idx) if extra == 0 else (xp_ptr, xp_idx)
+        for j in range(ptr[w], ptr[w + 1]):
+            u = idx[j]
+            if length[u] != want or rel[u] < 0 or (r <= 2 and rel[u] > 1):
+                continue
+            if _may_send(u, w, r, extra, net):
+                hops[count] = u
+                count += 1
+    return count
+
+
+@njit(cache=True, nogil=True)
+def _may_send(u, w, r, extra, net):
+    """Whether u may announce to w over the link of class r (1: w is u's provider, 2: peer, 3: customer)."""
+    (p_ptr, p_idx, p_ok, c_ptr, c_idx, c_ok, q_ptr, q_idx, q_ok,
+     xp_ptr, xp_idx, xp_ok, xc_ptr, xc_idx, xc_ok, xq_ptr, xq_idx, xq_ok, node_ok, order) = net
+    if r == 1:
+        ptr, idx, ok = (p_ptr, p_idx, p_ok) if extra == 0 else (xp_ptr, xp_idx, xp_ok)
+    elif r == 2:
+        ptr, idx, ok = (q_ptr, q_idx, q_ok) if extra == 0 else (xq_ptr, xq_idx, xq_ok)
+    else:
+        ptr, idx, ok = (c_ptr, c_idx, c_ok) if extra == 0 else (xc_ptr, xc_idx, xc_ok)
+    lo, hi = ptr[u], ptr[u + 1]
+    j = lo + np.searchsorted(idx[lo:hi], w)  # neighbour lists are sorted
+    return j < hi and idx[j] == w and ok[j]
+
+
+@njit(cache=True, nogil=True)
+def flow_origin(origin, weight, net, tie_mode, domestic, vw, rel, length, nh, queue, seq, hops, flow, run, acc,
+                pairs):
+    """Propagate routes to ``origin`` and add its weighted measures into ``acc[x, measure, column]``.
+
+    ``vw[x, k]``: vantage weight of AS x in column k (zero for domestic ASes and non-vantages);
+    ``weight[k]``: the origin's weight in column k. ``pairs``: border hand-offs of column 0,
+    ``foreign * n + domestic -> weighted flow``.
+    Returns the number of ASes with a route.
+    """
     n = rel.shape[0]
     front, stubs = propagate_ordered(origin, net, rel, length, nh, queue)
     total = front + stubs
@@ -120,38 +133,23 @@ def flow_origin(origin, weight, net, tie_mode, domestic, vw, rel, length, nh, qu
         for k in range(kk):
             flow[x, k] = 0.0
             run[x, k] = 0.0
-    if tie_mode != TIE_LOWEST:
-        _count_ties(seq[:total], net, rel, length, ntie, hi)
     for i in range(total):
-        u = seq[i]
-        cand = length[u] + 1
-        for side in range(6):
-            if side == 0:
-                ptr, idx, ok, cls = p_ptr, p_idx, p_ok, 1
-            elif side == 1:
-                ptr, idx, ok, cls = xp_ptr, xp_idx, xp_ok, 1
-            elif side == 2:
-                ptr, idx, ok, cls = q_ptr, q_idx, q_ok, 2
-            elif side == 3:
-                ptr, idx, ok, cls = xq_ptr, xq_idx, xq_ok, 2
-            elif side == 4:
-                ptr, idx, ok, cls = c_ptr, c_idx, c_ok, 3
-            else:
-                ptr, idx, ok, cls = xc_ptr, xc_idx, xc_ok, 3
-            if side < 4 and rel[u] > 1:
-                continue
-            for j in range(ptr[u], ptr[u + 1]):
-                w = idx[j]
-                if not (ok[j] and _tied(w, u, cls, cand, rel, length)):
-                    continue
-                if tie_mode == TIE_SPLIT:
-                    f = 1.0 / ntie[w]
-                elif tie_mode == TIE_LOWEST:
-                    f = 1.0 if nh[w] == u else 0.0
-                else:
-                    f = 1.0 if hi[w] == u else 0.0
-                if f > 0.0:
-                    _pull(u, w, f, weight, domestic, vw, flow, run, acc)
+        w = seq[i]
+        if w == origin:
+            continue
+        if tie_mode == TIE_LOWEST:
+            _push(w, nh[w], 1.0, weight, domestic, vw, flow, run, acc, pairs)
+            continue
+        count = _next_hops(w, net, rel, length, hops)
+        if tie_mode == TIE_HIGHEST:
+            best = hops[0]
+            for t in range(1, count):
+                if hops[t] > best:
+                    best = hops[t]
+            _push(w, best, 1.0, weight, domestic, vw, flow, run, acc, pairs)
+        else:
+            for t in range(count):
+                _push(w, hops[t], 1.0 / count, weight, domestic, vw, flow, run, acc, pairs)
     for i in range(total):
         x = seq[i]
         if x == origin:
@@ -159,9 +157,9 @@ def flow_origin(origin, weight, net, tie_mode, domestic, vw, rel, length, nh, qu
         downhill = rel[x] == 1
         d = length[x]
         for k in range(kk):
-            acc[x, TRANSIT, k] += weight * flow[x, k]
+            acc[x, TRANSIT, k] += weight[k] * flow[x, k]
             if downhill:
-                crossing = weight * (flow[x, k] + (0.0 if domestic[x] else vw[x, k]))
+                crossing = weight[k] * (flow[x, k] + (0.0 if domestic[x] else vw[x, k]))
                 acc[x, DOWNHILL, k] += crossing
                 acc[x, CTI, k] += crossing / d
     return total
@@ -169,7 +167,10 @@ def flow_origin(origin, weight, net, tie_mode, domestic, vw, rel, length, nh, qu
 
 @njit(cache=True, nogil=True)
 def run_flow_origins(origins, weights, net, tie_mode, domestic, vw, acc, reached):
-    """:func:`flow_origin` over a batch of origins (one batch per thread, without the GIL)."""
+    """:func:`flow_origin` over a batch of origins (one batch per thread, without the GIL).
+
+    Returns the border hand-offs of column 0 as a dict ``foreign * n + domestic -> weighted flow``.
+    """
     n = domestic.shape[0]
     kk = vw.shape[1]
     rel = np.empty(n, dtype=np.int8)
@@ -177,10 +178,13 @@ def run_flow_origins(origins, weights, net, tie_mode, domestic, vw, acc, reached
     nh = np.empty(n, dtype=np.int32)
     queue = np.empty(n, dtype=np.int32)
     seq = np.empty(n, dtype=np.int32)
-    ntie = np.zeros(n, dtype=np.int32)
-    hi = np.zeros(n, dtype=np.int32)
+    hops = np.empty(n, dtype=np.int32)
     flow = np.zeros((n, kk))
     run = np.zeros((n, kk))
+    pairs = dict()
+    pairs[np.int64(-1)] = 0.0
     for j in range(origins.shape[0]):
-        reached[j] = flow_origin(origins[j], weights[j], net, tie_mode, domestic, vw, rel, length, nh, queue, seq,
-                                 ntie, hi, flow, run, acc)
+        reached[j] = flow_origin(origins[j], weights[j, :], net, tie_mode, domestic, vw, rel, length, nh, queue, seq,
+                                 hops, flow, run, acc, pairs)
+    del pairs[np.int64(-1)]
+    return pairs
