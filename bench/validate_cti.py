@@ -107,7 +107,7 @@ def trimmed_transit(inputs: Inputs, cc: str) -> Ranking:
 
 
 SCHEMES = ("all", "space", "transit", "cone")
-MEASURE_NAMES = ("transit", "downhill", "cti", "border")
+MEASURE_NAMES = {"transit": 0, "downhill": 1, "cti": 2, "border": 3, "cti-peers": 5}  # transit_flows measures
 WEIGHTINGS = ("space", "v4", "equal", "sqrt-v4")
 
 
@@ -153,10 +153,9 @@ def _flow_variant(ties: str, measure: int, column: int) -> Callable[[Inputs, str
 
 for _wi, _w in enumerate(WEIGHTINGS):
     for _ties in ("lowest-asn", "split"):
-        for _m, _mname in enumerate(MEASURE_NAMES):
+        for _mname, _m in MEASURE_NAMES.items():
             for _k, _scheme in enumerate(SCHEMES):
-                VARIANTS[f"{_mname}/{_scheme}/{_ties}/{_w}"] = _flow_variant(_ties, _m if _m < 3 else 3,
-                                                                             _wi * len(SCHEMES) + _k)
+                VARIANTS[f"{_mname}/{_scheme}/{_ties}/{_w}"] = _flow_variant(_ties, _m, _wi * len(SCHEMES) + _k)
 
 
 # ---------------------------------------------------------------- scoring
@@ -247,6 +246,15 @@ def org_ranking(ranking: Ranking, orgs, keep) -> list[tuple[str, list[int], floa
     return sorted(((n, m, v) for n, m, v in merged.values()), key=lambda r: -r[2])
 
 
+def _pfx6_or_none(snap: Snapshot):  # noqa: ANN202 - as the tool does: IPv4 alone when no IPv6 table exists
+    from splinternet.errors import DataNotFoundError
+
+    try:
+        return snap.pfx2as(6)
+    except DataNotFoundError:
+        return None
+
+
 def russia(scheme: str, measure: str, log=print) -> list[str]:  # noqa: ANN001
     """RU 2022-03-01 (as-rel of the date, pfx2as 2024-04-06, the only one the mirror has near it)
     under the three tie rules: foreign providers by organization, Lumen's rank, Kentik's named customers."""
@@ -255,10 +263,10 @@ def russia(scheme: str, measure: str, log=print) -> list[str]:  # noqa: ANN001
 
     snap = Snapshot.for_date("2022-03-01", prefixes_date="2024-04-06")
     graph, orgs = snap.graph(), snap.orgs()
-    origins = country_origins("RU", snap.pfx2as(4), snap.pfx2as(6), orgs, snap.country_blocks("RU"))
+    origins = country_origins("RU", snap.pfx2as(4), _pfx6_or_none(snap), orgs, snap.country_blocks("RU"))
     vw = vantage_weights(graph, origins, (scheme,), space=originated_space(graph, snap.pfx2as(4)))
     domestic = set(origins.domestic.tolist())
-    m = {"transit": 0, "downhill": 1, "cti": 2, "border": 3}[measure]
+    m = MEASURE_NAMES[measure]
     lines = [f"RU 2022-03-01, vantage scheme `{scheme}`: foreign organizations by `{measure}` and by `border` share",
              "", "| tie rule | top foreign orgs by " + measure + " | top foreign orgs by border share | Lumen rank ("
              + measure + " / border) | s |", "|---|---|---|---:|---:|"]
@@ -284,14 +292,51 @@ def russia(scheme: str, measure: str, log=print) -> list[str]:  # noqa: ANN001
     return lines
 
 
+def speed(log=print) -> list[str]:  # noqa: ANN001
+    """`transit RU` 2022-03-01 in-process, before (pilot run, 128 trimmed-mean candidates, lowest-ASN ties) and
+    after (split ties, space-weighted vantage points, no pilot); numba compiled beforehand on LI."""
+    from splinternet.analysis.country import country_origins
+    from splinternet.analysis.flow_measures import headline_flows
+    from splinternet.analysis.transit import transit_report
+    from splinternet.analysis.transit_evidence import pick_candidates, simulate_evidence
+
+    snap = Snapshot.for_date("2022-03-01", prefixes_date="2024-04-06")
+    graph, orgs, pfx4, pfx6 = snap.graph(), snap.orgs(), snap.pfx2as(4), _pfx6_or_none(snap)
+
+    def before(cc: str):  # noqa: ANN202
+        origins = country_origins(cc, pfx4, pfx6, orgs, snap.country_blocks(cc))
+        pilot = simulate_evidence(graph, origins,
+                                  origin_subset=origins.asns[np.argsort(-origins.weight, kind="stable")[:200]])
+        ev = simulate_evidence(graph, origins, candidates=pick_candidates(pilot))
+        return transit_report(ev, origins, orgs, graph, date="2022-03-01")
+
+    def after(cc: str):  # noqa: ANN202
+        origins = country_origins(cc, pfx4, pfx6, orgs, snap.country_blocks(cc))
+        ev = simulate_evidence(graph, origins)
+        return transit_report(ev, origins, orgs, graph, date="2022-03-01", flows=headline_flows(graph, origins, pfx4))
+
+    before("LI"), after("LI")
+    lines = ["| pipeline | s |", "|---|---:|"]
+    for name, fn in (("before", before), ("after", after), ("before", before), ("after", after)):
+        start = time.perf_counter()
+        fn("RU")
+        lines.append(f"| {name} | {time.perf_counter() - start:.1f} |")
+        log(lines[-1])
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--countries", default="", help="comma-separated; default: all development countries")
     parser.add_argument("--variants", default="", help="comma-separated; default: all")
     parser.add_argument("--out", default="", help="write the markdown tables here")
     parser.add_argument("--russia", default="", help="SCHEME/MEASURE: only the RU 2022-03-01 check, e.g. space/cti")
+    parser.add_argument("--speed", action="store_true", help="only time transit RU before/after, in-process")
     parser.add_argument("--per-country", type=int, default=3, help="variants shown in the per-country table")
     args = parser.parse_args()
+    if args.speed:
+        print("\n".join(speed(log=lambda s: print(s, flush=True))))
+        return
     if args.russia:
         scheme, measure = args.russia.split("/")
         print("\n".join(russia(scheme, measure, log=lambda s: print(s, flush=True))))

@@ -7,7 +7,7 @@ from collections import defaultdict
 import numpy as np
 
 from splinternet.analysis.country import CountryOrigins
-from splinternet.analysis.simulate import ROUTE_CUSTOMER, propagate
+from splinternet.analysis.simulate import ROUTE_CUSTOMER, ROUTE_PEER, propagate
 from splinternet.tables.topology import ASGraph
 
 
@@ -31,7 +31,7 @@ def reference_flows(graph: ASGraph, origins: CountryOrigins, vantage_weight: dic
     "pairs" per (border AS, gateway AS)."""
     domestic = set(origins.domestic.tolist())
     removed = set(scenario.removed_ases) if scenario is not None else set()
-    sums = {k: defaultdict(float) for k in ("transit", "downhill", "cti", "border", "gateway", "pairs")}
+    sums = {k: defaultdict(float) for k in ("transit", "downhill", "cti", "cti_peers", "border", "gateway", "pairs")}
     for origin, weight in zip(origins.asns.tolist(), origins.weight.tolist(), strict=True):
         if int(graph.index_of(origin)[0]) < 0 or origin in removed:
             continue
@@ -50,12 +50,22 @@ def reference_flows(graph: ASGraph, origins: CountryOrigins, vantage_weight: dic
                     if routes.relationship[i] == ROUTE_CUSTOMER:
                         sums["downhill"][x] += share
                         sums["cti"][x] += share / int(routes.path_length[i])
+                    if routes.relationship[i] == ROUTE_CUSTOMER or (
+                            routes.relationship[i] == ROUTE_PEER and routes.path_length[i] == 1
+                            and len(customers_of(graph, x)) > 0):
+                        sums["cti_peers"][x] += share / int(routes.path_length[i])
                 first = next((i for i, x in enumerate(path) if x in domestic), None)
                 if first is not None and first > 0:
                     sums["border"][path[first - 1]] += share
                     sums["gateway"][path[first]] += share
                     sums["pairs"][(path[first - 1], path[first])] += share
     return sums
+
+
+def customers_of(graph: ASGraph, asn: int) -> list[int]:
+    """Customers in the graph as loaded (CTI tests "provider of anyone" on the whole AS-relationship file)."""
+    i = graph.require_index(asn)
+    return graph.asns[graph.customer_indices[graph.customer_indptr[i]:graph.customer_indptr[i + 1]]].tolist()
 
 
 def as_array(graph: ASGraph, table: dict[int, float]) -> np.ndarray:

@@ -11,12 +11,13 @@ from hypothesis import strategies as st
 
 from splinternet.analysis.flow_measures import TieRule, flow_measures
 from splinternet.analysis.scenario import Scenario
-from splinternet.analysis.transit_flows import BORDER, CTI, DOWNHILL, GATEWAY, TRANSIT
+from splinternet.analysis.transit_flows import BORDER, CTI, CTI_PEERS, DOWNHILL, GATEWAY, TRANSIT
 
 from .flow_reference import as_array, reference_flows
 from .test_transit_kernel import topologies
 
-MEASURES = {"transit": TRANSIT, "downhill": DOWNHILL, "cti": CTI, "border": BORDER, "gateway": GATEWAY}
+MEASURES = {"transit": TRANSIT, "downhill": DOWNHILL, "cti": CTI, "border": BORDER, "gateway": GATEWAY,
+            "cti_peers": CTI_PEERS}
 
 
 def _check(graph, country, weights: np.ndarray, rule: TieRule, scenario, workers: int) -> None:

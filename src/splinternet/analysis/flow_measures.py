@@ -23,7 +23,8 @@ from .simulate import as_overlay
 from .transit_evidence import _batches, _merge_equivalent_stubs
 from .transit_flows import GATEWAY, MEASURES, TIE_HIGHEST, TIE_LOWEST, TIE_SPLIT, run_flow_origins
 
-__all__ = ["TieRule", "VantageScheme", "FlowMeasures", "flow_measures", "vantage_weights", "originated_space"]
+__all__ = ["TieRule", "VantageScheme", "FlowMeasures", "flow_measures", "vantage_weights", "originated_space",
+           "DEFAULT_TIES", "DEFAULT_VANTAGES", "headline_flows"]
 
 
 class TieRule(StrEnum):
@@ -195,3 +196,23 @@ def flow_measures(graph: ASGraph, origins: CountryOrigins, weights: np.ndarray, 
     return FlowMeasures(asns=graph.asns, schemes=tuple(schemes), ties=TieRule(ties), values=acc / norm,
                         pair_from=graph.asns[keys // n], pair_to=graph.asns[keys % n], pair_weight=pair_weight / norm[0],
                         vantage_totals=totals, origins_used=origins.asns[run], routing_trees=len(reps))
+
+
+DEFAULT_TIES = TieRule.SPLIT
+DEFAULT_VANTAGES = VantageScheme.SPACE
+
+
+def headline_flows(graph: ASGraph, origins: CountryOrigins, pfx4: Pfx2As | None, *,
+                   vantages: VantageScheme | str = DEFAULT_VANTAGES, ties: TieRule | str = DEFAULT_TIES,
+                   scenario: Scenario | Overlay | None = None, workers: int = 2) -> FlowMeasures:
+    """The flows behind the report's headline figures (one column): docs/methodology.md gives the defaults' reasons.
+
+    ``pfx4`` (the IPv4 prefix-to-AS table) is needed for the ``space`` vantage scheme only.
+    """
+    scheme = VantageScheme(vantages)
+    space = originated_space(graph, pfx4) if scheme is VantageScheme.SPACE and pfx4 is not None else None
+    if scheme is VantageScheme.SPACE and space is None:
+        raise ValueError("space-weighted vantage points need the IPv4 prefix-to-AS table")
+    weights = vantage_weights(graph, origins, (scheme.value,), space=space)
+    return flow_measures(graph, origins, weights, schemes=(scheme.value,), ties=TieRule(ties), scenario=scenario,
+                         workers=workers)

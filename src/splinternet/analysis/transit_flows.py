@@ -19,7 +19,9 @@ serves K variants. Per AS x and column k the kernel adds, times the origin's wei
 - ``CTI``: ``DOWNHILL`` discounted by 1/d, d the AS hops from x to the origin (CTI's
   distance discount: a direct provider counts fully, its provider half, ...);
 - ``BORDER``/``GATEWAY``: flow that reaches a domestic AS through foreign ASes only,
-  credited to the foreign AS that hands it over and to the domestic AS receiving it.
+  credited to the foreign AS that hands it over and to the domestic AS receiving it;
+- ``CTI_PEERS``: ``CTI`` plus the origin's direct peers that have customers, counted as
+  direct providers, as CTI's published code does.
 """
 
 from __future__ import annotations
@@ -29,12 +31,12 @@ from numba import njit
 
 from .simulate import propagate_ordered
 
-__all__ = ["TIE_LOWEST", "TIE_SPLIT", "TIE_HIGHEST", "TRANSIT", "DOWNHILL", "CTI", "BORDER", "GATEWAY",
+__all__ = ["TIE_LOWEST", "TIE_SPLIT", "TIE_HIGHEST", "TRANSIT", "DOWNHILL", "CTI", "BORDER", "GATEWAY", "CTI_PEERS",
            "MEASURES", "flow_origin", "run_flow_origins"]
 
 TIE_LOWEST, TIE_SPLIT, TIE_HIGHEST = 0, 1, 2
-TRANSIT, DOWNHILL, CTI, BORDER, GATEWAY = 0, 1, 2, 3, 4
-MEASURES = 5
+TRANSIT, DOWNHILL, CTI, BORDER, GATEWAY, CTI_PEERS = 0, 1, 2, 3, 4, 5
+MEASURES = 6
 
 
 @njit(cache=True, nogil=True)
@@ -121,6 +123,7 @@ def flow_origin(origin, weight, net, tie_mode, domestic, vw, rel, length, nh, qu
     Returns the number of ASes with a route.
     """
     n = rel.shape[0]
+    c_ptr, xc_ptr = net[3], net[12]
     front, stubs = propagate_ordered(origin, net, rel, length, nh, queue)
     total = front + stubs
     if total == 0:
@@ -155,13 +158,18 @@ def flow_origin(origin, weight, net, tie_mode, domestic, vw, rel, length, nh, qu
         if x == origin:
             continue
         downhill = rel[x] == 1
+        # CTI's published code also keeps a peer of the origin that has customers (it tests the
+        # last link against "provider of anyone", the origin being replaced by a country label)
+        peer_of_origin = rel[x] == 2 and length[x] == 1 and (c_ptr[x + 1] > c_ptr[x] or xc_ptr[x + 1] > xc_ptr[x])
         d = length[x]
         for k in range(kk):
             acc[x, TRANSIT, k] += weight[k] * flow[x, k]
-            if downhill:
+            if downhill or peer_of_origin:
                 crossing = weight[k] * (flow[x, k] + (0.0 if domestic[x] else vw[x, k]))
-                acc[x, DOWNHILL, k] += crossing
-                acc[x, CTI, k] += crossing / d
+                acc[x, CTI_PEERS, k] += crossing / d
+                if downhill:
+                    acc[x, DOWNHILL, k] += crossing
+                    acc[x, CTI, k] += crossing / d
     return total
 
 
