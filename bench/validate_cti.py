@@ -106,7 +106,7 @@ def trimmed_transit(inputs: Inputs, cc: str) -> Ranking:
     return sorted(zip(ev.candidates.tolist(), scores.tolist(), strict=True), key=lambda r: -r[1])
 
 
-SCHEMES = ("all", "space", "transit", "cone")
+SCHEMES = ("all", "space", "transit", "cone", "cone500")  # cone500: the 500 largest customer cones, equally
 MEASURE_NAMES = {"transit": 0, "downhill": 1, "cti": 2, "border": 3, "cti-peers": 5}  # transit_flows measures
 WEIGHTINGS = ("space", "v4", "equal", "sqrt-v4")
 
@@ -135,7 +135,10 @@ def flows(inputs: Inputs, cc: str, ties: str):  # noqa: ANN201 - FlowMeasures
             inputs.extras["space"] = originated_space(inputs.graph, inputs.pfx4)
             inputs.extras["cone"] = inputs.graph.customer_cone_sizes().astype(np.float64)
         base = inputs.origins(cc)
-        vw = vantage_weights(inputs.graph, base, SCHEMES, space=inputs.extras["space"], cone=inputs.extras["cone"])
+        vw = vantage_weights(inputs.graph, base, SCHEMES[:4], space=inputs.extras["space"], cone=inputs.extras["cone"])
+        largest = np.zeros(len(inputs.graph))
+        largest[np.argsort(-inputs.extras["cone"], kind="stable")[:500]] = 1.0
+        vw = np.column_stack([vw, largest])
         ow = np.column_stack([weighted_origins(inputs, cc, w).weight for w in WEIGHTINGS])
         for old in [k for k in inputs.extras if k[0] == "flows" and k[1] != cc]:
             del inputs.extras[old]  # one country's flows at a time
