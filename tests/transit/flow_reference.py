@@ -31,14 +31,20 @@ def reference_flows(graph: ASGraph, origins: CountryOrigins, vantage_weight: dic
     "pairs" per (border AS, gateway AS)."""
     domestic = set(origins.domestic.tolist())
     removed = set(scenario.removed_ases) if scenario is not None else set()
-    sums = {k: defaultdict(float) for k in ("transit", "downhill", "cti", "cti_peers", "border", "gateway", "pairs")}
-    for origin, weight in zip(origins.asns.tolist(), origins.weight.tolist(), strict=True):
+    sums = {k: defaultdict(float) for k in ("transit", "downhill", "cti", "cti_peers", "border", "gateway", "pairs",
+                                            "retail", "wholesale", "backbone", "totals", "reach")}
+    kmi = (origins.kmi_v4 + origins.kmi_v6).tolist()
+    for origin, weight, prefix_weight in zip(origins.asns.tolist(), origins.weight.tolist(), kmi, strict=True):
         if int(graph.index_of(origin)[0]) < 0 or origin in removed:
             continue
         routes = propagate(graph, origin, scenario=scenario, keep_all_ties=True)
         for v, vw in vantage_weight.items():
             if vw == 0 or v in domestic or v in removed or routes.relationship[graph.require_index(v)] < 0:
                 continue
+            sums["totals"]["length"] += weight * vw * int(routes.path_length[graph.require_index(v)])
+            sums["totals"]["reach"] += weight * vw
+            sums["totals"]["paths"] += 1
+            sums["reach"][origin] += vw
             for path, f in _paths(routes, v, rule):
                 share = weight * vw * f
                 for pos, x in enumerate(path):
@@ -46,6 +52,9 @@ def reference_flows(graph: ASGraph, origins: CountryOrigins, vantage_weight: dic
                         continue
                     if pos > 0:
                         sums["transit"][x] += share
+                    hops = len(path) - 1 - pos
+                    position = "retail" if hops == 1 else "wholesale" if hops == 2 else "backbone"
+                    sums[position][x] += prefix_weight * vw * f
                     i = graph.require_index(x)
                     if routes.relationship[i] == ROUTE_CUSTOMER:
                         sums["downhill"][x] += share

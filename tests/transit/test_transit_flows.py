@@ -11,7 +11,17 @@ from hypothesis import strategies as st
 
 from splinternet.analysis.flow_measures import TieRule, flow_measures
 from splinternet.analysis.scenario import Scenario
-from splinternet.analysis.transit_flows import BORDER, CTI, CTI_PEERS, DOWNHILL, GATEWAY, TRANSIT
+from splinternet.analysis.transit_flows import (
+    BACKBONE,
+    BORDER,
+    CTI,
+    CTI_PEERS,
+    DOWNHILL,
+    GATEWAY,
+    RETAIL,
+    TRANSIT,
+    WHOLESALE,
+)
 
 from .flow_reference import as_array, reference_flows
 from .test_transit_kernel import topologies
@@ -38,7 +48,15 @@ def _check(graph, country, weights: np.ndarray, rule: TieRule, scenario, workers
         for name, m in MEASURES.items():
             np.testing.assert_allclose(got.values[:, m, k], as_array(graph, ref[name]) / norm, rtol=1e-9,
                                        atol=1e-12, err_msg=f"{name} column {k} {rule}")
+        for name, m in (("retail", RETAIL), ("wholesale", WHOLESALE), ("backbone", BACKBONE)):
+            np.testing.assert_allclose(got.values[:, m, k], as_array(graph, ref[name]) / max(total, 1e-300),
+                                       rtol=1e-9, atol=1e-12, err_msg=f"{name} column {k} {rule}")
         if k == 0:
+            assert got.reach == pytest.approx(ref["totals"]["reach"] / norm, abs=1e-12)
+            assert got.path_length_sum == pytest.approx(ref["totals"]["length"] / norm, abs=1e-12)
+            for i, origin in enumerate(country.asns.tolist()):
+                if int(graph.index_of(origin)[0]) >= 0 and origin not in removed:
+                    assert got.origin_reach[i] == pytest.approx(ref["reach"][origin] / max(total, 1e-300))
             pairs = {(int(a), int(b)): w for a, b, w in zip(got.pair_from, got.pair_to, got.pair_weight, strict=True)}
             expected = {key: value / norm for key, value in ref["pairs"].items() if value > 0}
             assert pairs.keys() == expected.keys()

@@ -94,7 +94,12 @@ def test_trimmed_mean_drops_both_tails() -> None:
 
 
 def test_report_from_flows_by_hand() -> None:
-    from splinternet.analysis.flow_measures import TieRule, flow_measures, vantage_weights
+    from splinternet.analysis.flow_measures import (
+        TieRule,
+        flow_evidence,
+        flow_measures,
+        vantage_weights,
+    )
 
     ev, rep = report()
     flows = flow_measures(GRAPH, ORIGINS, vantage_weights(GRAPH, ORIGINS, ("all",)), schemes=("all",),
@@ -116,3 +121,9 @@ def test_report_from_flows_by_hand() -> None:
     assert influence == pytest.approx({20: 0.5625, 10: 0.3125, 1: 0.25, 200: 0.7083333 / 4, 100: 0.3333333 / 4})
     assert [r["asn"] for r in with_flows.transit] == [20, 10, 1, 200, 100]
     assert with_flows.evidence["ties"] == "split" and with_flows.evidence["transit_ranked_by"] == "influence"
+    # the flows alone carry the rest of the report: customer base, reach, path length
+    alone = transit_report(flow_evidence(flows, ORIGINS), ORIGINS, ORGS, GRAPH, date="2022-03-01", flows=flows)
+    for a, b in zip(alone.providers, rep.providers, strict=True):
+        assert a.customer_base == pytest.approx(b.customer_base) and a.border_share == pytest.approx(b.border_share)
+    for key in ("reach", "mean_path_length", "vantage_points", "paths", "origins_used"):
+        assert alone.evidence[key] == pytest.approx(rep.evidence[key]), key

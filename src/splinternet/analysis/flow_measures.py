@@ -20,11 +20,23 @@ from ..tables.topology import ASGraph
 from .country import CountryOrigins, _per_origin
 from .scenario import Overlay, Scenario
 from .simulate import as_overlay
-from .transit_evidence import _batches, _merge_equivalent_stubs
-from .transit_flows import GATEWAY, MEASURES, TIE_HIGHEST, TIE_LOWEST, TIE_SPLIT, run_flow_origins
+from .transit_evidence import PathEvidence, _batches, _merge_equivalent_stubs
+from .transit_flows import (
+    BACKBONE,
+    BORDER,
+    GATEWAY,
+    MEASURES,
+    RETAIL,
+    TIE_HIGHEST,
+    TIE_LOWEST,
+    TIE_SPLIT,
+    TRANSIT,
+    WHOLESALE,
+    run_flow_origins,
+)
 
 __all__ = ["TieRule", "VantageScheme", "FlowMeasures", "flow_measures", "vantage_weights", "originated_space",
-           "DEFAULT_TIES", "DEFAULT_VANTAGES", "headline_flows"]
+           "DEFAULT_TIES", "DEFAULT_VANTAGES", "headline_flows", "flow_evidence"]
 
 
 class TieRule(StrEnum):
@@ -47,8 +59,9 @@ class VantageScheme(StrEnum):
 class FlowMeasures:
     """``values[x, measure, k]``: mean over column k's vantage weight of the origin-weighted flow.
 
-    Measures are those of ``transit_flows`` (TRANSIT, DOWNHILL, CTI, BORDER, GATEWAY);
-    each is a share of the country's (routed) weight, in [0, 1].
+    Measures are those of ``transit_flows``; each is a share of the country's (routed)
+    weight, in [0, 1], except the customer-base scores (RETAIL, WHOLESALE, BACKBONE), which
+    are prefix weights averaged over the vantage weight.
     """
 
     asns: np.ndarray
@@ -61,6 +74,13 @@ class FlowMeasures:
     vantage_totals: np.ndarray  # (K,) total vantage weight per column
     origins_used: np.ndarray
     routing_trees: int
+    vantages: np.ndarray  # AS numbers with a positive weight in column 0
+    origins_missing: np.ndarray  # origins absent from the topology
+    weight_missing: float
+    origin_reach: np.ndarray  # per origin: share of column 0's vantage weight with a route to it (NaN if not run)
+    reach: float  # column 0: share of the country reachable from the average (weighted) vantage point
+    path_length_sum: float  # column 0, same units as reach: mean path length = path_length_sum / reach
+    paths: int  # column 0: (vantage point, routing tree) pairs with a route
 
     def ranking(self, measure: int, column: int = 0) -> list[tuple[int, float]]:
         """(ASN, share) of every AS with a positive share, largest first."""
@@ -158,22 +178,30 @@ def flow_measures(graph: ASGraph, origins: CountryOrigins, weights: np.ndarray, 
     # stubs with the same neighbours share a tree only if none is a vantage point: a vantage
     # stub sends its own flow through the others' trees, and the weights may differ
     silent = ~vw[o_idx[run]].any(axis=1)
+    kmi = (origins.kmi_v4 + origins.kmi_v6)[run]
     merged_idx, merged_weight = o_idx[run][silent], ow[run][silent]
-    reps, _, _, rep_of = _merge_equivalent_stubs(overlay, merged_idx, merged_weight[:, 0],
-                                                 np.zeros(int(silent.sum())))
+    reps, _, rep_kmi, rep_of = _merge_equivalent_stubs(overlay, merged_idx, merged_weight[:, 0], kmi[silent])
     rep_weight = np.zeros((len(reps), vw.shape[1]))
     np.add.at(rep_weight, rep_of, merged_weight)
     merged = (reps, rep_weight, rep_of, merged_idx, merged_weight)
+    # origin j of ``run`` is simulated by tree tree_of[j]
+    tree_of = np.empty(len(run), dtype=np.int64)
+    tree_of[np.flatnonzero(silent)] = rep_of
+    tree_of[np.flatnonzero(~silent)] = len(reps) + np.arange(int((~silent).sum()))
     reps = np.concatenate((reps, o_idx[run][~silent].astype(np.int64)))
     rep_weight = np.ascontiguousarray(np.concatenate((rep_weight, ow[run][~silent])))
+    rep_kmi = np.concatenate((rep_kmi, kmi[~silent]))
     code = _TIE_CODE[TieRule(ties)]
+    reached = np.zeros(len(reps))
 
-    def work(batch: np.ndarray) -> tuple[np.ndarray, dict]:
+    def work(batch: np.ndarray) -> tuple[np.ndarray, dict, np.ndarray]:
         acc = np.zeros((n, MEASURES, vw.shape[1]))
-        reached = np.zeros(len(batch), dtype=np.int64)
-        pairs = run_flow_origins(reps[batch].astype(np.int32), rep_weight[batch], overlay.arrays, code, domestic,
-                                 vw, acc, reached)
-        return acc, dict(pairs)
+        totals = np.zeros(3)
+        got = np.zeros(len(batch))
+        pairs = run_flow_origins(reps[batch].astype(np.int32), rep_weight[batch], rep_kmi[batch], overlay.arrays,
+                                 code, domestic, vw, acc, totals, got)
+        reached[batch] = got
+        return acc, dict(pairs), totals
 
     batches = _batches(len(reps), workers)
     if len(batches) > 1:
@@ -182,8 +210,9 @@ def flow_measures(graph: ASGraph, origins: CountryOrigins, weights: np.ndarray, 
     else:
         parts = [work(b) for b in batches]
     acc = sum(p[0] for p in parts) if parts else np.zeros((n, MEASURES, vw.shape[1]))
+    path_totals = sum(p[2] for p in parts) if parts else np.zeros(3)
     pairs: dict[int, float] = {}
-    for _, part in parts:
+    for _, part, _ in parts:
         for key, value in part.items():
             pairs[key] = pairs.get(key, 0.0) + value
     _split_gateways(acc, pairs, n, *merged)
@@ -193,9 +222,35 @@ def flow_measures(graph: ASGraph, origins: CountryOrigins, weights: np.ndarray, 
     totals = vw.sum(axis=0)
     routed = ow[run].sum(axis=0)
     norm = np.maximum(totals, 1e-300) * np.where(routed > 0, routed, 1.0)
-    return FlowMeasures(asns=graph.asns, schemes=tuple(schemes), ties=TieRule(ties), values=acc / norm,
+    values = acc / norm
+    values[:, RETAIL:BACKBONE + 1] *= np.where(routed > 0, routed, 1.0)  # customer-base scores: mean over vantages
+    origin_reach = np.full(len(origins.asns), np.nan)
+    origin_reach[run] = reached[tree_of] / max(float(totals[0]), 1e-300)
+    return FlowMeasures(asns=graph.asns, schemes=tuple(schemes), ties=TieRule(ties), values=values,
                         pair_from=graph.asns[keys // n], pair_to=graph.asns[keys % n], pair_weight=pair_weight / norm[0],
-                        vantage_totals=totals, origins_used=origins.asns[run], routing_trees=len(reps))
+                        vantage_totals=totals, origins_used=origins.asns[run], routing_trees=len(reps),
+                        vantages=graph.asns[vw[:, 0] > 0], origins_missing=origins.asns[(o_idx < 0)],
+                        weight_missing=float(origins.weight[o_idx < 0].sum()), origin_reach=origin_reach,
+                        reach=float(path_totals[1] / norm[0]), path_length_sum=float(path_totals[0] / norm[0]),
+                        paths=int(path_totals[2]))
+
+
+def flow_evidence(flows: FlowMeasures, origins: CountryOrigins) -> PathEvidence:
+    """Column 0 of ``flows`` as the :class:`PathEvidence` that ``transit_report`` reads (no per-vantage
+    shares: the trimmed mean is not computed), so a report needs no second propagation."""
+    pick = (TRANSIT, BORDER, GATEWAY, RETAIL, WHOLESALE, BACKBONE)
+    transit, border, gateway, retail, wholesale, backbone = (flows.values[:, m, 0] for m in pick)
+    count = max(len(flows.vantages), 1)
+    return PathEvidence(
+        kind="simulated", asns=flows.asns, vantages=flows.vantages, transit=transit, border=border,
+        gateway=gateway, retail=retail * count, wholesale=wholesale * count, backbone=backbone * count,
+        candidates=np.zeros(0, dtype=np.uint32), shares=np.zeros((count, 0)), pair_from=flows.pair_from,
+        pair_to=flows.pair_to, pair_weight=flows.pair_weight, reach_weight=flows.reach,
+        path_length_sum=flows.path_length_sum, origins_used=flows.origins_used,
+        origins_missing=flows.origins_missing, weight_missing=flows.weight_missing, paths=flows.paths,
+        origin_reach=flows.origin_reach, mean_divisor=1.0, shares_divisor=1.0,
+        details={"routing_trees": flows.routing_trees, "origins": len(flows.origins_used)},
+    )
 
 
 DEFAULT_TIES = TieRule.SPLIT

@@ -21,7 +21,9 @@ serves K variants. Per AS x and column k the kernel adds, times the origin's wei
 - ``BORDER``/``GATEWAY``: flow that reaches a domestic AS through foreign ASes only,
   credited to the foreign AS that hands it over and to the domestic AS receiving it;
 - ``CTI_PEERS``: ``CTI`` plus the origin's direct peers that have customers, counted as
-  direct providers, as CTI's published code does.
+  direct providers, as CTI's published code does;
+- ``RETAIL``/``WHOLESALE``/``BACKBONE``: Kentik's customer-base positions (1, 2, 3+ hops
+  from the origin), flow crossing x (its own included) times the origin's prefix weight.
 """
 
 from __future__ import annotations
@@ -32,11 +34,12 @@ from numba import njit
 from .simulate import propagate_ordered
 
 __all__ = ["TIE_LOWEST", "TIE_SPLIT", "TIE_HIGHEST", "TRANSIT", "DOWNHILL", "CTI", "BORDER", "GATEWAY", "CTI_PEERS",
+           "RETAIL", "WHOLESALE", "BACKBONE",
            "MEASURES", "flow_origin", "run_flow_origins"]
 
 TIE_LOWEST, TIE_SPLIT, TIE_HIGHEST = 0, 1, 2
-TRANSIT, DOWNHILL, CTI, BORDER, GATEWAY, CTI_PEERS = 0, 1, 2, 3, 4, 5
-MEASURES = 6
+TRANSIT, DOWNHILL, CTI, BORDER, GATEWAY, CTI_PEERS, RETAIL, WHOLESALE, BACKBONE = range(9)
+MEASURES = 9
 
 
 @njit(cache=True, nogil=True)
@@ -113,13 +116,15 @@ def _may_send(u, w, r, extra, net):
 
 
 @njit(cache=True, nogil=True)
-def flow_origin(origin, weight, net, tie_mode, domestic, vw, rel, length, nh, queue, seq, hops, flow, run, acc,
-                pairs):
+def flow_origin(origin, weight, kmi_weight, net, tie_mode, domestic, vw, rel, length, nh, queue, seq, hops, flow,
+                run, acc, pairs, totals):
     """Propagate routes to ``origin`` and add its weighted measures into ``acc[x, measure, column]``.
 
     ``vw[x, k]``: vantage weight of AS x in column k (zero for domestic ASes and non-vantages);
-    ``weight[k]``: the origin's weight in column k. ``pairs``: border hand-offs of column 0,
-    ``foreign * n + domestic -> weighted flow``.
+    ``weight[k]``: the origin's weight in column k; ``kmi_weight``: its Kentik prefix weight.
+    ``pairs``: border hand-offs of column 0, ``foreign * n + domestic -> weighted flow``.
+    ``totals`` += column 0's (weight x vantage weight x path length, weight x vantage weight,
+    vantage points with a route). Returns column 0's vantage weight with a route.
     Returns the number of ASes with a route.
     """
     n = rel.shape[0]
@@ -127,7 +132,7 @@ def flow_origin(origin, weight, net, tie_mode, domestic, vw, rel, length, nh, qu
     front, stubs = propagate_ordered(origin, net, rel, length, nh, queue)
     total = front + stubs
     if total == 0:
-        return 0
+        return 0.0
     for i in range(total):  # dependents before their next hops
         seq[total - 1 - i] = queue[i] if i < front else queue[n - stubs + (i - front)]
     kk = vw.shape[1]
@@ -162,19 +167,30 @@ def flow_origin(origin, weight, net, tie_mode, domestic, vw, rel, length, nh, qu
         # last link against "provider of anyone", the origin being replaced by a country label)
         peer_of_origin = rel[x] == 2 and length[x] == 1 and (c_ptr[x + 1] > c_ptr[x] or xc_ptr[x + 1] > xc_ptr[x])
         d = length[x]
+        position = RETAIL if d == 1 else WHOLESALE if d == 2 else BACKBONE
         for k in range(kk):
             acc[x, TRANSIT, k] += weight[k] * flow[x, k]
+            acc[x, position, k] += kmi_weight * (flow[x, k] + (0.0 if domestic[x] else vw[x, k]))
             if downhill or peer_of_origin:
                 crossing = weight[k] * (flow[x, k] + (0.0 if domestic[x] else vw[x, k]))
                 acc[x, CTI_PEERS, k] += crossing / d
                 if downhill:
                     acc[x, DOWNHILL, k] += crossing
                     acc[x, CTI, k] += crossing / d
-    return total
+    reached = 0.0
+    for i in range(total):
+        x = seq[i]
+        v = vw[x, 0]
+        if v > 0.0:
+            reached += v
+            totals[0] += weight[0] * v * length[x]
+            totals[2] += 1.0
+    totals[1] += weight[0] * reached
+    return reached
 
 
 @njit(cache=True, nogil=True)
-def run_flow_origins(origins, weights, net, tie_mode, domestic, vw, acc, reached):
+def run_flow_origins(origins, weights, kmi, net, tie_mode, domestic, vw, acc, totals, reached):
     """:func:`flow_origin` over a batch of origins (one batch per thread, without the GIL).
 
     Returns the border hand-offs of column 0 as a dict ``foreign * n + domestic -> weighted flow``.
@@ -192,7 +208,7 @@ def run_flow_origins(origins, weights, net, tie_mode, domestic, vw, acc, reached
     pairs = dict()
     pairs[np.int64(-1)] = 0.0
     for j in range(origins.shape[0]):
-        reached[j] = flow_origin(origins[j], weights[j, :], net, tie_mode, domestic, vw, rel, length, nh, queue, seq,
-                                 hops, flow, run, acc, pairs)
+        reached[j] = flow_origin(origins[j], weights[j, :], kmi[j], net, tie_mode, domestic, vw, rel, length, nh,
+                                 queue, seq, hops, flow, run, acc, pairs, totals)
     del pairs[np.int64(-1)]
     return pairs
