@@ -192,6 +192,7 @@ def flow_measures(graph: ASGraph, origins: CountryOrigins, weights: np.ndarray, 
     rep_weight = np.ascontiguousarray(np.concatenate((rep_weight, ow[run][~silent])))
     rep_kmi = np.concatenate((rep_kmi, kmi[~silent]))
     code = _TIE_CODE[TieRule(ties)]
+    check_send = not all(overlay.arrays[i].all() for i in (2, 5, 8, 11, 14, 17))  # some link may not send
     reached = np.zeros(len(reps))
 
     def work(batch: np.ndarray) -> tuple[np.ndarray, dict, np.ndarray]:
@@ -199,7 +200,7 @@ def flow_measures(graph: ASGraph, origins: CountryOrigins, weights: np.ndarray, 
         totals = np.zeros(3)
         got = np.zeros(len(batch))
         pairs = run_flow_origins(reps[batch].astype(np.int32), rep_weight[batch], rep_kmi[batch], overlay.arrays,
-                                 code, domestic, vw, acc, totals, got)
+                                 code, check_send, domestic, vw, acc, totals, got)
         reached[batch] = got
         return acc, dict(pairs), totals
 

@@ -67,7 +67,7 @@ def _push(w, u, f, weight, domestic, vw, flow, run, acc, pairs):
 
 
 @njit(cache=True, nogil=True)
-def _next_hops(w, net, rel, length, hops):
+def _next_hops(w, net, rel, length, hops, check_send):
     """Every equally good next hop of w, by index (= ASN) order within each list; returns how many.
 
     w's route class says which neighbours could have sent it: customers (a customer
@@ -93,7 +93,7 @@ def _next_hops(w, net, rel, length, hops):
             u = idx[j]
             if length[u] != want or rel[u] < 0 or (r <= 2 and rel[u] > 1):
                 continue
-            if _may_send(u, w, r, extra, net):
+            if not check_send or _may_send(u, w, r, extra, net):
                 hops[count] = u
                 count += 1
     return count
@@ -116,8 +116,8 @@ def _may_send(u, w, r, extra, net):
 
 
 @njit(cache=True, nogil=True)
-def flow_origin(origin, weight, kmi_weight, net, tie_mode, domestic, vw, rel, length, nh, queue, seq, hops, flow,
-                run, acc, pairs, totals):
+def flow_origin(origin, weight, kmi_weight, net, tie_mode, check_send, domestic, vw, rel, length, nh, queue, seq,
+                hops, flow, run, acc, pairs, totals):
     """Propagate routes to ``origin`` and add its weighted measures into ``acc[x, measure, column]``.
 
     ``vw[x, k]``: vantage weight of AS x in column k (zero for domestic ASes and non-vantages);
@@ -148,7 +148,7 @@ def flow_origin(origin, weight, kmi_weight, net, tie_mode, domestic, vw, rel, le
         if tie_mode == TIE_LOWEST:
             _push(w, nh[w], 1.0, weight, domestic, vw, flow, run, acc, pairs)
             continue
-        count = _next_hops(w, net, rel, length, hops)
+        count = _next_hops(w, net, rel, length, hops, check_send)
         if tie_mode == TIE_HIGHEST:
             best = hops[0]
             for t in range(1, count):
@@ -190,7 +190,7 @@ def flow_origin(origin, weight, kmi_weight, net, tie_mode, domestic, vw, rel, le
 
 
 @njit(cache=True, nogil=True)
-def run_flow_origins(origins, weights, kmi, net, tie_mode, domestic, vw, acc, totals, reached):
+def run_flow_origins(origins, weights, kmi, net, tie_mode, check_send, domestic, vw, acc, totals, reached):
     """:func:`flow_origin` over a batch of origins (one batch per thread, without the GIL).
 
     Returns the border hand-offs of column 0 as a dict ``foreign * n + domestic -> weighted flow``.
@@ -208,7 +208,7 @@ def run_flow_origins(origins, weights, kmi, net, tie_mode, domestic, vw, acc, to
     pairs = dict()
     pairs[np.int64(-1)] = 0.0
     for j in range(origins.shape[0]):
-        reached[j] = flow_origin(origins[j], weights[j, :], kmi[j], net, tie_mode, domestic, vw, rel, length, nh,
-                                 queue, seq, hops, flow, run, acc, pairs, totals)
+        reached[j] = flow_origin(origins[j], weights[j, :], kmi[j], net, tie_mode, check_send, domestic, vw, rel,
+                                 length, nh, queue, seq, hops, flow, run, acc, pairs, totals)
     del pairs[np.int64(-1)]
     return pairs
