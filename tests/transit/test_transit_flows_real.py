@@ -8,7 +8,12 @@ import pytest
 
 from splinternet import api
 from splinternet.analysis.country import Weighting, country_origins
-from splinternet.analysis.flow_measures import TieRule, flow_measures, headline_flows, vantage_weights
+from splinternet.analysis.flow_measures import (
+    TieRule,
+    flow_measures,
+    headline_flows,
+    vantage_weights,
+)
 from splinternet.analysis.transit_evidence import simulate_evidence
 from splinternet.analysis.transit_flows import BORDER, CTI, GATEWAY, TRANSIT
 from splinternet.sources.snapshot import Snapshot
