@@ -8,8 +8,19 @@ CTI's: overlap of the two top-5s, whether CTI's #1 is in the tool's top-3, and K
 tau-b between the two scores over the union of the two top-10s (an AS missing from a list
 scores 0 there). Every method variant is scored on the same loaded tables.
 
+Variants: ``trimmed-transit`` is the ranking before issue 14 (10% trimmed mean of the
+transit share over every foreign AS, lowest-ASN ties); the others are named
+MEASURE/VANTAGES/TIES/ORIGIN-WEIGHTS (measures of analysis/transit_flows.py; vantage
+schemes of analysis/flow_measures.py plus ``cone500``, the 500 largest customer cones;
+origin weights ``space`` = IPv4 and IPv6 shares averaged, ``v4``, ``equal``, ``sqrt-v4``);
+``default`` is the chosen one. One propagation per country and tie rule serves every
+MEASURE/VANTAGES/ORIGIN-WEIGHTS column.
+
 Run: python bench/validate_cti.py [--countries CU,IN] [--variants default,...] [--out FILE]
-Needs ../shared/data (the mirror); loads the date-wide tables once (about 30 s).
+     python bench/validate_cti.py --russia space/cti     (RU 2022-03-01 under three tie rules)
+     python bench/validate_cti.py --speed                (transit RU before/after, in-process)
+Needs ../shared/data (the mirror). All variants on the 38 countries: about 22 min on a busy
+2-core machine (2 propagations per country); ``trimmed-transit`` alone about as long again.
 """
 
 from __future__ import annotations
@@ -161,6 +172,10 @@ for _wi, _w in enumerate(WEIGHTINGS):
                 VARIANTS[f"{_mname}/{_scheme}/{_ties}/{_w}"] = _flow_variant(_ties, _m, _wi * len(SCHEMES) + _k)
 
 
+# the chosen default (docs/methodology.md): influence, space-weighted vantage points, ties split, IPv4 weights
+VARIANTS["default"] = VARIANTS["cti/space/split/v4"]
+
+
 # ---------------------------------------------------------------- scoring
 
 def kendall_tau_b(ours: Ranking, theirs: Ranking, depth: int = 10) -> float:
@@ -190,9 +205,12 @@ def score(ours: Ranking, cti: Ranking, seconds: float) -> Score:
 
 
 def run(inputs: Inputs, countries: list[str], variants: list[str], log=print) -> dict[str, dict[str, Score]]:
+    """Score every variant on every country; ``results[variant][cc]``, and ``results["_seconds"][cc]``."""
     results: dict[str, dict[str, Score]] = {v: {} for v in variants}
+    seconds: dict[str, float] = {}
     for cc in countries:
         cti = read_cti(cc)
+        country_start = time.perf_counter()
         for name in variants:
             start = time.perf_counter()
             ours = VARIANTS[name](inputs, cc)
@@ -200,32 +218,33 @@ def run(inputs: Inputs, countries: list[str], variants: list[str], log=print) ->
             results[name][cc] = s
             log(f"{cc} {name:28s} overlap {s.overlap5} first {'Y' if s.first_in_top3 else 'n'} tau {s.tau:+.2f} "
                 f"{s.seconds:5.1f}s ours {s.ours5} cti {s.cti5}")
+        seconds[cc] = time.perf_counter() - country_start
+    results["_seconds"] = seconds  # type: ignore[assignment]
     return results
 
 
 def summary_table(results: dict[str, dict[str, Score]]) -> list[str]:
-    rows = ["| variant | countries | mean overlap@5 | CTI #1 in top-3 | mean Kendall tau-b (top-10 union) | s per country |",
-            "|---|---:|---:|---:|---:|---:|"]
+    rows = ["| variant | countries | mean overlap@5 | CTI #1 in top-3 | mean Kendall tau-b (top-10 union) |",
+            "|---|---:|---:|---:|---:|"]
     for name, per in results.items():
-        if not per:
+        if not per or name == "_seconds":
             continue
         rows.append(f"| `{name}` | {len(per)} | {statistics.mean(s.overlap5 for s in per.values()):.2f} | "
                     f"{sum(s.first_in_top3 for s in per.values())}/{len(per)} | "
-                    f"{statistics.mean(s.tau for s in per.values()):+.2f} | "
-                    f"{statistics.mean(s.seconds for s in per.values()):.1f} |")
+                    f"{statistics.mean(s.tau for s in per.values()):+.2f} |")
     return rows
 
 
 def country_table(results: dict[str, dict[str, Score]], names: list[str]) -> list[str]:
-    head = "| country | " + " | ".join(f"`{n}` overlap / #1 / tau" for n in names) + " |"
-    rows = [head, "|---|" + "---:|" * len(names)]
-    countries = sorted(next(iter(results.values())).keys())
-    for cc in countries:
+    head = "| country | " + " | ".join(f"`{n}` overlap / #1 / tau" for n in names) + " | s (all variants) |"
+    rows = [head, "|---|" + "---:|" * (len(names) + 1)]
+    seconds = results["_seconds"]
+    for cc in sorted(seconds):
         cells = []
         for n in names:
             s = results[n][cc]
             cells.append(f"{s.overlap5} / {'yes' if s.first_in_top3 else 'no'} / {s.tau:+.2f}")
-        rows.append(f"| {cc} | " + " | ".join(cells) + " |")
+        rows.append(f"| {cc} | " + " | ".join(cells) + f" | {seconds[cc]:.0f} |")
     return rows
 
 
@@ -345,7 +364,8 @@ def main() -> None:
         print("\n".join(russia(scheme, measure, log=lambda s: print(s, flush=True))))
         return
     countries = [c.strip().upper() for c in args.countries.split(",") if c.strip()] or dev_countries()
-    names = [v.strip() for v in args.variants.split(",") if v.strip()] or list(VARIANTS)
+    names = [v.strip() for v in args.variants.split(",") if v.strip()] or ["default", "trimmed-transit", *(
+        n for n in VARIANTS if n not in ("default", "trimmed-transit"))]
     unknown = [n for n in names if n not in VARIANTS]
     if unknown:
         sys.exit(f"unknown variant(s) {', '.join(unknown)}; known: {', '.join(VARIANTS)}")
