@@ -42,7 +42,7 @@ TRANSIT, DOWNHILL, CTI, BORDER, GATEWAY, CTI_PEERS, RETAIL, WHOLESALE, BACKBONE 
 MEASURES = 9
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _push(w, u, f, weight, domestic, vw, flow, run, acc, pairs):
     """Next hop u receives share f of the flow arriving at (and starting from) w; ``weight[k]``: the origin's.
 
@@ -67,57 +67,70 @@ def _push(w, u, f, weight, domestic, vw, flow, run, acc, pairs):
 
 
 @njit(cache=True, nogil=True)
-def _next_hops(w, net, rel, length, hops, check_send):
-    """Every equally good next hop of w, by index (= ASN) order within each list; returns how many.
+def _upward_ties(seq, net, rel, length, ntie, hi):
+    """ntie/hi of every AS holding a customer or peer route: how many equally good next hops, and the highest.
 
-    w's route class says which neighbours could have sent it: customers (a customer
-    route), peers (a peer route) or providers (a provider route); a neighbour is a best
-    next hop if it has a route one hop shorter that it may export to w (only origin and
-    customer routes go to peers and providers).
+    Those next hops hold origin or customer routes: a few ASes above the origin. Scanning
+    their provider and peer lists finds every tie without walking the long peer lists of
+    the ASes that received the routes (the propagation's phase 2 walks the same lists).
     """
     (p_ptr, p_idx, p_ok, c_ptr, c_idx, c_ok, q_ptr, q_idx, q_ok,
      xp_ptr, xp_idx, xp_ok, xc_ptr, xc_idx, xc_ok, xq_ptr, xq_idx, xq_ok, node_ok, order) = net
-    r = rel[w]
-    want = length[w] - 1
-    count = 0
-    # a neighbour's send flag sits in its own list: u -> w is "u's provider list holds w" for a
-    # customer route of w, and so on; scan w's list of the matching side and check u's flag there
-    for extra in range(2):
-        if r == 1:
-            ptr, idx = (c_ptr, c_idx) if extra == 0 else (xc_ptr, xc_idx)
-        elif r == 2:
-            ptr, idx = (q_ptr, q_idx) if extra == 0 else (xq_ptr, xq_idx)
-        else:
-            ptr, idx = (p_ptr, p_idx) if extra == 0 else (xp_ptr, xp_idx)
-        for j in range(ptr[w], ptr[w + 1]):
-            u = idx[j]
-            if length[u] != want or rel[u] < 0 or (r <= 2 and rel[u] > 1):
-                continue
-            if not check_send or _may_send(u, w, r, extra, net):
-                hops[count] = u
-                count += 1
-    return count
+    for i in range(seq.shape[0]):
+        w = seq[i]
+        ntie[w] = 0
+        hi[w] = -1
+    for i in range(seq.shape[0]):
+        u = seq[i]
+        if rel[u] > 1:
+            continue
+        cand = length[u] + 1
+        for side in range(4):
+            if side == 0:
+                ptr, idx, ok, cls = p_ptr, p_idx, p_ok, 1
+            elif side == 1:
+                ptr, idx, ok, cls = xp_ptr, xp_idx, xp_ok, 1
+            elif side == 2:
+                ptr, idx, ok, cls = q_ptr, q_idx, q_ok, 2
+            else:
+                ptr, idx, ok, cls = xq_ptr, xq_idx, xq_ok, 2
+            for j in range(ptr[u], ptr[u + 1]):
+                w = idx[j]
+                if ok[j] and rel[w] == cls and length[w] == cand:
+                    ntie[w] += 1
+                    if u > hi[w]:
+                        hi[w] = u
 
 
 @njit(cache=True, nogil=True)
-def _may_send(u, w, r, extra, net):
-    """Whether u may announce to w over the link of class r (1: w is u's provider, 2: peer, 3: customer)."""
+def _pull_upward(u, net, rel, length, tie_mode, ntie, hi, weight, domestic, vw, flow, run, acc, pairs):
+    """u (an origin or customer route) takes its share of the flow of every AS it is a best next hop for
+    by a customer or peer route (the ASes in its provider and peer lists one hop further)."""
     (p_ptr, p_idx, p_ok, c_ptr, c_idx, c_ok, q_ptr, q_idx, q_ok,
      xp_ptr, xp_idx, xp_ok, xc_ptr, xc_idx, xc_ok, xq_ptr, xq_idx, xq_ok, node_ok, order) = net
-    if r == 1:
-        ptr, idx, ok = (p_ptr, p_idx, p_ok) if extra == 0 else (xp_ptr, xp_idx, xp_ok)
-    elif r == 2:
-        ptr, idx, ok = (q_ptr, q_idx, q_ok) if extra == 0 else (xq_ptr, xq_idx, xq_ok)
-    else:
-        ptr, idx, ok = (c_ptr, c_idx, c_ok) if extra == 0 else (xc_ptr, xc_idx, xc_ok)
-    lo, hi = ptr[u], ptr[u + 1]
-    j = lo + np.searchsorted(idx[lo:hi], w)  # neighbour lists are sorted
-    return j < hi and idx[j] == w and ok[j]
+    cand = length[u] + 1
+    for side in range(4):
+        if side == 0:
+            ptr, idx, ok, cls = p_ptr, p_idx, p_ok, 1
+        elif side == 1:
+            ptr, idx, ok, cls = xp_ptr, xp_idx, xp_ok, 1
+        elif side == 2:
+            ptr, idx, ok, cls = q_ptr, q_idx, q_ok, 2
+        else:
+            ptr, idx, ok, cls = xq_ptr, xq_idx, xq_ok, 2
+        for j in range(ptr[u], ptr[u + 1]):
+            w = idx[j]
+            if not (ok[j] and rel[w] == cls and length[w] == cand):
+                continue
+            if tie_mode == TIE_SPLIT:
+                _push(w, u, 1.0 / ntie[w], weight, domestic, vw, flow, run, acc, pairs)
+            elif hi[w] == u:
+                _push(w, u, 1.0, weight, domestic, vw, flow, run, acc, pairs)
 
 
 @njit(cache=True, nogil=True)
 def flow_origin(origin, weight, kmi_weight, net, tie_mode, check_send, domestic, vw, rel, length, nh, queue, seq,
-                hops, flow, run, acc, pairs, totals):
+                hops, ntie, hi, flow, run, acc, pairs, totals):
     """Propagate routes to ``origin`` and add its weighted measures into ``acc[x, measure, column]``.
 
     ``vw[x, k]``: vantage weight of AS x in column k (zero for domestic ASes and non-vantages);
@@ -127,8 +140,9 @@ def flow_origin(origin, weight, kmi_weight, net, tie_mode, check_send, domestic,
     vantage points with a route). Returns column 0's vantage weight with a route.
     Returns the number of ASes with a route.
     """
+    (p_ptr, p_idx, p_ok, c_ptr, c_idx, c_ok, q_ptr, q_idx, q_ok,
+     xp_ptr, xp_idx, xp_ok, xc_ptr, xc_idx, xc_ok, xq_ptr, xq_idx, xq_ok, node_ok, order) = net
     n = rel.shape[0]
-    c_ptr, xc_ptr = net[3], net[12]
     front, stubs = propagate_ordered(origin, net, rel, length, nh, queue)
     total = front + stubs
     if total == 0:
@@ -141,23 +155,44 @@ def flow_origin(origin, weight, kmi_weight, net, tie_mode, check_send, domestic,
         for k in range(kk):
             flow[x, k] = 0.0
             run[x, k] = 0.0
-    for i in range(total):
+    if tie_mode != TIE_LOWEST:
+        _upward_ties(seq[:total], net, rel, length, ntie, hi)
+    for i in range(total):  # each AS's flow is final when its turn comes: push it on
         w = seq[i]
+        if tie_mode != TIE_LOWEST and rel[w] <= 1:
+            _pull_upward(w, net, rel, length, tie_mode, ntie, hi, weight, domestic, vw, flow, run, acc, pairs)
         if w == origin:
             continue
         if tie_mode == TIE_LOWEST:
             _push(w, nh[w], 1.0, weight, domestic, vw, flow, run, acc, pairs)
-            continue
-        count = _next_hops(w, net, rel, length, hops, check_send)
-        if tie_mode == TIE_HIGHEST:
-            best = hops[0]
-            for t in range(1, count):
-                if hops[t] > best:
-                    best = hops[t]
-            _push(w, best, 1.0, weight, domestic, vw, flow, run, acc, pairs)
-        else:
-            for t in range(count):
-                _push(w, hops[t], 1.0 / count, weight, domestic, vw, flow, run, acc, pairs)
+        elif rel[w] == 3:  # customer and peer routes were pulled by their next hops
+            # providers one hop closer (provider lists are short); a provider's send flag
+            # towards w sits in its customer list: searched only when some link is disabled
+            want = length[w] - 1
+            count = 0
+            for extra in range(2):
+                ptr, idx = (p_ptr, p_idx) if extra == 0 else (xp_ptr, xp_idx)
+                cptr, cidx, cok = (c_ptr, c_idx, c_ok) if extra == 0 else (xc_ptr, xc_idx, xc_ok)
+                for j in range(ptr[w], ptr[w + 1]):
+                    v = idx[j]
+                    if rel[v] < 0 or length[v] != want:
+                        continue
+                    if check_send:
+                        lo, top = cptr[v], cptr[v + 1]
+                        at = lo + np.searchsorted(cidx[lo:top], w)  # neighbour lists are sorted
+                        if not (at < top and cidx[at] == w and cok[at]):
+                            continue
+                    hops[count] = v
+                    count += 1
+            if tie_mode == TIE_SPLIT:
+                for t in range(count):
+                    _push(w, hops[t], 1.0 / count, weight, domestic, vw, flow, run, acc, pairs)
+            else:
+                best = hops[0]
+                for t in range(1, count):
+                    if hops[t] > best:
+                        best = hops[t]
+                _push(w, best, 1.0, weight, domestic, vw, flow, run, acc, pairs)
     for i in range(total):
         x = seq[i]
         if x == origin:
@@ -203,12 +238,14 @@ def run_flow_origins(origins, weights, kmi, net, tie_mode, check_send, domestic,
     queue = np.empty(n, dtype=np.int32)
     seq = np.empty(n, dtype=np.int32)
     hops = np.empty(n, dtype=np.int32)
+    ntie = np.zeros(n, dtype=np.int32)
+    hi = np.zeros(n, dtype=np.int32)
     flow = np.zeros((n, kk))
     run = np.zeros((n, kk))
     pairs = dict()
     pairs[np.int64(-1)] = 0.0
     for j in range(origins.shape[0]):
         reached[j] = flow_origin(origins[j], weights[j, :], kmi[j], net, tie_mode, check_send, domestic, vw, rel,
-                                 length, nh, queue, seq, hops, flow, run, acc, pairs, totals)
+                                 length, nh, queue, seq, hops, ntie, hi, flow, run, acc, pairs, totals)
     del pairs[np.int64(-1)]
     return pairs
