@@ -317,8 +317,8 @@ def russia(scheme: str, measure: str, log=print) -> list[str]:  # noqa: ANN001
 def speed(log=print) -> list[str]:  # noqa: ANN001
     """`transit RU` 2022-03-01 in-process, before (pilot run, 128 trimmed-mean candidates, lowest-ASN ties) and
     after (split ties, space-weighted vantage points, no pilot); numba compiled beforehand on LI."""
-    from splinternet.analysis.country import country_origins
-    from splinternet.analysis.flow_measures import headline_flows
+    from splinternet.analysis.country import Weighting, country_origins
+    from splinternet.analysis.flow_measures import flow_evidence, headline_flows
     from splinternet.analysis.transit import transit_report
     from splinternet.analysis.transit_evidence import pick_candidates, simulate_evidence
 
@@ -333,9 +333,9 @@ def speed(log=print) -> list[str]:  # noqa: ANN001
         return transit_report(ev, origins, orgs, graph, date="2022-03-01")
 
     def after(cc: str):  # noqa: ANN202
-        origins = country_origins(cc, pfx4, pfx6, orgs, snap.country_blocks(cc))
-        ev = simulate_evidence(graph, origins)
-        return transit_report(ev, origins, orgs, graph, date="2022-03-01", flows=headline_flows(graph, origins, pfx4))
+        origins = country_origins(cc, pfx4, pfx6, orgs, snap.country_blocks(cc), weighting=Weighting.IPV4)
+        flows = headline_flows(graph, origins, pfx4)
+        return transit_report(flow_evidence(flows, origins), origins, orgs, graph, date="2022-03-01", flows=flows)
 
     before("LI"), after("LI")
     lines = ["| pipeline | s |", "|---|---:|"]

@@ -80,11 +80,19 @@ def test_flow_kernel_matches_path_enumeration(case, rule, workers) -> None:
     _check(graph, country, weights, rule, None, workers)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(weighted(), st.sampled_from(list(TieRule)))
-def test_flow_kernel_matches_path_enumeration_under_scenario(case, rule) -> None:
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(weighted(), st.sampled_from(list(TieRule)), st.data())
+def test_flow_kernel_matches_path_enumeration_under_scenario(case, rule, data) -> None:
     graph, country, weights, removed = case
+    asns = graph.asns.tolist()
     scenario = Scenario()
     for asn in removed:
         scenario = scenario.without_as(asn)
+    # an added peering (added links live in the overlay's extra lists) and a stopped export
+    a, b = data.draw(st.sampled_from(asns)), data.draw(st.sampled_from(asns))
+    if a != b and data.draw(st.booleans()):
+        scenario = scenario.with_link(a, b, "peer")
+    if data.draw(st.booleans()):
+        scenario = scenario.without_export(data.draw(st.sampled_from(asns)),
+                                           data.draw(st.lists(st.sampled_from(asns), max_size=2)))
     _check(graph, country, weights, rule, scenario, 2)
