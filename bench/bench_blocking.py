@@ -94,15 +94,15 @@ def cpu_seconds(argv: list[str], env: dict[str, str] | None = None, runs: int = 
 
 def in_process_2016() -> dict[str, float]:
     from splinternet.analysis.blocking import analyze_blocking
+    from splinternet.api.blocking import AttributionFiles, attribution_for
     from splinternet.sources.registry import load_register
-    from splinternet.sources.registry_attribution import load_attribution
 
     out: dict[str, list[float]] = {"parse": [], "load attribution data": [], "attribute + analyse": []}
     for _ in range(5):
         t0 = time.perf_counter()
         reg = load_register(REGISTER)
         t1 = time.perf_counter()
-        att = load_attribution(reg.updated.date(), pfx2as=[PFX2AS], asorg=ASORG, cloud=AWS, use_catalog=False)
+        att = attribution_for(reg.updated.date(), AttributionFiles(pfx2as=(PFX2AS,), asorg=ASORG, cloud=AWS, use_catalog=False))
         t2 = time.perf_counter()
         analyze_blocking(reg, att)
         t3 = time.perf_counter()

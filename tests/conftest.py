@@ -20,10 +20,26 @@ def shared_data_dir() -> Path:
     return SHARED_DATA
 
 
+# Country blocks for a date come from the five RIRs' files of that date when all exist, else
+# from ipverse (see sources/country_blocks.py). So that tests pinned at a date keep their
+# inputs as ../shared/data grows, every test reads the registries' files that were there when
+# they were written, and no other source host.
+STABLE_VIEW: dict[str, set[str]] = {
+    ".": {"MANIFEST.tsv", "README.md", "archive.routeviews.org", "data.ris.ripe.net", "ftp.apnic.net",
+          "ftp.ripe.net", "ip-ranges.amazonaws.com", "publicdata.caida.org", "raw.githubusercontent.com",
+          "samples", "www.submarinecablemap.com"},
+    "ftp.ripe.net/pub/stats": {"afrinic", "lacnic"},
+    "ftp.apnic.net/stats/apnic": {"2022"},
+    "ftp.apnic.net/stats/apnic/2022": {
+        "delegated-apnic-20220224.gz", "delegated-apnic-20220301.gz", "delegated-apnic-20220601.gz"},
+}
+
+
 @pytest.fixture(scope="session")
 def mirror_settings(shared_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings whose downloads read the mirror into a fresh cache for this test session."""
-    return Settings(cache_dir=tmp_path_factory.mktemp("cache"), mirror=str(shared_data_dir), offline=False)
+    """Settings whose downloads read the mirror (its ``STABLE_VIEW``) into a fresh cache for this session."""
+    root = build_mirror(tmp_path_factory.mktemp("mirror"), shared_data_dir, STABLE_VIEW)
+    return Settings(cache_dir=tmp_path_factory.mktemp("cache"), mirror=str(root), offline=False)
 
 
 @pytest.fixture(scope="session")
@@ -39,6 +55,7 @@ def shared_file(mirror_settings: Settings):
 # The releases that tests asserting "the newest release at or before a date" or "no release
 # exists" are written against. ../shared/data grows; such tests read this fixed view of it.
 CURATED_RELEASES: dict[str, set[str]] = {
+    **STABLE_VIEW,
     "publicdata.caida.org/datasets/as-relationships/serial-1": {
         "20161101.as-rel.txt.bz2", "20220301.as-rel.txt.bz2", "20220501.as-rel.txt.bz2"},
     "publicdata.caida.org/datasets/as-relationships/serial-2": set(),
@@ -108,3 +125,9 @@ def mirror_env(mirror_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Se
 
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("NUMBA_CACHE_DIR", str(Path(__file__).resolve().parents[1] / ".numba_cache"))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--regen-golden", action="store_true", default=False,
+                     help="Rewrite the golden files of the presentation snapshot tests (tests/report/golden) "
+                          "instead of comparing with them; also SPLINTERNET_REGEN_GOLDEN=1.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-__all__ = ["Progress", "NO_PROGRESS"]
+__all__ = ["NO_PROGRESS", "Progress"]
 
 
 class Progress(Protocol):

@@ -20,11 +20,11 @@ from hypothesis import strategies as st
 from splinternet.analysis.blocking import analyze_blocking
 from splinternet.analysis.blocking_diff import diff_registers, register_series
 from splinternet.errors import BadRecords
+from splinternet.sources.attribution import AttributionData
 from splinternet.sources.cloud_attribution import CloudSpace
 from splinternet.sources.origins import origins_from_pfx2as
 from splinternet.sources.pfx2as import parse_pfx2as_bytes
 from splinternet.sources.registry import load_register
-from splinternet.sources.registry_attribution import AttributionData
 from splinternet.sources.resolutions import load_resolutions
 
 BASE = int(ipaddress.IPv4Address("10.0.0.0"))

@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from splinternet import api
 from splinternet.analysis.blocking import analyze_blocking
 from splinternet.cli.app import app
 from splinternet.sources.registry import load_register
-from splinternet.sources.registry_attribution import load_attribution
 
 pytestmark = pytest.mark.data
 
@@ -40,8 +40,8 @@ def inputs(shared_file, shared_data_dir: Path) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def report_2016(inputs):
     reg = load_register(inputs["register"])
-    attribution = load_attribution(reg.updated.date(), pfx2as=[inputs["pfx2as"]], asorg=inputs["asorg"],
-                                   cloud=inputs["aws"], use_catalog=False)
+    attribution = api.blocking.attribution_for(reg.updated.date(), api.AttributionFiles(
+        pfx2as=(inputs["pfx2as"],), asorg=inputs["asorg"], cloud=inputs["aws"], use_catalog=False))
     return reg, attribution, analyze_blocking(reg, attribution, top=0)
 
 
@@ -79,11 +79,11 @@ def test_origin_as_of_every_blocked_address_matches_pytricia(inputs, report_2016
 
 def test_aws_version_current_at_the_register_date(report_2016) -> None:
     _, attribution, report = report_2016
-    used = [r for r in attribution.releases if r.dataset == "cloud:aws-history"]
-    assert len(used) == 1 and used[0].release_date == dt.date(2016, 6, 8)
-    assert "2016-06-08-21-22-24.json" in used[0].note and used[0].days_from_target == -5
-    pfx = next(r for r in attribution.releases if r.dataset == "pfx2as")
-    assert pfx.days_from_target == (dt.date(2024, 4, 6) - dt.date(2016, 6, 13)).days
+    used = [r for r in attribution.releases if r["dataset"] == "cloud:aws-history"]
+    assert len(used) == 1 and used[0]["release_date"] == "2016-06-08"
+    assert "2016-06-08-21-22-24.json" in used[0]["note"] and used[0]["days_from_target"] == -5
+    pfx = next(r for r in attribution.releases if r["dataset"] == "pfx2as")
+    assert pfx["days_from_target"] == (dt.date(2024, 4, 6) - dt.date(2016, 6, 13)).days
     aws = report.by_provider.records()
     assert [r["provider"] for r in aws] == ["aws"] and 0 < aws[0]["share_ipv4"] < 1e-3
     # every blocked address inside some AWS group also counts for the provider, and no more
@@ -99,9 +99,12 @@ def test_cli_report_json_csv_plot(inputs, tmp_path: Path, mirror_env) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["counts"]["blocked_ipv4"] == 19271
-    assert data["register"]["bad_records"]["count"] == 42
+    assert data["register"]["bad_records"]["count"] == 0 and data["register"]["bad_records"]["repeats"] == 42
     assert {r["dataset"] for r in data["attribution"]["releases"]} >= {"pfx2as", "as-org"}
     assert all(len(r["sha256"]) == 64 for r in data["attribution"]["releases"])
+    # every attribution input says what loading it skipped (--pfx2as, --asorg and each --cloud file)
+    assert all(r["bad_records"]["records"] > 0 and r["bad_records"]["bad"] == 0
+               for r in data["attribution"]["releases"])
     assert len(data["by_origin_as"]["rows"]) == 5
     assert {r["provider"] for r in data["by_provider"]["rows"]} >= {"aws", "cloudflare", "azure"}
     assert (tmp_path / "b.png").read_bytes()[:4] == b"\x89PNG"

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from splinternet.analysis.timeline_archives import archive_timeline, border_crossings
+from splinternet.analysis.timeline_archives import border_crossings
+from splinternet.api import archive_timeline
 
 
 def crossings_reference(paths: list[list[int]], domestic: set[int]) -> list[tuple[int, int]]:
@@ -60,7 +61,7 @@ def test_archive_timeline_on_real_updates_equals_a_python_count(mirror_settings,
                           prefixes_date="2024-04-06", settings=mirror_settings)
     assert tl.points == ("2022-04-21", "2022-05-01")
     snap = Snapshot.for_date("2022-03-01", settings=mirror_settings, prefixes_date="2024-04-06")
-    domestic = set(api.country_membership(snap, "AM").domestic.tolist())
+    domestic = set(api.country_membership(snap, "AM").origins.domestic.tolist())
     for i, task in enumerate(plan.tasks):  # one file per step here
         table = pq.read_table(tmp_path / task.output, columns=["kind", "peer_hi", "peer_lo", "prefix_hi",
                                                                 "prefix_lo", "prefix_len", "as_path"]).to_pylist()

@@ -228,3 +228,92 @@ def test_ingest_file_reports_library_errors_as_values(mirror_settings, tmp_path)
                      __import__("datetime").datetime(2015, 4, 1))
     failure = ingest_file(bad, str(tmp_path), mirror_settings, False)
     assert failure.code == "not_found" and "nope.gz" in failure.error
+
+
+@pytest.mark.parametrize("damage", ["cut", "empty", "bit flip"])
+def test_damaged_or_empty_file_is_not_done_and_resume_retries_it(plan, serial, shared_data_dir, tmp_path,
+                                                                  damage) -> None:
+    """A cut, empty or corrupt archive fails (with what it still held), is not recorded, and the next run,
+    once the source is whole again, ingests it."""
+    import dataclasses
+
+    from splinternet.config import Settings
+
+    task = next(t for t in plan.tasks if t.collector == "rrc15")
+    sub = type(plan)(plan.collectors, plan.kinds, plan.start, plan.end, (task,))
+    rel = task.url.split("://", 1)[1]
+    whole = (shared_data_dir / rel).read_bytes()
+    mirror = tmp_path / "mirror"
+    (mirror / rel).parent.mkdir(parents=True)
+    if damage == "cut":
+        broken = whole[: len(whole) // 2]
+    elif damage == "empty":
+        broken = b""
+    else:
+        flipped = bytearray(whole)
+        flipped[len(whole) // 3] ^= 0x10
+        broken = bytes(flipped)
+    (mirror / rel).write_bytes(broken)
+    settings = Settings(cache_dir=tmp_path / "cache", mirror=str(mirror))
+    out = tmp_path / "out"
+    first = run_ingest(sub, out, workers=0, settings=settings)
+    assert not first.ingested and [f.url for f in first.failed] == [task.url]
+    failure = first.failed[0]
+    assert task.url not in Manifest(out).records
+    assert not (out / task.output).exists()
+    if damage == "empty":
+        assert failure.code == "bad_input" and "file is empty" in failure.error
+    else:
+        assert failure.code == "damaged_input" and "not recorded, the next run retries it" in failure.error
+        assert 0 < failure.elements <= Manifest(serial[0]).records[task.url].elements and failure.bad_records >= 1
+    with pytest.raises(IngestFailed):
+        run_ingest(sub, tmp_path / "strict", workers=0, settings=settings, strict=True)
+    (mirror / rel).write_bytes(whole)  # the source is whole again
+    again = run_ingest(sub, out, workers=0, settings=dataclasses.replace(settings))
+    assert [r.url for r in again.ingested] == [task.url] and not again.failed and not again.skipped
+    assert pq.read_table(out / task.output).equals(pq.read_table(serial[0] / task.output))
+
+
+@pytest.mark.parametrize(("sql", "refused"), [
+    ("SELECT * FROM read_csv('/etc/passwd')", "Permission"),
+    ("SELECT * FROM read_text('{out}/../../../../etc/passwd')", "Permission"),
+    ("COPY (SELECT 1 AS x) TO '{tmp}/leak.csv'", "only a SELECT query"),
+    ("SELECT 1; COPY (SELECT 1 AS x) TO '{tmp}/leak.csv'", "one SQL statement per query, got 2"),
+    ("ATTACH '{tmp}/other.duckdb' AS other", "only a SELECT query"),
+    ("INSTALL httpfs", "only a SELECT query"),
+    ("LOAD httpfs", "only a SELECT query"),
+    ("SET enable_external_access = true", "only a SELECT query"),
+    ("CREATE TABLE t AS SELECT 1", "only a SELECT query"),
+    ("SELECT * FROM read_parquet('https://example.invalid/x.parquet')", "Permission|disabled"),
+])
+def test_query_is_confined_by_default(serial, tmp_path, sql, refused) -> None:
+    out, _ = serial
+    with pytest.raises(ParameterError, match=refused):
+        run_query(sql.format(out=out, tmp=tmp_path), out)
+    assert not (tmp_path / "leak.csv").exists() and not (tmp_path / "other.duckdb").exists()
+
+
+def test_confined_query_still_reads_the_views_and_unsafe_lifts_the_limits(serial, tmp_path) -> None:
+    out, _ = serial
+    n = run_query("EXPLAIN SELECT count(*) FROM updates", out)
+    assert len(n) >= 1
+    count = run_query("SELECT count(*) AS n FROM updates", out).records()[0]["n"]
+    assert count == sum(r.elements for r in Manifest(out).records.values() if r.kind == "updates")
+    passwd = run_query("SELECT count(*) AS n FROM read_csv('/etc/passwd', header = false, sep = ':')", out,
+                       unsafe_sql=True).records()[0]["n"]
+    assert passwd > 0
+    run_query(f"COPY (SELECT 1 AS x) TO '{tmp_path}/leak.csv'", out, unsafe_sql=True)
+    assert (tmp_path / "leak.csv").exists()
+
+
+def test_cli_query_flag(serial, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from splinternet.cli.app import app
+
+    out, _ = serial
+    refused = CliRunner().invoke(app, ["query", "SELECT * FROM read_csv('/etc/passwd')", "--data", str(out)])
+    assert refused.exit_code != 0 and "Traceback" not in refused.output
+    allowed = CliRunner().invoke(app, ["query", "SELECT count(*) AS n FROM read_csv('/etc/passwd', header = false, "
+                                       "sep = ':')", "--data", str(out), "--unsafe-sql", "--json"])
+    assert allowed.exit_code == 0, allowed.output

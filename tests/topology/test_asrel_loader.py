@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from splinternet.errors import BadRecords, InputError, ParameterError
+from splinternet.errors import BadRecords, DamagedInputError, InputError, ParameterError
 from splinternet.sources.asrel import load_as_relationships, parse_as_relationships
 from splinternet.tables.topology import ASGraph
 
@@ -108,9 +108,12 @@ def test_serial2_gzip_and_comments(tmp_path) -> None:
 def test_bad_lines_are_counted_with_line_numbers(tmp_path) -> None:
     path = tmp_path / "bad.txt"
     path.write_text("# c\n1|2|-1\nx|2|-1\n3|4|5\n5|5|0\n6|7\n1|2|0\n8|9|0\n" + "".join(f"{10 + k}|{100 + k}|0\n" for k in range(5)))
-    bad = BadRecords()
+    with pytest.raises(DamagedInputError, match=r"bad\.txt:3 \(byte 11\): 5 of 12 records bad .*first field"):
+        load_as_relationships(path, bad=BadRecords())  # far above the 0.1% limit: stops unless told to go on
+    bad = BadRecords(allow_damaged=True)
     graph = load_as_relationships(path, bad=bad)
     assert bad.count == 5
+    assert bad.files[str(path)].records == 12 and bad.files[str(path)].bad == 5
     text = [str(e) for e in bad.examples]
     assert text[0].startswith(f"{path}:3 ") and "first field" in text[0]
     assert ":4 " in text[1] and "relationship" in text[1]

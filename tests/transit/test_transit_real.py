@@ -48,7 +48,7 @@ def test_countries(snapshot, cc) -> None:
 def test_border_shares_sum_to_one_over_inbound_paths(snapshot) -> None:
     from splinternet.analysis.transit_evidence import simulate_evidence
 
-    origins = api.country_membership(snapshot, "LI")
+    origins = api.country_membership(snapshot, "LI").origins
     ev = simulate_evidence(snapshot.graph(), origins)
     assert ev.border.sum() == pytest.approx(ev.gateway.sum())
     shares = ev.border / ev.border.sum()

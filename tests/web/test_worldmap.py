@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from splinternet.report.html import transit_map
-from splinternet.web.worldmap import (
+from splinternet.report.worldmap import (
     choropleth_svg,
     decode_arcs,
     load_world,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -13,13 +13,16 @@ from ..sources.asorg import OrgTable
 from ..sources.cloud import CloudRanges
 from ..sources.pfx2as import Pfx2As
 from ..sources.rir import STATUS_NAMES, Delegations
+from .results import Result
 
 __all__ = ["AddressInfo", "describe_address", "parse_address"]
 
 
-@dataclass(frozen=True)
-class AddressInfo:
+@dataclass(frozen=True, repr=False)
+class AddressInfo(Result):
     """What the public data says about one IP address on a date."""
+
+    _tables: ClassVar[tuple[str, ...]] = ('origins',)
 
     address: str
     version: int

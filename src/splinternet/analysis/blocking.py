@@ -11,18 +11,25 @@ the entries listing it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
+from ..sources.attribution import AttributionData
 from ..sources.registry import Register
-from ..sources.registry_attribution import AttributionData
 from ..sources.registry_scan import distinct_rows, search, unique_counts, unique_sorted
 from ..sources.resolutions import Resolutions
 from ..tables.prefixes import RangeSet
 from .blocking_collateral import Collateral, find_collateral
-from .blocking_groups import GroupTable, grouped_ranges, grouped_space, links_rangeset
+from .blocking_groups import (
+    GroupTable,
+    grouped_ranges,
+    grouped_space,
+    links_rangeset,
+    origin_of_addresses,
+)
 from .blocking_kernels import label_overlap, paint_first, to_float
+from .results import Result
 
 __all__ = ["BlockingCounts", "BlockingReport", "analyze_blocking", "blocked_arrays", "cloud_tables", "origin_of_addresses",
            "origin_tables"]
@@ -43,9 +50,11 @@ class BlockingCounts:
     blocked_ipv6: int
 
 
-@dataclass(frozen=True)
-class BlockingReport:
+@dataclass(frozen=True, repr=False)
+class BlockingReport(Result):
     """Everything ``splinternet blocking`` shows; tables are :class:`GroupTable`."""
+
+    _tables: ClassVar[tuple[str, ...]] = ('by_origin_as', 'by_organization', 'by_country', 'by_cloud', 'by_provider', 'by_authority', 'by_decision', 'growth')
 
     register: dict[str, Any]
     attribution: dict[str, Any]
@@ -86,17 +95,6 @@ def _counts(reg: Register, blocked: RangeSet) -> BlockingCounts:
         distinct_domains=len(domains),
         blocked_ipv4=blocked.address_count(4), blocked_ipv6=blocked.address_count(6),
     )
-
-
-def origin_of_addresses(attribution: AttributionData, version: int, hi: np.ndarray | None,
-                        lo: np.ndarray) -> np.ndarray:
-    """Origin AS (first origin of the longest match) of each address, 0 where none (int64)."""
-    found = attribution.origin_table(version)
-    if found is None:
-        return np.zeros(len(lo), np.int64)
-    first = found.origin
-    rows = found.rows_of(version, hi, lo)
-    return np.where(rows >= 0, first[np.maximum(rows, 0)] if len(first) else 0, 0)
 
 
 def _space_by_origin(attribution: AttributionData, blocked: RangeSet, version: int) -> tuple[np.ndarray,
@@ -272,7 +270,7 @@ def analyze_blocking(register: Register, attribution: AttributionData, resolutio
     growth, undated = _growth(register)
     collateral = find_collateral(register, blocked, attribution, resolutions, top=top or 20) \
         if resolutions is not None else None
-    notes = list(attribution.missing)
+    notes = list(attribution.missing) + attribution.damage_notes()
     if attribution.origin_table(4) is None:
         notes.append("no prefix-to-AS table: origin AS, organization and country tables are empty")
     return BlockingReport(

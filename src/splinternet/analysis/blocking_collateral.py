@@ -8,17 +8,18 @@ blamed for each unrelated domain on an address they list (exactly, or inside a s
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from ..sources.attribution import AttributionData
 from ..sources.registry import AddressLinks, Register
-from ..sources.registry_attribution import AttributionData
 from ..sources.registry_scan import distinct_rows, expand_runs, unique_counts, unique_sorted
 from ..sources.resolutions import Resolutions, normalize_domain
 from ..tables.prefixes import RangeSet
-from .blocking_groups import GroupTable
+from .blocking_groups import GroupTable, origin_of_addresses
 
 __all__ = ["Collateral", "find_collateral", "related_domains"]
 
@@ -37,6 +38,8 @@ class Collateral:
     top_entries: GroupTable
     examples: tuple[tuple[str, str], ...]
     resolutions: dict[str, Any]
+    addresses: GroupTable  # blocked addresses serving the most unrelated domains (the first ``top``)
+    addresses_total: int  # how many blocked addresses serve an unrelated domain, before the cut
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -50,6 +53,7 @@ class Collateral:
             "top_entries": self.top_entries.to_dict(),
             "examples": [list(x) for x in self.examples],
             "resolutions": self.resolutions,
+            "addresses": {**self.addresses.to_dict(), "total": self.addresses_total},
         }
 
 
@@ -107,8 +111,6 @@ def _blame(f: dict[str, np.ndarray], unrelated_pair: np.ndarray) -> tuple[np.nda
 
 def _provider_names(attribution: AttributionData, version: int, hi: np.ndarray, lo: np.ndarray) -> np.ndarray:
     """Cloud provider where a cloud range covers the address, else origin organization, else AS."""
-    from .blocking import origin_of_addresses
-
     names = np.full(len(lo), "unrouted", dtype=object)
     asn = origin_of_addresses(attribution, version, hi, lo)
     routed = asn > 0
@@ -135,8 +137,10 @@ def find_collateral(reg: Register, blocked: RangeSet, attribution: AttributionDa
     blocked_resolved = 0
     with_unrelated = 0
     examples: list[tuple[str, str]] = []
+    per_address: list[tuple[list[str], np.ndarray, list[str]]] = []
     for version, f in zip((4, 6), fams, strict=True):
         unrelated = f["on"] & ~related[f["domain"]] if len(f["domain"]) else np.zeros(0, bool)
+        per_address.append(_address_rows(f["a_hi"], f["a_lo"], f["domain"], unrelated, version, res.domains))
         addr_key = np.stack([f["a_hi"], f["a_lo"]])
         blocked_resolved += len(distinct_rows(f["a_hi"][f["on"]], f["a_lo"][f["on"]])[0])
         rows = np.flatnonzero(unrelated)
@@ -156,6 +160,10 @@ def find_collateral(reg: Register, blocked: RangeSet, attribution: AttributionDa
             examples.append((str(res.domains[f["domain"][r]]), text))
     unrelated_domains = unique_sorted(np.concatenate(prov_domain)) if prov_domain else np.zeros(0, np.int64)
     on_domains = unique_sorted(np.concatenate([f["domain"][f["on"]] for f in fams]))
+    addresses = GroupTable.make("collateral_addresses", {
+        "address": np.array([a for rows in per_address for a in rows[0]], dtype=object),
+        "unrelated_domains": np.concatenate([rows[1] for rows in per_address]),
+        "examples": np.array([s for rows in per_address for s in rows[2]], dtype=object)}, sort_by="unrelated_domains")
     return Collateral(
         resolved_domains=len(res.domains),
         resolved_pairs=res.n_pairs,
@@ -167,12 +175,27 @@ def find_collateral(reg: Register, blocked: RangeSet, attribution: AttributionDa
         top_entries=_entry_table(reg, res, blame_entry, blame_domain, top),
         examples=tuple(examples[:10]),
         resolutions={"source": res.source, "bad_records": res.bad.summary()},
+        addresses=addresses.head(top),
+        addresses_total=len(addresses),
     )
 
 
-def _address_text(version: int, hi: np.uint64, lo: np.uint64) -> str:
-    import ipaddress
+def _address_rows(hi: np.ndarray, lo: np.ndarray, domain: np.ndarray, unrelated: np.ndarray, version: int,
+                  names: np.ndarray, examples: int = 3) -> tuple[list[str], np.ndarray, list[str]]:
+    """Per blocked address serving unrelated domains: its text, how many such domains, the first few."""
+    rows = np.flatnonzero(unrelated)
+    if len(rows) == 0:
+        return [], np.zeros(0, np.int64), []
+    key = np.stack([hi[rows].astype(np.uint64), lo[rows].astype(np.uint64), domain[rows].astype(np.uint64)], axis=1)
+    key = np.unique(key, axis=0)  # one row per (address, domain), sorted by address
+    addr, start, counts = np.unique(key[:, :2], axis=0, return_index=True, return_counts=True)
+    text = [_address_text(version, a, b) for a, b in addr.tolist()]
+    sample = [", ".join(str(names[int(d)]) for d in key[s:s + min(c, examples), 2].tolist())
+              for s, c in zip(start.tolist(), counts.tolist(), strict=True)]
+    return text, counts.astype(np.int64), sample
 
+
+def _address_text(version: int, hi: np.uint64 | int, lo: np.uint64 | int) -> str:
     if version == 4:
         return str(ipaddress.IPv4Address(int(lo)))
     return str(ipaddress.IPv6Address((int(hi) << 64) | int(lo)))

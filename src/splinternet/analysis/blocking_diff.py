@@ -8,23 +8,26 @@ added space is blocked now and was not before, whatever entry lists it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
+from ..sources.attribution import AttributionData
 from ..sources.registry import Register
-from ..sources.registry_attribution import AttributionData
 from ..tables.addresses import format_ipv4
 from ..tables.prefixes import RangeSet
 from .blocking import cloud_tables, origin_tables
 from .blocking_groups import GroupTable, links_rangeset
+from .results import Result
 
 __all__ = ["BlockingDiff", "diff_registers", "register_series"]
 
 
-@dataclass(frozen=True)
-class BlockingDiff:
+@dataclass(frozen=True, repr=False)
+class BlockingDiff(Result):
     """Entry and address-space changes, and who gained or lost blocked space."""
+
+    _tables: ClassVar[tuple[str, ...]] = ('by_organization', 'by_provider')
 
     old: dict[str, Any]
     new: dict[str, Any]

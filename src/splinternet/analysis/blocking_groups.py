@@ -11,16 +11,17 @@ from typing import Any
 
 import numpy as np
 
+from ..sources.attribution import AttributionData
 from ..sources.registry import AddressLinks
 from ..tables.prefixes import RangeSet
 from .blocking_kernels import grouped_overlap, to_float
 
-__all__ = ["GroupTable", "links_rangeset", "grouped_space", "grouped_ranges", "whole_space"]
+__all__ = ["GroupTable", "grouped_ranges", "grouped_space", "links_rangeset", "origin_of_addresses", "whole_space"]
 
 _TOP = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class GroupTable:
     """One row per group; ``columns`` maps a column name to an array (all the same length).
 
@@ -59,6 +60,18 @@ class GroupTable:
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "rows": self.records()}
+
+    def to_frame(self) -> Any:
+        """The table as a pandas DataFrame (pandas is optional: only this view needs it)."""
+        import pandas as pd
+
+        return pd.DataFrame({k: v for k, v in self.columns.items()})
+
+    def __repr__(self) -> str:
+        return f"<GroupTable {self.name}: {len(self)} rows, columns {', '.join(self.columns)}>"
+
+    def _repr_html_(self) -> str:
+        return str(self.to_frame().head(20).to_html())
 
 
 def links_rangeset(v4: AddressLinks, v6: AddressLinks, rows4: np.ndarray | None = None,
@@ -108,3 +121,14 @@ def grouped_ranges(version: int, s_hi: np.ndarray, s_lo: np.ndarray, e_hi: np.nd
     acc_hi, acc_lo = grouped_overlap(group[order], s_hi[order], s_lo[order], e_hi[order], e_lo[order], n_groups,
                                      *(np.ascontiguousarray(x, np.uint64) for x in b))
     return to_float(acc_hi, acc_lo)
+
+
+def origin_of_addresses(attribution: AttributionData, version: int, hi: np.ndarray | None,
+                        lo: np.ndarray) -> np.ndarray:
+    """Origin AS (first origin of the longest match) of each address, 0 where none (int64)."""
+    found = attribution.origin_table(version)
+    if found is None:
+        return np.zeros(len(lo), np.int64)
+    first = found.origin
+    rows = found.rows_of(version, hi, lo)
+    return np.where(rows >= 0, first[np.maximum(rows, 0)] if len(first) else 0, 0)

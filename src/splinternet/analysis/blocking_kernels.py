@@ -13,7 +13,7 @@ from numba import njit
 
 from ..tables.lpm_kernels import le128, lt128
 
-__all__ = ["label_overlap", "grouped_overlap", "paint_first", "to_counts", "to_float"]
+__all__ = ["grouped_overlap", "label_overlap", "paint_first", "to_counts", "to_float"]
 
 _TOP = np.uint64(0xFFFFFFFFFFFFFFFF)
 

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from ..sources.registry_log import UpdateLog
 from ..sources.registry_scan import search, unique_sorted
 from .blocking_groups import GroupTable
+from .results import Result
 
 __all__ = ["UpdateCadence", "update_cadence"]
 
 
-@dataclass(frozen=True)
-class UpdateCadence:
+@dataclass(frozen=True, repr=False)
+class UpdateCadence(Result):
     """Updates per month and the gaps between consecutive register times (hours)."""
+
+    _tables: ClassVar[tuple[str, ...]] = ('by_month',)
 
     source: str
     updates: int

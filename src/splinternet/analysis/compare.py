@@ -18,8 +18,10 @@ from ..tables.topology import ASGraph
 from .scenario import Overlay, Scenario
 from .simulate import MAX_LENGTH, as_overlay, default_threads, propagate_into
 
-__all__ = ["ScenarioComparison", "compare_scenario", "CHANGE_LOST", "CHANGE_GAINED", "CHANGE_MOVED",
-           "CHANGE_LENGTH", "CHANGE_NAMES"]
+__all__ = [
+    "CHANGE_GAINED", "CHANGE_LENGTH", "CHANGE_LOST", "CHANGE_MOVED", "CHANGE_NAMES", "ScenarioComparison",
+    "compare_scenario",
+]
 
 CHANGE_LOST, CHANGE_GAINED, CHANGE_MOVED, CHANGE_LENGTH = 1, 2, 3, 4
 CHANGE_NAMES = {CHANGE_LOST: "lost", CHANGE_GAINED: "gained", CHANGE_MOVED: "next_hop_moved",

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from ..sources.asorg import OrgTable
 from ..tables.topology import ASGraph
 from .country import CountryOrigins
+from .results import Result
 from .transit import TransitReport
 from .whatif import provider_counts
 
@@ -34,9 +35,11 @@ def border_links(graph: ASGraph, domestic: np.ndarray) -> set[tuple[int, int, st
     return links
 
 
-@dataclass(frozen=True)
-class DiffReport:
+@dataclass(frozen=True, repr=False)
+class DiffReport(Result):
     """Links lost and gained across the border, shares moved, new single-homed networks."""
+
+    _tables: ClassVar[tuple[str, ...]] = ('shares_moved', 'gateways_moved', 'links_lost', 'links_gained', 'new_single_homed')
 
     cc: str
     date_from: str

@@ -18,7 +18,7 @@ from ..tables.prefixes import FamilyPrefixes, RangeSet
 from .country import CountryOrigins, MembershipView, _kmi, scoped_exclusive_space
 from .transit_evidence import PathEvidence
 
-__all__ = ["observed_evidence", "clean_paths", "is_reserved_asn"]
+__all__ = ["clean_paths", "is_reserved_asn", "observed_evidence"]
 
 _ANNOUNCE, _WITHDRAW, _RIB = 1, 2, 3
 

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
 from ..sources.asorg import OrgTable
 from ..tables.topology import ASGraph
+from .results import Result
 
 __all__ = ["AsProfile", "profile_as"]
 
 
-@dataclass(frozen=True)
-class AsProfile:
+@dataclass(frozen=True, repr=False)
+class AsProfile(Result):
     """Name, organization, country and relationship counts of an AS on one date."""
+
+    _tables: ClassVar[tuple[str, ...]] = ('top_providers', 'top_customers')
 
     asn: int
     name: str
@@ -28,6 +32,8 @@ class AsProfile:
     customer_cone: int
     top_providers: list[dict[str, object]]
     top_customers: list[dict[str, object]]
+    sources: tuple[dict[str, object], ...] = ()  # the releases it was read from (set by the api)
+    notes: tuple[str, ...] = ()  # damaged inputs, substituted releases (set by the api)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -35,6 +41,8 @@ class AsProfile:
             "country": self.country, "in_graph": self.in_graph, "providers": self.providers,
             "customers": self.customers, "peers": self.peers, "customer_cone_size": self.customer_cone,
             "top_providers": self.top_providers, "top_customers": self.top_customers,
+            "sources": list(self.sources),
+            "notes": list(self.notes),
         }
 
 

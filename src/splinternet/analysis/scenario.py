@@ -19,7 +19,7 @@ from numba import njit
 from ..errors import ParameterError
 from ..tables.topology import ASGraph, build_csr
 
-__all__ = ["Scenario", "Overlay", "compile_overlay", "provider_first_order"]
+__all__ = ["Overlay", "Scenario", "compile_overlay", "provider_first_order"]
 
 _KINDS = ("provider", "customer", "peer")
 

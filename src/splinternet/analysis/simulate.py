@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from enum import IntEnum
 
 import numba
 import numpy as np
@@ -26,14 +27,33 @@ from ..tables.topology import ASGraph
 from .scenario import Overlay, Scenario, compile_overlay
 
 __all__ = [
-    "NO_ROUTE", "ROUTE_ORIGIN", "ROUTE_CUSTOMER", "ROUTE_PEER", "ROUTE_PROVIDER", "RELATIONSHIP_NAMES",
-    "Routes", "TransitSummary", "propagate", "propagate_each", "propagate_ordered", "transit_summary", "as_overlay",
-    "default_threads",
+    "MAX_LENGTH", "NO_ROUTE", "RELATIONSHIP_NAMES", "ROUTE_CUSTOMER", "ROUTE_ORIGIN", "ROUTE_PEER", "ROUTE_PROVIDER",
+    "Relationship", "Routes", "TransitSummary", "as_overlay", "default_threads", "propagate", "propagate_each",
+    "propagate_into", "propagate_ordered", "transit_summary",
 ]
 
-NO_ROUTE, ROUTE_ORIGIN, ROUTE_CUSTOMER, ROUTE_PEER, ROUTE_PROVIDER = -1, 0, 1, 2, 3
-RELATIONSHIP_NAMES = {ROUTE_ORIGIN: "origin", ROUTE_CUSTOMER: "customer", ROUTE_PEER: "peer",
-                      ROUTE_PROVIDER: "provider"}
+
+class Relationship(IntEnum):
+    """How an AS learned its best route: the int8 codes of ``Routes.relationship`` (-1: no route).
+
+    Lower is preferred (Gao-Rexford: customer over peer over provider).
+    """
+
+    NONE = -1
+    ORIGIN = 0
+    CUSTOMER = 1
+    PEER = 2
+    PROVIDER = 3
+
+    @property
+    def label(self) -> str:
+        """The word reports use: origin, customer, peer, provider (none: no route)."""
+        return self.name.lower()
+
+
+# plain ints for the kernels (compiled code reads module globals as constants)
+NO_ROUTE, ROUTE_ORIGIN, ROUTE_CUSTOMER, ROUTE_PEER, ROUTE_PROVIDER = (int(r) for r in Relationship)
+RELATIONSHIP_NAMES = {int(r): r.label for r in Relationship if r is not Relationship.NONE}
 MAX_LENGTH = 64  # bins of the path-length histograms; longer paths land in the last bin
 
 

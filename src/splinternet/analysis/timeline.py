@@ -1,6 +1,6 @@
 """A country's connectivity (and a blocklist's reach) over time, with the changes worth a look.
 
-A timeline is a grid of steps (``--from``, ``--to``, ``--step``). Each step is answered
+A timeline is a grid of steps (first, last, step). Each step is answered
 by the data release in force on that day; steps that fall on the same release are one
 point, not repeated results (the timeline says which steps collapsed). Events are read
 off consecutive points: a provider's share dropping by more than a threshold, a border
@@ -13,16 +13,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 import numpy as np
 
 from ..errors import DataNotFoundError, ParameterError
-from ..progress import NO_PROGRESS, Progress
+from ..tables.topology import ASGraph
+from .blocking import analyze_blocking
+from .results import Result
 
-__all__ = ["ShareTimeline", "TimelineEvent", "blocking_timeline", "lost_links", "parse_step", "share_changes",
-           "step_dates", "topology_timeline"]
+__all__ = ["ShareTimeline", "TimelineEvent", "TimelinePoint", "assemble_timeline", "blocking_timeline", "border_links",
+           "group_steps", "lost_links", "parse_step", "share_changes", "step_dates"]
 
 _STEP = re.compile(r"^\s*(\d+)\s*([dwm])\s*$")
 
@@ -38,7 +40,7 @@ def parse_step(text: str) -> tuple[int, str]:
 def step_dates(start: dt.date, end: dt.date, step: str) -> list[dt.date]:
     """Every step from ``start`` to ``end`` inclusive (months keep the day of month, clipped)."""
     if end < start:
-        raise ParameterError(f"--to {end} comes before --from {start}")
+        raise ParameterError(f"the last step {end} comes before the first {start}")
     count, unit = parse_step(step)
     out: list[dt.date] = []
     k = 0
@@ -56,7 +58,7 @@ def step_dates(start: dt.date, end: dt.date, step: str) -> list[dt.date]:
         out.append(when)
         k += 1
         if len(out) > 10_000:
-            raise ParameterError("more than 10,000 steps; use a longer --step")
+            raise ParameterError("more than 10,000 steps; use a longer step")
 
 
 @dataclass(frozen=True)
@@ -76,12 +78,14 @@ class TimelineEvent:
     relation: str = ""
 
 
-@dataclass(frozen=True)
-class ShareTimeline:
+@dataclass(frozen=True, repr=False)
+class ShareTimeline(Result):
     """Measures per point (rows) and group (columns); NaN where a group's value is not known.
 
     ``step_point[i]`` is the point that answers step ``steps[i]`` (-1: no release yet).
     """
+
+    _tables: ClassVar[tuple[str, ...]] = ('events',)
 
     subject: str
     steps: tuple[str, ...]
@@ -149,7 +153,7 @@ def lost_links(before: np.ndarray, after: np.ndarray) -> np.ndarray:
 _RELATION = {1: "provider-customer", 2: "peer", 3: "observed"}
 
 
-def border_links(graph: Any, providers: np.ndarray, domestic: np.ndarray) -> np.ndarray:
+def border_links(graph: ASGraph, providers: np.ndarray, domestic: np.ndarray) -> np.ndarray:
     """(provider, domestic AS, relation) for each link of ``providers`` to a domestic AS in ``graph``."""
     parts = [np.zeros((0, 3), np.int64)]
     dom = np.asarray(domestic, np.uint32)
@@ -166,7 +170,7 @@ def border_links(graph: Any, providers: np.ndarray, domestic: np.ndarray) -> np.
 
 
 @dataclass
-class _Point:
+class TimelinePoint:
     date: str
     release: str
     values: dict[str, dict[int, float]]  # measure -> asn -> value
@@ -177,7 +181,7 @@ class _Point:
     notes: list[str]
 
 
-def _group_steps(steps: list[dt.date], release_of: Callable[[dt.date], tuple[str, str]]
+def group_steps(steps: list[dt.date], release_of: Callable[[dt.date], tuple[str, str]]
                  ) -> tuple[list[tuple[dt.date, str, str]], np.ndarray, list[str]]:
     """Distinct releases in step order and the point of each step; steps without a release get -1."""
     points: list[tuple[dt.date, str, str]] = []
@@ -205,7 +209,7 @@ def _group_steps(steps: list[dt.date], release_of: Callable[[dt.date], tuple[str
     return points, step_point, notes
 
 
-def _assemble(subject: str, steps: list[dt.date], step_point: np.ndarray, points: list[_Point], top: int,
+def assemble_timeline(subject: str, steps: list[dt.date], step_point: np.ndarray, points: list[TimelinePoint], top: int,
               threshold: float, notes: list[str], rank_by: str) -> ShareTimeline:
     measures = list(points[0].values) if points else []
     every = sorted({a for p in points for a in p.values[rank_by]})
@@ -249,62 +253,6 @@ def _assemble(subject: str, steps: list[dt.date], step_point: np.ndarray, points
     )
 
 
-def topology_timeline(cc: str, start: str | dt.date, end: str | dt.date, *, step: str = "1d",
-                      prefixes_date: str | dt.date | None = None, options: Any = None, threshold: float = 0.05,
-                      top: int = 10, max_age_days: int = 62, settings: Any = None,
-                      progress: Progress = NO_PROGRESS) -> ShareTimeline:
-    """Border and transit shares of ``cc``'s top providers at each step, from AS-topology snapshots.
-
-    One transit analysis per distinct CAIDA AS-relationship release in the window
-    (``api.transit``); ``prefixes_date`` fixes the prefix-to-AS release for every point.
-    A step whose newest release is more than ``max_age_days`` older has no point.
-    """
-    from .. import api
-    from ..config import Settings
-    from ..sources.catalog import parse_when
-    from ..sources.snapshot import Snapshot
-
-    settings = settings or Settings.from_env()
-    options = options or api.TransitOptions()
-    lo, hi = parse_when(start), parse_when(end)
-    if lo is None or hi is None:
-        raise ParameterError("a timeline needs both --from and --to dates")
-    steps = step_dates(lo.date(), hi.date(), step)
-
-    def release_of(day: dt.date) -> tuple[str, str]:
-        release = Snapshot.for_date(day, settings=settings).release("caida-asrel")
-        if (day - release.release_date).days > max_age_days:  # a monthly dataset: an old release is not "in force"
-            raise DataNotFoundError("caida-asrel", day.isoformat(), nearest=[release.release_date.isoformat()],
-                                    reason=f"the newest release is more than {max_age_days} days older")
-        return release.url, release.release_date.isoformat()
-
-    grouped, step_point, notes = _group_steps(steps, release_of)
-    if not grouped:
-        raise DataNotFoundError("caida-asrel", f"{lo:%Y-%m-%d} .. {hi:%Y-%m-%d}", reason="no step has a release")
-    wide = replace(options, top=max(options.top, 200))
-    points: list[_Point] = []
-    progress.start(f"timeline {cc}", len(grouped))
-    for day, url, label in grouped:
-        snapshot = Snapshot.for_date(day, settings=settings, prefixes_date=prefixes_date)
-        report = api.transit(cc, day, options=wide, snapshot=snapshot)
-        origins = api.country_membership(snapshot, cc, view=wide.view, weighting=wide.weighting)
-        graph, domestic = snapshot.graph(), origins.domestic
-        points.append(_Point(
-            date=label, release=url,
-            values={"border_share": {p.asn: p.border_share for p in report.providers},
-                    "transit_share": {p.asn: p.transit_share for p in report.providers
-                                      if p.transit_share is not None}},
-            complete=len(report.providers) < wide.top,
-            names={p.asn: p.name for p in report.providers},
-            links=lambda providers, g=graph, d=domestic: border_links(g, providers, d),
-            sources=list(report.sources), notes=[f"{label}: {n}" for n in report.notes],
-        ))
-        progress.advance(1)
-    progress.finish()
-    return _assemble(f"{cc.upper()} international transit providers", steps, step_point, points, top, threshold,
-                     notes, "border_share")
-
-
 def blocking_timeline(registers: Sequence[tuple[str, Any, Any]], *, threshold: float = 0.05, top: int = 10,
                       group: str = "provider") -> ShareTimeline:
     """Blocked IPv4 space by cloud provider (or organization) over a series of registers.
@@ -314,8 +262,6 @@ def blocking_timeline(registers: Sequence[tuple[str, Any, Any]], *, threshold: f
     Events mark a group whose blocked space moves by more than ``threshold`` of the later
     register's blocked IPv4 space.
     """
-    from .blocking import analyze_blocking
-
     if group not in ("provider", "organization"):
         raise ParameterError(f"group must be provider or organization, not {group!r}")
     if not registers:

@@ -12,16 +12,17 @@ collector peer is domestic) have no crossing and are left out.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from numba import njit
 
 from ..errors import DataNotFoundError
-from ..progress import NO_PROGRESS, Progress
-from .timeline import ShareTimeline, _assemble, _Point, step_dates
+from ..sources.asorg import OrgTable
+from .timeline import ShareTimeline, TimelinePoint, assemble_timeline
 
-__all__ = ["archive_timeline", "border_crossings"]
+__all__ = ["border_crossings", "observed_timeline"]
 
 
 @njit(cache=True)
@@ -49,7 +50,8 @@ def border_crossings(path_offsets, path_asns, domestic_sorted):
     return provider, gateway
 
 
-def _links_of(pairs: np.ndarray):  # noqa: ANN202 - closure: providers -> (provider, gateway, 3) rows
+def _links_of(pairs: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """providers -> their (provider, gateway, 3) rows."""
     def links(providers: np.ndarray) -> np.ndarray:
         rows = pairs[np.isin(pairs[:, 0], providers.astype(np.int64))] if pairs.size else pairs
         return np.concatenate([rows, np.full((rows.shape[0], 1), 3, np.int64)], axis=1)
@@ -57,44 +59,21 @@ def _links_of(pairs: np.ndarray):  # noqa: ANN202 - closure: providers -> (provi
     return links
 
 
-def archive_timeline(cc: str, data_dir: Any, start: str | dt.date, end: str | dt.date, *, step: str = "1d",
-                     snapshot_date: str | dt.date | None = None, prefixes_date: str | dt.date | None = None,
-                     threshold: float = 0.05, top: int = 10, settings: Any = None,
-                     progress: Progress = NO_PROGRESS) -> ShareTimeline:
-    """Observed border shares of ``cc``'s providers per step, from archives ingested under ``data_dir``.
+def observed_timeline(cc: str, steps: list[dt.date], edges: list[str], observed: Any, domestic: np.ndarray,
+                      orgs: OrgTable, *, threshold: float = 0.05, top: int = 10,
+                      notes: list[str] | None = None) -> ShareTimeline:
+    """Observed border shares of ``cc``'s providers per step from paths already read (``observed``).
 
-    Each step covers [step, next step). The domestic networks come from the country
-    membership (address view) of the snapshot at ``snapshot_date`` (default: ``start``).
-    Events: a provider's share dropping by more than ``threshold``, and an observed
-    border link (provider -> gateway) of a top provider seen in one step and not the next.
+    ``observed`` has ``path_offsets``, ``path_asns``, ``bin`` (step of each path), ``bins``
+    and ``routes_per_collector`` (as ``ingest.query.load_observed_paths`` returns them);
+    ``edges`` bound the steps. Events: a provider's share dropping by more than
+    ``threshold``, and an observed border link (provider -> gateway) of a top provider seen
+    in one step and not the next.
     """
-    from .. import api
-    from ..config import Settings
-    from ..ingest.query import load_observed_paths
-    from ..sources.catalog import parse_when
-    from ..sources.snapshot import Snapshot
-
-    settings = settings or Settings.from_env()
-    lo, hi = parse_when(start), parse_when(end)
-    if lo is None or hi is None:
-        from ..errors import ParameterError
-
-        raise ParameterError("a timeline needs both --from and --to dates")
-    steps = step_dates(lo.date(), hi.date(), step)
-    after_last = step_dates(steps[-1], steps[-1] + dt.timedelta(days=400), step)
-    edges = [d.isoformat() for d in steps] + [(after_last[1] if len(after_last) > 1 else
-                                              steps[-1] + dt.timedelta(days=1)).isoformat()]
-    progress.start(f"observed timeline {cc}", 3)
-    snapshot = Snapshot.for_date(snapshot_date or lo.date(), settings=settings, prefixes_date=prefixes_date)
-    origins = api.country_membership(snapshot, cc)
-    domestic = np.unique(np.asarray(origins.domestic, np.uint32))
-    orgs = snapshot.orgs()
-    progress.advance(1)
-    observed = load_observed_paths(data_dir, edges)
-    progress.advance(1)
+    domestic = np.unique(np.asarray(domestic, np.uint32))
     provider, gateway = border_crossings(observed.path_offsets, observed.path_asns, domestic)
     crossed = provider > 0
-    points: list[_Point] = []
+    points: list[TimelinePoint] = []
     step_point = np.full(len(steps), -1, np.int64)
     empty: list[str] = []
     for i, day in enumerate(observed.bins):
@@ -108,7 +87,7 @@ def archive_timeline(cc: str, data_dir: Any, start: str | dt.date, end: str | dt
         names = orgs.names(asns)
         feeds = ", ".join(f"{c} ({n:,} routes)" for c, n in sorted(observed.routes_per_collector[i].items()))
         step_point[i] = len(points)
-        points.append(_Point(
+        points.append(TimelinePoint(
             date=day, release=f"{edges[i]} .. {edges[i + 1]}: {feeds}",
             values={"border_share": dict(zip(asns.tolist(), (counts / total).tolist(), strict=True))},
             complete=True, names=dict(zip(asns.tolist(), map(str, names), strict=True)), links=_links_of(pairs),
@@ -116,18 +95,13 @@ def archive_timeline(cc: str, data_dir: Any, start: str | dt.date, end: str | dt
                       "routes_per_collector": observed.routes_per_collector[i]}],
             notes=[],
         ))
-    progress.advance(1)
-    progress.finish()
     if not points:
         raise DataNotFoundError("ingested archives", f"{cc} {edges[0]} .. {edges[-1]}",
                                 reason="no route with a domestic origin crosses the border in the archives")
-    notes = [f"{len(domestic):,} domestic origin ASes from the {cc.upper()} membership of "
-             f"{snapshot.date:%Y-%m-%d}" if snapshot.date else "domestic origins from the newest snapshot",
-             "weights are distinct routes (collector, peer, prefix, path) per step, not address space; collectors "
-             "differ between steps when the ingested archives do"]
+    every = list(notes or []) + ["weights are distinct routes (collector, peer, prefix, path) per step, not address "
+                                 "space; collectors differ between steps when the ingested archives do"]
     if empty:
-        notes.append(f"{len(empty)} steps have no observed crossing and are left out: {', '.join(empty[:5])}"
+        every.append(f"{len(empty)} steps have no observed crossing and are left out: {', '.join(empty[:5])}"
                      f"{' ...' if len(empty) > 5 else ''}")
-    timeline = _assemble(f"{cc.upper()} border providers observed in archives", steps, step_point, points, top,
-                         threshold, notes, "border_share")
-    return ShareTimeline(**{**timeline.__dict__, "sources": tuple(timeline.sources) + tuple(snapshot.provenance())})
+    return assemble_timeline(f"{cc.upper()} border providers observed in archives", steps, step_point, points, top,
+                             threshold, every, "border_share")

@@ -9,20 +9,21 @@ vantage points, after the AS hegemony method.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from ..sources.asorg import OrgTable
 from ..tables.topology import ASGraph
 from .country import CountryOrigins
+from .results import Result
 from .scenario import Overlay
 from .transit_evidence import PathEvidence
 
 if TYPE_CHECKING:
     from .flow_measures import FlowMeasures
 
-__all__ = ["ProviderRow", "GatewayRow", "TransitReport", "trimmed_mean", "single_homed", "transit_report"]
+__all__ = ["GatewayRow", "ProviderRow", "TransitReport", "single_homed", "transit_report", "trimmed_mean"]
 
 TRIM = 0.10
 
@@ -106,9 +107,11 @@ class GatewayRow:
     origin_share: float
 
 
-@dataclass(frozen=True)
-class TransitReport:
+@dataclass(frozen=True, repr=False)
+class TransitReport(Result):
     """The answer to "who carries this country to the world", with its evidence and inputs."""
+
+    _tables: ClassVar[tuple[str, ...]] = ('providers', 'gateways', 'transit')
 
     cc: str
     date: str

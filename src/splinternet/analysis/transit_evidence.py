@@ -20,7 +20,7 @@ from .scenario import Overlay, Scenario
 from .simulate import as_overlay
 from .transit_kernels import DOMESTIC, MASK_WORDS, run_origins
 
-__all__ = ["PathEvidence", "simulate_evidence", "pick_candidates"]
+__all__ = ["PathEvidence", "pick_candidates", "simulate_evidence"]
 
 MAX_CANDIDATES = 64 * MASK_WORDS
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from ..sources.asorg import OrgTable
 from ..tables.topology import ASGraph
 from .country import CountryOrigins
+from .results import Result
 from .scenario import Overlay
 from .transit import TransitReport, _provider_lists
 from .transit_evidence import PathEvidence
@@ -17,9 +18,11 @@ from .transit_evidence import PathEvidence
 __all__ = ["WhatIfReport", "compare_scenario", "provider_counts"]
 
 
-@dataclass(frozen=True)
-class WhatIfReport:
+@dataclass(frozen=True, repr=False)
+class WhatIfReport(Result):
     """Before/after of a scenario for one country; ``before``/``after`` are full transit reports."""
+
+    _tables: ClassVar[tuple[str, ...]] = ('absorbed', 'lost_networks', 'degraded_networks', 'left_single_homed', 'left_without_provider')
 
     cc: str
     date: str

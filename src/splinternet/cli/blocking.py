@@ -6,23 +6,15 @@ both ``splinternet blocking dump.csv`` and ``splinternet blocking diff a.csv b.c
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 import typer.core
 
-from ..analysis.blocking import analyze_blocking
-from ..analysis.blocking_diff import diff_registers, register_series
-from ..analysis.blocking_updates import update_cadence
+from .. import api
 from ..config import Settings
-from ..errors import ParameterError
-from ..sources.catalog import parse_when
-from ..sources.registry import Register, load_register
-from ..sources.registry_attribution import AttributionData, load_attribution
-from ..sources.registry_log import load_update_log
-from ..sources.resolutions import load_resolutions
+from ..report.files import check_output_dir, check_output_file
 from .blocking_output import (
     diff_tables,
     group_table,
@@ -35,8 +27,8 @@ from .blocking_output import (
     write_plot,
     write_series_plot,
 )
-from .common import DateOption, JsonOption, OfflineOption, StrictOption
-from .output import console, err_console, print_json, progress_bar, to_jsonable
+from .common import AllowDamagedOption, DateOption, JsonOption, OfflineOption, StrictOption
+from .output import announce, console, print_json, progress_bar, to_jsonable
 
 
 class _ReportByDefault(typer.core.TyperGroup):
@@ -64,32 +56,24 @@ CloudOption = Annotated[Path | None, typer.Option(
     "--cloud", help="Cloud ranges: a provider file, a directory of them, or AWS history YYYY.tar.gz (or their dir).")]
 NoCatalogOption = Annotated[bool, typer.Option(
     "--no-catalog", help="Use only files given as options; fetch nothing through the catalog.")]
-TopOption = Annotated[int, typer.Option("--top", help="Rows kept in AS/organization/decision tables (0 = all).")]
+TopOption = Annotated[int, typer.Option("--top", min=0, help="Rows kept in AS/organization/decision tables "
+                                        "(0 = all).")]
 CsvOption = Annotated[Path | None, typer.Option("--csv", help="Write every table as CSV into this directory.")]
 PlotOption = Annotated[Path | None, typer.Option(
     "--plot", help="Write a PNG: blocked space by provider, and growth over time.")]
 
 
-def _target_date(date: str | None, registers: list[Register]) -> dt.date:
-    """--date if given, else the newest register's own update time, else today (plain lists)."""
-    when = parse_when(date) if date else None
-    if when is not None:
-        return when.date()
-    stamps = [r.updated.date() for r in registers if r.updated is not None]
-    return max(stamps) if stamps else dt.datetime.now(dt.UTC).date()
+def _options(date: str | None, kind: str, top: int, strict: bool, pfx2as: list[Path] | None = None,
+             rib: list[Path] | None = None, asorg: Path | None = None, cloud: Path | None = None,
+             no_catalog: bool = False, allow_damaged: bool = False) -> api.BlockingOptions:
+    files = api.AttributionFiles(pfx2as=tuple(pfx2as or ()), rib=tuple(rib or ()), asorg=asorg, cloud=cloud,
+                                 use_catalog=not no_catalog)
+    return api.BlockingOptions(date=date, kind=api.params.register_kind(kind), files=files, top=top, strict=strict,
+                               allow_damaged=allow_damaged)
 
 
-def _attribution(target: dt.date, pfx2as: list[Path] | None, rib: list[Path] | None, asorg: Path | None,
-                 cloud: Path | None, no_catalog: bool, offline: bool) -> AttributionData:
-    return load_attribution(target, pfx2as=list(pfx2as) if pfx2as else None, rib=list(rib) if rib else None,
-                            asorg=asorg, cloud=cloud, settings=Settings.from_env(offline=offline or None),
-                            use_catalog=not no_catalog)
-
-
-def _check_kind(kind: str) -> str:
-    if kind not in ("auto", "rkn", "plain"):
-        raise ParameterError(f"--kind must be auto, rkn or plain, not {kind!r}")
-    return kind
+def _settings(offline: bool) -> Settings:
+    return Settings.from_env(offline=offline or None)
 
 
 @app.command("report", hidden=True)
@@ -109,34 +93,34 @@ def report_command(
     csv: CsvOption = None,
     plot: PlotOption = None,
     strict: StrictOption = False,
+    allow_damaged: AllowDamagedOption = False,
     offline: OfflineOption = False,
 ) -> None:
     """Blocked address space (deduplicated) by origin AS, organization, country, cloud, authority, decision."""
+    _check_outputs(csv, plot)
+    options = _options(date, kind, top, strict, pfx2as, rib, asorg, cloud, no_catalog, allow_damaged)
     with progress_bar() as progress:
-        progress.start("blocking report", 4)
-        reg = load_register(register, strict=strict, kind=_check_kind(kind))
-        progress.advance(1)
-        target = _target_date(date, [reg])
-        attribution = _attribution(target, pfx2as, rib, asorg, cloud, no_catalog, offline)
-        progress.advance(1)
-        res = load_resolutions(resolutions, strict=strict) if resolutions else None
-        progress.advance(1)
-        report = analyze_blocking(reg, attribution, res, top=top)
-        progress.advance(1)
-        progress.finish()
-    if csv is not None:
-        write_csv_dir(csv, report_tables(report), _flat_summary(report))
+        report = api.blocking_report(register, options, resolutions=resolutions, settings=_settings(offline),
+                                     progress=progress)
+    written_csv = write_csv_dir(csv, report_tables(report), _flat_summary(report)) if csv is not None else []
     if plot is not None:
         write_plot(plot, provider_bars(report), "provider", report.growth, Path(register[0]).name)
     if json:
         print_json(report)
-        return
-    render_report(report, top or 15)
-    if csv is not None or plot is not None:
-        err_console.print(f"written: {', '.join(str(p) for p in (csv, plot) if p is not None)}", highlight=False)
+    else:
+        render_report(report, top or 15)
+    announce(*written_csv, plot)
 
 
-def _flat_summary(report: Any) -> dict[str, Any]:
+def _check_outputs(csv: Path | None, plot: Path | None = None) -> None:
+    """Output paths checked before any work: a CSV directory whose parent exists, a .png/.svg plot file."""
+    if csv is not None:
+        check_output_dir(csv, label="--csv")
+    if plot is not None:
+        check_output_file(plot, (".png", ".svg"), label="--plot")
+
+
+def _flat_summary(report: api.BlockingReport) -> dict[str, Any]:
     out = {f"register.{k}": v for k, v in report.register.items() if not isinstance(v, (dict, list))}
     out.update({f"counts.{k}": v for k, v in to_jsonable(report.counts).items()})
     out["unattributed_ipv4"] = report.unattributed_ipv4
@@ -160,26 +144,23 @@ def diff_command(
     json: JsonOption = False,
     csv: CsvOption = None,
     strict: StrictOption = False,
+    allow_damaged: AllowDamagedOption = False,
     offline: OfflineOption = False,
 ) -> None:
     """Entries and address space added and removed between two registers, by organization and cloud provider."""
+    _check_outputs(csv)
+    options = _options(date, kind, top, strict, pfx2as, rib, asorg, cloud, no_catalog, allow_damaged)
     with progress_bar() as progress:
-        progress.start("blocking diff", 3)
-        a = load_register(old, strict=strict, kind=_check_kind(kind))
-        b = load_register(new, strict=strict, kind=kind)
-        progress.advance(1)
-        attribution = _attribution(_target_date(date, [b]), pfx2as, rib, asorg, cloud, no_catalog, offline)
-        progress.advance(1)
-        diff = diff_registers(a, b, attribution, top=top)
-        progress.advance(1)
-        progress.finish()
+        diff = api.blocking_diff(old, new, options, settings=_settings(offline), progress=progress)
+    written_csv: list[Path] = []
     if csv is not None:
         summary = {k: v for k, v in to_jsonable(diff).items() if not isinstance(v, (dict, list))}
-        write_csv_dir(csv, diff_tables(diff), summary)
+        written_csv = write_csv_dir(csv, diff_tables(diff), summary)
     if json:
         print_json(diff)
-        return
-    render_diff(diff, top or 15)
+    else:
+        render_diff(diff, top or 15)
+    announce(*written_csv)
 
 
 @app.command("updates")
@@ -190,14 +171,17 @@ def updates_command(
     strict: StrictOption = False,
 ) -> None:
     """How often the register was updated, per month (the log has times, not sizes)."""
-    cadence = update_cadence(load_update_log(log, strict=strict))
+    _check_outputs(csv)
+    cadence = api.blocking_updates(log, strict=strict)
+    written_csv: list[Path] = []
     if csv is not None:
         summary = {k: v for k, v in to_jsonable(cadence).items() if not isinstance(v, (dict, list))}
-        write_csv_dir(csv, [cadence.by_month], summary)
+        written_csv = write_csv_dir(csv, [cadence.by_month], summary)
     if json:
         print_json(cadence)
-        return
-    render_updates(cadence)
+    else:
+        render_updates(cadence)
+    announce(*written_csv)
 
 
 @app.command("series")
@@ -209,21 +193,18 @@ def series_command(
     csv: CsvOption = None,
     plot: PlotOption = None,
     strict: StrictOption = False,
+    allow_damaged: AllowDamagedOption = False,
 ) -> None:
     """Growth over a series of registers: entries and deduplicated blocked space of each, added and removed."""
+    _check_outputs(csv, plot)
+    options = api.BlockingOptions(kind=api.params.register_kind(kind), strict=strict, allow_damaged=allow_damaged)
     with progress_bar() as progress:
-        progress.start("registers", len(registers))
-        loaded = []
-        for path in registers:
-            loaded.append(load_register(path, strict=strict, kind=_check_kind(kind)))
-            progress.advance(1)
-        progress.finish()
-    table = register_series(loaded)
-    if csv is not None:
-        write_csv_dir(csv, [table], {"registers": len(loaded)})
+        table = api.blocking_series(list(registers), options, progress=progress)
+    written_csv = write_csv_dir(csv, [table], {"registers": len(registers)}) if csv is not None else []
     if plot is not None:
         write_series_plot(plot, table)
     if json:
         print_json(table)
-        return
-    console.print(group_table(table, "blocked space over a series of registers", len(table)))
+    else:
+        console.print(group_table(table, "blocked space over a series of registers", len(table)))
+    announce(*written_csv, plot)

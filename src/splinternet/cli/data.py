@@ -7,10 +7,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from .. import api
 from ..config import Settings
-from ..errors import ParameterError
-from ..sources.catalog import DATASETS, fetch_release
-from ..sources.download import list_cached
+from ..report import formatting as fmt
 from .common import DateOption, JsonOption, OfflineOption
 from .output import console, print_json, progress_bar
 
@@ -21,11 +20,7 @@ app = typer.Typer(help="Public datasets: what the catalog knows, fetch releases,
 @app.command("datasets")
 def datasets(json_out: JsonOption = False) -> None:
     """List the datasets the catalog knows, with address pattern and release cadence."""
-    rows = [
-        {"name": d.name, "description": d.description, "cadence": d.cadence, "address": d.address,
-         "params": list(d.params)}
-        for d in DATASETS.values()
-    ]
+    rows = api.data.datasets()
     if json_out:
         print_json(rows)
         return
@@ -33,16 +28,6 @@ def datasets(json_out: JsonOption = False) -> None:
     for row in rows:
         table.add_row(row["name"], ", ".join(row["params"]), row["cadence"], row["address"])
     console.print(table)
-
-
-def _parse_params(values: list[str]) -> dict[str, str]:
-    params = {}
-    for item in values:
-        if "=" not in item:
-            raise ParameterError(f"--param takes NAME=VALUE, got {item!r}")
-        name, value = item.split("=", 1)
-        params[name.strip()] = value.strip()
-    return params
 
 
 @app.command("fetch")
@@ -57,7 +42,8 @@ def fetch(
     """Fetch the release of DATASET for a date into the cache and say which release it is."""
     settings = Settings.from_env(offline=offline or None)
     with progress_bar(bytes_mode=True) as progress:
-        release = fetch_release(dataset, date, settings, progress=progress, **_parse_params(param or []))
+        release = api.data.fetch(dataset, date, api.data.dataset_params(param or []), settings=settings,
+                                 progress=progress)
     if json_out:
         print_json(release.to_dict())
         return
@@ -65,20 +51,20 @@ def fetch(
                   + (f" (asked for {release.requested:%Y-%m-%d %H:%M})" if release.requested else ""))
     console.print(f"  url     {release.url}", soft_wrap=True)
     console.print(f"  file    {release.path}", soft_wrap=True)
-    console.print(f"  size    {release.file.size:,} bytes   sha256 {release.file.sha256}", soft_wrap=True)
+    console.print(f"  size    {fmt.size(release.file.size)}   sha256 {release.file.sha256}", soft_wrap=True)
 
 
 @app.command("list")
 def list_cache(json_out: JsonOption = False) -> None:
     """List what is in the cache, with dataset, release date, size and checksum."""
     settings = Settings.from_env()
-    files = list_cached(settings)
+    files = api.data.cached_files(settings)
     if json_out:
         print_json([f.to_dict() for f in files])
         return
     table = Table("dataset", "release", "size", "sha256", "url", title=f"Cache: {settings.cache_dir}")
     for f in files:
         table.add_row(str(f.extra.get("dataset", "")), str(f.extra.get("release", ""))[:16],
-                      f"{f.size:,}", f.sha256[:16], f.url)
+                      fmt.size(f.size), f.sha256[:16] + "…", f.url)
     console.print(table)
-    console.print(f"{len(files)} files, {sum(f.size for f in files):,} bytes")
+    console.print(f"{fmt.plural(len(files), 'file')}, {fmt.size(sum(f.size for f in files))}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -10,10 +9,22 @@ import typer
 import typer.core
 from rich.table import Table
 
+from .. import api
 from ..config import Settings
 from ..errors import ParameterError
+from ..report import formatting as fmt
+from ..report.files import check_output_file
+from ..report.plots import line_chart, save_figure
 from .common import JsonOption, OfflineOption, StrictOption
-from .output import console, err_console, print_json, progress_bar
+from .output import (
+    announce,
+    console,
+    err_console,
+    print_inputs,
+    print_json,
+    print_notes,
+    progress_bar,
+)
 
 DataOption = Annotated[Path, typer.Option("--data", "--out", "-o", help="Directory of the ingested Parquet.")]
 
@@ -37,13 +48,11 @@ def ingest_command(
     json: JsonOption = False,
 ) -> None:
     """Download MRT archives of a time window, parse them in parallel, write partitioned Parquet (resumable)."""
-    from ..ingest import plan_ingest, run_ingest
-
     settings = Settings.from_env(offline=offline or None)
     both = not ribs and not updates
-    plan = plan_ingest(collectors, date_from, date_to, ribs=ribs or both, updates=updates or both, settings=settings)
+    plan = api.ingest.plan_ingest(collectors, date_from, date_to, ribs=ribs or both, updates=updates or both, settings=settings)
     with progress_bar() as files, progress_bar() as elements:
-        result = run_ingest(plan, out, workers=workers, dask_address=dask, settings=settings, strict=strict,
+        result = api.ingest.run_ingest(plan, out, workers=workers, dask_address=dask, settings=settings, strict=strict,
                             files_progress=files, elements_progress=elements)
     if json:
         print_json(result)
@@ -65,13 +74,14 @@ def query_command(
     sql: Annotated[str, typer.Argument(help="SQL over the views ribs and updates (DuckDB dialect), e.g. "
                                        "\"SELECT collector, count(*) FROM updates GROUP BY 1\".")],
     data: DataOption = Path("ingested"),
-    rows: Annotated[int, typer.Option("--rows", help="Rows shown in the table (JSON has all).")] = 50,
+    rows: Annotated[int, typer.Option("--rows", min=0, help="Rows shown in the table (JSON has all).")] = 50,
     json: JsonOption = False,
+    unsafe_sql: Annotated[bool, typer.Option("--unsafe-sql", help="Run any SQL with DuckDB's full access to files, "
+                                             "network and extensions (default: one SELECT, reading only --data).")]
+    = False,
 ) -> None:
     """Query ingested archives with SQL; helpers: prefix_text(afi, prefix_hi, prefix_lo, prefix_len), ip_text."""
-    from ..ingest import run_query
-
-    result = run_query(sql, data)
+    result = api.ingest.run_query(sql, data, unsafe_sql=unsafe_sql)
     if json:
         print_json(result)
         return
@@ -81,14 +91,14 @@ def query_command(
         table.add_row(*(_cell(v) for v in record.values()))
     console.print(table)
     if len(records) > rows:
-        console.print(f"[dim]{len(records) - rows:,} more rows (use --rows or --json)[/]")
+        console.print(f"[dim]{fmt.n_of_m(rows, len(records))} (use --rows or --json)[/]")
 
 
 def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:.6g}"
+        return fmt.number(value, 6)
     return str(value)
 
 
@@ -107,7 +117,7 @@ timeline_app = typer.Typer(cls=_CountryByDefault, no_args_is_help=True,
 
 ThresholdOption = Annotated[float, typer.Option("--threshold", help="Report a share that drops (or moves) by "
                                                 "more than this between two points (0.05 = 5 points).")]
-TopOption = Annotated[int, typer.Option("--top", help="Groups shown and plotted.")]
+TopOption = Annotated[int, typer.Option("--top", min=1, help="Groups shown and plotted.")]
 PlotOption = Annotated[Path | None, typer.Option("--plot", help="Write a line chart (PNG or SVG).")]
 
 
@@ -130,17 +140,17 @@ def country_timeline_command(
     plot: PlotOption = None,
 ) -> None:
     """Border and transit shares of a country's top providers over time, with drops and lost links."""
-    from ..analysis.timeline import topology_timeline
-    from ..analysis.timeline_archives import archive_timeline
-
+    cc = api.params.country_code(cc)
+    if plot is not None:
+        check_output_file(plot, (".png", ".svg"), label="--plot")
     settings = Settings.from_env(offline=offline or None)
     with progress_bar() as progress:
         if archives is not None:
-            timeline = archive_timeline(cc, archives, date_from, date_to, step=step, snapshot_date=snapshot_date,
+            timeline = api.archive_timeline(cc, archives, date_from, date_to, step=step, snapshot_date=snapshot_date,
                                         prefixes_date=prefixes_date, threshold=threshold, top=top, settings=settings,
                                         progress=progress)
         else:
-            timeline = topology_timeline(cc, date_from, date_to, step=step, prefixes_date=prefixes_date,
+            timeline = api.topology_timeline(cc, date_from, date_to, step=step, prefixes_date=prefixes_date,
                                          threshold=threshold, top=top, settings=settings, progress=progress)
     _emit(timeline, json, plot, "border_share", "share of inbound paths" if archives is None else
           "share of observed domestic-origin routes")
@@ -165,76 +175,59 @@ def blocking_timeline_command(
     plot: PlotOption = None,
 ) -> None:
     """Blocked IPv4 space by cloud provider or organization over a series of registers."""
-    from ..analysis.timeline import blocking_timeline
-    from ..sources.catalog import parse_when
-    from ..sources.registry import load_register
-    from ..sources.registry_attribution import load_attribution
-
+    if plot is not None:
+        check_output_file(plot, (".png", ".svg"), label="--plot")
     labels = [d.strip() for d in dates.split(",")] if dates else []
     if labels and len(labels) != len(registers):
         raise ParameterError(f"--dates names {len(labels)} dates for {len(registers)} registers")
-    settings = Settings.from_env(offline=offline or None)
-    loaded = []
-    cache: dict[dt.date, Any] = {}
+    files = api.AttributionFiles(pfx2as=tuple(pfx2as or ()), asorg=asorg, cloud=cloud, use_catalog=not no_catalog)
     with progress_bar() as progress:
-        progress.start("loading registers", len(registers))
-        for i, path in enumerate(registers):
-            register = load_register(path, strict=strict)
-            when = parse_when(labels[i]) if labels else register.updated
-            if when is None:
-                raise ParameterError(f"{path} does not say when it was published; give --dates")
-            day = when.date()
-            if day not in cache:
-                cache[day] = load_attribution(day, pfx2as=list(pfx2as) if pfx2as else None, asorg=asorg,
-                                              cloud=cloud, settings=settings, use_catalog=not no_catalog)
-            loaded.append((day.isoformat(), register, cache[day]))
-            progress.advance(1)
-        progress.finish()
-    timeline = blocking_timeline(loaded, threshold=threshold, top=top, group=group)
+        timeline = api.blocking_register_timeline(
+            list(registers), dates=labels, group=api.params.timeline_group(group), files=files, threshold=threshold,
+            top=top, strict=strict, settings=Settings.from_env(offline=offline or None), progress=progress)
     _emit(timeline, json, plot, "blocked_ipv4", "blocked IPv4 addresses", percent=False)
 
 
-def _emit(timeline: Any, json: bool, plot: Path | None, measure: str, label: str, *, percent: bool = True) -> None:
+def _emit(timeline: api.ShareTimeline, json: bool, plot: Path | None, measure: str, label: str, *, percent: bool = True) -> None:
     if plot is not None:
-        from ..report.plots import line_chart, save_figure
-
         values = timeline.series[measure]
-        series = {f"{k} {n}"[:40]: [None if v != v else float(v) for v in values[:, j].tolist()]
+        series = {(f"{k} {n}" if n not in ("", k) else str(k)): [None if v != v else float(v) for v in values[:, j].tolist()]
                   for j, (k, n) in enumerate(zip(timeline.keys, timeline.names, strict=True))}
         marks = sorted({(e.time, e.kind) for e in timeline.events})
         save_figure(line_chart(list(timeline.points), series, title=timeline.subject, ylabel=label, percent=percent,
-                               marks=[(t, k.replace("_", " ")) for t, k in marks]), plot)
+                               marks=[(t, k.replace("_", " ")) for t, k in marks],
+                               caption=f"{label} of the {len(series)} largest groups at each step, "
+                                       f"{timeline.points[0] if timeline.points else ''} to "
+                                       f"{timeline.points[-1] if timeline.points else ''}; dotted lines mark "
+                                       "events above the threshold."), plot)
     if json:
         print_json(timeline)
     else:
         _render(timeline, measure, percent)
-    if plot is not None:
-        err_console.print(f"written: {plot}", highlight=False)
+    announce(plot)
 
 
-def _render(timeline: Any, measure: str, percent: bool) -> None:
+def _render(timeline: api.ShareTimeline, measure: str, percent: bool) -> None:
     console.print(f"[bold]{timeline.subject}[/], {len(timeline.steps)} steps, {len(timeline.points)} distinct points")
     for name, values in timeline.series.items():
         table = Table("group", *timeline.points, title=name.replace("_", " "))
         for j, (key, label) in enumerate(zip(timeline.keys, timeline.names, strict=True)):
-            cells = ["–" if v != v else (f"{100 * v:.1f}%" if percent or name.startswith("share") else f"{v:,.0f}")
-                     for v in values[:, j].tolist()]
-            table.add_row(f"{key} {label[:30]}" if label != key else key, *cells)
+            cells = [fmt.pct(v) if percent or name.startswith("share") else fmt.count(v) for v in values[:, j].tolist()]
+            table.add_row(f"{key} {fmt.cut(label, 30)}" if label != key else key, *cells)
         console.print(table)
     if timeline.events:
         events = Table("time", "since", "event", "who", "measure", "before", "after", "detail",
                        title=f"{len(timeline.events)} events")
         for e in timeline.events[:200]:
-            fmt = (lambda x: f"{100 * x:.1f}%") if e.measure not in ("blocked_ipv4", "link") else (
-                lambda x: f"{x:,.0f}")
+            show = fmt.pct if e.measure not in ("blocked_ipv4", "link") else fmt.count
             detail = f"AS{e.neighbor} ({e.relation})" if e.kind == "link_lost" else ""  # observed: gateway AS
-            who = e.key if e.name in ("", e.key) else f"{e.key} {e.name[:24]}"
-            events.add_row(e.time, e.previous, e.kind.replace("_", " "), who, e.measure,
-                           fmt(e.before), fmt(e.after), detail)
+            who = e.key if e.name in ("", e.key) else f"{e.key} {fmt.cut(e.name, 24)}"
+            events.add_row(e.time, e.previous, e.kind.replace("_", " "), who, fmt.header(e.measure),
+                           show(e.before), show(e.after), detail)
         console.print(events)
         if len(timeline.events) > 200:
-            console.print(f"[dim]{len(timeline.events) - 200} more events in --json[/]")
+            console.print(f"[dim]{fmt.n_of_m(200, len(timeline.events), 'events')}; all in --json[/]")
     else:
         console.print("no events above the threshold")
-    for note in timeline.notes:
-        console.print(f"[yellow]note:[/] {note}", soft_wrap=True)
+    print_notes(timeline.notes)
+    print_inputs(timeline.sources)

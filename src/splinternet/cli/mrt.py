@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
 from pathlib import Path
 from typing import Annotated
 
-import numpy as np
 import typer
 from rich.table import Table
 
-from ..errors import ParameterError
-from ..sources.mrt import read_mrt
-from ..sources.mrt.bgpdump_format import bgpdump_lines
-from ..sources.mrt.rib import rebuild_rib_with_reads
-from ..sources.mrt.summary import summarize
+from ..api.mrt import bgpdump_lines, parse_time, read_mrt, rib_state, summarize
 from .common import JsonOption, StrictOption
-from .output import console, err_console, print_json, progress_bar
+from .output import announce, console, err_console, print_json, progress_bar
 
 app = typer.Typer(help="MRT routing archives (RIS, RouteViews): dump, statistics, routing state.",
                   no_args_is_help=True)
@@ -75,21 +69,6 @@ def stats_command(file: FileArg, strict: StrictOption = False, json: JsonOption 
     _warn_bad(result.bad.count, result.bad.examples, str(file))
 
 
-def _parse_time(text: str | None) -> int | None:
-    if text is None:
-        return None
-    if text.isdigit():
-        return int(text)
-    try:
-        when = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise ParameterError(f"--at {text!r}: expected unix seconds or an ISO date/time such as 2022-06-01T02:45") \
-            from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return int(when.timestamp())
-
-
 @app.command("rib")
 def rib_command(
     rib: Annotated[Path, typer.Argument(help="RIB dump (TABLE_DUMP or TABLE_DUMP_V2).")],
@@ -100,33 +79,24 @@ def rib_command(
     json: JsonOption = False,
 ) -> None:
     """Routing table as seen by each peer at a time: RIB plus updates (session down clears a peer)."""
-    when = _parse_time(at)
-    with progress_bar() as progress:
-        result = rebuild_rib_with_reads(rib, updates or [], when, strict=strict, progress=progress)
-    t = result.table
     if parquet is not None:
-        t.to_parquet(parquet)
-    peers = {}
-    if len(t):
-        keys, counts = np.unique(np.stack([t.peer_afi.astype(np.uint64), t.peer_hi, t.peer_lo,
-                                           t.peer_asn.astype(np.uint64)], axis=1), axis=0, return_counts=True)
-        from ..sources.mrt.bgpdump_format import ipv4, ipv6
+        # not at the top: `mrt dump` must not load the download code
+        from ..report.files import check_output_file
 
-        for (afi, hi, lo, asn), c in zip(keys.tolist(), counts.tolist(), strict=True):
-            peers[f"{ipv6(hi, lo) if afi == 2 else ipv4(lo)} AS{asn}"] = c
-    summary = {
-        "rib": str(rib), "updates": [str(u) for u in updates or []], "at": when, "routes": len(t),
-        "peers": len(peers), "routes_per_peer": peers, "parquet": str(parquet) if parquet else None,
-        "bad_records": sum(r.bad.count for r in result.reads),
-    }
+        check_output_file(parquet, (".parquet",), label="--parquet")
+    with progress_bar() as progress:
+        summary, reads = rib_state(rib, updates or [], parse_time(at), parquet=parquet, strict=strict,
+                                   progress=progress)
+    peers = summary["routes_per_peer"]
+    announce(parquet)
     if json:
         print_json(summary)
         return
-    table = Table(title=f"routes per peer ({len(t):,} routes)")
+    table = Table(title=f"routes per peer ({summary['routes']:,} routes)")
     table.add_column("peer")
     table.add_column("routes", justify="right")
     for name, c in sorted(peers.items(), key=lambda kv: -kv[1]):
         table.add_row(name, f"{c:,}")
     console.print(table)
-    for r in result.reads:
+    for r in reads:
         _warn_bad(r.bad.count, r.bad.examples, r.stats.path)

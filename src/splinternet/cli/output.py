@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
-import enum
-import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-import numpy as np
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -24,42 +18,67 @@ from rich.progress import (
 )
 from rich.progress import Progress as RichProgress
 
+from .. import api
 from ..progress import NO_PROGRESS, Progress
+from ..report.formatting import group_notes
+from ..report.jsonable import json_text, to_jsonable
 
-__all__ = ["console", "err_console", "to_jsonable", "print_json", "progress_bar"]
+__all__ = ["announce", "console", "err_console", "print_inputs", "print_json", "print_notes", "progress_bar",
+           "to_jsonable", "warn", "warn_reserved"]
 
 # piped output is read by people too (less, a file): wide enough for the ranking tables
 console = Console() if sys.stdout.isatty() else Console(width=160)
 err_console = Console(stderr=True)
 
 
-def to_jsonable(value: Any) -> Any:
-    """Plain JSON types from dataclasses, numpy scalars/arrays, dates, enums and paths."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        if hasattr(value, "to_dict"):
-            return to_jsonable(value.to_dict())
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, Path):
-        return str(value)
-    if isinstance(value, float) and value != value:
-        return None
-    return value
-
-
 def print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(json_text(value) + "\n")
+
+
+def _text(out: Console, label: str, text: str) -> None:
+    # notes quote file names and messages: text, never rich markup ("[web]" must stay)
+    out.print(label, end="", highlight=False)
+    out.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+def print_notes(notes: Any, *, out: Console | None = None) -> None:
+    """Every note once, inputs left out for the same reason on one line (report.formatting.group_notes)."""
+    for note in group_notes(notes or ()):
+        _text(out or console, "[yellow]note:[/] ", note)
+
+
+def print_inputs(sources: Any, *, out: Console | None = None) -> None:
+    """One dim line per input used: dataset, release day, address (or the file given)."""
+    seen = set()
+    for src in sources or ():
+        release = str(src.get("release") or src.get("release_date") or "")[:10] or "undated"
+        line = f"{src.get('dataset', '?')} {release} {src.get('url') or src.get('path') or ''}".rstrip()
+        if src.get("note"):
+            line += f"  ({src['note']})"
+        if line not in seen:
+            seen.add(line)
+            (out or console).print(line, style="dim", markup=False, highlight=False, soft_wrap=True)
+
+
+def announce(*paths: Any) -> None:
+    """``wrote de.png, 48 KB`` on stderr for every file (or directory of files) written."""
+    from ..report.files import written  # not at the top: `mrt dump` must not load the download code
+
+    for path in paths:
+        if path is not None:
+            err_console.print(written(path), markup=False, highlight=False, soft_wrap=True)
+
+
+def warn(text: str) -> None:
+    _text(err_console, "[yellow]warning:[/] ", text)
+
+
+def warn_reserved(asns: Any) -> None:
+    """A warning for each AS number in a reserved range (private use, documentation, AS_TRANS...)."""
+    for number in asns:
+        why = api.params.reserved_asn(int(number))
+        if why:
+            warn(why)
 
 
 class _RichBar:

@@ -7,47 +7,10 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from ..analysis.compare import compare_scenario
-from ..analysis.scenario import Scenario, compile_overlay
-from ..analysis.simulate import RELATIONSHIP_NAMES, Routes, propagate
+from .. import api
 from ..config import Settings
-from ..errors import BadRecords, ParameterError
-from ..sources.asrel import load_as_relationships
-from ..sources.catalog import fetch_release
 from .common import DateOption, JsonOption, OfflineOption, StrictOption
 from .output import console, print_json, progress_bar
-
-
-def _asn(text: str) -> int:
-    value = text.strip().upper().removeprefix("AS")
-    if not value.isdigit() or not 0 < int(value) < 2**32:
-        raise ParameterError(f"not an AS number: {text!r}; expected e.g. 3356 or AS3356")
-    return int(value)
-
-
-def _link(text: str) -> tuple[int, int]:
-    parts = text.replace(",", "-").split("-")
-    if len(parts) != 2:
-        raise ParameterError(f"not a link: {text!r}; expected two AS numbers like 3356-12389")
-    return _asn(parts[0]), _asn(parts[1])
-
-
-def _route(routes: Routes, asn: int, ties: bool) -> dict[str, Any]:
-    i = routes.graph.require_index(asn)
-    path = routes.path(asn)
-    rel = int(routes.relationship[i])
-    out: dict[str, Any] = {
-        "from": asn,
-        "has_route": rel >= 0,
-        "relationship": RELATIONSHIP_NAMES.get(rel),
-        "path_length": int(routes.path_length[i]) if rel >= 0 else None,
-        "path": path.tolist(),
-        "hops": [{"asn": int(a), "learned_from": RELATIONSHIP_NAMES.get(int(routes.relationship[j]))}
-                 for a, j in zip(path.tolist(), routes.graph.index_of(path).tolist(), strict=True)],
-    }
-    if ties:
-        out["tied_next_hops"] = routes.tied_next_hops(asn).tolist()
-    return out
 
 
 def simulate_command(
@@ -63,36 +26,18 @@ def simulate_command(
     json_out: JsonOption = False,
 ) -> None:
     """Propagate one origin (BGPy's rules and tie-break; see docs/simulation.md) and summarize reachability."""
-    origin_asn = _asn(origin)
-    sources = [_asn(a) for a in (from_as or [])]
-    scenario = Scenario()
-    for a in without_as or []:
-        scenario = scenario.without_as(_asn(a))
-    for text in without_link or []:
-        scenario = scenario.without_link(*_link(text))
-    bad = BadRecords(strict=strict)
+    options = api.SimulateOptions(
+        origin=api.params.asn(origin), from_ases=tuple(api.params.asn(a) for a in from_as or []),
+        without_ases=tuple(api.params.asn(a) for a in without_as or []),
+        without_links=tuple(api.params.link(text) for text in without_link or []),
+        keep_all_ties=keep_all_ties, serial2=serial2)
     with progress_bar(bytes_mode=True) as progress:
-        release = fetch_release("caida-asrel2" if serial2 else "caida-asrel", date,
-                                Settings.from_env(offline=offline or None), progress=progress)
-    graph = load_as_relationships(release.path, bad=bad)
-    for a in sources:
-        graph.require_index(a)
-    overlay = compile_overlay(graph, scenario)
-    routes = propagate(graph, origin_asn, scenario=overlay, keep_all_ties=keep_all_ties)
-    result: dict[str, Any] = {
-        "origin": origin_asn,
-        "scenario": scenario.describe(),
-        "summary": routes.summary(),
-        "routes": [_route(routes, a, keep_all_ties) for a in sources],
-        "source": release.to_dict(),
-        "bad_records": bad.summary(),
-    }
-    if not scenario.is_baseline:
-        result["against_baseline"] = compare_scenario(graph, overlay, [origin_asn], max_details=0).totals()
+        result = api.simulate(options, date, settings=Settings.from_env(offline=offline or None), strict=strict,
+                              progress=progress)
     if json_out:
         print_json(result)
         return
-    _print(result)
+    _print(result.to_dict())
 
 
 def _print(result: dict[str, Any]) -> None:

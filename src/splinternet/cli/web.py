@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from .. import api
 from ..config import Settings
 from ..errors import ParameterError
-from ..sources.snapshot import Snapshot
-from .common import DateOption, JsonOption, OfflineOption
-from .lookup import _parse_asn
-from .output import err_console, print_json, progress_bar, to_jsonable
+from ..report.files import check_output_file
+from ..report.html import render_report, write_report
+from .common import DateOption, JsonOption, OfflineOption, TopOption
+from .output import announce, err_console, print_json, progress_bar, to_jsonable, warn_reserved
 from .transit import PrefixDateOption
 
 
@@ -31,53 +31,40 @@ def report_command(
     resolutions: Annotated[Path | None, typer.Option("--resolutions", help="Domain resolutions (domain,ip CSV or "
                                                      "zdns/massdns JSON lines): collateral damage in the blocking "
                                                      "section.")] = None,
-    top: Annotated[int, typer.Option(help="Rows per table.")] = 20,
+    top: TopOption = 20,
     offline: OfflineOption = False,
     json_out: JsonOption = False,
 ) -> None:
     """One self-contained HTML report: ranking, charts, served and single-homed networks, provenance."""
-    from ..report.html import render_report, write_report
-
-    if html.suffix.lower() not in (".html", ".htm"):
-        raise ParameterError(f"--html {html.name}: expected a file name ending in .html")
+    check_output_file(html, (".html", ".htm"), label="--html")
+    cc = api.params.country_code(cc)
+    if resolutions is not None and not register:
+        raise ParameterError("--resolutions needs --register: collateral damage is about a register's addresses")
     settings = Settings.from_env(offline=offline or None)
-    asns = [_parse_asn(x) for x in without or []]
+    asns = api.params.asn_list(without, what="for the what-if section") if without else []
+    warn_reserved(asns)
     options = api.TransitOptions(top=top)
     with progress_bar() as progress:
-        snapshot = Snapshot.for_date(date, settings=settings, prefixes_date=prefixes_date, progress=progress)
+        snapshot = api.Snapshot.for_date(date, settings=settings, prefixes_date=prefixes_date, progress=progress)
         transit = to_jsonable(api.transit(cc, date, options=options, snapshot=snapshot, progress=progress))
         whatif = None
         if asns:
             whatif = to_jsonable(api.whatif(cc, date, asns, options=api.TransitOptions(top=min(top, 15)),
                                             snapshot=snapshot, progress=progress))
-        if resolutions is not None and not register:
-            raise ParameterError("--resolutions needs --register: collateral damage is about a register's addresses")
         blocking = _blocking(register, date, cloud, settings, top, resolutions) if register else None
     text = render_report(transit, whatif=whatif, blocking=blocking)
     write_report(html, text)
     if json_out:
-        print_json({"html": str(html), "bytes": len(text.encode("utf-8")), "transit": transit, "whatif": whatif,
+        print_json({"html": str(html.absolute()), "bytes": len(text.encode("utf-8")), "transit": transit, "whatif": whatif,
                     "blocking": blocking})
-    else:
-        err_console.print(f"written: {html} ({len(text.encode('utf-8')):,} bytes)", highlight=False)
+    announce(html)
 
 
 def _blocking(register: list[Path], date: str | None, cloud: Path | None, settings: Settings, top: int,
-              resolutions: Path | None = None) -> dict:
-    from ..analysis.blocking import analyze_blocking
-    from ..sources.registry import load_register
-    from ..sources.registry_attribution import load_attribution
-    from ..sources.resolutions import load_resolutions
-    from .blocking import _target_date
-
-    reg = load_register(register)
-    res = load_resolutions(resolutions) if resolutions is not None else None
-    attribution = load_attribution(_target_date(date, [reg]), cloud=cloud, settings=settings)
-    out = to_jsonable(analyze_blocking(reg, attribution, res, top=top))
-    if res is not None:
-        from ..web.collateral import addresses_with_unrelated
-
-        out["collateral"]["addresses"] = addresses_with_unrelated(reg, res, top=top)
+              resolutions: Path | None = None) -> dict[str, Any]:
+    options = api.BlockingOptions(date=date, files=api.AttributionFiles(cloud=cloud), top=top)
+    out: dict[str, Any] = to_jsonable(api.blocking_report(register, options, resolutions=resolutions,
+                                                          settings=settings))
     out["register"] = {**out.get("register", {}), "shown_as": ", ".join(p.name for p in register)}
     return out
 
@@ -89,19 +76,20 @@ def serve_command(
                                                   "name (read only).")] = None,
     cloud: Annotated[Path | None, typer.Option("--cloud", help="Cloud ranges for blocking reports.")] = None,
     prefixes_date: PrefixDateOption = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="Bound on one computation, in seconds.", min=1)] = 300.0,
-    max_upload: Annotated[int, typer.Option("--max-upload", help="Largest register upload, in bytes.", min=1)]
-    = 64 * 1024 * 1024,
+    timeout: Annotated[float | None, typer.Option("--timeout", help="Bound on one computation, in seconds "
+                                                  "[default: 300].", min=1)] = None,
+    max_upload: Annotated[int | None, typer.Option("--max-upload", help="Largest upload request (register and "
+                                                   "resolutions together), in bytes [default: 64 MiB].", min=1)]
+    = None,
     workers: Annotated[int, typer.Option("--workers", help="Computations run at the same time.", min=1)] = 1,
     no_disk_cache: Annotated[bool, typer.Option("--no-disk-cache", help="Keep results in memory only.")] = False,
 ) -> None:
     """The web dashboard and REST API (FastAPI); results are cached, long ones show progress."""
     try:
-        import uvicorn
-
-        from ..web import WebSettings, create_app
+        from ..web import WebSettings
+        from ..web.server import serve
     except ImportError as exc:
-        raise ParameterError(f"the web app needs the 'web' extra (pip install 'splinternet[web]'): {exc}") from None
+        raise ParameterError(f"the web app needs the 'web' extra: pip install 'splinternet[web]' ({exc})") from None
     if data_dir is not None and not data_dir.is_dir():
         raise ParameterError(f"--data-dir {data_dir}: not a directory")
     settings = WebSettings.from_env(data_dir=data_dir, cloud_dir=cloud, prefixes_date=prefixes_date,
@@ -110,4 +98,4 @@ def serve_command(
     if host not in ("127.0.0.1", "::1", "localhost"):
         err_console.print(f"[yellow]note:[/] listening on {host}: other machines can reach this server")
     err_console.print(f"splinternet on http://{host}:{port}/  (API docs at /docs)", highlight=False)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    serve(settings, host=host, port=port)

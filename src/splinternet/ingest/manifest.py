@@ -21,7 +21,7 @@ from typing import Any
 from ..errors import InputError
 from ..sources.download import atomic_write
 
-__all__ = ["MANIFEST_NAME", "FileRecord", "Manifest", "file_sha256"]
+__all__ = ["FileRecord", "MANIFEST_NAME", "Manifest", "file_sha256"]
 
 MANIFEST_NAME = "manifest.jsonl"
 

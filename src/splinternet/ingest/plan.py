@@ -15,7 +15,7 @@ from ..config import Settings
 from ..errors import DataNotFoundError, ParameterError
 from ..sources.catalog import list_releases, parse_when
 
-__all__ = ["KINDS", "IngestPlan", "IngestTask", "dataset_for", "plan_ingest"]
+__all__ = ["IngestPlan", "IngestTask", "KINDS", "dataset_for", "plan_ingest"]
 
 KINDS = ("ribs", "updates")
 

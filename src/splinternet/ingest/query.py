@@ -4,6 +4,13 @@ Hive partitioning turns the ``collector=`` and ``date=`` directories into column
 query filtering on them reads only the matching files. Two macros make addresses
 readable: ``ip_text(afi, hi, lo)`` and ``prefix_text(afi, hi, lo, len)`` (IPv6 written
 as eight uncompressed hex groups).
+
+SQL given by a user is confined by default: the connection may read only the ingested
+directory (``enable_external_access`` off, ``allowed_directories`` the data directory,
+extensions neither installed nor loaded, configuration locked), and only one SELECT (or
+EXPLAIN) statement runs. Otherwise ``read_csv('/etc/passwd')``, ``COPY ... TO``, ``ATTACH``
+or ``INSTALL`` would turn a query box into file and network access. ``unsafe_sql=True``
+lifts both for a user who means it.
 """
 
 from __future__ import annotations
@@ -57,8 +64,22 @@ def _plain(values: np.ndarray) -> list[Any]:
     return [v.tolist() if isinstance(v, np.ndarray) else v for v in values.tolist()]
 
 
-def connect(data_dir: str | os.PathLike[str]) -> Any:
-    """An in-memory DuckDB connection with a view per ingested archive kind found under ``data_dir``."""
+_READ_ONLY = ("SELECT", "EXPLAIN")
+
+
+def _confine(con: Any, root: Path) -> None:
+    """Lock the connection to reading ``root``: no other file, no network, no extension, no setting changed."""
+    con.execute("SET allowed_directories = $1", [[str(root.resolve()) + os.sep]])
+    for setting in ("enable_external_access", "autoinstall_known_extensions", "autoload_known_extensions"):
+        con.execute(f"SET {setting} = false")
+    con.execute("SET lock_configuration = true")
+
+
+def connect(data_dir: str | os.PathLike[str], *, unsafe_sql: bool = False) -> Any:
+    """An in-memory DuckDB connection with a view per ingested archive kind found under ``data_dir``.
+
+    Confined to reading ``data_dir`` unless ``unsafe_sql`` (see the module docstring).
+    """
     import duckdb
 
     root = Path(data_dir)
@@ -79,18 +100,40 @@ def connect(data_dir: str | os.PathLike[str]) -> Any:
     for kind in KINDS:  # the other kind: same columns, no rows, so queries naming it still run
         if kind not in present:
             con.execute(f"CREATE VIEW {kind} AS SELECT * FROM {present[0]} WHERE false")
+    if not unsafe_sql:
+        _confine(con, root)
     return con
 
 
-def run_query(sql: str, data_dir: str | os.PathLike[str]) -> QueryResult:
-    """Run one SQL statement over the views; DuckDB's error message becomes a ParameterError."""
+def _check_read_only(sql: str) -> None:
+    import duckdb
+
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise ParameterError(f"query failed: {str(exc).splitlines()[0]}") from None
+    if len(statements) != 1:
+        raise ParameterError(f"one SQL statement per query, got {len(statements)} (the unsafe_sql option lifts this)")
+    kind = statements[0].type.name
+    if kind not in _READ_ONLY:
+        raise ParameterError(f"only a SELECT query is run, not {kind} (the unsafe_sql option lifts this)")
+
+
+def run_query(sql: str, data_dir: str | os.PathLike[str], *, unsafe_sql: bool = False) -> QueryResult:
+    """Run one SQL statement over the views; DuckDB's error message becomes a ParameterError.
+
+    By default only one SELECT runs, on a connection that can read nothing but ``data_dir``;
+    ``unsafe_sql=True`` runs any SQL with DuckDB's full access (files, network, extensions).
+    """
     import duckdb
 
     if not sql.strip():
         raise ParameterError("empty query")
-    con = connect(data_dir)
+    con = connect(data_dir, unsafe_sql=unsafe_sql)
     views = tuple(k for k in KINDS)
     try:
+        if not unsafe_sql:
+            _check_read_only(sql)
         relation = con.sql(sql)
         if relation is None:
             return QueryResult(sql, (), {}, views)

@@ -24,7 +24,7 @@ from .manifest import FileRecord, Manifest
 from .plan import IngestPlan, IngestTask
 from .worker import FileFailure, ingest_file
 
-__all__ = ["IngestResult", "IngestFailed", "dask_client", "run_ingest"]
+__all__ = ["IngestFailed", "IngestResult", "dask_client", "run_ingest"]
 
 IngestFunction = Callable[[IngestTask, str, Settings, bool], "FileRecord | FileFailure"]
 
@@ -62,7 +62,8 @@ class IngestResult:
         return {
             "out_dir": self.out_dir, "executor": self.executor, "planned": self.planned,
             "ingested": [r.to_dict() for r in self.ingested], "skipped": list(self.skipped),
-            "failed": [{"url": f.url, "error": f.error, "code": f.code} for f in self.failed],
+            "failed": [{"url": f.url, "error": f.error, "code": f.code, "elements": f.elements,
+                        "bad_records": f.bad_records} for f in self.failed],
             "elements": self.elements, "bad_records": self.bad_records, "seconds": round(self.seconds, 3),
             "files_per_second": round(self.files_per_second, 3),
             "elements_per_second": round(self.elements_per_second, 1),

@@ -12,13 +12,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import BadRecords, InputError
+from ..errors import BadRecords, InputError, RepeatedRecord
 from .compression import read_decompressed
+from .countries import normalise_country
+from .textchecks import drop_unterminated_line
 
 __all__ = ["AsInfo", "OrgTable", "load_as_orgs"]
 
 _ORG_FORMAT = "org_id|changed|org_name|country|source"
 _AUT_FORMAT = "aut|changed|aut_name|org_id|opaque_id|source"
+_MAX_ASN = 4294967295
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +60,7 @@ class OrgTable:
     as_source: np.ndarray  # object (str): RIR that registered the AS
     org_ids: np.ndarray  # object (str)
     org_names: np.ndarray  # object (str)
-    org_countries: np.ndarray  # object (str), ISO 3166 alpha-2, upper case
+    org_countries: np.ndarray  # object (str), assigned ISO 3166-1 alpha-2 or '' (sources/countries.py)
 
     def __len__(self) -> int:
         return len(self.asns)
@@ -114,8 +117,10 @@ class OrgTable:
 
 def load_as_orgs(path: str | os.PathLike[str], *, bad: BadRecords | None = None) -> OrgTable:
     """Read a CAIDA ``as-org2info.txt`` file (any compression) into an :class:`OrgTable`."""
-    bad = bad if bad is not None else BadRecords()
-    raw = read_decompressed(path, bad=bad).data
+    policy = bad if bad is not None else BadRecords()
+    bad = policy.for_file()
+    raw = drop_unterminated_line(path, read_decompressed(path, bad=bad).data, bad,
+                                 expected="a line ending in a newline")
     if not raw.strip():
         raise InputError(path, "file is empty", expected="a CAIDA as-org2info file")
     try:
@@ -125,9 +130,12 @@ def load_as_orgs(path: str | os.PathLike[str], *, bad: BadRecords | None = None)
     org_rows: dict[str, tuple[str, str]] = {}
     aut_rows: list[tuple[int, str, str, str]] = []
     section: str | None = None
+    records = 0
     for number, line in enumerate(text.splitlines(), start=1):
         if not line:
             continue
+        if not line.startswith("#"):
+            records += 1
         if line.startswith("#"):
             if line.startswith("# format:"):
                 fmt = line[len("# format:") :].strip()
@@ -148,22 +156,47 @@ def load_as_orgs(path: str | os.PathLike[str], *, bad: BadRecords | None = None)
                 bad.report(InputError(path, f"{len(fields)} fields", line=number, expected=_ORG_FORMAT))
                 continue
             # organization names may themselves contain '|': country and source are the last two
-            org_rows[fields[0]] = ("|".join(fields[2:-2]), fields[-2].strip().upper())
+            # the country as an ISO alpha-2 code ('Sweden' -> SE; the region codes EU and AP -> '')
+            row = ("|".join(fields[2:-2]), normalise_country(fields[-2]))
+            if fields[0] in org_rows:
+                same = org_rows[fields[0]] == row
+                kind = RepeatedRecord if same else InputError
+                bad.report(kind(path, f"organization {fields[0][:40]!r} again" + ("" if same else "; kept the first"),
+                                line=number, expected="each organization once"))
+                continue
+            org_rows[fields[0]] = row
         else:
-            if len(fields) < 6 or not fields[0].isdigit():
+            if len(fields) < 6 or not (fields[0].isascii() and fields[0].isdigit()):
                 bad.report(InputError(path, f"bad AS line {line[:60]!r}", line=number, expected=_AUT_FORMAT))
                 continue
-            aut_rows.append((int(fields[0]), "|".join(fields[2:-3]), fields[-3], fields[-1]))
+            if not 0 < len(fields[0]) <= 10 or int(fields[0]) > _MAX_ASN:
+                bad.report(InputError(path, f"AS number {fields[0][:20]} out of range", line=number,
+                                      expected="an AS number from 0 to 4294967295"))
+                continue
+            aut_rows.append((int(fields[0]), "|".join(fields[2:-3]), fields[-3], fields[-1], number))
     if not aut_rows:
         raise InputError(path, "no AS lines found", expected="a CAIDA as-org2info file with an 'aut' section")
-    org_ids = np.array(list(org_rows), dtype=object)
-    org_index = {org: i for i, org in enumerate(org_ids)}
-    aut_rows.sort(key=lambda row: row[0])
+    if not org_rows:
+        raise InputError(path, "no organization lines found (file cut or of another kind?)",
+                         expected="a CAIDA as-org2info file with an 'org_id' section")
+    aut_rows.sort(key=lambda row: row[0])  # stable: the first line of a repeated AS is kept
     asns = np.fromiter((r[0] for r in aut_rows), dtype=np.uint32, count=len(aut_rows))
     if len(asns) > 1 and np.any(asns[1:] == asns[:-1]):
         keep = np.concatenate(([True], asns[1:] != asns[:-1]))
+        kept = aut_rows[0]
+        for row, k in zip(aut_rows, keep, strict=True):
+            if k:
+                kept = row
+                continue
+            same = row[:4] == kept[:4]
+            kind = RepeatedRecord if same else InputError
+            bad.report(kind(path, f"AS{row[0]} again (first on line {kept[4]})" + ("" if same else "; kept the first"),
+                            line=row[4], expected="each AS once"))
         aut_rows = [r for r, k in zip(aut_rows, keep, strict=True) if k]
         asns = asns[keep]
+    policy.settle(path, bad, records)
+    org_ids = np.array(list(org_rows), dtype=object)
+    org_index = {org: i for i, org in enumerate(org_ids)}
     return OrgTable(
         asns=asns,
         as_names=np.array([r[1] for r in aut_rows], dtype=object),

@@ -13,7 +13,7 @@ import os
 import numpy as np
 from numba import njit
 
-from ..errors import BadRecords, InputError
+from ..errors import BadRecords, InputError, RepeatedRecord
 from ..tables.topology import ASGraph
 from .compression import read_decompressed
 
@@ -132,8 +132,11 @@ def _header_asns(data: bytes, marker: bytes) -> np.ndarray:
 
 
 def parse_as_relationships(data: bytes, path: str | os.PathLike[str] = "<bytes>",
-                           *, bad: BadRecords | None = None) -> ASGraph:
-    """Build the graph from decompressed file content; see :func:`load_as_relationships`."""
+                           *, bad: BadRecords | None = None, cut_at: int | None = None) -> ASGraph:
+    """Build the graph from decompressed file content; see :func:`load_as_relationships`.
+
+    ``cut_at`` is the offset where an unterminated last line was dropped (a cut file): it is a bad record.
+    """
     path = os.fspath(path)
     head = data[:4096]
     if b"\x00" in head:
@@ -154,19 +157,37 @@ def parse_as_relationships(data: bytes, path: str | os.PathLike[str] = "<bytes>"
                          f"{a.shape[0]:,} good), not an AS-relationship file? first bad line: {problem}",
                          line=int(err_line[0]), offset=int(err_off[0]), expected=expected)
     policy = bad if bad is not None else BadRecords()
+    local = policy.for_file()
+    records = a.shape[0] + err_line.shape[0]
+    if cut_at is not None:
+        records += 1
+        local.report(InputError(path, "last line has no line end: the file was cut here, what followed is missing",
+                                line=data.count(b"\n") + 1, offset=cut_at, expected="a line ending in a newline"))
     for line, off, code in zip(err_line.tolist(), err_off.tolist(), err_code.tolist(), strict=True):
         problem, expected = _PROBLEMS[code]
-        policy.report(InputError(path, problem, line=line, offset=off, expected=expected))
-    # one link per unordered AS pair: later repeats are bad records
+        local.report(InputError(path, problem, line=line, offset=off, expected=expected))
+    # one link per unordered AS pair: later repeats are bad records, unless the very same line again
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     _, first = np.unique(lo * (_MAX_ASN + 1) + hi, return_index=True)
     if first.shape[0] != a.shape[0]:
         keep = np.zeros(a.shape[0], dtype=bool)
         keep[first] = True
+        # the kept row of each repeated pair, to tell an exact repeat from a conflicting one
+        order = np.lexsort((np.arange(a.shape[0]), hi, lo))
+        pair = lo[order] * (_MAX_ASN + 1) + hi[order]
+        head = np.r_[True, pair[1:] != pair[:-1]]
+        kept_row = order[np.maximum.accumulate(np.where(head, np.arange(len(order)), 0))]
+        kept_of = np.empty(a.shape[0], dtype=np.int64)
+        kept_of[order] = kept_row
         problem, expected = _PROBLEMS[7]
-        for line in rec_line[~keep].tolist():
-            policy.report(InputError(path, problem, line=line, expected=expected))
+        for row in np.flatnonzero(~keep).tolist():
+            k = int(kept_of[row])
+            same = a[row] == a[k] and b[row] == b[k] and rel[row] == rel[k]
+            kind = RepeatedRecord if same else InputError
+            local.report(kind(path, f"repeat of line {int(rec_line[k])}" if same else problem,
+                              line=int(rec_line[row]), expected=expected))
         a, b, rel = a[keep], b[keep], rel[keep]
+    policy.settle(path, local, records)
     pc = rel == -1
     return ASGraph.from_links(
         a[pc], b[pc], a[~pc], b[~pc],
@@ -184,5 +205,10 @@ def load_as_relationships(path: str | os.PathLike[str], bad: BadRecords | None =
     one raises when ``bad.strict``); an empty file or a file that is not an as-rel file
     raises one :class:`InputError`.
     """
-    decompressed = read_decompressed(path, bad=bad)
-    return parse_as_relationships(decompressed.data, path, bad=bad)
+    decompressed = read_decompressed(path, bad=bad)  # without a policy, a broken stream is an error
+    data = decompressed.data
+    cut = None
+    if b"\n" in data and not data.endswith(b"\n"):  # CAIDA ends every line: a last line without one was cut
+        cut = data.rfind(b"\n") + 1
+        data = data[:cut]
+    return parse_as_relationships(data, path, bad=bad, cut_at=cut)

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import BadRecords, InputError
+from ..errors import BadRecords, InputError, RepeatedRecord
 from .address_text import parse_address_tokens
-from .registry import AddressLinks, Register, decode_text
+from .registry_model import AddressLinks, Register, decode_text
 
-__all__ = ["parse_blocklist", "looks_like_domain"]
+__all__ = ["looks_like_domain", "parse_blocklist"]
 
 _DOMAIN = re.compile(r"^(\*\.)?([\w-]{1,63}\.)+[\w-]{1,63}\.?$", re.UNICODE)
 _SINKHOLES = {"0.0.0.0", "127.0.0.1", "::", "::1"}
@@ -62,7 +62,7 @@ def parse_blocklist(blobs: list[tuple[Path, bytes]], bad: BadRecords) -> Registe
                 continue
             first = seen.setdefault(item, no)
             if first != no:
-                problems.append((k, InputError(path, f"duplicate of line {first}", line=no,
+                problems.append((k, RepeatedRecord(path, f"duplicate of line {first}", line=no,
                                                expected="each item once; the repeat is skipped")))
                 continue
             tokens.append(item)

@@ -16,32 +16,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import dates
 from ..config import Settings
-from ..errors import DataNotFoundError, ParameterError
+from ..dates import parse_when
+from ..errors import DataNotFoundError, InputDamage, ParameterError, ReleaseSuggestion
 from ..progress import NO_PROGRESS, Progress
 from .download import CachedFile, NotFoundAtSource, fetch_url, list_directory
 
-__all__ = ["DATASETS", "Dataset", "Release", "fetch_release", "list_releases", "parse_when", "resolve_release"]
+__all__ = ["DATASETS", "Dataset", "Release", "fetch_release", "list_releases", "parse_when", "release_key", "resolve_release"]
 
 # ipverse/rir-ip publishes git commits, not dated files: the commits the catalog knows.
 IPVERSE_COMMITS: tuple[tuple[str, dt.date], ...] = (("ede80226a", dt.date(2022, 3, 1)),)
-
-
-def parse_when(text: str | dt.date | dt.datetime | None) -> dt.datetime | None:
-    """A date or time given as YYYY-MM-DD, YYYYMMDD, YYYY-MM-DDTHH:MM (UTC), or None for newest."""
-    if text is None or isinstance(text, dt.datetime):
-        return text.replace(tzinfo=None) if isinstance(text, dt.datetime) else None
-    if isinstance(text, dt.date):
-        return dt.datetime(text.year, text.month, text.day)
-    cleaned = text.strip().replace(" ", "T").rstrip("Z")
-    if cleaned.lower() in ("", "latest", "now"):
-        return None
-    for fmt in ("%Y-%m-%d", "%Y%m%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y%m%d.%H%M"):
-        try:
-            return dt.datetime.strptime(cleaned, fmt)
-        except ValueError:
-            continue
-    raise ParameterError(f"not a date: {text!r}; expected YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +38,9 @@ class Release:
     url: str
     file: CachedFile
     requested: dt.datetime | None = None
+    params: dict[str, str] = field(default_factory=dict)
+    # what loading the file skipped; None until a loader has read it
+    bad_records: InputDamage | None = None
 
     @property
     def path(self):  # noqa: ANN201 - a pathlib.Path
@@ -65,8 +53,8 @@ class Release:
     @property
     def note(self) -> str:
         """Says when the release used is later than the date asked for (slowly changing data)."""
-        if self.requested is not None and self.released > self.requested:
-            days = (self.released - self.requested).days
+        if self.requested is not None and dates.release_is_later(self.released, self.requested):
+            days = (self.released.date() - self.requested.date()).days
             return f"no release at or before {self.requested:%Y-%m-%d}; used the next one, {days} days later"
         return ""
 
@@ -76,10 +64,12 @@ class Release:
             "release": self.released.isoformat(),
             "requested": self.requested.isoformat() if self.requested else None,
             "note": self.note,
+            "params": dict(self.params),
             "url": self.url,
             "path": str(self.file.path),
             "size": self.file.size,
             "sha256": self.file.sha256,
+            "bad_records": self.bad_records.to_dict() if self.bad_records is not None else None,
         }
 
 
@@ -108,6 +98,17 @@ class Dataset:
     # slowly changing data may be taken from the first release after the date, within this
     # window, when none exists at or before it (the release says so)
     grace_after: dt.timedelta | None = None
+    # how many month directories ``directories`` lists back from the date (None: the listing
+    # holds the whole archive); said in the error when nothing is found
+    lookback_months: int | None = None
+    # rank of a release's URL among releases of the same time (lower wins), e.g. the
+    # extended RIR format over the plain one
+    preference: Callable[[str], int] | None = None
+
+
+def release_key(dataset: str, params: dict[str, str]) -> str:
+    """One name for a dataset with its parameters, e.g. ``rir-delegated|rir=apnic``."""
+    return dataset + "".join(f"|{k}={v}" for k, v in sorted(params.items()))
 
 
 def _months_back(when: dt.datetime, count: int) -> list[tuple[int, int]]:
@@ -162,7 +163,33 @@ def _delegated_header_time(content: bytes) -> dt.datetime | None:
 
 
 _CAIDA = "https://publicdata.caida.org/datasets"
+# month directories listed back from the date: a daily dataset older than this is not "the
+# data of the date" (the miss then names the nearest releases instead)
+_PFX2AS_MONTHS = 3
+_MRT_MONTHS = 2
 _RIRS = ("afrinic", "apnic", "arin", "lacnic", "ripencc")
+
+
+# each RIR's own archive: (directory of one year's files, top directory); RIPE NCC also keeps
+# a copy of every other RIR's files under ftp.ripe.net/pub/stats/<rir>/
+_RIR_ARCHIVES = {
+    "afrinic": ("https://ftp.afrinic.net/pub/stats/afrinic/{year}/", "https://ftp.afrinic.net/pub/stats/afrinic/"),
+    "apnic": ("https://ftp.apnic.net/stats/apnic/{year}/", "https://ftp.apnic.net/stats/apnic/"),
+    "arin": ("https://ftp.arin.net/pub/stats/arin/archive/{year}/", "https://ftp.arin.net/pub/stats/arin/"),
+    "lacnic": ("https://ftp.lacnic.net/pub/stats/lacnic/{year}/", "https://ftp.lacnic.net/pub/stats/lacnic/"),
+    "ripencc": ("https://ftp.ripe.net/pub/stats/ripencc/{year}/", "https://ftp.ripe.net/pub/stats/ripencc/"),
+}
+
+
+def _rir_directories(when: dt.datetime, params: dict[str, str]) -> list[str]:
+    """The RIR's own archive, then RIPE NCC's copy: the date's year (and the year before in January)."""
+    rir = params["rir"]
+    year_dir, top = _RIR_ARCHIVES[rir]
+    copy_year, copy_top = f"https://ftp.ripe.net/pub/stats/{rir}/{{year}}/", f"https://ftp.ripe.net/pub/stats/{rir}/"
+    years = [when.year] + ([when.year - 1] if when.month == 1 else [])
+    out = [year_dir.format(year=y) for y in years] + [top]
+    out += [copy_year.format(year=y) for y in years] + [copy_top]
+    return list(dict.fromkeys(out))
 
 
 def _ris_base(params: dict[str, str]) -> str:
@@ -181,11 +208,13 @@ def _mrt_dataset(name: str, description: str, cadence: str, address: str, base: 
         description=description,
         cadence=cadence,
         address=address,
-        directories=lambda when, p: [f"{base(p)}/{y:04d}.{m:02d}/{subdir}" for y, m in _months_back(when, 2)],
+        directories=lambda when, p: [f"{base(p)}/{y:04d}.{m:02d}/{subdir}"
+                                     for y, m in _months_back(when, _MRT_MONTHS)],
         pattern=lambda p: re.compile(regex),
         params=("collector",),
         param_check={"collector": check},
         max_age=max_age,
+        lookback_months=_MRT_MONTHS,
     )
 
 
@@ -222,8 +251,9 @@ def _build_datasets() -> dict[str, Dataset]:
             "daily",
             f"{_CAIDA}/routing/routeviews-prefix2as/YYYY/MM/routeviews-rv2-YYYYMMDD-HHMM.pfx2as.gz",
             directories=lambda when, p: [
-                f"{_CAIDA}/routing/routeviews-prefix2as/{y:04d}/{m:02d}/" for y, m in _months_back(when, 3)
+                f"{_CAIDA}/routing/routeviews-prefix2as/{y:04d}/{m:02d}/" for y, m in _months_back(when, _PFX2AS_MONTHS)
             ],
+            lookback_months=_PFX2AS_MONTHS,
             pattern=lambda p: re.compile(r"^routeviews-rv2-(\d{8})(?:-(\d{4}))?\.pfx2as\.gz$"),
         ),
         Dataset(
@@ -232,25 +262,25 @@ def _build_datasets() -> dict[str, Dataset]:
             "daily",
             f"{_CAIDA}/routing/routeviews6-prefix2as/YYYY/MM/routeviews-rv6-YYYYMMDD-HHMM.pfx2as.gz",
             directories=lambda when, p: [
-                f"{_CAIDA}/routing/routeviews6-prefix2as/{y:04d}/{m:02d}/" for y, m in _months_back(when, 3)
+                f"{_CAIDA}/routing/routeviews6-prefix2as/{y:04d}/{m:02d}/" for y, m in _months_back(when, _PFX2AS_MONTHS)
             ],
+            lookback_months=_PFX2AS_MONTHS,
             pattern=lambda p: re.compile(r"^routeviews-rv6-(\d{8})(?:-(\d{4}))?\.pfx2as\.gz$"),
         ),
         Dataset(
             "rir-delegated",
-            "RIR delegation statistics, extended format (prefix and ASN -> country, status)",
-            "daily; `-latest` read by its header date",
-            "https://ftp.ripe.net/pub/stats/RIR/[YYYY/]delegated-RIR-extended-(YYYYMMDD|latest)",
-            directories=lambda when, p: [
-                f"https://ftp.ripe.net/pub/stats/{p['rir']}/{when.year}/",
-                f"https://ftp.ripe.net/pub/stats/{p['rir']}/",
-            ],
+            "RIR delegation statistics (prefix and ASN -> country, status); extended format preferred",
+            "daily, archived by each RIR for two decades; `-latest` read by its header date",
+            "https://<RIR host>/<stats dir>/[YYYY/]delegated-RIR[-extended]-(YYYYMMDD|latest)[.gz|.bz2], "
+            "or the copy under https://ftp.ripe.net/pub/stats/RIR/",
+            directories=_rir_directories,
             pattern=lambda p: re.compile(
-                rf"^delegated-{p['rir']}-extended-(\d{{8}}|latest)(?:\.gz|\.bz2)?$"
+                rf"^delegated-{p['rir']}(?:-extended)?-(\d{{8}}|latest)(?:\.gz|\.bz2)?$"
             ),
             published_at=_delegated_header_time,
             params=("rir",),
             param_check={"rir": "|".join(_RIRS)},
+            preference=lambda url: 0 if "-extended-" in url.rsplit("/", 1)[-1] else 1,
         ),
         Dataset(
             "ipverse-country",
@@ -395,8 +425,39 @@ def _releases_in(directory: str, regex: re.Pattern[str], settings: Settings) -> 
     return out
 
 
-def _fmt(stamp: dt.datetime) -> str:
-    return stamp.strftime("%Y-%m-%d") if stamp.time() == dt.time() else stamp.strftime("%Y-%m-%d %H:%M")
+_fmt = dates.when_text
+
+
+def _duration(span: dt.timedelta) -> str:
+    minutes = int(span.total_seconds() // 60)
+    if minutes % 1440 == 0:
+        return f"{minutes // 1440} day" + ("s" if minutes != 1440 else "")
+    return f"{minutes} minutes"
+
+
+def _searched(dataset: Dataset, horizon: dt.datetime) -> str:
+    """How far back the search looked, for the error of a miss."""
+    if dataset.lookback_months:
+        year, month = _months_back(horizon, dataset.lookback_months)[-1]
+        text = f"looked back {dataset.lookback_months} months, to {year:04d}-{month:02d}-01"
+    else:
+        text = "looked at every release listed in the directories tried"
+    if dataset.max_age is not None:
+        text += f"; a release counts only if at most {_duration(dataset.max_age)} before the time asked"
+    return text
+
+
+def _best(dataset: Dataset, candidates: list[tuple[dt.datetime, str]],
+          requested: dt.datetime | None) -> tuple[dt.datetime, str]:
+    """Among releases that fit: the first of the day asked for, else the newest; ties by preference."""
+    rank = dataset.preference or (lambda url: 0)
+    if requested is not None and dates.is_whole_day(requested):
+        same_day = [c for c in candidates if c[0].date() == requested.date()]
+        if same_day:
+            first = min(stamp for stamp, _ in same_day)
+            return min((c for c in same_day if c[0] == first), key=lambda c: rank(c[1]))
+    newest = max(stamp for stamp, _ in candidates)
+    return min((c for c in candidates if c[0] == newest), key=lambda c: rank(c[1]))
 
 
 def resolve_release(
@@ -407,14 +468,20 @@ def resolve_release(
     progress: Progress = NO_PROGRESS,
     **params: str,
 ) -> Release:
-    """The newest release of a dataset at or before ``when`` (newest overall if None), fetched."""
+    """The release of a dataset for ``when`` (rules in :mod:`splinternet.dates`; newest if None), fetched.
+
+    A day takes the first release of that day, else the newest before it; a future date is
+    refused. A miss says how far back it looked, names the nearest releases and carries them
+    as :class:`ReleaseSuggestion` s.
+    """
     settings = settings or Settings.from_env()
     dataset = DATASETS.get(dataset_name)
     if dataset is None:
         raise ParameterError(f"unknown dataset {dataset_name!r}; known: {', '.join(sorted(DATASETS))}")
     params = _check_params(dataset, {k: str(v) for k, v in params.items()})
-    requested = parse_when(when)
-    horizon = requested or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    requested = dates.check_not_future(when)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    horizon = dates.horizon(requested) if requested else now
     wanted = _fmt(requested) if requested else "the newest release"
     wanted_label = f"{wanted}" + (f" ({', '.join(f'{k}={v}' for k, v in params.items())})" if params else "")
 
@@ -423,6 +490,9 @@ def resolve_release(
         if released is not None:
             extra["release"] = released.isoformat()
         return fetch_url(url, settings=settings, progress=progress, extra=extra)
+
+    def suggest(stamps: list[dt.datetime]) -> list[ReleaseSuggestion]:
+        return [ReleaseSuggestion(dataset.name, stamp, dict(params)) for stamp in stamps]
 
     if dataset.current_url is not None:
         url = dataset.current_url(params)
@@ -436,8 +506,9 @@ def resolve_release(
             raise DataNotFoundError(
                 dataset.name, wanted_label, tried=[url], nearest=[_fmt(published)],
                 reason="the provider publishes only its current list, which is newer",
+                suggestions=suggest([published]),
             )
-        return Release(dataset.name, released, url, fetch(url, released), requested)
+        return Release(dataset.name, released, url, fetch(url, released), requested, dict(params))
 
     if dataset.probe is not None:
         candidates = [(stamp, url) for stamp, url in dataset.probe(horizon, params) if stamp <= horizon]
@@ -445,41 +516,52 @@ def resolve_release(
         for stamp, url in candidates:
             tried.append(url)
             try:
-                return Release(dataset.name, stamp, url, fetch(url, stamp), requested)
+                return Release(dataset.name, stamp, url, fetch(url, stamp), requested, dict(params))
             except NotFoundAtSource:
                 continue
-        later = [_fmt(s) for s, _ in dataset.probe(horizon, params) if s > horizon]
-        raise DataNotFoundError(dataset.name, wanted_label, tried=tried, nearest=later[-1:])
+        later = [s for s, _ in dataset.probe(horizon, params) if s > horizon][-1:]
+        raise DataNotFoundError(dataset.name, wanted_label, tried=tried, nearest=[_fmt(s) for s in later],
+                                suggestions=suggest(later))
+
+    def fresh(stamp: dt.datetime) -> bool:
+        """Within the dataset's maximum age of the time asked (a release of the day asked always is)."""
+        if dataset.max_age is None:
+            return True
+        if requested is not None and dates.is_whole_day(requested) and stamp.date() == requested.date():
+            return True
+        return (requested or now) - stamp < dataset.max_age
 
     found, tried = _listed_releases(dataset, horizon, params, settings)
     dated = sorted((s, u) for s, u in found if s is not None)
-    eligible = [(s, u) for s, u in dated if s <= horizon
-                and (dataset.max_age is None or horizon - s < dataset.max_age)]
+    eligible = [(s, u) for s, u in dated if s <= horizon and (requested is None or fresh(s))]
     if eligible:
-        stamp, url = eligible[-1]
-        return Release(dataset.name, stamp, url, fetch(url, stamp), requested)
-    for _, url in (item for item in found if item[0] is None):
+        stamp, url = _best(dataset, eligible, requested)
+        return Release(dataset.name, stamp, url, fetch(url, stamp), requested, dict(params))
+    latest_files = sorted((u for s, u in found if s is None), key=dataset.preference or (lambda url: 0))
+    for url in latest_files:
         cached = fetch(url, None)
         published = dataset.published_at(cached.path.read_bytes()) if dataset.published_at else None
-        if published is not None and published <= horizon:
-            return Release(dataset.name, published, url, fetch(url, published), requested)
+        if published is not None and published <= horizon and (requested is None or fresh(published)):
+            return Release(dataset.name, published, url, fetch(url, published), requested, dict(params))
         if published is not None:
             dated.append((published, url))
+    dated.sort()
     if dataset.grace_after is not None:
         soon = [(s, u) for s, u in dated if horizon < s <= horizon + dataset.grace_after]
         if soon:
             stamp, url = soon[0]
-            return Release(dataset.name, stamp, url, fetch(url, stamp), requested)
+            return Release(dataset.name, stamp, url, fetch(url, stamp), requested, dict(params))
     before = [s for s, _ in dated if s <= horizon]  # too old for this dataset's cadence
-    after = sorted(s for s, _ in dated if s > horizon)
-    nearest = [_fmt(s) for s in [*before[-1:], *after[:1]]]
+    after = [s for s, _ in dated if s > horizon]
+    nearest = [*before[-1:], *after[:1]]
     if not nearest:
         earlier, later = _nearby(dataset, horizon, params, settings, set(tried), 60 if requested is None else 12)
         if requested is None and earlier:  # "the newest": the latest release, however old
             stamp, url = earlier[-1]
-            return Release(dataset.name, stamp, url, fetch(url, stamp), requested)
-        nearest = [_fmt(s) for s, _ in [*earlier[-1:], *later[:1]]]
-    raise DataNotFoundError(dataset.name, wanted_label, tried=tried, nearest=nearest)
+            return Release(dataset.name, stamp, url, fetch(url, stamp), requested, dict(params))
+        nearest = [s for s, _ in [*earlier[-1:], *later[:1]]]
+    raise DataNotFoundError(dataset.name, wanted_label, tried=tried, nearest=[_fmt(s) for s in nearest],
+                            searched=_searched(dataset, horizon), suggestions=suggest(nearest))
 
 
 def _nearby(dataset: Dataset, when: dt.datetime, params: dict[str, str], settings: Settings,
@@ -531,7 +613,7 @@ def list_releases(
     if dataset is None or dataset.directories is None:
         raise ParameterError(f"{dataset_name!r} is not a dataset whose releases can be listed")
     params = _check_params(dataset, {k: str(v) for k, v in params.items()})
-    lo, hi = parse_when(start), parse_when(end)
+    lo, hi = dates.check_not_future(start, name="start"), parse_when(end)
     if lo is None or hi is None or hi <= lo:
         raise ParameterError(f"empty time window {start} .. {end}")
     assert dataset.pattern is not None

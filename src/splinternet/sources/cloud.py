@@ -25,8 +25,6 @@ Public API: ``load_cloud_file(path, provider=None, bad=None) -> CloudRanges``,
 from __future__ import annotations
 
 import datetime as dt
-import io
-import json
 import os
 import re
 import tarfile
@@ -37,19 +35,16 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import BadRecords, InputError
+from ..errors import BadRecords, InputError, InputTooLargeError
 from ..tables.addresses import format_prefixes, parse_items
 from ..tables.prefixes import PrefixTable
-from .compression import read_decompressed
+from .compression import DecompressedReader, read_decompressed
+from .jsondoc import field_list, field_object, parse_json
+from .textchecks import drop_unterminated_line
 
 __all__ = [
-    "CloudRanges",
-    "load_cloud_file",
-    "load_cloud_files",
-    "parse_cloud_bytes",
-    "aws_history_versions",
-    "aws_version_at",
-    "load_aws_history_member",
+    "CloudRanges", "aws_history_versions", "aws_version_at", "load_aws_history_member", "load_cloud_file",
+    "load_cloud_files", "parse_cloud_bytes",
 ]
 
 _EXPECTED = ("a cloud range file: AWS/Google/Azure/Oracle JSON, DigitalOcean CSV, "
@@ -174,30 +169,41 @@ def _assemble(provider: np.ndarray, service: np.ndarray, region: np.ndarray, ver
 
 
 def _from_json(doc: Any, src: str) -> _Rows:
+    """Rows of an AWS, Google, Azure or Oracle document; a field of the wrong JSON type is one error naming it."""
     rows = _Rows.new()
+    if isinstance(doc, dict):
+        for key in ("prefixes", "ipv6_prefixes", "values", "regions"):  # each is a list in every format
+            field_list(doc, key, src)
     if isinstance(doc, dict) and "prefixes" in doc and isinstance(doc["prefixes"], list):
         items = doc["prefixes"]
         if any(isinstance(p, dict) and "ip_prefix" in p for p in items) or "ipv6_prefixes" in doc:
-            for p in items:
+            for k, p in enumerate(items):
+                p = field_object(p, src, f"prefixes[{k}]")
                 rows.add(p.get("ip_prefix"), "aws", p.get("service"), p.get("region"))
-            for p in doc.get("ipv6_prefixes", []):
+            for k, p in enumerate(field_list(doc, "ipv6_prefixes", src)):
+                p = field_object(p, src, f"ipv6_prefixes[{k}]")
                 rows.add(p.get("ipv6_prefix"), "aws", p.get("service"), p.get("region"))
             return rows
         if any(isinstance(p, dict) and ("ipv4Prefix" in p or "ipv6Prefix" in p) for p in items):
-            for p in items:
+            for k, p in enumerate(items):
+                p = field_object(p, src, f"prefixes[{k}]")
                 rows.add(p.get("ipv4Prefix") or p.get("ipv6Prefix"), "google-cloud", p.get("service"), p.get("scope"))
             return rows
     if isinstance(doc, dict) and isinstance(doc.get("values"), list):
-        for v in doc["values"]:
-            props = v.get("properties", {}) if isinstance(v, dict) else {}
+        for k, v in enumerate(doc["values"]):
+            v = field_object(v, src, f"values[{k}]")
+            props = field_object(v.get("properties", {}), src, f"values[{k}].properties")
             service = props.get("systemService") or v.get("name")
-            for p in props.get("addressPrefixes", []):
+            for p in field_list(props, "addressPrefixes", src, f"values[{k}].properties."):
                 rows.add(p, "azure", service, props.get("region"))
         return rows
     if isinstance(doc, dict) and isinstance(doc.get("regions"), list):
-        for r in doc["regions"]:
-            for c in r.get("cidrs", []):
-                rows.add(c.get("cidr"), "oracle", ",".join(c.get("tags", [])), r.get("region"))
+        for k, r in enumerate(doc["regions"]):
+            r = field_object(r, src, f"regions[{k}]")
+            for j, c in enumerate(field_list(r, "cidrs", src, f"regions[{k}].")):
+                c = field_object(c, src, f"regions[{k}].cidrs[{j}]")
+                tags = field_list(c, "tags", src, f"regions[{k}].cidrs[{j}].")
+                rows.add(c.get("cidr"), "oracle", ",".join(str(t) for t in tags), r.get("region"))
         return rows
     raise InputError(src, "JSON of an unknown shape", expected=_EXPECTED)
 
@@ -215,6 +221,9 @@ def provider_from_name(path: str) -> str:
         parts = [x for x in parent.split(".") if x not in ("www", "com", "net", "org")]
         name = parts[0] if parts else parent
     return name or "unknown"
+
+
+_GEO_CSV = re.compile(rb"\A(?:\s*#[^\n]*\n)*\s*[0-9a-fA-F:.]+/\d+,")
 
 
 def _from_text(data: bytes, src: str, provider: str | None) -> _Rows:
@@ -247,19 +256,15 @@ def parse_cloud_bytes(data: bytes, src: str, *, provider: str | None = None,
         raise InputError(src, "file is empty", expected=_EXPECTED)
     head = data.lstrip()[:1]
     if head in (b"{", b"["):
-        try:
-            doc = json.loads(data)
-        except json.JSONDecodeError as exc:
-            raise InputError(src, f"broken JSON: {exc.msg}", line=exc.lineno, offset=exc.pos,
-                             expected="a complete JSON document") from None
-        except UnicodeDecodeError:
-            raise InputError(src, "JSON that is not UTF-8", expected=_EXPECTED) from None
+        doc = parse_json(data, src, expected="a complete JSON document")
         rows = _from_json(doc, src)
         if provider:
             rows.provider = [provider] * len(rows.provider)
     else:
         if b"\x00" in data[:4096]:
             raise InputError(src, "binary data", offset=data.find(b"\x00"), expected=_EXPECTED)
+        if _GEO_CSV.search(data[:65536]):  # a program writes this CSV and ends every line: no end means cut
+            data = drop_unterminated_line(src, data, bad, expected="prefix,country,region,city,zip lines")
         rows = _from_text(data, src, provider)
     return _finish(rows, src, data, bad)
 
@@ -271,7 +276,8 @@ def load_cloud_file(path: str | os.PathLike[str], provider: str | None = None,
     Malformed prefixes are skipped and counted (strict ``bad`` stops at the first);
     broken JSON, an empty file or a file of another kind raise one :class:`InputError`.
     """
-    bad = bad if bad is not None else BadRecords()
+    policy = bad if bad is not None else BadRecords()
+    bad = policy.for_file()
     dec = read_decompressed(path, bad=bad)
     data = dec.data
     if dec.truncated:
@@ -283,7 +289,9 @@ def load_cloud_file(path: str | os.PathLike[str], provider: str | None = None,
             bad.report(InputError(path, "last line cut off by the damaged stream", line=data.count(b"\n", 0, cut) + 1,
                                   expected="a CIDR prefix"))
             data = data[:cut]
-    return parse_cloud_bytes(data, os.fspath(path), provider=provider, bad=bad)
+    ranges = parse_cloud_bytes(data, os.fspath(path), provider=provider, bad=bad)
+    policy.settle(path, bad, len(ranges) + bad.count)
+    return ranges
 
 
 def load_cloud_files(paths: Iterable[str | os.PathLike[str]], bad: BadRecords | None = None) -> CloudRanges:
@@ -324,8 +332,13 @@ _STAMP = re.compile(r"(\d{4})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-(\d{2})\.json$")
 def aws_history_versions(tar_path: str | os.PathLike[str]) -> list[tuple[dt.datetime, str]]:
     """Every published ``ip-ranges.json`` in a history tarball: (UTC publication time, member)."""
     try:
-        with tarfile.open(tar_path, "r:*") as tar:
-            names = tar.getnames()
+        with tarfile.open(fileobj=DecompressedReader(tar_path), mode="r|") as tar:  # streamed, capped
+            names = [member.name for member in tar]
+    except InputTooLargeError:
+        raise
+    except InputError as exc:  # the compressed stream broke
+        raise InputError(tar_path, f"not a readable tar archive: {exc.problem}", offset=exc.offset,
+                         expected="a complete .tar.gz of AWS ip-ranges versions") from None
     except (tarfile.TarError, EOFError, OSError) as exc:
         raise InputError(tar_path, f"not a readable tar archive: {exc}", expected="a .tar.gz of AWS ip-ranges "
                          "versions named YYYY-MM-DD-HH-MM-SS.json") from None
@@ -356,14 +369,27 @@ def load_aws_history_member(tar_path: str | os.PathLike[str], member: str,
                             bad: BadRecords | None = None) -> CloudRanges:
     """One historical AWS ``ip-ranges.json`` from a history tarball."""
     src = f"{os.fspath(tar_path)}:{member}"
+    data, found_file = None, False
     try:
-        with tarfile.open(tar_path, "r:*") as tar:
-            fh = tar.extractfile(member)
-            if fh is None:
-                raise InputError(tar_path, f"member {member!r} is not a file")
-            data = io.BufferedReader(fh).read()
-    except KeyError:
-        raise InputError(tar_path, f"no member {member!r}", expected="a name from aws_history_versions()") from None
+        with tarfile.open(fileobj=DecompressedReader(tar_path), mode="r|") as tar:  # streamed, capped
+            for entry in tar:
+                if entry.name == member:
+                    fh = tar.extractfile(entry)
+                    data = b"" if fh is None else fh.read()
+                    found_file = fh is not None
+                    break
+    except InputTooLargeError:
+        raise
+    except InputError as exc:  # the compressed stream broke
+        raise InputError(tar_path, f"cannot read member {member!r}: {exc.problem}", offset=exc.offset) from None
     except (tarfile.TarError, EOFError, OSError) as exc:
         raise InputError(tar_path, f"cannot read member {member!r}: {exc}") from None
-    return parse_cloud_bytes(data, src, provider="aws", bad=bad)
+    if data is None:
+        raise InputError(tar_path, f"no member {member!r}", expected="a name from aws_history_versions()")
+    if not found_file:
+        raise InputError(tar_path, f"member {member!r} is not a file")
+    policy = bad if bad is not None else BadRecords()
+    local = policy.for_file()
+    ranges = parse_cloud_bytes(data, src, provider="aws", bad=local)
+    policy.settle(src, local, len(ranges) + local.count)
+    return ranges

@@ -8,8 +8,6 @@ each group's union separately and never sums across groups.
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +15,7 @@ import numpy as np
 from ..tables.addresses import prefix_bounds
 from ..tables.prefixes import PrefixTable
 
-__all__ = ["CloudSpace", "load_cloud_space"]
+__all__ = ["CloudSpace"]
 
 
 @dataclass(frozen=True)
@@ -66,11 +64,3 @@ class CloudSpace:
         table = PrefixTable.from_arrays(v6_hi=self.hi[sel], v6_lo=self.lo[sel], v6_length=self.length[sel],
                                         v6_rows=rows)
         return table.lookup_ipv6(hi, lo)
-
-
-def load_cloud_space(path: str | os.PathLike[str],
-                     target: dt.date) -> tuple[CloudSpace, list[tuple[str, str, dt.date | None, str]]]:
-    """Cloud ranges from a file or directory as current at ``target``; (dataset, path, date, note) of each file."""
-    from .cloud_loading import cloud_space_from_path
-
-    return cloud_space_from_path(path, target)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import InputError
+from ..errors import BadRecords, InputError
 from .cloud import (
     CloudRanges,
     aws_history_versions,
@@ -75,7 +75,8 @@ def _space(ranges: CloudRanges) -> CloudSpace:
                                    ranges.length)
 
 
-def cloud_space_from_path(path: str | os.PathLike[str], target: dt.date) -> tuple[CloudSpace, list[Used]]:
+def cloud_space_from_path(path: str | os.PathLike[str], target: dt.date,
+                          bad: BadRecords | None = None) -> tuple[CloudSpace, list[Used]]:
     """Cloud ranges current at ``target`` from a file or directory, and what was used."""
     path = Path(path)
     if not path.exists():
@@ -84,16 +85,16 @@ def cloud_space_from_path(path: str | os.PathLike[str], target: dt.date) -> tupl
                                              if path.is_dir() else [])
     if tarballs:
         tar, member, stamp, note = pick_aws_version(tarballs, target)
-        ranges = load_aws_history_member(tar, member)
+        ranges = load_aws_history_member(tar, member, bad=bad)
         return _space(ranges), [("cloud:aws-history", str(tar), stamp.date(), f"{member}: {note}")]
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
         if not files:
             raise InputError(path, "directory holds no files", expected="cloud range files")
-        ranges = load_cloud_files(files)
+        ranges = load_cloud_files(files, bad=bad)
         day = _dir_date(path)
         return _space(ranges), [("cloud:" + f.name, str(f), day, "") for f in files]
-    ranges = load_cloud_file(path)
+    ranges = load_cloud_file(path, bad=bad)
     return _space(ranges), [("cloud:" + path.name, str(path), _dir_date(path.parent), "")]
 
 

@@ -13,8 +13,8 @@ import html
 import json
 import os
 import re
+import secrets
 import shutil
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +22,7 @@ from typing import IO, Any
 from urllib.parse import urljoin, urlsplit
 
 from ..config import Settings
-from ..errors import DownloadError, OfflineError
+from ..errors import DownloadError, InputTooLargeError, IntegrityError, OfflineError
 from ..progress import NO_PROGRESS, Progress
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "list_cached",
     "list_directory",
     "source_location",
+    "verified_sha256",
 ]
 
 _CHUNK = 1 << 20
@@ -112,7 +113,14 @@ class _AtomicWriter:
 
     def __enter__(self) -> IO[bytes]:
         self.target.parent.mkdir(parents=True, exist_ok=True)
-        fd, self._tmp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".part", dir=self.target.parent)
+        while True:  # like mkstemp, but mode 0666 minus the umask, as open() would create the target
+            tmp = str(self.target.parent / f".{self.target.name}.{secrets.token_hex(6)}.part")
+            try:
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+            except FileExistsError:
+                continue
+            break
+        self._tmp = tmp
         self._fh = os.fdopen(fd, "wb")
         return self._fh
 
@@ -135,7 +143,7 @@ def _meta_path(path: Path) -> Path:
     return path.with_name(path.name + ".meta.json")
 
 
-def _read_meta(path: Path) -> dict[str, Any] | None:
+def _read_meta(path: Path, *, check_size: bool = True) -> dict[str, Any] | None:
     meta = _meta_path(path)
     if not (path.is_file() and meta.is_file()):
         return None
@@ -143,9 +151,35 @@ def _read_meta(path: Path) -> dict[str, Any] | None:
         data = json.loads(meta.read_text())
     except (OSError, ValueError):
         return None
-    if data.get("size") != path.stat().st_size:
+    if not isinstance(data, dict) or not isinstance(data.get("sha256"), str) or "url" not in data:
+        return None
+    if check_size and data.get("size") != path.stat().st_size:
         return None  # a file that does not match its record is not trusted
     return data
+
+
+# sha256 of files already read in this process, by (path, size, mtime): each cached file is
+# hashed once when first used, and again only if it changed on disk
+_VERIFIED: dict[tuple[str, int, int], str] = {}
+
+
+def verified_sha256(path: Path) -> str:
+    """The sha256 of ``path``, computed once per process while its size and mtime stay the same."""
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    digest = _VERIFIED.get(key)
+    if digest is None:
+        hasher = hashlib.sha256()
+        for chunk in _read_local(path):
+            hasher.update(chunk)
+        digest = _VERIFIED[key] = hasher.hexdigest()
+    return digest
+
+
+def _remember(path: Path, sha: str) -> None:
+    """A file this process just wrote with a known digest need not be read again to verify it."""
+    stat = path.stat()
+    _VERIFIED[(str(path), stat.st_size, stat.st_mtime_ns)] = sha
 
 
 def _to_cached(path: Path, meta: dict[str, Any]) -> CachedFile:
@@ -192,15 +226,21 @@ def fetch_url(
     """
     settings = settings or Settings.from_env()
     target = cache_path(url, settings)
-    meta = None if refresh else _read_meta(target)
-    if meta is not None:
-        if extra and any(meta.get(k) != v for k, v in extra.items()):
-            meta.update(extra)
-            _write_meta(target, meta)
-        return _to_cached(target, meta)
+    meta = None if refresh else _read_meta(target, check_size=False)  # a changed size fails the sha256 check
     source = source_location(url, settings)
     local = _mirror_is_local(settings)
-    if settings.offline and not local:
+    if meta is not None:
+        actual = verified_sha256(target)
+        if actual == meta.get("sha256"):
+            if extra and any(meta.get(k) != v for k, v in extra.items()):
+                meta.update(extra)
+                _write_meta(target, meta)
+            return _to_cached(target, meta)
+        if settings.offline and not local:
+            raise IntegrityError(target, str(meta.get("sha256")), actual,
+                                 "offline, so it cannot be fetched again; delete it to fetch it when online")
+        # a changed cached file is fetched again below; the fresh copy is what gets used
+    elif settings.offline and not local:
         raise OfflineError(url, "not in the cache and offline mode is on")
     if local:
         src = Path(source)
@@ -221,6 +261,7 @@ def fetch_url(
         **(extra or {}),
     }
     _write_meta(target, meta)
+    _remember(target, sha)
     return _to_cached(target, meta)
 
 
@@ -253,6 +294,18 @@ def _download_http(source: str, url: str, target: Path, progress: Progress) -> t
 _HREF = re.compile(r"""href\s*=\s*["']([^"'?#]+)["']""", re.IGNORECASE)
 
 
+def _read_index(response: Any, url: str, settings: Settings) -> bytes:
+    """An index page as served, Content-Encoding decoded by httpx, within the decompression limits."""
+    body = bytearray()
+    for chunk in response.iter_bytes(_CHUNK):
+        body += chunk
+        cap, reason = settings.decompression.cap_for(response.num_bytes_downloaded)
+        if cap is not None and len(body) > cap:
+            raise InputTooLargeError(url, f"directory index decodes to more than {reason}; stopped there",
+                                     expected="an index page within the decompression limits")
+    return bytes(body)
+
+
 def list_directory(url: str, *, settings: Settings | None = None) -> list[str]:
     """Names of the entries in a remote directory (mirror dir, Apache-style index, or cache).
 
@@ -279,14 +332,15 @@ def list_directory(url: str, *, settings: Settings | None = None) -> list[str]:
     import httpx
 
     try:
-        response = httpx.get(source, follow_redirects=True, timeout=_TIMEOUT)
+        with httpx.stream("GET", source, follow_redirects=True, timeout=_TIMEOUT) as response:
+            if response.status_code == 404:
+                return sorted(names)
+            if response.status_code != 200:
+                raise DownloadError(url, f"cannot list directory: HTTP {response.status_code}")
+            page = _read_index(response, url, settings).decode(response.encoding or "utf-8", errors="replace")
     except httpx.HTTPError as exc:
         raise DownloadError(url, f"cannot list directory: {type(exc).__name__}: {exc}") from None
-    if response.status_code == 404:
-        return sorted(names)
-    if response.status_code != 200:
-        raise DownloadError(url, f"cannot list directory: HTTP {response.status_code}")
-    for href in _HREF.findall(response.text):
+    for href in _HREF.findall(page):
         href = html.unescape(href)
         full = urljoin(source, href)
         if full.startswith(source) and full != source:

@@ -20,7 +20,7 @@ from .mrt.table import routed
 from .pfx2as import Pfx2As
 from .registry_scan import expand_runs
 
-__all__ = ["OriginTable", "origins_from_pfx2as", "origins_from_mrt"]
+__all__ = ["OriginTable", "origins_from_mrt", "origins_from_pfx2as"]
 
 
 @dataclass(frozen=True)

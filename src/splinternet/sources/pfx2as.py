@@ -29,7 +29,9 @@ from ..tables.addresses import host_mask, is_space, line_bounds, scan_address
 from ..tables.prefixes import PrefixTable
 from .textchecks import judge_records, read_text_buffer
 
-__all__ = ["Pfx2As", "load_pfx2as", "parse_pfx2as_bytes", "SINGLE", "MOAS", "AS_SET", "MOAS_AS_SET", "KIND_NAMES"]
+__all__ = [
+    "AS_SET", "KIND_NAMES", "MOAS", "MOAS_AS_SET", "Pfx2As", "SINGLE", "load_pfx2as", "parse_pfx2as_bytes",
+]
 
 SINGLE, MOAS, AS_SET, MOAS_AS_SET = 0, 1, 2, 3
 KIND_NAMES = ("single", "moas", "as_set", "moas_as_set")
@@ -246,6 +248,9 @@ def load_pfx2as(path: str | os.PathLike[str], bad: BadRecords | None = None) -> 
     strict, which stops at the first. An empty file, or one where most lines are not
     prefix-to-AS records (a file of another kind), raises one :class:`InputError`.
     """
-    bad = bad if bad is not None else BadRecords()
-    buf = read_text_buffer(path, bad, expected=_EXPECTED)
-    return parse_pfx2as_bytes(buf, os.fspath(path), bad)
+    policy = bad if bad is not None else BadRecords()
+    local = policy.for_file()
+    buf = read_text_buffer(path, local, expected=_EXPECTED, lines_end=True)
+    table = parse_pfx2as_bytes(buf, os.fspath(path), local)
+    policy.settle(path, local, len(table) + local.count)
+    return table

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import BadRecords, InputError
+from ..errors import BadRecords, InputError, RepeatedRecord
 from .address_text import parse_address_tokens
-from .registry import AddressLinks, Register, factorize
+from .registry_model import AddressLinks, Register, factorize
 from .registry_scan import (
     MAX_FIELDS,
     UNCLOSED_QUOTE,
@@ -32,7 +32,7 @@ from .registry_scan import (
     unique_inverse,
 )
 
-__all__ = ["parse_rkn", "parse_updated_header", "detect_encoding"]
+__all__ = ["detect_encoding", "parse_rkn", "parse_updated_header"]
 
 _EXPECTED = "6 fields ips;domain;url;authority;decision;date"
 _BAD_OFFSETS: list[int] = []
@@ -170,7 +170,7 @@ def _read_piece(index: int, path: Path, data: bytes, bad: BadRecords,
         mine.append(InputError(path, f"{what} ({n_fields[r]} found)", line=int(r_line[r]), expected=_EXPECTED))
     for later, first in _duplicates(data, buf, r_start, r_end, np.flatnonzero(good)).items():
         good[later] = False
-        mine.append(InputError(path, f"duplicate of line {r_line[first]}", line=int(r_line[later]),
+        mine.append(RepeatedRecord(path, f"duplicate of line {r_line[first]}", line=int(r_line[later]),
                                expected="each entry once; the repeat is skipped"))
     problems.extend((index, e) for e in mine)
     keep = np.flatnonzero(good)

@@ -13,9 +13,11 @@ from numba import njit
 
 from ..tables.addresses import is_space
 
-__all__ = ["split_records", "gather_fields", "count_in_fields", "parse_iso_days", "record_hashes", "fields_equal",
-           "unique_inverse", "unique_sorted", "unique_counts", "search", "distinct_rows", "expand_runs",
-           "OK", "UNCLOSED_QUOTE", "NAT_DAYS", "MAX_FIELDS"]
+__all__ = [
+    "MAX_FIELDS", "NAT_DAYS", "OK", "UNCLOSED_QUOTE", "count_in_fields", "distinct_rows", "expand_runs",
+    "fields_equal", "gather_fields", "parse_iso_days", "record_hashes", "search", "split_records",
+    "unique_counts", "unique_inverse", "unique_sorted",
+]
 
 OK = 0
 UNCLOSED_QUOTE = 1

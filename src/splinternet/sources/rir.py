@@ -25,18 +25,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import BadRecords, InputError
+from ..errors import BadRecords, InputError, RepeatedRecord
 from ..tables.addresses import ParsedItems, parse_items
 from ..tables.prefixes import RangeSet
 from .textchecks import judge_records, read_text_buffer
 
-__all__ = [
-    "STATUS_NAMES",
-    "DelegationHeader",
-    "Delegations",
-    "load_delegated",
-    "load_country_blocks",
-]
+__all__ = ["DelegationHeader", "Delegations", "STATUS_NAMES", "load_country_blocks", "load_delegated"]
 
 STATUS_NAMES = ("allocated", "assigned", "available", "reserved")
 _STATUS_CODE = {name: code for code, name in enumerate(STATUS_NAMES)}
@@ -159,15 +153,18 @@ def load_delegated(path: str | os.PathLike[str], bad: BadRecords | None = None) 
     file without the version line, or mostly malformed, raises one :class:`InputError`.
     Fewer records than the header announces (a cut-off file) is reported as a bad record.
     """
-    bad = bad if bad is not None else BadRecords()
+    policy = bad if bad is not None else BadRecords()
+    bad = policy.for_file()
     src = os.fspath(path)
-    lines = _split_lines(read_text_buffer(path, bad, expected=_DELEGATED).tobytes())
+    lines = _split_lines(read_text_buffer(path, bad, expected=_DELEGATED, lines_end=True).tobytes())
     header: DelegationHeader | None = None
     summary: dict[str, int] = {}
     cols = {"ipv4": _Columns(), "ipv6": _Columns(), "asn": _Columns()}
     errors: list[InputError] = []
     wrong: list[int] = []
     good = 0
+    seen: dict[str, int] = {}
+    repeats: dict[str, int] = {}  # per resource type: read, though skipped, so not missing
     for no, raw in enumerate(lines, start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -180,7 +177,12 @@ def load_delegated(path: str | os.PathLike[str], bad: BadRecords | None = None) 
             summary[parts[2]] = int(parts[4])
             continue
         problem = _record_problem(parts)
+        if problem is None and line in seen:
+            bad.report(RepeatedRecord(src, f"repeat of line {seen[line]}", line=no, expected="each record once"))
+            repeats[parts[2]] = repeats.get(parts[2], 0) + 1
+            continue
         if problem is None:
+            seen[line] = no
             col = cols[parts[2]]
             col.registry.append(parts[0])
             col.cc.append(parts[1].upper())
@@ -204,8 +206,10 @@ def load_delegated(path: str | os.PathLike[str], bad: BadRecords | None = None) 
     for err in errors:
         bad.report(err)
     bad.count += max(0, len(wrong) - len(errors))
-    _check_counts(src, header, summary, cols, len(wrong), len(lines), bad)
-    return _build(src, header, summary, cols, bad)
+    missing = _check_counts(src, header, summary, cols, repeats, len(wrong), len(lines), bad)
+    delegations = _build(src, header, summary, cols, bad)
+    policy.settle(src, bad, good + len(wrong) + missing)
+    return delegations
 
 
 def _header(src: str, no: int, parts: list[str]) -> DelegationHeader:
@@ -238,18 +242,25 @@ def _record_problem(parts: list[str]) -> str | None:
 
 
 def _check_counts(src: str, header: DelegationHeader, summary: dict[str, int], cols: dict[str, _Columns],
-                  n_wrong: int, last_line: int, bad: BadRecords) -> None:
-    """Compare what was read with what the header and summary lines announce (a cut file reads short)."""
-    have = {k: len(c.line) for k, c in cols.items()}
+                  repeats: dict[str, int], n_wrong: int, last_line: int, bad: BadRecords) -> int:
+    """Compare what was read with what the header and summary lines announce (a cut file reads short).
+
+    Every missing record counts as a bad one, so that a file cut at a line end is judged
+    by how much of it is gone, not as one bad line; returns how many are missing.
+    """
+    have = {k: len(c.line) + repeats.get(k, 0) for k, c in cols.items()}
     total = sum(have.values()) + n_wrong
-    if total < header.records:
-        bad.report(InputError(src, f"{total:,} records, but the header announces {header.records:,} "
-                              "(file cut off?)", line=last_line, expected=_DELEGATED))
-        return
-    for kind, announced in summary.items():
-        if n_wrong == 0 and kind in have and have[kind] < announced:
-            bad.report(InputError(src, f"{have[kind]:,} {kind} records, but the summary announces {announced:,}",
-                                  line=last_line, expected=_DELEGATED))
+    missing = header.records - total
+    if missing <= 0 and n_wrong == 0:
+        missing = sum(max(0, announced - have.get(kind, 0)) for kind, announced in summary.items())
+        what = "the summary lines announce more records of some type"
+    else:
+        what = f"{total:,} records, but the header announces {header.records:,} (file cut off?)"
+    if missing <= 0:
+        return 0
+    bad.report(InputError(src, f"{missing:,} records missing: {what}", line=last_line, expected=_DELEGATED))
+    bad.count += missing - 1
+    return missing
 
 
 def _build(src: str, header: DelegationHeader, summary: dict[str, int], cols: dict[str, _Columns],
@@ -303,13 +314,13 @@ def load_country_blocks(path_v4: str | os.PathLike[str], path_v6: str | os.PathL
 def _country_file(path: str | os.PathLike[str], version: int, bad: BadRecords) -> RangeSet:
     expected = f"IPv{version} CIDR prefixes, one per line"
     src = os.fspath(path)
-    buf = read_text_buffer(path, bad, expected=expected)
-    local = BadRecords(strict=bad.strict, keep=bad.keep)
+    local = bad.for_file()
+    buf = read_text_buffer(path, local, expected=expected)
     parsed = parse_items(buf.tobytes(), bad=local, source=src)
     other = parsed.version != version
     for line in parsed.line[other]:
         local.report(InputError(src, f"not an IPv{version} prefix", line=int(line), expected=expected))
     judge_records(src, good=len(parsed) - int(other.sum()), n_bad=local.count,
                   first_error=local.examples[0] if local.examples else None, expected=expected)
-    bad.merge(local)
+    bad.settle(src, local, len(parsed) + local.count - int(other.sum()))
     return RangeSet.from_parsed(parsed.select(~other))

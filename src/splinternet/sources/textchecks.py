@@ -14,15 +14,31 @@ import numpy as np
 from ..errors import BadRecords, InputError
 from .compression import Decompressed, read_decompressed
 
-__all__ = ["read_text_buffer", "judge_records"]
+__all__ = ["drop_unterminated_line", "judge_records", "read_text_buffer"]
 
 
-def read_text_buffer(path: str | os.PathLike[str], bad: BadRecords, *, expected: str) -> np.ndarray:
+def drop_unterminated_line(path: str | os.PathLike[str], data: bytes, bad: BadRecords, *, expected: str) -> bytes:
+    """``data`` minus a last line without a line end, reported as a bad record.
+
+    The datasets this is used for are written by programs that end every line, so a last
+    line without one is where the file was cut: ``...|13335`` may have been ``...|133350``.
+    """
+    if not data or data.endswith(b"\n"):
+        return data
+    cut = data.rfind(b"\n") + 1
+    bad.report(InputError(path, "last line has no line end: the file was cut here, what followed is missing",
+                          line=data.count(b"\n", 0, cut) + 1, offset=cut, expected=expected))
+    return data[:cut]
+
+
+def read_text_buffer(path: str | os.PathLike[str], bad: BadRecords, *, expected: str,
+                     lines_end: bool = False) -> np.ndarray:
     """The decompressed bytes of ``path`` as uint8, minus a last line cut by stream damage.
 
     An empty file is an :class:`InputError`. When the compressed stream broke, the last
     line is incomplete unless it ends in a newline; it is dropped and counted, because a
-    cut number (``13335`` -> ``133``) would otherwise parse as a wrong answer.
+    cut number (``13335`` -> ``133``) would otherwise parse as a wrong answer. With
+    ``lines_end`` (formats whose writers end every line) that holds for any file.
     """
     dec: Decompressed = read_decompressed(path, bad=bad)
     data = dec.data
@@ -34,6 +50,8 @@ def read_text_buffer(path: str | os.PathLike[str], bad: BadRecords, *, expected:
         line_no = data.count(b"\n", 0, cut) + 1
         bad.report(InputError(path, "last line cut off by the damaged stream", line=line_no, expected=expected))
         data = data[:cut]
+    elif lines_end:
+        data = drop_unterminated_line(path, data, bad, expected=expected)
     return np.frombuffer(data, dtype=np.uint8)
 
 

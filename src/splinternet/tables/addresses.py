@@ -28,16 +28,8 @@ from numba import njit
 from ..errors import BadRecords, InputError
 
 __all__ = [
-    "ParsedItems",
-    "parse_items",
-    "parse_ipv4",
-    "parse_ipv6",
-    "format_ipv4",
-    "format_ipv6",
-    "format_prefixes",
-    "prefix_bounds",
-    "line_bounds",
-    "ERROR_TEXT",
+    "ERROR_TEXT", "ParsedItems", "format_ipv4", "format_ipv6", "format_prefixes", "line_bounds", "parse_ipv4",
+    "parse_ipv6", "parse_items", "prefix_bounds",
 ]
 
 OK = 0

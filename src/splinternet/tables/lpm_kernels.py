@@ -11,15 +11,8 @@ import numpy as np
 from numba import njit
 
 __all__ = [
-    "build_segments",
-    "lookup_sorted128",
-    "lookup_ipv4_bucketed",
-    "bucket_index",
-    "merge_sorted",
-    "intersect_sets",
-    "subtract_sets",
-    "count_addresses",
-    "contains128",
+    "bucket_index", "build_segments", "contains128", "count_addresses", "intersect_sets",
+    "lookup_ipv4_bucketed", "lookup_sorted128", "merge_sorted", "subtract_sets",
 ]
 
 _ONE = np.uint64(1)

@@ -51,7 +51,7 @@ from .lpm_kernels import (
     subtract_sets,
 )
 
-__all__ = ["PrefixTable", "FamilyPrefixes", "RangeSet"]
+__all__ = ["FamilyPrefixes", "PrefixTable", "RangeSet"]
 
 _MAX64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 _U64 = np.uint64

@@ -9,61 +9,44 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .. import api
 from ..errors import ParameterError
-from ..sources.catalog import parse_when
 
-__all__ = ["check_asn", "check_asns", "check_cc", "check_date", "check_register_name", "list_registers"]
+__all__ = ["check_asn", "check_asns", "check_cc", "check_date", "check_optional_date", "check_register_name", "list_registers"]
 
-_CC = re.compile(r"^[A-Za-z]{2}$")
-_ASN = re.compile(r"^(?:AS)?(\d{1,10})$", re.IGNORECASE)
 _NAME_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
 
 def check_cc(cc: str) -> str:
-    if not _CC.match(cc or ""):
-        raise ParameterError(f"not a country code: {cc!r}; expected two letters such as LI or RU")
-    return cc.upper()
-
-
-def check_date(value: str | None, name: str = "date", *, required: bool = True) -> str | None:
-    """A date as YYYY-MM-DD (normalized); None only when not required."""
-    if value is None or not value.strip():
-        if required:
-            raise ParameterError(f"{name} is missing; expected YYYY-MM-DD, e.g. 2022-03-01")
-        return None
-    if len(value) > 32:
-        raise ParameterError(f"{name} is too long; expected YYYY-MM-DD")
+    """A well-formed code; a malformed one is a bad parameter (400), not an unknown country (404)."""
     try:
-        when = parse_when(value)
-    except ParameterError:
-        raise ParameterError(f"{name}: not a date: {value!r}; expected YYYY-MM-DD, e.g. 2022-03-01") from None
-    if when is None:
-        raise ParameterError(f"{name}: {value!r} is not a day; expected YYYY-MM-DD, e.g. 2022-03-01")
-    if not 1990 <= when.year <= 2100:
-        raise ParameterError(f"{name}: {value!r} is out of range; expected a year between 1990 and 2100")
-    return when.strftime("%Y-%m-%d")
+        return api.params.country_code(cc)
+    except ParameterError as exc:
+        raise ParameterError(str(exc)) from None
+
+
+def check_date(value: str | None, name: str = "date") -> str:
+    """A date as YYYY-MM-DD (normalized); it must be given."""
+    day = api.params.day(value, name, required=True)
+    assert day is not None  # required=True never answers None
+    return day
+
+
+def check_optional_date(value: str | None, name: str = "date") -> str | None:
+    """A date as YYYY-MM-DD (normalized), or None when not given."""
+    return api.params.day(value, name, required=False)
 
 
 def check_asn(text: str) -> int:
-    match = _ASN.match((text or "").strip())
-    if not match or int(match.group(1)) >= 2**32:
-        raise ParameterError(f"not an AS number: {text!r}; expected e.g. 3356 or AS3356 (below 2^32)")
-    return int(match.group(1))
+    return api.params.asn(text)
 
 
 def check_asns(values: list[str], *, limit: int = 20) -> list[int]:
-    """Distinct AS numbers in the order given; at least one, at most ``limit``."""
-    items = [v for raw in values for v in raw.replace(",", " ").split()]
-    if not items:
-        raise ParameterError("name at least one AS to remove (without=3356)")
-    if len(items) > limit:
-        raise ParameterError(f"at most {limit} ASes can be removed at once, not {len(items)}")
-    out: list[int] = []
-    for item in items:
-        asn = check_asn(item)
-        if asn not in out:
-            out.append(asn)
-    return out
+    """Distinct AS numbers in the order given; at least one (the ``without`` parameter), at most ``limit``."""
+    try:
+        return api.params.asn_list(values, limit=limit)
+    except ParameterError as exc:
+        raise ParameterError(f"without: {exc}") from None
 
 
 def check_register_name(data_dir: Path | None, name: str, what: str = "register") -> Path:

@@ -8,7 +8,7 @@ a missing NEXT_HOP, large communities and OTC not shown); see docs/mrt.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 import numpy as np
@@ -37,6 +37,7 @@ _CLOSE = {SEG_SET: "}", SEG_CONFED_SET: "]", SEG_CONFED_SEQUENCE: ")", SEG_SEQUE
 _WELL_KNOWN = {0xFFFFFF01: "no-export", 0xFFFFFF02: "no-advertise", 0xFFFFFF03: "local-AS"}
 _TD2_PRINTED = (2, 4, 8, 10)  # bgpdump skips RIB multicast and RIB_GENERIC records
 _LOCAL_SWAPPED = (10, 11)  # LOCAL_ADDPATH: bgpdump reads the fields swapped and prints the local side
+_PLAIN_START = SEG_SEQUENCE | SEG_START
 
 
 def ipv4(value: int) -> str:
@@ -93,43 +94,76 @@ def format_as_path(asns: list[int], segments: list[int]) -> str:
     return "".join(out)
 
 
+def _community(value: int) -> str:
+    return _WELL_KNOWN.get(value) or f"{value >> 16}:{value & 0xFFFF}"
+
+
 def format_communities(values: list[int]) -> str:
-    return " ".join(_WELL_KNOWN.get(v) or f"{v >> 16}:{v & 0xFFFF}" for v in values)
+    return " ".join(map(_community, values))
 
 
 def _signed(v: int) -> int:
     return v - (1 << 32) if v >= 1 << 31 else v
 
 
+def _texts(values: np.ndarray, to_text: Callable[[int], str]) -> list[str]:
+    """``[to_text(v) for v in values]``, calling ``to_text`` once per distinct value."""
+    distinct, inverse = np.unique(values, return_inverse=True)
+    names = [to_text(v) for v in distinct.tolist()]
+    return [names[k] for k in inverse.tolist()]
+
+
 class _AttrText:
-    """Per attribute row: (as path, origin, communities, AG/NAG, aggregator), built once."""
+    """Per attribute row: (as path, origin, communities, AG/NAG, aggregator, lp, med, next hop), built once.
+
+    Columns are turned into Python lists once: indexing numpy arrays one scalar at a time
+    costs more than formatting the text.
+    """
 
     def __init__(self, attrs: AttributeTable) -> None:
-        self.a = attrs
         self.cache: dict[int, tuple[str, str, str, str, str, int, int, int]] = {}
         self.flags = attrs.flags.tolist()
+        self.path_offsets = attrs.path_offsets.tolist()
+        self.path_asns = attrs.path_asns.tolist()
+        self.path_segments = attrs.path_segments.tolist()
+        self.path_status = attrs.path_status.tolist()
+        self.origin = attrs.origin.tolist()
+        self.community_offsets = attrs.community_offsets.tolist()
+        self.communities = attrs.communities.tolist()
+        self.aggregator_addr = attrs.aggregator_addr.tolist()
+        self.aggregator_asn = attrs.aggregator_asn.tolist()
+        self.local_pref = attrs.local_pref.tolist()
+        self.med = attrs.med.tolist()
+        self.next_hop = attrs.next_hop.tolist()
+        # each distinct ASN and community is turned into text once
+        self.asn_text = _texts(attrs.path_asns, str)
+        self.community_text = _texts(attrs.communities, _community)
+
+    def _path(self, row: int) -> str:
+        if self.path_status[row] == PATH_ABSENT:
+            return ""
+        p0, p1 = self.path_offsets[row], self.path_offsets[row + 1]
+        segments = self.path_segments[p0:p1]
+        if segments and segments[0] == _PLAIN_START and segments.count(SEG_SEQUENCE) == p1 - p0 - 1:
+            return " ".join(self.asn_text[p0:p1])  # one AS_SEQUENCE: the common case
+        return format_as_path(self.path_asns[p0:p1], segments)
 
     def get(self, row: int) -> tuple[str, str, str, str, str, int, int, int]:
         hit = self.cache.get(row)
         if hit is not None:
             return hit
-        a = self.a
         flags = self.flags[row]
-        p0, p1 = int(a.path_offsets[row]), int(a.path_offsets[row + 1])
-        path = "" if a.path_status[row] == PATH_ABSENT else format_as_path(
-            a.path_asns[p0:p1].tolist(), a.path_segments[p0:p1].tolist())
-        origin = {0: "IGP", 1: "EGP"}.get(int(a.origin[row]), "INCOMPLETE")
+        origin = {0: "IGP", 1: "EGP"}.get(self.origin[row], "INCOMPLETE")
         if flags >> (ATTR_COMMUNITIES - 1) & 1:
-            c0, c1 = int(a.community_offsets[row]), int(a.community_offsets[row + 1])
-            comm = format_communities(a.communities[c0:c1].tolist())
+            comm = " ".join(self.community_text[self.community_offsets[row]:self.community_offsets[row + 1]])
         else:
             comm = ""
         ag = "AG" if flags >> (ATTR_ATOMIC_AGGREGATE - 1) & 1 else "NAG"
-        addr = int(a.aggregator_addr[row])
-        aggr = "" if addr == 0xFFFFFFFF else f"{int(a.aggregator_asn[row])} {ipv4(addr)}"
-        lp = int(a.local_pref[row]) if flags >> 4 & 1 else 0
-        med = int(a.med[row]) if flags >> 3 & 1 else 0
-        out = (path, origin, comm, ag, aggr, lp, med, int(a.next_hop[row]))
+        addr = self.aggregator_addr[row]
+        aggr = "" if addr == 0xFFFFFFFF else f"{self.aggregator_asn[row]} {ipv4(addr)}"
+        lp = self.local_pref[row] if flags >> 4 & 1 else 0
+        med = self.med[row] if flags >> 3 & 1 else 0
+        out = (self._path(row), origin, comm, ag, aggr, lp, med, self.next_hop[row])
         self.cache[row] = out
         return out
 
@@ -149,55 +183,94 @@ def _bgp4mp_label(mrt_type: int, subtype: int) -> str:
     return label
 
 
+def _same_as_previous(columns: list[np.ndarray]) -> np.ndarray:
+    """True where an element equals the one before it in every column that its line's text, bar the prefix, uses."""
+    same = np.ones(columns[0].shape[0], bool)
+    if same.size:
+        same[0] = False
+    for c in columns:
+        same[1:] &= c[1:] == c[:-1]
+    return same
+
+
 def bgpdump_lines(table: RouteTable) -> Iterator[str]:
-    """One ``bgpdump -m`` line per printable element, in table order (no trailing newline)."""
+    """One ``bgpdump -m`` line per printable element, in table order (no trailing newline).
+
+    The prefixes of one UPDATE share everything else on their lines: the text around the
+    prefix is built once per run of such elements (found with numpy), so each further line
+    costs one prefix lookup and a concatenation.
+    """
     text = _AttrText(table.attrs)
-    peers: dict[tuple[int, int, int, int], str] = {}
-    prefixes: dict[tuple[int, int, int, int], str] = {}
-    cols = [c.tolist() for c in (
+    shown = np.flatnonzero(bgpdump_printable(table))
+    columns = [c[shown] for c in (
         table.kind, table.mrt_type, table.mrt_subtype, table.timestamp, table.microsecond, table.peer_afi,
-        table.peer_hi, table.peer_lo, table.peer_asn, table.local_hi, table.local_lo, table.local_asn, table.afi, table.prefix_hi, table.prefix_lo, table.prefix_len,
-        table.path_id, table.next_hop_afi, table.next_hop_hi, table.next_hop_lo, table.from_mp, table.old_state,
-        table.new_state, table.attr, bgpdump_printable(table))]
-    for (kind, mtype, sub, ts, usec, pafi, phi, plo, pasn, lhi, llo, lasn, afi, xhi, xlo, xlen, pid, nafi, nhi, nlo,
-         mp, old, new, row, show) in zip(*cols, strict=True):
-        if not show:
-            continue
-        if mtype >= 16 and sub in _LOCAL_SWAPPED:
-            phi, plo, pasn = lhi, llo, lasn
-        key = (pafi, phi, plo, mtype == T_TABLE_DUMP and sub == 2)
-        peer = peers.get(key)
-        if peer is None:
-            peer = ipv6(phi, plo) if pafi == 2 else ipv4(plo)
-            peers[key] = peer
-        time = f"{ts}.{usec:06d}" if mtype == T_BGP4MP_ET else str(ts)
-        if kind == KIND_STATE:
-            label = "BGP4MP_ET" if mtype == T_BGP4MP_ET else "BGP4MP"
-            yield f"{label}|{time}|STATE|{peer}|{pasn}|{old}|{new}"
-            continue
-        pkey = (afi, xhi, xlo, xlen)
-        prefix = prefixes.get(pkey)
+        table.peer_hi, table.peer_lo, table.peer_asn, table.local_hi, table.local_lo, table.local_asn, table.afi,
+        table.next_hop_afi, table.next_hop_hi, table.next_hop_lo, table.from_mp, table.attr, table.old_state,
+        table.new_state)]
+    same = _same_as_previous(columns) & (columns[0] != KIND_STATE)
+    prefix_columns = [c[shown] for c in (table.prefix_hi, table.prefix_lo, table.prefix_len, table.path_id)]
+    prefixes: dict[tuple[int, int, int, int], str] = {}
+    peers: dict[tuple[int, int, int], str] = {}
+    head = tail = ""
+    addpath = False
+    for repeat, xhi, xlo, xlen, pid, *element in zip(
+            same.tolist(), *(c.tolist() for c in prefix_columns), *(c.tolist() for c in columns), strict=True):
+        if not repeat:
+            if element[0] == KIND_STATE:
+                yield _state_line(element, peers)
+                continue
+            head, tail, addpath = _around_prefix(element, peers, text)
+        afi = element[12]
+        key = (afi, xhi, xlo, xlen)
+        prefix = prefixes.get(key)
         if prefix is None:
             prefix = f"{ipv4(xlo) if afi == 1 else ipv6(xhi, xlo)}/{xlen}"
-            prefixes[pkey] = prefix
-        if kind == KIND_WITHDRAW:
-            tail = f"|{pid}" if sub >= 8 else ""
-            if afi == 2 and pafi == 1 and sub in (6, 7):  # bgpdump prints this IPv4 peer as an IPv6 address
-                peer = ipv6(plo << 32, 0)
-            yield f"{_bgp4mp_label(mtype, sub)}|{time}|W|{peer}|{pasn}|{prefix}{tail}"
-            continue
-        path, origin, comm, ag, aggr, lp, med, nh4 = text.get(row)
-        if kind == KIND_RIB:
-            if mtype == T_TABLE_DUMP:
-                label, pid_text = "TABLE_DUMP", ""
-            else:
-                addpath = sub >= 8
-                label, pid_text = ("TABLE_DUMP2_AP", f"{pid}|") if addpath else ("TABLE_DUMP2", "")
-            nh = ipv6(nhi, nlo) if nafi == 2 else ipv4(nh4)
-            yield (f"{label}|{time}|B|{peer}|{pasn}|{prefix}|{pid_text}{path}|{origin}|{nh}|{lp}|{med}|{comm}|{ag}|"
-                   f"{aggr}|")
-            continue
-        pid_text = f"{pid}|" if sub >= 8 else ""
+            prefixes[key] = prefix
+        yield f"{head}{prefix}|{pid}{tail}" if addpath else f"{head}{prefix}{tail}"
+
+
+def _peer(mtype: int, sub: int, pafi: int, phi: int, plo: int, pasn: int, lhi: int, llo: int, lasn: int,
+          peers: dict[tuple[int, int, int], str]) -> tuple[str, int, int]:
+    """(peer text, low word, ASN) of an element, with bgpdump's LOCAL_ADDPATH swap."""
+    if mtype >= 16 and sub in _LOCAL_SWAPPED:
+        phi, plo, pasn = lhi, llo, lasn
+    key = (pafi, phi, plo)
+    peer = peers.get(key)
+    if peer is None:
+        peer = ipv6(phi, plo) if pafi == 2 else ipv4(plo)
+        peers[key] = peer
+    return peer, plo, pasn
+
+
+def _state_line(element: list[int], peers: dict[tuple[int, int, int], str]) -> str:
+    _, mtype, sub, ts, usec, pafi, phi, plo, pasn, lhi, llo, lasn, *_, old, new = element
+    peer, _, pasn = _peer(mtype, sub, pafi, phi, plo, pasn, lhi, llo, lasn, peers)
+    time = f"{ts}.{usec:06d}" if mtype == T_BGP4MP_ET else str(ts)
+    label = "BGP4MP_ET" if mtype == T_BGP4MP_ET else "BGP4MP"
+    return f"{label}|{time}|STATE|{peer}|{pasn}|{old}|{new}"
+
+
+def _around_prefix(element: list[int], peers: dict[tuple[int, int, int], str],
+                   text: _AttrText) -> tuple[str, str, bool]:
+    """(text before the prefix, text after it, whether the path id goes between) for an element."""
+    kind, mtype, sub, ts, usec, pafi, phi, plo, pasn, lhi, llo, lasn, afi, nafi, nhi, nlo, mp, row, _, _ = element
+    peer, plo, pasn = _peer(mtype, sub, pafi, phi, plo, pasn, lhi, llo, lasn, peers)
+    time = f"{ts}.{usec:06d}" if mtype == T_BGP4MP_ET else str(ts)
+    addpath = sub >= 8 and mtype != T_TABLE_DUMP
+    if kind == KIND_WITHDRAW:
+        if afi == 2 and pafi == 1 and sub in (6, 7):  # bgpdump prints this IPv4 peer as an IPv6 address
+            peer = ipv6(plo << 32, 0)
+        return f"{_bgp4mp_label(mtype, sub)}|{time}|W|{peer}|{pasn}|", "", addpath
+    path, origin, comm, ag, aggr, lp, med, nh4 = text.get(row)
+    if kind == KIND_RIB:
+        if mtype == T_TABLE_DUMP:
+            label = "TABLE_DUMP"
+        else:
+            label = "TABLE_DUMP2_AP" if addpath else "TABLE_DUMP2"
+        nh = ipv6(nhi, nlo) if nafi == 2 else ipv4(nh4)
+        kind_text = "B"
+    else:
+        label = _bgp4mp_label(mtype, sub)
         if afi == 2:
             nh = ipv6(nhi, nlo)
         elif mp:
@@ -205,8 +278,9 @@ def bgpdump_lines(table: RouteTable) -> Iterator[str]:
             lp, med = _signed(lp), _signed(med)
         else:
             nh = ipv4(nh4)
-        yield (f"{_bgp4mp_label(mtype, sub)}|{time}|A|{peer}|{pasn}|{prefix}|{pid_text}{path}|{origin}|{nh}|{lp}|"
-               f"{med}|{comm}|{ag}|{aggr}|")
+        kind_text = "A"
+    return (f"{label}|{time}|{kind_text}|{peer}|{pasn}|",
+            f"|{path}|{origin}|{nh}|{lp}|{med}|{comm}|{ag}|{aggr}|", addpath)
 
 
 KINDS_PRINTED = (KIND_ANNOUNCE, KIND_WITHDRAW, KIND_RIB, KIND_STATE)

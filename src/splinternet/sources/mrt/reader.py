@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ...config import DecompressionLimits
 from ...errors import BadRecords, InputError
 from ...progress import NO_PROGRESS, Progress
 from ..compression import Compression, read_decompressed
@@ -21,7 +22,7 @@ from . import layout as L
 from .kernels import parse_mrt
 from .table import AttributeTable, RouteTable
 
-__all__ = ["MrtStats", "MrtResult", "read_mrt", "parse_mrt_bytes"]
+__all__ = ["MrtResult", "MrtStats", "parse_mrt_bytes", "read_mrt"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,13 @@ class MrtStats:
     last_time: int | None
     decompress_seconds: float
     parse_seconds: float
+    stream_damage: str | None = None  # the compressed stream broke: what follows the damage is missing
+    stopped_early_at: int | None = None  # decompressed byte where record framing broke and parsing stopped
+
+    @property
+    def complete(self) -> bool:
+        """True when the whole file was read: the stream is whole and every record header was found."""
+        return self.stream_damage is None and self.stopped_early_at is None
 
 
 @dataclass(frozen=True)
@@ -135,12 +143,22 @@ def parse_mrt_bytes(buf: np.ndarray, progress: Progress = NO_PROGRESS) -> tuple[
     return table, cnt, errs
 
 
-def read_mrt(path: str | os.PathLike[str], *, strict: bool = False, progress: Progress = NO_PROGRESS) -> MrtResult:
-    """Read one MRT file into a route table; damaged input is skipped and counted (or raises if strict)."""
+def read_mrt(path: str | os.PathLike[str], *, strict: bool = False, progress: Progress = NO_PROGRESS,
+             limits: DecompressionLimits | None = None) -> MrtResult:
+    """Read one MRT file into a route table; damaged input is skipped and counted (or raises if strict).
+
+    An empty file (or one with nothing before its stream damage) is an error, never an empty
+    table: it would pass as a quiet collector. ``limits`` bound decompression (default: environment).
+    """
     bad = BadRecords(strict=strict)
     t0 = time.perf_counter()
-    dec = read_decompressed(path, bad=bad)
+    dec = read_decompressed(path, bad=bad, limits=limits)
     t1 = time.perf_counter()
+    if len(dec.data) == 0:
+        problem = ("file is empty" if dec.compressed_size == 0 else
+                   f"the {dec.compression.value} stream holds no data" if not dec.truncated else
+                   f"no data decompressed before the stream damage ({dec.damage})")
+        raise InputError(path, problem, offset=dec.damage_offset, expected="MRT records")
     buf = np.frombuffer(dec.data, np.uint8)
     table, cnt, (err_off, err_at, err_code) = parse_mrt_bytes(buf, progress)
     t2 = time.perf_counter()
@@ -163,6 +181,7 @@ def read_mrt(path: str | os.PathLike[str], *, strict: bool = False, progress: Pr
         unsupported_records=int(cnt[L.C_UNSUPPORTED]), non_update_messages=int(cnt[L.C_BGP_OTHER]),
         other_family_nlri=int(cnt[L.C_OTHER_NLRI]), bundled_table_dump_records=int(cnt[L.C_BUNDLED]),
         first_time=int(ts.min()) if ts.size else None, last_time=int(ts.max()) if ts.size else None,
-        decompress_seconds=t1 - t0, parse_seconds=t2 - t1,
+        decompress_seconds=t1 - t0, parse_seconds=t2 - t1, stream_damage=dec.damage,
+        stopped_early_at=int(cnt[L.C_STOP]) if int(cnt[L.C_STOP]) < len(dec.data) else None,
     )
     return MrtResult(table, stats, bad)

@@ -19,7 +19,7 @@ from .layout import KIND_ANNOUNCE, KIND_RIB, KIND_STATE, KIND_WITHDRAW
 from .reader import MrtResult, read_mrt
 from .table import RouteTable, concat_tables
 
-__all__ = ["ESTABLISHED", "rebuild_rib", "replay", "RibResult"]
+__all__ = ["ESTABLISHED", "RibResult", "rebuild_rib", "replay"]
 
 ESTABLISHED = 6
 

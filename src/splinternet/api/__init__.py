@@ -1,0 +1,124 @@
+"""The library's front door: one function per question, typed options in, typed frozen results out.
+
+Every question (transit, what-if, diff, lookups, simulation, blocking, timelines) lives in
+its own module and is re-exported here; the CLI and the web app are thin shells over
+them. Names load on first use, so ``import splinternet.api`` stays cheap and a command
+pays only for the analyses it runs.
+
+    >>> from splinternet import api
+    >>> report = api.transit("LI", "2022-03-01")        # doctest: +SKIP
+    >>> report.to_frame().head()                         # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..analysis.address import AddressInfo
+    from ..analysis.blocking import BlockingReport
+    from ..analysis.blocking_diff import BlockingDiff
+    from ..analysis.blocking_groups import GroupTable
+    from ..analysis.blocking_updates import UpdateCadence
+    from ..analysis.country import MembershipView, Weighting
+    from ..analysis.diff import DiffReport
+    from ..analysis.profile import AsProfile
+    from ..analysis.timeline import ShareTimeline
+    from ..analysis.transit import TransitReport
+    from ..analysis.whatif import WhatIfReport
+    from ..sources.registry import RegisterKind
+    from ..sources.snapshot import DatasetChoice, Snapshot
+    from . import data, ingest, mrt, params
+    from .blocking import (
+        AttributionFiles,
+        BlockingOptions,
+        blocking_diff,
+        blocking_report,
+        blocking_series,
+        blocking_updates,
+    )
+    from .changes import diff
+    from .lookup import AsSearch, as_profile, as_search, ip_lookup
+    from .providers import Evidence, Membership, TransitOptions, country_membership, transit
+    from .routes import SimulateOptions, SimulationResult, simulate
+    from .scenarios import whatif
+    from .timeline import archive_timeline, blocking_register_timeline, topology_timeline
+
+_WHERE = {
+    "AddressInfo": "..analysis.address", "AsProfile": "..analysis.profile", "AsSearch": ".lookup",
+    "AttributionFiles": ".blocking", "BlockingDiff": "..analysis.blocking_diff", "BlockingOptions": ".blocking",
+    "BlockingReport": "..analysis.blocking", "DatasetChoice": "..sources.snapshot", "DiffReport": "..analysis.diff",
+    "Evidence": ".providers", "GroupTable": "..analysis.blocking_groups", "Membership": ".providers", "MembershipView": "..analysis.country", "Weighting": "..analysis.country",
+    "RegisterKind": "..sources.registry", "ShareTimeline": "..analysis.timeline", "SimulateOptions": ".routes",
+    "SimulationResult": ".routes", "Snapshot": "..sources.snapshot", "TransitOptions": ".providers",
+    "TransitReport": "..analysis.transit", "UpdateCadence": "..analysis.blocking_updates",
+    "WhatIfReport": "..analysis.whatif", "archive_timeline": ".timeline", "as_profile": ".lookup",
+    "as_search": ".lookup", "blocking_diff": ".blocking", "blocking_register_timeline": ".timeline",
+    "blocking_report": ".blocking", "blocking_series": ".blocking", "blocking_updates": ".blocking",
+    "country_membership": ".providers", "diff": ".changes", "ip_lookup": ".lookup", "simulate": ".routes",
+    "topology_timeline": ".timeline", "transit": ".providers", "whatif": ".scenarios",
+}
+_MODULES = ("blocking", "changes", "data", "ingest", "lookup", "mrt", "params", "providers", "routes", "scenarios",
+            "timeline")
+
+__all__ = [
+    "AddressInfo",
+    "AsProfile",
+    "AsSearch",
+    "AttributionFiles",
+    "BlockingDiff",
+    "BlockingOptions",
+    "BlockingReport",
+    "DatasetChoice",
+    "DiffReport",
+    "Evidence",
+    "GroupTable",
+    "Membership",
+    "MembershipView",
+    "RegisterKind",
+    "ShareTimeline",
+    "SimulateOptions",
+    "SimulationResult",
+    "Snapshot",
+    "TransitOptions",
+    "TransitReport",
+    "UpdateCadence",
+    "Weighting",
+    "WhatIfReport",
+    "archive_timeline",
+    "as_profile",
+    "as_search",
+    "blocking_diff",
+    "blocking_register_timeline",
+    "blocking_report",
+    "blocking_series",
+    "blocking_updates",
+    "country_membership",
+    "data",
+    "diff",
+    "ingest",
+    "ip_lookup",
+    "mrt",
+    "params",
+    "simulate",
+    "topology_timeline",
+    "transit",
+    "whatif",
+]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the module that defines ``name`` on first use (PEP 562)."""
+    if name in _MODULES:
+        return importlib.import_module(f".{name}", __name__)
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(where, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,42 @@
+"""What changed for a country between two dates: border links, provider shares, single-homed networks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..analysis.diff import DiffReport, compare_dates
+from ..analysis.transit import transit_report
+from ..config import Settings
+from ..errors import ParameterError
+from ..progress import NO_PROGRESS, Progress
+from ..sources.snapshot import Snapshot
+from .providers import TransitOptions, country_membership, simulated_evidence, with_sources
+
+__all__ = ["diff"]
+
+
+def diff(cc: str, date_from: str | dt.date, date_to: str | dt.date, *, options: TransitOptions = TransitOptions(),
+         prefixes_date: str | dt.date | None = None, settings: Settings | None = None,
+         progress: Progress = NO_PROGRESS, strict: bool = False, allow_damaged: bool = False) -> DiffReport:
+    """Transit of ``cc`` on two dates and what moved between them; the dates must be a release apart."""
+    snaps = [Snapshot.for_date(d, settings=settings, prefixes_date=prefixes_date, progress=progress, strict=strict,
+                               allow_damaged=allow_damaged)
+             for d in (date_from, date_to)]
+    first, second = snaps[0].date, snaps[1].date
+    if first and second and first >= second:
+        raise ParameterError("the first date must come before the second")
+    # refused before minutes of computing: the same graph twice has nothing to compare
+    asrel = [s.release("caida-asrel") for s in snaps]
+    if asrel[0].url == asrel[1].url:
+        raise ParameterError(f"both dates resolve to the same AS-relationship release ({asrel[0].released:%Y-%m-%d}); "
+                             "pick dates a release apart")
+    results = []
+    for snap in snaps:
+        membership = country_membership(snap, cc, view=options.view, weighting=options.weighting)
+        graph = snap.graph()
+        evidence = simulated_evidence(graph, membership.origins, options, progress=progress)
+        report = with_sources(transit_report(evidence, membership.origins, snap.orgs(), graph, date=snap.date_text,
+                                             top=options.top), snap, membership.notes)
+        results.append((membership.origins, graph, report))
+    (o1, g1, r1), (o2, g2, r2) = results
+    return compare_dates(o1, o2, g1, g2, r1, r2, snaps[1].orgs(), top=options.top)

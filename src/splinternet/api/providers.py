@@ -1,0 +1,218 @@
+"""Who carries a country to the world on a date: ranked foreign providers, domestic gateways, shares.
+
+Also the pieces what-if, diff and the timelines share: the country's membership and the
+simulated path evidence (with the pilot run that picks the trimmed-mean candidates).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+import numpy as np
+
+from ..analysis.country import CountryOrigins, MembershipView, Weighting, country_origins
+from ..analysis.observed import observed_evidence
+from ..analysis.scenario import Overlay
+from ..analysis.transit import TransitReport, transit_report
+from ..analysis.transit_evidence import PathEvidence, pick_candidates, simulate_evidence
+from ..errors import DataNotFoundError, DownloadError, ParameterError, UnknownCountryError
+from ..progress import NO_PROGRESS, Progress
+from ..sources.mrt import read_mrt
+from ..sources.mrt.table import concat_tables
+from ..sources.pfx2as import Pfx2As
+from ..sources.snapshot import Snapshot
+from ..tables.topology import ASGraph
+from . import params
+
+__all__ = ["Evidence", "Membership", "TransitOptions", "country_membership", "largest_blocks", "left_out", "simulated_evidence",
+           "transit", "with_sources"]
+
+
+class Evidence(StrEnum):
+    """Where the paths come from: simulated on the AS graph, or observed in collectors' MRT archives."""
+
+    SIMULATED = "simulated"
+    OBSERVED = "observed"
+
+
+@dataclass(frozen=True)
+class TransitOptions:
+    """How to run the transit analysis; the defaults are what docs/methodology.md describes."""
+
+    view: MembershipView = MembershipView.ADDRESS
+    weighting: Weighting = Weighting.SPACE
+    evidence: Evidence = Evidence.SIMULATED
+    vantages: tuple[int, ...] = ()
+    top: int = 25
+    workers: int = 2
+    max_origins: int | None = None  # only the largest origins by weight (a quick look); None = all
+    collectors: tuple[str, ...] = ("rrc00", "route-views2")  # observed evidence: whose archives
+    mrt_files: tuple[str, ...] = ()  # observed evidence from these files instead of the catalog
+    full_feed_share: float = 0.5  # observed: peers with at least this share of the largest peer's prefixes
+
+    def __post_init__(self) -> None:
+        """Names given as text ("address", "space") become the enums; anything else is refused here."""
+        try:
+            object.__setattr__(self, "view", MembershipView(self.view))
+            object.__setattr__(self, "weighting", Weighting(self.weighting))
+            object.__setattr__(self, "evidence", Evidence(self.evidence))
+        except ValueError as exc:
+            raise ParameterError(str(exc)) from None
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A country's domestic origins, and what was left out on the way (IPv6 without a release)."""
+
+    origins: CountryOrigins
+    notes: tuple[str, ...] = ()
+
+
+def country_membership(snapshot: Snapshot, cc: str, *, view: MembershipView | str = MembershipView.ADDRESS,
+                       weighting: Weighting | str = Weighting.SPACE) -> Membership:
+    """The domestic origins of a country with their weights."""
+    code = params.country_code(cc)
+    try:
+        membership_view = MembershipView(view)
+        weights = Weighting(weighting)
+    except ValueError as exc:
+        raise ParameterError(str(exc)) from None
+    orgs = snapshot.orgs()
+    if code not in orgs.known_countries():
+        raise UnknownCountryError(f"no AS organization is registered in {code}: unknown country code")
+    notes: list[str] = []
+    pfx4 = snapshot.pfx2as(4)
+    try:
+        pfx6 = snapshot.pfx2as(6)
+    except DataNotFoundError as exc:
+        notes.append(f"IPv6 left out: {exc}")
+        pfx6 = None
+    blocks = None
+    if membership_view is MembershipView.ADDRESS:
+        try:
+            detail = snapshot.country_blocks_detail(code)
+            blocks = detail.blocks
+            notes.extend(detail.notes)
+        except DataNotFoundError as exc:
+            raise UnknownCountryError(f"no address blocks for {code}: {exc}") from None
+    origins = country_origins(code, pfx4, pfx6, orgs, blocks, view=membership_view, weighting=weights)
+    if pfx6 is None:  # IPv6 was not measured: its routed space and coverage are unknown, not zero
+        origins = replace(origins, routed_v6_slash64=float("nan"))
+    return Membership(origins, tuple(notes))
+
+
+def simulated_evidence(graph: ASGraph, origins: CountryOrigins, options: TransitOptions, *,
+                       overlay: Overlay | None = None, candidates: np.ndarray | None = None,
+                       vantages: np.ndarray | None = None, progress: Progress = NO_PROGRESS) -> PathEvidence:
+    """Simulated path evidence; candidates for the trimmed mean come from a pilot run on the largest origins."""
+    if options.evidence is not Evidence.SIMULATED:
+        raise ParameterError("what-if and diff simulate routes; observed paths cannot show a changed topology")
+    if vantages is None and options.vantages:
+        vantages = np.asarray(options.vantages, dtype=np.uint32)
+    subset = None
+    if options.max_origins:
+        subset = origins.asns[np.argsort(-origins.weight, kind="stable")[: options.max_origins]]
+    if candidates is None:
+        pilot_origins = origins.asns[np.argsort(-origins.weight, kind="stable")[:200]]
+        pilot = simulate_evidence(graph, origins, scenario=overlay, vantages=vantages, origin_subset=pilot_origins,
+                                  workers=options.workers)
+        candidates = pick_candidates(pilot)
+    evidence = simulate_evidence(graph, origins, scenario=overlay, vantages=vantages, candidates=candidates,
+                                 origin_subset=subset, workers=options.workers, progress=progress)
+    if subset is not None:
+        skipped = ~np.isin(origins.asns, subset)
+        evidence.details["origins_skipped_by_limit"] = int(skipped.sum())
+        evidence.details["weight_skipped_by_limit"] = float(origins.weight[skipped].sum())
+    return evidence
+
+
+def transit(cc: str, date: str | dt.date | None, *, options: TransitOptions = TransitOptions(),
+            snapshot: Snapshot | None = None, progress: Progress = NO_PROGRESS) -> TransitReport:
+    """Who carries country ``cc`` to the world on ``date``: ranked providers, gateways, transit shares."""
+    snapshot = snapshot or Snapshot.for_date(date, progress=progress)
+    membership = country_membership(snapshot, cc, view=options.view, weighting=options.weighting)
+    origins = membership.origins
+    graph = snapshot.graph()
+    notes = list(membership.notes)
+    if options.evidence is Evidence.OBSERVED:
+        evidence = _observed(snapshot, origins, options, notes)
+    else:
+        evidence = simulated_evidence(graph, origins, options, progress=progress)
+    report = transit_report(evidence, origins, snapshot.orgs(), graph, date=snapshot.date_text, top=options.top)
+    report.evidence["gateway_blocks"] = largest_blocks([g.asn for g in report.gateways], origins,
+                                                       snapshot.pfx2as(4))
+    return with_sources(report, snapshot, notes)
+
+
+def largest_blocks(asns: list[int], origins: CountryOrigins, pfx4: Pfx2As) -> list[dict[str, object]]:
+    """The largest IPv4 prefix each AS originates alone, and its size against the AS's space in the country.
+
+    A gateway ranked on one large block of its own (a company's /8) is a different fact
+    from one that carries many networks; front ends caution about the first.
+    """
+    first = pfx4.first_origin()
+    alone = (pfx4.version == 4) & (np.diff(pfx4.origin_offsets) == 1)
+    own = dict(zip(origins.asns.tolist(), origins.v4_addresses.tolist(), strict=True))
+    out: list[dict[str, object]] = []
+    for asn in asns:
+        rows = np.flatnonzero(alone & (first == asn))
+        space = own.get(asn, 0.0)
+        if len(rows) == 0 or space <= 0:
+            continue
+        row = rows[np.argmin(pfx4.length[rows])]
+        size = float(2 ** (32 - int(pfx4.length[row])))
+        out.append({"asn": asn, "prefix": f"{ipaddress.IPv4Address(int(pfx4.lo[row]))}/{int(pfx4.length[row])}",
+                    "ipv4_addresses": size, "share_of_own_space": min(size / space, 1.0)})
+    return out
+
+
+def _observed(snapshot: Snapshot, origins: CountryOrigins, options: TransitOptions, notes: list[str]
+              ) -> PathEvidence:
+    """Observed path evidence from MRT files: the given ones, or each collector's RIB (else update file) for the date."""
+    paths = list(options.mrt_files)
+    if not paths:
+        for collector in options.collectors:
+            family = "ris" if collector.startswith("rrc") else "routeviews"
+            try:
+                paths.append(str(snapshot.release(f"{family}-rib", collector=collector).path))
+            except DataNotFoundError:
+                try:
+                    paths.append(str(snapshot.release(f"{family}-updates", collector=collector).path))
+                except DataNotFoundError as exc:
+                    notes.append(left_out(f"collector {collector}", exc))
+    if not paths:
+        raise DataNotFoundError("MRT archives", snapshot.date_text, reason="no RIB or update file for any collector "
+                                f"({', '.join(options.collectors)}) at this date")
+    tables = []
+    for path in paths:
+        result = read_mrt(path, strict=snapshot.strict)
+        snapshot.bad.merge(result.bad)
+        tables.append(result.table)
+    blocks = snapshot.country_blocks(origins.cc) if origins.view.value == "address" else None
+    evidence = observed_evidence(concat_tables(tables), origins, blocks, full_feed_share=options.full_feed_share)
+    evidence.details["mrt_files"] = [str(p) for p in paths]
+    return evidence
+
+
+def left_out(what: str, exc: DataNotFoundError | DownloadError) -> str:
+    """A one-line note for an input that had no release: what, and the nearest that exist."""
+    nearest = getattr(exc, "nearest", None)
+    wanted = str(getattr(exc, "wanted", "") or "").split(" (")[0]  # the date, without the parameters
+    when = f"no release at or before {wanted}" if wanted else "no release for this date"
+    if nearest:
+        return f"{what} left out: {when} (nearest: {', '.join(nearest)})"
+    if getattr(exc, "dataset", None):
+        return f"{what} left out: {when}"
+    return f"{what} left out: {exc}"
+
+
+def with_sources(report: TransitReport, snapshot: Snapshot, notes: list[str] | tuple[str, ...] = ()
+                 ) -> TransitReport:
+    """The report with the snapshot's provenance and every note: the caller's, then the releases'."""
+    every = list(notes) + snapshot.date_notes() + snapshot.release_notes() + snapshot.damage_notes()
+    if snapshot.prefixes_date != snapshot.date:
+        every.append("prefix-to-AS data taken from a different date than the topology, as asked")
+    return replace(report, sources=snapshot.provenance(), notes=every)
