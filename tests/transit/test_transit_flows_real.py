@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from splinternet import api
 from splinternet.analysis.country import Weighting, country_origins
 from splinternet.analysis.flow_measures import (
     TieRule,
@@ -28,7 +27,7 @@ def snapshot(mirror_settings):
 
 def test_lowest_asn_flows_equal_the_evidence_kernel(snapshot) -> None:
     graph = snapshot.graph()
-    origins = api.country_membership(snapshot, "LI")
+    origins = country_origins("LI", snapshot.pfx2as(4), None, snapshot.orgs(), snapshot.country_blocks("LI"))
     ev = simulate_evidence(graph, origins)
     flows = flow_measures(graph, origins, vantage_weights(graph, origins, ("all",)), schemes=("all",),
                           ties=TieRule.LOWEST)
