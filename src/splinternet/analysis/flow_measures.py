@@ -35,8 +35,18 @@ from .transit_flows import (
     run_flow_origins,
 )
 
-__all__ = ["TieRule", "VantageScheme", "FlowMeasures", "flow_measures", "vantage_weights", "originated_space",
-           "DEFAULT_TIES", "DEFAULT_VANTAGES", "headline_flows", "flow_evidence"]
+__all__ = [
+    "DEFAULT_TIES",
+    "DEFAULT_VANTAGES",
+    "FlowMeasures",
+    "TieRule",
+    "VantageScheme",
+    "flow_evidence",
+    "flow_measures",
+    "headline_flows",
+    "originated_space",
+    "vantage_weights",
+]
 
 
 class TieRule(StrEnum):

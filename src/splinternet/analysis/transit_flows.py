@@ -33,9 +33,23 @@ from numba import njit
 
 from .simulate import propagate_ordered
 
-__all__ = ["TIE_LOWEST", "TIE_SPLIT", "TIE_HIGHEST", "TRANSIT", "DOWNHILL", "CTI", "BORDER", "GATEWAY", "CTI_PEERS",
-           "RETAIL", "WHOLESALE", "BACKBONE",
-           "MEASURES", "flow_origin", "run_flow_origins"]
+__all__ = [
+    "BACKBONE",
+    "BORDER",
+    "CTI",
+    "CTI_PEERS",
+    "DOWNHILL",
+    "GATEWAY",
+    "MEASURES",
+    "RETAIL",
+    "TIE_HIGHEST",
+    "TIE_LOWEST",
+    "TIE_SPLIT",
+    "TRANSIT",
+    "WHOLESALE",
+    "flow_origin",
+    "run_flow_origins",
+]
 
 TIE_LOWEST, TIE_SPLIT, TIE_HIGHEST = 0, 1, 2
 TRANSIT, DOWNHILL, CTI, BORDER, GATEWAY, CTI_PEERS, RETAIL, WHOLESALE, BACKBONE = range(9)
