@@ -4,8 +4,10 @@ Tables are generated column by column, not parsed from MRT, so every field takes
 the parser rarely gives: IPv6 addresses made of zero, 0xffff and random groups (every
 shortening rule of bgpdump's fmt_ipv6), all four AS path segment types in any order,
 well-known communities, absent attributes, signed MED/LOCAL_PREF, ADD-PATH, the LOCAL
-subtypes and the TABLE_DUMP_V2 subtypes bgpdump does not print. Chunk sizes from one
-byte up make the kernel stop and resume at every line boundary and grow its buffer.
+subtypes and the TABLE_DUMP_V2 subtypes bgpdump does not print. Runs of elements of one
+UPDATE (same everything but the prefix) are generated, and near-copies that differ in one
+other column. Chunk sizes from one byte up make the kernel stop and resume at every line
+boundary and grow its buffer.
 """
 
 from __future__ import annotations
@@ -76,6 +78,22 @@ def attribute_rows(draw, n: int) -> AttributeTable:
     )
 
 
+# columns a line shows besides the prefix: one of them differing makes the next line its own
+_SHOWN = ("kind", "mrt_type", "mrt_subtype", "timestamp", "microsecond", "peer_afi", "peer_hi", "peer_lo", "peer_asn",
+          "local_hi", "local_lo", "local_asn", "afi", "next_hop_afi", "next_hop_hi", "next_hop_lo", "from_mp", "attr")
+
+
+def _perturb(element: dict[str, int], column: str, n_attrs: int) -> None:
+    """Change one column of an element, keeping it a valid table row."""
+    if column == "kind":
+        element["kind"] = {1: 2, 2: 3, 3: 4, 4: 1}[element["kind"]]
+        element["attr"] = max(element["attr"], 0) if element["kind"] in (1, 3) else element["attr"]
+    elif column == "attr":
+        element["attr"] = (element["attr"] + 1) % n_attrs if element["attr"] >= 0 else -1
+    else:
+        element[column] ^= 1
+
+
 @st.composite
 def route_tables(draw) -> RouteTable:
     n_attrs = draw(st.integers(1, 6))
@@ -101,8 +119,18 @@ def route_tables(draw) -> RouteTable:
             "old_state": draw(st.integers(0, 6)), "new_state": draw(st.integers(0, 6)),
             "attr": draw(st.integers(0, n_attrs - 1)) if kind in (1, 3) else -1, "record_offset": 0,
         }
-        for key, value in element.items():
-            rows.setdefault(key, []).append(value)
+        copies = [element]
+        for _ in range(draw(st.integers(0, 3))):  # more prefixes of the same UPDATE, or nearly the same
+            prefix = draw(words())
+            copy = {**element, "prefix_hi": prefix[0], "prefix_lo": prefix[1], "path_id": draw(U32),
+                    "prefix_len": draw(st.integers(0, 128))}
+            changed = draw(st.sampled_from([None, *_SHOWN]))
+            if changed is not None:
+                _perturb(copy, changed, n_attrs)
+            copies.append(copy)
+        for row in copies:
+            for key, value in row.items():
+                rows.setdefault(key, []).append(value)
     names = [f for f in RouteTable.__dataclass_fields__ if f != "attrs"]
     return RouteTable(attrs=attrs, **{k: np.array(rows.get(k, []), _DTYPES.get(k, np.uint8)) for k in names})
 

@@ -313,7 +313,10 @@ def bgpdump_chunk(start, out, kind, mrt_type, mrt_subtype, timestamp, microsecon
         out[p] = _BAR
         p = _uint(out, p + 1, pasn)
         out[p] = _BAR
-        p = _address(out, p + 1, afi[i], prefix_hi[i], prefix_lo[i])
+        if afi[i] == 1:  # any other AFI prints as IPv6, as in the reference
+            p = _ipv4(out, p + 1, prefix_lo[i])
+        else:
+            p = _ipv6(out, p + 1, prefix_hi[i], prefix_lo[i])
         out[p] = _SLASH
         p = _uint(out, p + 1, prefix_len[i])
         if sub >= 8 and mtype != 12:
