@@ -12,7 +12,7 @@ from rich.table import Table
 
 from ..api.mrt import bgpdump_chunks, bgpdump_lines, parse_time, read_mrt, rib_state, summarize
 from .common import JsonOption, StrictOption
-from .output import console, err_console, print_json, progress_bar
+from .output import announce, console, err_console, print_json, progress_bar
 
 app = typer.Typer(help="MRT routing archives (RIS, RouteViews): dump, statistics, routing state.",
                   no_args_is_help=True)
@@ -74,10 +74,16 @@ def rib_command(
     json: JsonOption = False,
 ) -> None:
     """Routing table as seen by each peer at a time: RIB plus updates (session down clears a peer)."""
+    if parquet is not None:
+        # not at the top: `mrt dump` must not load the download code
+        from ..report.files import check_output_file
+
+        check_output_file(parquet, (".parquet",), label="--parquet")
     with progress_bar() as progress:
         summary, reads = rib_state(rib, updates or [], parse_time(at), parquet=parquet, strict=strict,
                                    progress=progress)
     peers = summary["routes_per_peer"]
+    announce(parquet)
     if json:
         print_json(summary)
         return

@@ -1,7 +1,52 @@
-"""Writing output files so that a reader never sees half a file (the shells' one way to write)."""
+"""Writing output files: checked before any work, written so that a reader never sees half a file, announced.
+
+An output path is checked when the command starts, not after minutes of computing: its
+directory must exist (a typo must not silently create ``/nonexistent/dir``), and a path
+that is a directory is refused where a file is meant. Every file written is then
+announced with its size (:func:`written`).
+"""
 
 from __future__ import annotations
 
-from ..sources.download import atomic_write
+from collections.abc import Iterable
+from pathlib import Path
 
-__all__ = ["atomic_write"]
+from ..errors import ParameterError
+from ..sources.download import atomic_write
+from .formatting import size
+
+__all__ = ["atomic_write", "check_output_dir", "check_output_file", "written"]
+
+
+def check_output_file(path: str | Path, suffixes: Iterable[str], *, label: str = "output file") -> Path:
+    """``path`` as a file to write: its directory exists, it is not a directory, its suffix is one of ``suffixes``."""
+    target = Path(path)
+    allowed = tuple(s.lower() for s in suffixes)
+    if target.is_dir():
+        raise ParameterError(f"{label} {target}: is a directory; expected a file name ending in "
+                             f"{' or '.join(allowed)}")
+    if target.suffix.lower() not in allowed:
+        raise ParameterError(f"{label} {target}: expected a file name ending in {' or '.join(allowed)}")
+    parent = target.parent
+    if not parent.is_dir():
+        raise ParameterError(f"{label} {target}: the directory {parent} does not exist; create it first")
+    return target
+
+
+def check_output_dir(path: str | Path, *, label: str = "output directory") -> Path:
+    """``path`` as a directory to write files into: it exists, or its parent does (it is then created)."""
+    target = Path(path)
+    if target.exists() and not target.is_dir():
+        raise ParameterError(f"{label} {target}: is a file; expected a directory")
+    if not target.exists() and not target.parent.is_dir():
+        raise ParameterError(f"{label} {target}: the directory {target.parent} does not exist; create it first")
+    return target
+
+
+def written(path: str | Path) -> str:
+    """The line that announces a written file: ``wrote de.png, 48 KB``."""
+    target = Path(path)
+    try:
+        return f"wrote {target}, {size(target.stat().st_size)}"
+    except OSError:
+        return f"wrote {target}"

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 
+from ..config import DecompressionLimits
 from ..errors import DEFAULT_MAX_BAD_SHARE, BadRecords, InputError
 from .blocklist import parse_blocklist
 from .compression import read_decompressed
@@ -68,18 +69,20 @@ def paused_gc() -> Iterator[None]:
 
 def load_register(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], *, strict: bool = False,
                   kind: RegisterKind | str = RegisterKind.AUTO, allow_damaged: bool = False,
-                  max_bad_share: float = DEFAULT_MAX_BAD_SHARE) -> Register:
+                  max_bad_share: float = DEFAULT_MAX_BAD_SHARE,
+                  limits: DecompressionLimits | None = None) -> Register:
     """Read a register: one file, or the pieces of a split register in order (dump-00, dump-01, ...).
 
     ``kind`` is 'rkn', 'plain' or 'auto' (sniffed from the first lines). A directory stands
     for the ``dump*.csv`` pieces it holds (or its files, for a plain list). More than
     ``max_bad_share`` of its lines bad stops with :class:`DamagedInputError` unless
-    ``allow_damaged`` (exact repeats of a line do not count: nothing is lost).
+    ``allow_damaged`` (exact repeats of a line do not count: nothing is lost). ``limits`` caps
+    decompression (default: the environment's; a server passes tighter ones for uploads).
     """
     files = _expand(paths)
     policy = BadRecords(strict=strict, max_share=max_bad_share, allow_damaged=allow_damaged)
     bad = policy.for_file()
-    blobs = [(f, read_decompressed(f, bad=bad).data) for f in files]
+    blobs = [(f, read_decompressed(f, bad=bad, limits=limits).data) for f in files]
     if kind == RegisterKind.AUTO:
         first = next((b for _, b in blobs if b and not b.isspace()), b"")
         kind = sniff_register_kind(first[:65536].decode("utf-8", errors="replace"))
