@@ -80,6 +80,7 @@ class ProviderRow:
 
     asn: int
     name: str
+    as_name: str  # the AS's own name (CAIDA aut_name); ``name`` is its organization's
     country: str
     border_share: float
     transit_share: float | None  # trimmed mean over vantages; None if not among the candidates
@@ -97,6 +98,7 @@ class GatewayRow:
 
     asn: int
     name: str
+    as_name: str
     gateway_share: float
     transit_share: float | None
     transit_mean: float
@@ -165,13 +167,15 @@ def transit_report(
         to, w = evidence.pair_to[mine], evidence.pair_weight[mine]
         order = np.argsort(-w, kind="stable")
         names, _ = _name_lookup(orgs, to[order][:served_per_provider])
-        served = [{"asn": int(a), "name": str(nm), "share": float(x / border_total)}
-                  for a, nm, x in zip(to[order][:served_per_provider], names, w[order][:served_per_provider],
-                                      strict=True)]
+        aut = orgs.aut_names(to[order][:served_per_provider])
+        served = [{"asn": int(a), "name": str(nm), "as_name": str(an), "share": float(x / border_total)}
+                  for a, nm, an, x in zip(to[order][:served_per_provider], names, aut, w[order][:served_per_provider],
+                                          strict=True)]
         name, country = _name_lookup(orgs, np.array([asn]))
         kmi = {k: float(getattr(evidence, k)[i] / v) for k in ("retail", "wholesale", "backbone")}
         providers.append(ProviderRow(
-            asn=asn, name=str(name[0]), country=str(country[0]), border_share=float(border[i]),
+            asn=asn, name=str(name[0]), as_name=str(orgs.aut_names(np.array([asn]))[0]), country=str(country[0]),
+            border_share=float(border[i]),
             transit_share=trimmed.get(asn), transit_mean=float(transit_mean[i]), networks_served=int(len(to)),
             served=served, single_homed=int(only[i]), single_foreign_upstream=int(only_foreign[i]),
             customer_base=kmi,
@@ -187,19 +191,22 @@ def transit_report(
         asn = int(asns[i])
         name, _ = _name_lookup(orgs, np.array([asn]))
         gateways.append(GatewayRow(
-            asn=asn, name=str(name[0]), gateway_share=float(gateway[i]), transit_share=trimmed.get(asn),
+            asn=asn, name=str(name[0]), as_name=str(orgs.aut_names(np.array([asn]))[0]),
+            gateway_share=float(gateway[i]), transit_share=trimmed.get(asn),
             transit_mean=float(transit_mean[i]), foreign_providers=len(foreign_up.get(asn, ())),
             origin_share=float(origin_share.get(asn, 0.0)),
         ))
 
     ranked = sorted(trimmed.items(), key=lambda kv: -kv[1])[:top]
     names, countries = _name_lookup(orgs, np.array([a for a, _ in ranked], dtype=np.uint32))
+    aut = orgs.aut_names(np.array([a for a, _ in ranked], dtype=np.uint32))
     dom = set(origins.domestic.tolist())
     transit_rows = [
-        {"asn": a, "name": str(nm), "country": str(c), "domestic": a in dom, "transit_share": float(t),
+        {"asn": a, "name": str(nm), "as_name": str(an), "country": str(c), "domestic": a in dom,
+         "transit_share": float(t),
          "transit_mean": float(transit_mean[position[a]]), "border_share": float(border[position[a]]),
          "gateway_share": float(gateway[position[a]])}
-        for (a, t), nm, c in zip(ranked, names, countries, strict=True)
+        for (a, t), nm, an, c in zip(ranked, names, aut, countries, strict=True)
     ]
     evidence_info = {
         "kind": evidence.kind, "vantage_points": evidence.vantage_count, "paths": evidence.paths,

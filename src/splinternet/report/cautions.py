@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .formatting import as_label, count, pct
+from .formatting import as_row_label, count, pct
 
 __all__ = ["transit_cautions"]
 
@@ -43,7 +43,7 @@ def transit_cautions(report: Mapping[str, Any], rows: int = 10) -> list[str]:
                 and float(block["share_of_own_space"]) >= ONE_BLOCK_SHARE):
             continue
         one_block.add(g["asn"])
-        out.append(f"gateway #{rank} {as_label(g['asn'], g.get('name'))} ranks on one block of its own: "
+        out.append(f"gateway #{rank} {as_row_label(g, 80)} ranks on one block of its own: "
                    f"{block['prefix']} ({count(block['ipv4_addresses'])} addresses, "
                    f"{pct(block['share_of_own_space'])} of its space in the country) makes it originate {pct(own)} "
                    f"of the country's weighted space, and it is first domestic network on {pct(share)} of inbound "
@@ -53,8 +53,8 @@ def transit_cautions(report: Mapping[str, Any], rows: int = 10) -> list[str]:
         hits = [s for s in p.get("served") or [] if s["asn"] in one_block]
         carried = sum(float(s.get("share") or 0.0) for s in hits)
         if share >= NOTABLE_SHARE and carried >= ONE_LINK_SHARE * share:
-            out.append(f"provider #{rank} {as_label(p['asn'], p.get('name'))}: {pct(carried / share)} of its border "
-                       f"share is its link to {', '.join(as_label(s['asn'], s.get('name')) for s in hits)}, whose "
+            out.append(f"provider #{rank} {as_row_label(p, 80)}: {pct(carried / share)} of its border "
+                       f"share is its link to {', '.join(as_row_label(s, 80) for s in hits)}, whose "
                        "share rests on one large block")
     vantage = evidence.get("vantage_points")
     if evidence.get("kind") == "observed" and vantage is not None and vantage < FEW_VANTAGE_POINTS:
