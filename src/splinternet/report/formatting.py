@@ -52,7 +52,8 @@ _HEADERS = {
 _SHARE_COLUMNS = {"share", "country_share", "share_of_blocked", "blocked_share", "border_share", "transit_share",
                   "gateway_share", "origin_share", "weight", "border_before", "border_after", "before", "after",
                   "lost_share", "coverage", "ipv4_coverage", "ipv6_coverage"}
-_IDENTIFIERS = {"asn", "line", "provider", "before_provider", "domestic_asn", "foreign_asn"}
+_IDENTIFIERS = {"asn", "line", "provider", "before_provider", "remaining_provider", "domestic_asn", "foreign_asn",
+                "vantage_asn"}
 
 
 def _fixed(value: float, significant: int = 2) -> str:
