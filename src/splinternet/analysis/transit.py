@@ -83,6 +83,7 @@ class ProviderRow:
 
     asn: int
     name: str
+    as_name: str  # the AS's own name (CAIDA aut_name); ``name`` is its organization's
     country: str
     border_share: float
     transit_share: float | None  # trimmed mean over vantages; None if not among the candidates
@@ -100,6 +101,7 @@ class GatewayRow:
 
     asn: int
     name: str
+    as_name: str
     gateway_share: float
     transit_share: float | None
     transit_mean: float
@@ -185,13 +187,16 @@ def transit_report(
         to, w = pair_to[mine], pair_weight[mine]
         order = np.argsort(-w, kind="stable")
         names, _ = _name_lookup(orgs, to[order][:served_per_provider])
-        served = [{"asn": int(a), "name": str(nm), "share": float(x / border_total) if border_total > 0 else 0.0}
-                  for a, nm, x in zip(to[order][:served_per_provider], names, w[order][:served_per_provider],
-                                      strict=True)]
+        aut = orgs.aut_names(to[order][:served_per_provider])
+        served = [{"asn": int(a), "name": str(nm), "as_name": str(an),
+                   "share": float(x / border_total) if border_total > 0 else 0.0}
+                  for a, nm, an, x in zip(to[order][:served_per_provider], names, aut, w[order][:served_per_provider],
+                                          strict=True)]
         name, country = _name_lookup(orgs, np.array([asn]))
         kmi = {k: float(getattr(evidence, k)[i] / v) for k in ("retail", "wholesale", "backbone")}
         providers.append(ProviderRow(
-            asn=asn, name=str(name[0]), country=str(country[0]), border_share=float(border[i]),
+            asn=asn, name=str(name[0]), as_name=str(orgs.aut_names(np.array([asn]))[0]), country=str(country[0]),
+            border_share=float(border[i]),
             transit_share=trimmed.get(asn), transit_mean=float(transit_mean[i]), networks_served=int(len(to)),
             served=served, single_homed=int(only[i]), single_foreign_upstream=int(only_foreign[i]),
             customer_base=kmi,
@@ -207,7 +212,8 @@ def transit_report(
         asn = int(asns[i])
         name, _ = _name_lookup(orgs, np.array([asn]))
         gateways.append(GatewayRow(
-            asn=asn, name=str(name[0]), gateway_share=float(gateway[i]), transit_share=trimmed.get(asn),
+            asn=asn, name=str(name[0]), as_name=str(orgs.aut_names(np.array([asn]))[0]),
+            gateway_share=float(gateway[i]), transit_share=trimmed.get(asn),
             transit_mean=float(transit_mean[i]), foreign_providers=len(foreign_up.get(asn, ())),
             origin_share=float(origin_share.get(asn, 0.0)),
         ))
@@ -218,13 +224,14 @@ def transit_report(
     else:
         ranked = sorted(trimmed.items(), key=lambda kv: -kv[1])[:top]
     names, countries = _name_lookup(orgs, np.array([a for a, _ in ranked], dtype=np.uint32))
+    aut = orgs.aut_names(np.array([a for a, _ in ranked], dtype=np.uint32))
     dom = set(origins.domestic.tolist())
     transit_rows = [
-        {"asn": a, "name": str(nm), "country": str(c), "domestic": a in dom,
+        {"asn": a, "name": str(nm), "as_name": str(an), "country": str(c), "domestic": a in dom,
          "influence": None if influence is None else float(influence[position[a]]),
          "transit_share": trimmed.get(a), "transit_mean": float(transit_mean[position[a]]),
          "border_share": float(border[position[a]]), "gateway_share": float(gateway[position[a]])}
-        for (a, _), nm, c in zip(ranked, names, countries, strict=True)
+        for (a, _), nm, an, c in zip(ranked, names, aut, countries, strict=True)
     ]
     evidence_info = {
         "kind": evidence.kind, "vantage_points": evidence.vantage_count, "paths": evidence.paths,
