@@ -28,16 +28,17 @@ GOLDEN = Path(__file__).parent / "golden"
 
 def _report() -> TransitReport:
     """A small report with the cases that went wrong: tiny shares, a long name, a region code, many notes."""
-    served = [{"asn": 64501, "name": "Alpha Net", "share": 0.31}, {"asn": 31399, "name": "Mercedes-Benz Group AG",
-                                                                   "share": 0.000068}]
-    providers = [
-        ProviderRow(3356, "Level 3 Parent, LLC", "US", 0.3123, 0.2871, 0.29, 12, served, 2, 2, {}),
-        ProviderRow(9304, "HGC Global Communications Limited of Hong Kong", "HK", 0.0000684, None, 0.0, 1,
-                    served[1:], 0, 1, {}),
-        ProviderRow(6939, "Hurricane Electric LLC", "", 0.2, 0.1, 0.1, 3, served[:1], 0, 0, {}),
+    served = [{"asn": 64501, "name": "Alpha Net", "as_name": "", "share": 0.31},
+              {"asn": 31399, "name": "Mercedes-Benz Group AG", "as_name": "DAIMLER-AS", "share": 0.000068}]
+    providers = [  # AS names: the same as the organization's (hidden), another name (shown), none
+        ProviderRow(3356, "Level 3 Parent, LLC", "LEVEL3", "US", 0.3123, 0.2871, 0.29, 12, served, 2, 2, {}),
+        ProviderRow(9304, "HGC Global Communications Limited of Hong Kong", "HUTCHISON-AS-AP", "HK", 0.0000684,
+                    None, 0.0, 1, served[1:], 0, 1, {}),
+        ProviderRow(6939, "Hurricane Electric LLC", "HURRICANE", "", 0.2, 0.1, 0.1, 3, served[:1], 0, 0, {}),
+        ProviderRow(3216, "PJSC VimpelCom", "SOVAM-AS", "RU", 0.05, 0.04, 0.04, 2, served[:1], 0, 0, {}),
     ]
-    gateways = [GatewayRow(31399, "Mercedes-Benz Group AG", 0.079, 0.0001, 0.001, 54, 0.148),
-                GatewayRow(64501, "Alpha Net", 0.5, 0.4, 0.4, 3, 0.2)]
+    gateways = [GatewayRow(31399, "Mercedes-Benz Group AG", "DAIMLER-AS", 0.079, 0.0001, 0.001, 54, 0.148),
+                GatewayRow(64501, "Alpha Net", "", 0.5, 0.4, 0.4, 3, 0.2)]
     evidence = {"kind": "simulated", "vantage_points": 71560, "paths": 122465920,
                 "gateway_blocks": [{"asn": 31399, "prefix": "53.0.0.0/8", "ipv4_addresses": 16777216.0,
                                     "share_of_own_space": 1.0}]}

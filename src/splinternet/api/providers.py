@@ -26,6 +26,7 @@ from ..analysis.transit import TransitReport, transit_report
 from ..analysis.transit_evidence import PathEvidence, pick_candidates, simulate_evidence
 from ..errors import DataNotFoundError, DownloadError, ParameterError, UnknownCountryError
 from ..progress import NO_PROGRESS, Progress
+from ..sources.asorg import OrgTable
 from ..sources.mrt import read_mrt
 from ..sources.mrt.table import concat_tables
 from ..sources.pfx2as import Pfx2As
@@ -34,7 +35,7 @@ from ..tables.topology import ASGraph
 from . import params
 
 __all__ = ["Evidence", "Membership", "TransitOptions", "country_membership", "largest_blocks", "left_out", "simulated_evidence",
-           "transit", "with_sources"]
+           "transit", "vantage_concentration", "with_sources"]
 
 
 class Evidence(StrEnum):
@@ -152,7 +153,41 @@ def transit(cc: str, date: str | dt.date | None, *, options: TransitOptions = Tr
     report = transit_report(evidence, origins, snapshot.orgs(), graph, date=snapshot.date_text, top=options.top)
     report.evidence["gateway_blocks"] = largest_blocks([g.asn for g in report.gateways], origins,
                                                        snapshot.pfx2as(4))
+    report.evidence["vantage_concentration"] = (
+        vantage_concentration(evidence, [p.asn for p in report.providers], snapshot.orgs())
+        if evidence.kind == Evidence.OBSERVED else None)
     return with_sources(report, snapshot, notes)
+
+
+def vantage_concentration(evidence: PathEvidence, asns: list[int], orgs: OrgTable) -> list[dict[str, object]]:
+    """For each AS of ``asns``: the vantage point whose paths through it weigh most, and how much of them.
+
+    Observed evidence keeps every vantage point's share of the country's paths that cross
+    each AS (``PathEvidence.shares``, the per-vantage sums the trimmed mean reads). When one
+    collector peer holds most of an AS's paths, that AS's figures are one network's view;
+    front ends caution about it. A vantage point's paths start at it, so its own feed does
+    not count towards it here: ``vantage_point`` says when the AS is itself one (its share
+    may then come from its own feed, which this cannot split), ``vantage_asn`` is None when
+    no other peer's path crosses it.
+    """
+    column = {int(a): i for i, a in enumerate(evidence.candidates.tolist())}
+    peers = set(evidence.vantages.tolist())
+    out: list[dict[str, object]] = []
+    for asn in asns:
+        c = column.get(asn)
+        per_vantage = evidence.shares[:, c] if c is not None else np.zeros(0)
+        total = float(per_vantage.sum())
+        row: dict[str, object] = {"asn": asn, "vantage_point": asn in peers, "vantage_asn": None, "vantage_name": "",
+                                  "vantage_as_name": "", "share_of_paths": None,
+                                  "vantage_points": int(np.count_nonzero(per_vantage > 0))}
+        if total > 0:
+            top = int(np.argmax(per_vantage))
+            vantage = np.asarray(evidence.vantages[top: top + 1], dtype=np.uint32)
+            row.update(vantage_asn=int(vantage[0]), vantage_name=str(orgs.names(vantage)[0]),
+                       vantage_as_name=str(orgs.aut_names(vantage)[0]),
+                       share_of_paths=float(per_vantage[top]) / total)
+        out.append(row)
+    return out
 
 
 def largest_blocks(asns: list[int], origins: CountryOrigins, pfx4: Pfx2As) -> list[dict[str, object]]:

@@ -10,6 +10,7 @@ any command module; a command's module is imported only when that command runs.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 from dataclasses import dataclass
@@ -186,6 +187,7 @@ class LazyGroup(TyperGroup):
         if cmd_name not in self._loaded:
             self.commands[cmd_name] = load_command(cmd_name)
             self._loaded.add(cmd_name)
+            _startup_over()
         return self.commands[cmd_name]
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
@@ -221,14 +223,39 @@ def _root(
     """How a country is wired to the rest of the Internet, from public data."""
 
 
+_gc_paused = False
+
+
+def _startup_over() -> None:
+    """Resume the garbage collector paused by :func:`main`, with everything imported so far frozen.
+
+    Imports (numba above all) create a few hundred thousand objects that live as long as the
+    process; collecting while they pile up, and later walking them in every full collection,
+    cost ``mrt dump`` about 0.1 s of CPU. Frozen, the collector never looks at them again.
+    """
+    global _gc_paused
+    if _gc_paused:
+        _gc_paused = False
+        gc.freeze()
+        gc.enable()
+
+
 def main() -> None:
     """Run the CLI; every error, ours or a usage error, becomes one clear line on stderr and exit status 2.
 
     Usage errors (a missing argument, a bad value) are caught here rather than drawn by the
     CLI library as a usage block and a boxed panel: one line says what is wrong and where
     the help is. A :class:`DataNotFoundError` adds the exact option that would use the
-    nearest release that exists.
+    nearest release that exists. The garbage collector is paused while the command's modules
+    are imported (see :func:`_startup_over`), and at the end every object is frozen: the
+    interpreter's final collections then skip numba's object graph, which took about 0.2 s
+    of CPU on every exit (objects are still freed by reference counting; only unreachable
+    cycles are left to the OS).
     """
+    global _gc_paused
+    if gc.isenabled():
+        gc.disable()
+        _gc_paused = True
     try:
         code = app(standalone_mode=False)
     except click_exceptions.NoArgsIsHelpError as exc:
@@ -249,6 +276,9 @@ def main() -> None:
     except KeyboardInterrupt:
         _err_console().print("interrupted")
         sys.exit(130)
+    finally:
+        _startup_over()
+        gc.freeze()
     sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -14,7 +14,7 @@ import typer.core
 
 from .. import api
 from ..config import Settings
-from ..report.files import check_output_dir, check_output_file
+from ..report.files import check_input_file, check_output_dir, check_output_file
 from .blocking_output import (
     diff_tables,
     group_table,
@@ -44,7 +44,8 @@ app = typer.Typer(cls=_ReportByDefault, no_args_is_help=True,
                   help="What a blocking register (Roskomnadzor dump or plain list) really blocks, and whose it is.")
 
 RegisterArg = Annotated[list[Path], typer.Argument(
-    help="Register file(s): dump.csv, the dump-NN.csv pieces in order (or their directory), or a plain list.",
+    help="Register file(s): dump.csv, the dump-NN.csv pieces in order (or their directory), or a plain list "
+    "(or a directory of only plain lists).",
     show_default=False)]
 KindOption = Annotated[str, typer.Option("--kind", help="rkn, plain or auto (sniffed from the first lines).")]
 Pfx2asOption = Annotated[list[Path] | None, typer.Option(
@@ -98,6 +99,7 @@ def report_command(
 ) -> None:
     """Blocked address space (deduplicated) by origin AS, organization, country, cloud, authority, decision."""
     _check_outputs(csv, plot)
+    _check_inputs(register, pfx2as, rib, asorg, cloud, resolutions)
     options = _options(date, kind, top, strict, pfx2as, rib, asorg, cloud, no_catalog, allow_damaged)
     with progress_bar() as progress:
         report = api.blocking_report(register, options, resolutions=resolutions, settings=_settings(offline),
@@ -118,6 +120,23 @@ def _check_outputs(csv: Path | None, plot: Path | None = None) -> None:
         check_output_dir(csv, label="--csv")
     if plot is not None:
         check_output_file(plot, (".png", ".svg"), label="--plot")
+
+
+def _check_inputs(registers: list[Path], pfx2as: list[Path] | None = None, rib: list[Path] | None = None,
+                  asorg: Path | None = None, cloud: Path | None = None, resolutions: Path | None = None) -> None:
+    """Input paths checked before any work: files exist, and a directory is refused where a file is meant.
+
+    A register may be a directory (the library then checks that it holds a register) and so
+    may the cloud ranges; the other inputs are single files.
+    """
+    for path in registers:
+        check_input_file(path, label="register", directory_ok=True)
+    for label, paths in (("--pfx2as", pfx2as or []), ("--rib", rib or []), ("--asorg", [asorg] if asorg else []),
+                         ("--resolutions", [resolutions] if resolutions else [])):
+        for path in paths:
+            check_input_file(path, label=label)
+    if cloud is not None:
+        check_input_file(cloud, label="--cloud", directory_ok=True)
 
 
 def _flat_summary(report: api.BlockingReport) -> dict[str, Any]:
@@ -149,6 +168,7 @@ def diff_command(
 ) -> None:
     """Entries and address space added and removed between two registers, by organization and cloud provider."""
     _check_outputs(csv)
+    _check_inputs([old, new], pfx2as, rib, asorg, cloud)
     options = _options(date, kind, top, strict, pfx2as, rib, asorg, cloud, no_catalog, allow_damaged)
     with progress_bar() as progress:
         diff = api.blocking_diff(old, new, options, settings=_settings(offline), progress=progress)
@@ -172,6 +192,7 @@ def updates_command(
 ) -> None:
     """How often the register was updated, per month (the log has times, not sizes)."""
     _check_outputs(csv)
+    check_input_file(log, label="update log")
     cadence = api.blocking_updates(log, strict=strict)
     written_csv: list[Path] = []
     if csv is not None:
@@ -197,6 +218,7 @@ def series_command(
 ) -> None:
     """Growth over a series of registers: entries and deduplicated blocked space of each, added and removed."""
     _check_outputs(csv, plot)
+    _check_inputs(list(registers))
     options = api.BlockingOptions(kind=api.params.register_kind(kind), strict=strict, allow_damaged=allow_damaged)
     with progress_bar() as progress:
         table = api.blocking_series(list(registers), options, progress=progress)

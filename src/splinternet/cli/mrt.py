@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ..api.mrt import bgpdump_lines, parse_time, read_mrt, rib_state, summarize
+from ..api.mrt import bgpdump_chunks, bgpdump_lines, parse_time, read_mrt, rib_state, summarize
 from .common import JsonOption, StrictOption
 from .output import announce, console, err_console, print_json, progress_bar
 
@@ -34,16 +34,11 @@ def dump_command(file: FileArg, strict: StrictOption = False, json: JsonOption =
     if json:
         print_json({"path": str(file), "lines": list(bgpdump_lines(result.table)), "bad_records": result.bad.summary()})
         return
-    out = sys.stdout
-    batch: list[str] = []
+    sys.stdout.flush()
+    out = sys.stdout.buffer  # the kernel's bytes as they are: no per-line Python
     try:
-        for line in bgpdump_lines(result.table):
-            batch.append(line)
-            if len(batch) >= 4096:
-                out.write("\n".join(batch) + "\n")
-                batch.clear()
-        if batch:
-            out.write("\n".join(batch) + "\n")
+        for chunk in bgpdump_chunks(result.table):
+            out.write(chunk)
         out.flush()
     except BrokenPipeError:  # `| head`: the reader left, which is not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # as the Python docs advise

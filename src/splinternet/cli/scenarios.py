@@ -28,8 +28,8 @@ def _side_by_side(before: api.TransitReport, after: api.TransitReport, top: int)
     for i in range(min(top, max(len(before.providers), len(after.providers)))):
         b = before.providers[i] if i < len(before.providers) else None
         a = after.providers[i] if i < len(after.providers) else None
-        table.add_row(str(i + 1), fmt.as_label(b.asn, b.name, 32) if b else "", fmt.pct(b.border_share) if b else "",
-                      fmt.as_label(a.asn, a.name, 32) if a else "", fmt.pct(a.border_share) if a else "")
+        table.add_row(str(i + 1), fmt.as_row_label(b, 36) if b else "", fmt.pct(b.border_share) if b else "",
+                      fmt.as_row_label(a, 36) if a else "", fmt.pct(a.border_share) if a else "")
     return table
 
 
@@ -77,16 +77,17 @@ def whatif_command(
         table = Table("provider", "border share before", "border share after", "gain", title="Who absorbs the lost "
                       "share", caption=_hidden(len(report.absorbed) - len(gains), "provider"))
         for row in gains[:top]:
-            table.add_row(fmt.as_label(row["asn"], row["name"], 44), fmt.pct(row["border_before"]),
+            table.add_row(fmt.as_row_label(row, 48), fmt.pct(row["border_before"]),
                           fmt.pct(row["border_after"]), fmt.points(row["gain"]))
         console.print(table)
         _cut_line(len(gains), top)
     for title, rows in (("Networks that lose every route", report.lost_networks),
                         ("Networks left single-homed", report.left_single_homed)):
         if rows:
-            table = Table(*(fmt.header(k) for k in rows[0]), title=title)
+            rest = [k for k in rows[0] if k not in ("asn", "name", "as_name")]
+            table = Table("network", *(fmt.header(k) for k in rest), title=title)
             for row in rows[:top]:
-                table.add_row(*(fmt.value_cell(v, k) for k, v in row.items()))
+                table.add_row(fmt.as_row_label(row, 48), *(fmt.value_cell(row[k], k) for k in rest))
             console.print(table)
             _cut_line(len(rows), top)
     print_notes(report.notes)
@@ -136,7 +137,7 @@ def diff_command(
                       title="Border shares that moved", caption=_hidden(len(report.shares_moved) - len(moved),
                                                                          "provider"))
         for row in moved[:top]:
-            table.add_row(fmt.as_label(row["asn"], row["name"], 44), fmt.pct(row["before"]), fmt.pct(row["after"]),
+            table.add_row(fmt.as_row_label(row, 48), fmt.pct(row["before"]), fmt.pct(row["after"]),
                           fmt.points(row["change"]))
         console.print(table)
         _cut_line(len(moved), top)
@@ -149,8 +150,8 @@ def diff_command(
         shown = fmt.n_of_m(min(top, len(rows)), total, "links") or fmt.plural(total, "link")
         t = Table("domestic", "foreign", "country", "foreign is", title=f"{title} ({shown})")
         for row in rows[:top]:
-            t.add_row(fmt.as_label(row["domestic_asn"], row["domestic_name"], 34),
-                      fmt.as_label(row["foreign_asn"], row["foreign_name"], 34), fmt.country(row["foreign_country"]),
+            t.add_row(fmt.as_row_label(row, 38, "domestic_"),
+                      fmt.as_row_label(row, 38, "foreign_"), fmt.country(row["foreign_country"]),
                       row["foreign_role"])
         console.print(t)
     print_notes([*report.before.notes, *report.after.notes])

@@ -67,7 +67,7 @@ def render_text(report: api.TransitReport) -> None:
                                                 "only (foreign) upstream")
         for i, row in enumerate(report.providers, 1):
             served = ", ".join(fmt.cut(s["name"], 24) or f"AS{s['asn']}" for s in row.served[:2])
-            table.add_row(str(i), fmt.as_label(row.asn, row.name, 36), fmt.country(row.country),
+            table.add_row(str(i), fmt.as_row_label(row, 44), fmt.country(row.country),
                           fmt.pct(row.border_share), fmt.pct(row.transit_share), fmt.count(row.networks_served),
                           fmt.count(row.single_homed), fmt.count(row.single_foreign_upstream), served)
         console.print(table)
@@ -77,7 +77,7 @@ def render_text(report: api.TransitReport) -> None:
         gates = Table("#", "gateway", "gateway share", "transit share", "foreign providers", "own share of country",
                       title="Domestic gateways (first domestic network on inbound paths)")
         for i, g in enumerate(report.gateways, 1):
-            gates.add_row(str(i), fmt.as_label(g.asn, g.name, 40), fmt.pct(g.gateway_share), fmt.pct(g.transit_share),
+            gates.add_row(str(i), fmt.as_row_label(g, 44), fmt.pct(g.gateway_share), fmt.pct(g.transit_share),
                           fmt.count(g.foreign_providers), fmt.pct(g.origin_share))
         console.print(gates)
     for line in transit_cautions(data):
@@ -87,7 +87,7 @@ def render_text(report: api.TransitReport) -> None:
     print_inputs(report.sources)
 
 
-_CSV_COLUMNS = ["evidence", "table", "rank", "asn", "name", "country", "border_share", "gateway_share",
+_CSV_COLUMNS = ["evidence", "table", "rank", "asn", "name", "as_name", "country", "border_share", "gateway_share",
                 "transit_share", "transit_mean", "networks_served", "single_homed", "single_foreign_upstream"]
 
 

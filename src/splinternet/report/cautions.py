@@ -1,4 +1,4 @@
-"""Caution lines: where a figure rests on one network's own space, one link, or a handful of vantage points.
+"""Caution lines: where a figure rests on one network's own space, one link, a handful of vantage points or one.
 
 Weighting by address space is what docs/methodology.md describes, and it is right for "how
 much of the country", but it lets one large block lift a network up a ranking that a reader
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .formatting import as_label, count, pct
+from .formatting import as_row_label, count, pct, plural
 
 __all__ = ["transit_cautions"]
 
@@ -27,6 +27,8 @@ ONE_BLOCK_SHARE = 0.5
 ONE_LINK_SHARE = 0.8
 # observed evidence from fewer vantage points than this is a few networks' view, not the world's
 FEW_VANTAGE_POINTS = 10
+# a provider with at least this much of its observed paths from one collector peer rests on that peer's view
+ONE_PEER_SHARE = 0.5
 
 
 def transit_cautions(report: Mapping[str, Any], rows: int = 10) -> list[str]:
@@ -43,7 +45,7 @@ def transit_cautions(report: Mapping[str, Any], rows: int = 10) -> list[str]:
                 and float(block["share_of_own_space"]) >= ONE_BLOCK_SHARE):
             continue
         one_block.add(g["asn"])
-        out.append(f"gateway #{rank} {as_label(g['asn'], g.get('name'))} ranks on one block of its own: "
+        out.append(f"gateway #{rank} {as_row_label(g, 80)} ranks on one block of its own: "
                    f"{block['prefix']} ({count(block['ipv4_addresses'])} addresses, "
                    f"{pct(block['share_of_own_space'])} of its space in the country) makes it originate {pct(own)} "
                    f"of the country's weighted space, and it is first domestic network on {pct(share)} of inbound "
@@ -53,11 +55,46 @@ def transit_cautions(report: Mapping[str, Any], rows: int = 10) -> list[str]:
         hits = [s for s in p.get("served") or [] if s["asn"] in one_block]
         carried = sum(float(s.get("share") or 0.0) for s in hits)
         if share >= NOTABLE_SHARE and carried >= ONE_LINK_SHARE * share:
-            out.append(f"provider #{rank} {as_label(p['asn'], p.get('name'))}: {pct(carried / share)} of its border "
-                       f"share is its link to {', '.join(as_label(s['asn'], s.get('name')) for s in hits)}, whose "
+            out.append(f"provider #{rank} {as_row_label(p, 80)}: {pct(carried / share)} of its border "
+                       f"share is its link to {', '.join(as_row_label(s, 80) for s in hits)}, whose "
                        "share rests on one large block")
+    out.extend(_one_peer_cautions(report, rows))
     vantage = evidence.get("vantage_points")
     if evidence.get("kind") == "observed" and vantage is not None and vantage < FEW_VANTAGE_POINTS:
         out.append(f"observed from {vantage} vantage point{'s' if vantage != 1 else ''} only (the collectors' "
                    "full-feed peers): shares are those networks' view of the country, not the world's")
+    return out
+
+
+def _one_peer_cautions(report: Mapping[str, Any], rows: int) -> list[str]:
+    """Observed evidence: providers most of whose paths come from one collector peer (``vantage_concentration``).
+
+    The simulated evidence has no such line yet: every foreign AS is a vantage point there,
+    so most of any share comes from stubs by construction, and which vantage classes should
+    count is the vantage-point methodology under revision (docs/methodology.md).
+    """
+    evidence = report.get("evidence", {})
+    if evidence.get("kind") != "observed":
+        return []
+    by_asn = {c["asn"]: c for c in evidence.get("vantage_concentration") or []}
+    out = []
+    for rank, p in enumerate(report.get("providers", [])[:rows], 1):
+        top = by_asn.get(p["asn"])
+        if not top or float(p.get("border_share") or 0.0) < NOTABLE_SHARE:
+            continue
+        label = as_row_label(p, 80)
+        if top.get("share_of_paths") is None:
+            if top.get("vantage_point"):
+                out.append(f"provider #{rank} {label} is seen only in its own feed: it is a collector peer, and no "
+                           "other peer's path to the country crosses it; its shares are that network's view")
+            continue
+        if float(top["share_of_paths"]) < ONE_PEER_SHARE:
+            continue
+        peer = as_row_label({"asn": top["vantage_asn"], "name": top.get("vantage_name"),
+                             "as_name": top.get("vantage_as_name")}, 60)
+        own = ", not counting its own feed as a collector peer" if top.get("vantage_point") else ""
+        out.append(f"provider #{rank} {label} is seen mostly from one collector peer: "
+                   f"{pct(top['share_of_paths'])} of the observed paths through it come from {peer} (of "
+                   f"{plural(int(top['vantage_points']), 'peer')} whose paths cross it, each counted equally{own}); "
+                   "its shares are largely that network's view")
     return out

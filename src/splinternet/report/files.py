@@ -1,4 +1,4 @@
-"""Writing output files: checked before any work, written so that a reader never sees half a file, announced.
+"""Input and output paths checked before any work; output files written whole and announced.
 
 An output path is checked when the command starts, not after minutes of computing: its
 directory must exist (a typo must not silently create ``/nonexistent/dir``), and a path
@@ -15,7 +15,21 @@ from ..errors import ParameterError
 from ..sources.download import atomic_write
 from .formatting import size
 
-__all__ = ["atomic_write", "check_output_dir", "check_output_file", "written"]
+__all__ = ["atomic_write", "check_input_file", "check_output_dir", "check_output_file", "written"]
+
+
+def check_input_file(path: str | Path, *, label: str = "input file", directory_ok: bool = False) -> Path:
+    """``path`` as a file to read: it exists, and it is not a directory (unless ``directory_ok``).
+
+    Checked when the command starts, so that ``--asorg /tmp`` is refused before minutes of
+    loading, not when the file is finally opened.
+    """
+    target = Path(path)
+    if not target.exists():
+        raise ParameterError(f"{label} {target}: file not found")
+    if target.is_dir() and not directory_ok:
+        raise ParameterError(f"{label} {target}: is a directory; expected a file")
+    return target
 
 
 def check_output_file(path: str | Path, suffixes: Iterable[str], *, label: str = "output file") -> Path:

@@ -9,7 +9,9 @@ Readers quote these figures, so each kind of number has one way to be written:
 - counts as whole numbers with thousands separators (``9,251,336``); a count split among
   several origins (multi-origin prefixes) keeps one decimal;
 - file sizes in KB/MB (1 KB = 1,000 bytes), not bytes;
-- text cut to a width ends in ``…``, and a list cut to its first rows says ``N of M``.
+- text cut to a width ends in ``…``, and a list cut to its first rows says ``N of M``;
+- a network as ``AS3216 SOVAM-AS · PJSC VimpelCom``: the AS number always, the AS name
+  only where it says more than the organization's name.
 
 The CSV keeps machine-readable values (shares as fractions) but rounded and in plain
 decimal notation (:func:`csv_value`); JSON keeps full precision (``report.jsonable``).
@@ -17,14 +19,15 @@ decimal notation (:func:`csv_value`); JSON keeps full precision (``report.jsonab
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 __all__ = [
-    "DASH", "as_label", "count", "country", "csv_value", "cut", "cut_rows", "group_notes", "header",
-    "is_zero_change", "n_of_m", "number", "pct", "plural", "points", "size", "value_cell",
+    "DASH", "as_label", "as_names_differ", "as_row_label", "count", "country", "csv_value", "cut", "cut_rows",
+    "group_notes", "header", "is_zero_change", "n_of_m", "number", "pct", "plural", "points", "size", "value_cell",
 ]
 
 DASH = "–"  # not computed / not known
@@ -49,7 +52,8 @@ _HEADERS = {
 _SHARE_COLUMNS = {"share", "country_share", "share_of_blocked", "blocked_share", "border_share", "transit_share",
                   "gateway_share", "origin_share", "weight", "border_before", "border_after", "before", "after",
                   "lost_share", "coverage", "ipv4_coverage", "ipv6_coverage"}
-_IDENTIFIERS = {"asn", "line", "provider", "before_provider", "domestic_asn", "foreign_asn"}
+_IDENTIFIERS = {"asn", "line", "provider", "before_provider", "remaining_provider", "domestic_asn", "foreign_asn",
+                "vantage_asn"}
 
 
 def _fixed(value: float, significant: int = 2) -> str:
@@ -137,13 +141,67 @@ def n_of_m(shown: int, total: int, what: str = "rows") -> str:
     return "" if shown >= total else f"{shown:,} of {total:,} {what} shown"
 
 
-def as_label(asn: int | str, name: object = "", width: int = 40) -> str:
-    """``AS3356 Level 3 Parent, LLC`` cut to ``width`` with the AS number always kept whole."""
+# words of an AS name that say nothing about whose network it is (``ROSTELECOM-AS``, ``AS-CHOOPA``)
+_AS_NAME_NOISE = {"AS", "ASN", "AP", "BLOCK"}
+_NOT_ALNUM = re.compile(r"[^0-9A-Z]+")
+
+
+def _name_key(text: str, noise: frozenset[str] | set[str] = frozenset()) -> str:
+    """Letters and digits of a name, without ``noise`` words and numbers standing alone (``COGENT-174``)."""
+    return "".join(w for w in _NOT_ALNUM.split(text.upper()) if w and w not in noise and not w.isdigit())
+
+
+def as_names_differ(as_name: object, name: object) -> bool:
+    """True when an AS name tells a reader something its organization's name does not.
+
+    ``SOVAM-AS`` beside ``PJSC VimpelCom`` does (the network is known by its AS name);
+    ``ROSTELECOM-AS`` beside ``PJSC Rostelecom`` or ``CLOUDFLARENET`` beside ``Cloudflare, Inc.``
+    does not: most of the shorter name (letters and digits, the word ``AS`` left out) is one
+    run of the longer.
+    """
+    a, b = _name_key(str(as_name or ""), _AS_NAME_NOISE), _name_key(str(name or ""))
+    if not a or not b:
+        return False
+    short, long = sorted((a, b), key=len)
+    match = difflib.SequenceMatcher(None, short, long, autojunk=False).find_longest_match(0, len(short), 0, len(long))
+    return match.size < max(3, 0.6 * len(short))
+
+
+def as_label(asn: int | str, name: object = "", width: int = 40, as_name: object = "") -> str:
+    """``AS3356 Level 3 Parent, LLC`` cut to ``width`` with the AS number always kept whole.
+
+    With an ``as_name`` that differs from the organization's (:func:`as_names_differ`), both:
+    ``AS3216 SOVAM-AS · PJSC VimpelCom``; the organization is cut first.
+    """
     head = f"AS{asn}"
     text = str(name or "").strip()
+    alias = str(as_name or "").strip()
+    room = max(width - len(head) - 1, 4)
+    if alias and not text:
+        return f"{head} {cut(alias, room)}"
     if not text:
         return head
-    return f"{head} {cut(text, max(width - len(head) - 1, 4))}"
+    if alias and as_names_differ(alias, text):
+        alias = cut(alias, max(room // 2, 16))
+        rest = room - len(alias) - 3
+        if rest >= 6:
+            return f"{head} {alias} · {cut(text, rest)}"
+    return f"{head} {cut(text, room)}"
+
+
+def as_row_label(row: Any, width: int = 40, prefix: str = "") -> str:
+    """:func:`as_label` of a result row (a dict or a row object): ``asn``, ``name``, ``as_name``.
+
+    ``prefix`` reads another AS of the row: ``foreign_`` takes ``foreign_asn``, ``foreign_name``
+    and ``foreign_as_name``; ``provider_`` takes ``provider``, ``provider_name``, ``provider_as_name``.
+    """
+    def get(key: str) -> Any:
+        return row.get(key) if isinstance(row, Mapping) else getattr(row, key, None)
+
+    asn = get(f"{prefix}asn")
+    if asn is None and prefix:
+        asn = get(prefix.rstrip("_"))
+    return as_label(asn, get(f"{prefix}name"), width, get(f"{prefix}as_name"))
 
 
 def country(code: object) -> str:

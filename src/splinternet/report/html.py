@@ -31,7 +31,12 @@ _PLOT_LOCK = threading.Lock()
 
 
 def _label(row: dict[str, Any]) -> str:
-    return fmt.as_label(row["asn"], row.get("name"), 60)
+    return fmt.as_row_label(row, 60)
+
+
+def _network(row: Any, prefix: str = "") -> str:
+    """A network in a page: AS number, AS name where it says more, organization (not cut: a page wraps)."""
+    return fmt.as_row_label(row, 160, prefix)
 
 
 @lru_cache(maxsize=1)
@@ -51,6 +56,7 @@ def environment():  # noqa: ANN201 - jinja2.Environment
     env.filters["size"] = fmt.size
     env.filters["notes"] = fmt.group_notes
     env.filters["zero_change"] = fmt.is_zero_change
+    env.filters["network"] = _network
     env.globals["transit_cautions"] = transit_cautions
     env.globals["version"] = __version__
     return env

@@ -18,7 +18,7 @@ from cycler import cycler
 
 from ..errors import ParameterError
 from ..sources.download import atomic_write
-from .formatting import as_label, n_of_m, pct
+from .formatting import as_row_label, n_of_m, pct
 
 __all__ = ["STYLE", "chart_label", "figure_svg", "grouped_bars", "line_chart", "link_graph", "save_figure",
            "transit_figure"]
@@ -196,7 +196,7 @@ def transit_figure(report: dict[str, Any], rows: int = 15) -> Any:
     providers = report["providers"][:rows]
     shown = n_of_m(len(providers), len(report["providers"]), "providers")
     return grouped_bars(
-        [as_label(p["asn"], p.get("name"), 60) for p in providers],
+        [as_row_label(p, 60) for p in providers],
         {"border share": [p["border_share"] for p in providers],
          "transit share": [p["transit_share"] for p in providers]},
         title=f"{report['cc']} {report['date']}: international transit providers",

@@ -106,6 +106,18 @@ class OrgTable:
                 out[i] = self.org_names[org] if org >= 0 and self.org_names[org] else self.as_names[row]
         return out
 
+    def aut_names(self, asns: np.ndarray) -> np.ndarray:
+        """The AS name of each AS (CAIDA's ``aut_name``, e.g. ``SOVAM-AS``; '' where unknown).
+
+        Shown beside the organization name where the two differ: the AS name is what
+        operators and looking glasses call the network, the organization who holds it.
+        """
+        rows = self.positions(asns)
+        out = np.full(len(rows), "", dtype=object)
+        known = rows >= 0
+        out[known] = self.as_names[rows[known]]
+        return out
+
     def asns_of_country(self, cc: str) -> np.ndarray:
         """ASes whose organization is registered in country ``cc`` (sorted uint32)."""
         org_rows = np.flatnonzero(self.org_countries == cc.upper())

@@ -26,9 +26,12 @@ def cut_transit(value: dict[str, Any], top: int) -> dict[str, Any]:
         if isinstance(out.get(name), list):
             out[name] = out[name][:top]
     evidence = out.get("evidence")
-    if isinstance(evidence, dict) and isinstance(evidence.get("gateway_blocks"), list):
-        shown = {row["asn"] for row in out.get("gateways", [])}  # blocks are given for the listed gateways
-        out["evidence"] = {**evidence, "gateway_blocks": [b for b in evidence["gateway_blocks"] if b["asn"] in shown]}
+    # per-row evidence is given for the listed gateways (blocks) and providers (vantage concentration)
+    for key, table in (("gateway_blocks", "gateways"), ("vantage_concentration", "providers")):
+        if isinstance(evidence, dict) and isinstance(evidence.get(key), list):
+            shown = {row["asn"] for row in out.get(table, [])}
+            evidence = {**evidence, key: [b for b in evidence[key] if b["asn"] in shown]}
+            out["evidence"] = evidence
     return out
 
 
