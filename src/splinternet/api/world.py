@@ -15,7 +15,7 @@ import datetime as dt
 import json
 import math
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -144,6 +144,7 @@ def build_world(date: str | dt.date | None, out: str | Path, *, options: WorldOp
         report = transit_report(evidence, origins, orgs, graph, date=snapshot.date_text, top=len(graph))
         report.evidence["gateway_blocks"] = largest_blocks([g.asn for g in report.gateways[:MAX_TOP]], origins,
                                                            snapshot.pfx2as(4))
+        report.evidence["vantage_concentration"] = None  # as transit gives it for simulated evidence
         report = _with_country_sources(report, snapshot, list(membership.notes))
         indices = country_indices(report, orgs, graph, origins.domestic)
         carriers = _carriers(report, snapshot, options)
@@ -196,6 +197,15 @@ def _json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=lambda x: x.item() if hasattr(x, "item") else str(x))
 
 
+_KMI = ("retail", "wholesale", "backbone")
+_SERVED = ("asn", "name", "as_name", "share")  # the keys of ProviderRow.served entries
+
+
+def _row_fields(row: type) -> list[str]:
+    """A row dataclass's plain fields: the tables follow the rows when they gain a field."""
+    return [f.name for f in fields(row) if f.name not in ("served", "customer_base")]
+
+
 def _tables(report: TransitReport, indices: CountryIndices, orgs: Any) -> dict[str, dict[str, list[Any]]]:
     """The country's rows of every world table (columns of plain values)."""
     p, g, t = report.providers, report.gateways, report.transit
@@ -222,25 +232,14 @@ def _tables(report: TransitReport, indices: CountryIndices, orgs: Any) -> dict[s
             measure(gate.asn, "gateway", name, getattr(gate, name))
     return {
         "countries": countries,
-        "providers": {
-            "rank": list(range(1, len(p) + 1)), "asn": [r.asn for r in p], "name": [r.name for r in p],
-            "country": [r.country for r in p], "border_share": [r.border_share for r in p],
-            "transit_share": [r.transit_share for r in p], "transit_mean": [r.transit_mean for r in p],
-            "networks_served": [r.networks_served for r in p], "single_homed": [r.single_homed for r in p],
-            "single_foreign_upstream": [r.single_foreign_upstream for r in p],
-            **{k: [r.customer_base[k] for r in p] for k in ("retail", "wholesale", "backbone")}},
+        "providers": {"rank": list(range(1, len(p) + 1)),
+                      **{k: [getattr(r, k) for r in p] for k in _row_fields(ProviderRow)},
+                      **{k: [r.customer_base[k] for r in p] for k in _KMI}},
         "served": {"provider": [r.asn for r in p for _ in r.served],
                    "rank": [i for r in p for i in range(1, len(r.served) + 1)],
-                   "asn": [s["asn"] for r in p for s in r.served], "name": [s["name"] for r in p for s in r.served],
-                   "share": [s["share"] for r in p for s in r.served]},
-        "gateways": {
-            "rank": list(range(1, len(g) + 1)), "asn": [r.asn for r in g], "name": [r.name for r in g],
-            "gateway_share": [r.gateway_share for r in g], "transit_share": [r.transit_share for r in g],
-            "transit_mean": [r.transit_mean for r in g], "foreign_providers": [r.foreign_providers for r in g],
-            "origin_share": [r.origin_share for r in g]},
-        "transit": {"rank": list(range(1, len(t) + 1)),
-                    **{k: [row[k] for row in t] for k in ("asn", "name", "country", "domestic", "transit_share",
-                                                           "transit_mean", "border_share", "gateway_share")}},
+                   **{k: [s[k] for r in p for s in r.served] for k in _SERVED}},
+        "gateways": {"rank": list(range(1, len(g) + 1)), **{k: [getattr(r, k) for r in g] for k in _row_fields(GatewayRow)}},
+        "transit": {"rank": list(range(1, len(t) + 1)), **{k: [row[k] for row in t] for k in (t[0] if t else ())}},
         "organizations": {"rank": list(range(1, len(merged) + 1)), "org_id": [o.org_id for o in merged],
                           "name": [o.name for o in merged], "country": [o.country for o in merged],
                           "border_share": [o.border_share for o in merged], "asns": [o.asns for o in merged]},
@@ -265,21 +264,14 @@ def world_country(out: str | Path, cc: str, *, top: int = 25) -> TransitReport:
     prov, served, gate = store.read("providers", code), store.read("served", code), store.read("gateways", code)
     trans = store.read("transit", code)
     by_provider: dict[int, list[dict[str, Any]]] = {}
-    for a, s_asn, name, share in zip(served["provider"], served["asn"], served["name"], served["share"], strict=True):
-        by_provider.setdefault(a, []).append({"asn": s_asn, "name": name, "share": share})
-    providers = [ProviderRow(asn=a, name=prov["name"][i], country=prov["country"][i],
-                             border_share=prov["border_share"][i], transit_share=prov["transit_share"][i],
-                             transit_mean=prov["transit_mean"][i], networks_served=prov["networks_served"][i],
-                             served=by_provider.get(a, []), single_homed=prov["single_homed"][i],
-                             single_foreign_upstream=prov["single_foreign_upstream"][i],
-                             customer_base={k: prov[k][i] for k in ("retail", "wholesale", "backbone")})
+    for i, a in enumerate(served["provider"]):
+        by_provider.setdefault(a, []).append({k: served[k][i] for k in _SERVED})
+    providers = [ProviderRow(**{k: prov[k][i] for k in _row_fields(ProviderRow)}, served=by_provider.get(a, []),
+                             customer_base={k: prov[k][i] for k in _KMI})
                  for i, a in enumerate(prov["asn"][:top])]
-    gateways = [GatewayRow(asn=a, name=gate["name"][i], gateway_share=gate["gateway_share"][i],
-                           transit_share=gate["transit_share"][i], transit_mean=gate["transit_mean"][i],
-                           foreign_providers=gate["foreign_providers"][i], origin_share=gate["origin_share"][i])
-                for i, a in enumerate(gate["asn"][:top])]
-    keys = ("asn", "name", "country", "domestic", "transit_share", "transit_mean", "border_share", "gateway_share")
-    transit_rows = [{k: trans[k][i] for k in keys} for i in range(min(top, len(trans["asn"])))]
+    gateways = [GatewayRow(**{k: gate[k][i] for k in _row_fields(GatewayRow)}) for i in range(min(top, len(gate["asn"])))]
+    keys = [k for k in trans if k not in ("rank", "cc")]
+    transit_rows = [{k: trans[k][i] for k in keys} for i in range(min(top, len(trans["rank"])))]
     evidence = json.loads(row["evidence"])
     listed = {g.asn for g in gateways}  # as transit at this top: the blocks of the gateways it lists
     evidence["gateway_blocks"] = [b for b in evidence.get("gateway_blocks", []) if b["asn"] in listed]
