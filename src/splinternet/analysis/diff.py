@@ -92,10 +92,10 @@ def compare_dates(
                  "foreign_country": str(c), "foreign_role": role}
                 for (d, f, role), a, b, c in zip(ordered, dn, fn, fc, strict=True)]
 
-    def moved(rows_a: list, rows_b: list, key: str) -> list[dict[str, Any]]:
+    def moved(rows_a: list[Any], rows_b: list[Any], key: str) -> list[dict[str, Any]]:
         a = {r.asn: (r.name, getattr(r, key)) for r in rows_a}
         b = {r.asn: (r.name, getattr(r, key)) for r in rows_b}
-        out = [{"asn": asn, "name": (a.get(asn) or b.get(asn))[0], "before": a.get(asn, (None, 0.0))[1],
+        out = [{"asn": asn, "name": (a[asn] if asn in a else b[asn])[0], "before": a.get(asn, (None, 0.0))[1],
                 "after": b.get(asn, (None, 0.0))[1]} for asn in set(a) | set(b)]
         for row in out:
             row["change"] = row["after"] - row["before"]
@@ -104,8 +104,8 @@ def compare_dates(
     single_a = _single_homed_map(graph_from, domestic)
     single_b = _single_homed_map(graph_to, domestic)
     new_single = [(asn, up) for asn, up in single_b.items() if single_a.get(asn) != up]
-    names = orgs.names(np.array([a for a, _ in new_single], dtype=np.uint32)) if new_single else []
-    ups = orgs.names(np.array([u for _, u in new_single], dtype=np.uint32)) if new_single else []
+    names: np.ndarray | list[str] = orgs.names(np.array([a for a, _ in new_single], dtype=np.uint32)) if new_single else []
+    ups: np.ndarray | list[str] = orgs.names(np.array([u for _, u in new_single], dtype=np.uint32)) if new_single else []
     return DiffReport(
         cc=origins_to.cc, date_from=report_from.date, date_to=report_to.date,
         before=report_from, after=report_to,

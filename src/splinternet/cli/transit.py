@@ -54,9 +54,9 @@ def render_text(report: api.TransitReport) -> None:
     console.print(table)
     gates = Table("#", "gateway", "gateway share", "transit", "foreign providers", "own space",
                   title="Domestic gateways (first domestic network on inbound paths)")
-    for i, row in enumerate(report.gateways, 1):
-        gates.add_row(str(i), f"AS{row.asn} {row.name[:34]}", _pct(row.gateway_share), _pct(row.transit_share),
-                      str(row.foreign_providers), _pct(row.origin_share))
+    for i, gate in enumerate(report.gateways, 1):
+        gates.add_row(str(i), f"AS{gate.asn} {gate.name[:34]}", _pct(gate.gateway_share), _pct(gate.transit_share),
+                      str(gate.foreign_providers), _pct(gate.origin_share))
     console.print(gates)
     for note in report.notes:
         console.print(f"[yellow]note:[/] {note}", soft_wrap=True)
@@ -120,7 +120,7 @@ def transit_command(
         snapshot = api.Snapshot.for_date(date, settings=Settings.from_env(offline=offline or None),
                                          prefixes_date=prefixes_date, progress=progress, strict=strict,
                                          allow_damaged=allow_damaged)
-        extra = {"collectors": tuple(collector)} if collector else {}
+        extra: dict[str, Any] = {"collectors": tuple(collector)} if collector else {}
         kinds = [api.Evidence.SIMULATED, api.Evidence.OBSERVED] if evidence is EvidenceChoice.BOTH \
             else [api.Evidence(evidence.value)]
         reports = []

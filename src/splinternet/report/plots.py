@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ def save_figure(fig: Any, path: str | Path) -> Path:
     return target
 
 
-def grouped_bars(labels: Sequence[str], series: dict[str, Sequence[float]], *, title: str, xlabel: str,
+def grouped_bars(labels: Sequence[str], series: Mapping[str, Sequence[float | None]], *, title: str, xlabel: str,
                  percent: bool = True) -> Any:
     """Horizontal bars, one group per label (largest first at the top), one colour per series."""
     plt = _pyplot()
@@ -111,7 +111,7 @@ def link_graph(edges: Sequence[tuple[str, str, float]], *, title: str, left: str
     return fig
 
 
-def line_chart(dates: Sequence[str], series: dict[str, Sequence[float | None]], *, title: str, ylabel: str,
+def line_chart(dates: Sequence[str], series: Mapping[str, Sequence[float | None]], *, title: str, ylabel: str,
                percent: bool = True, marks: Sequence[tuple[str, str]] = ()) -> Any:
     """One line per series over ISO dates (missing values leave a gap); ``marks`` are (date, label) verticals."""
     import datetime as dt

@@ -127,7 +127,7 @@ def load_as_orgs(path: str | os.PathLike[str], *, bad: BadRecords | None = None)
     except UnicodeDecodeError:
         text = raw.decode("latin-1")
     org_rows: dict[str, tuple[str, str]] = {}
-    aut_rows: list[tuple[int, str, str, str]] = []
+    aut_rows: list[tuple[int, str, str, str, int]] = []  # asn, name, org, source, line
     section: str | None = None
     records = 0
     for number, line in enumerate(text.splitlines(), start=1):
@@ -155,14 +155,14 @@ def load_as_orgs(path: str | os.PathLike[str], *, bad: BadRecords | None = None)
                 bad.report(InputError(path, f"{len(fields)} fields", line=number, expected=_ORG_FORMAT))
                 continue
             # organization names may themselves contain '|': country and source are the last two
-            row = ("|".join(fields[2:-2]), fields[-2].strip().upper())
+            org_row = ("|".join(fields[2:-2]), fields[-2].strip().upper())
             if fields[0] in org_rows:
-                same = org_rows[fields[0]] == row
+                same = org_rows[fields[0]] == org_row
                 kind = RepeatedRecord if same else InputError
                 bad.report(kind(path, f"organization {fields[0][:40]!r} again" + ("" if same else "; kept the first"),
                                 line=number, expected="each organization once"))
                 continue
-            org_rows[fields[0]] = row
+            org_rows[fields[0]] = org_row
         else:
             if len(fields) < 6 or not (fields[0].isascii() and fields[0].isdigit()):
                 bad.report(InputError(path, f"bad AS line {line[:60]!r}", line=number, expected=_AUT_FORMAT))

@@ -7,7 +7,7 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeGuard
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
@@ -311,7 +311,7 @@ async def blocking(request: Request,
     return JSONResponse(value)
 
 
-def _given(upload: UploadFile | None) -> bool:
+def _given(upload: UploadFile | None) -> TypeGuard[UploadFile]:
     return upload is not None and bool(upload.filename or upload.size)
 
 
@@ -319,10 +319,10 @@ async def spool_uploads(state: AppState, register: UploadFile | None, resolution
                         ) -> tuple[tuple[Path, str, str] | None, tuple[Path, str, str] | None]:
     """Spool the register and resolutions uploads (either may be absent); nothing is left behind on error."""
     limit, folder = state.settings.max_upload_bytes, state.settings.result_dir.parent / "web-uploads"
-    reg = await spool_upload(register, limit, folder) if _given(register) else None  # type: ignore[arg-type]
+    reg = await spool_upload(register, limit, folder) if _given(register) else None
     try:
         res = await spool_upload(resolutions, limit, folder, what="resolutions file") \
-            if _given(resolutions) else None  # type: ignore[arg-type]
+            if _given(resolutions) else None
     except BaseException:
         if reg is not None:
             shutil.rmtree(reg[0].parent, ignore_errors=True)

@@ -87,7 +87,7 @@ def as_profile(pool: SnapshotPool, asn: int, date: str | None, progress: Progres
         profile = api.as_profile(asn, snapshot=snap)
     finally:
         pool.keep_tables(date, None, snap)
-    return to_jsonable(profile)  # type: ignore[no-any-return]
+    return to_jsonable(profile)
 
 
 def ip(pool: SnapshotPool, address: str, date: str | None, prefixes_date: str | None,
@@ -97,7 +97,7 @@ def ip(pool: SnapshotPool, address: str, date: str | None, prefixes_date: str | 
         info = api.ip_lookup(address, snapshot=snap)
     finally:
         pool.keep_tables(date, prefixes_date, snap)
-    return to_jsonable(info)  # type: ignore[no-any-return]
+    return to_jsonable(info)
 
 
 def as_search(pool: SnapshotPool, query: str, date: str | None, *, limit: int = 20) -> dict[str, Any]:
@@ -107,7 +107,7 @@ def as_search(pool: SnapshotPool, query: str, date: str | None, *, limit: int = 
         found = api.as_search(query, snapshot=snap, date=date, limit=limit)
     finally:
         pool.keep_tables(date, None, snap)
-    return to_jsonable(found)  # type: ignore[no-any-return]
+    return to_jsonable(found)
 
 
 @dataclass(frozen=True)
