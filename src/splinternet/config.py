@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .errors import DEFAULT_MAX_BAD_SHARE, BadRecords, ParameterError
 
-__all__ = ["DecompressionLimits", "Settings", "MAX_DECOMPRESSED_ENV", "MAX_RATIO_ENV"]
+__all__ = ["DecompressionLimits", "MAX_DECOMPRESSED_ENV", "MAX_RATIO_ENV", "Settings"]
 
 _TRUE = {"1", "true", "yes", "on"}
 

@@ -28,7 +28,7 @@ from numba import njit
 from ..errors import BadRecords, InputError
 
 __all__ = [
-    "ERROR_TEXT", "AddressIntervals", "format_ipv4", "format_ipv6", "format_prefixes", "line_bounds", "parse_ipv4",
+    "AddressIntervals", "ERROR_TEXT", "format_ipv4", "format_ipv6", "format_prefixes", "line_bounds", "parse_ipv4",
     "parse_ipv6", "parse_items", "prefix_bounds",
 ]
 
