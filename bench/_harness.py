@@ -27,6 +27,11 @@ class Measurement:
     max_s: float
     peak_rss_mib: float
     stdout: bytes
+    cpu_s: tuple[float, ...] = ()  # user + system CPU seconds of each timed run (os.wait4)
+
+    @property
+    def cpu_median_s(self) -> float:
+        return statistics.median(self.cpu_s)
 
     def cell(self) -> str:
         return f"{self.median_s:.3f} ({self.min_s:.3f}–{self.max_s:.3f})"
@@ -34,8 +39,9 @@ class Measurement:
 
 def measure_command(argv: list[str], *, repeats: int = 5, warmup: int = 1, env: dict[str, str] | None = None,
                     stdout_to_devnull: bool = False) -> Measurement:
-    """Median wall time of a whole process over ``repeats`` runs, and its peak RSS (os.wait4)."""
+    """Median wall time of a whole process over ``repeats`` runs, its CPU time and peak RSS (os.wait4)."""
     times: list[float] = []
+    cpu: list[float] = []
     peak = 0
     out = b""
     full_env = {**os.environ, **(env or {})}
@@ -60,9 +66,10 @@ def measure_command(argv: list[str], *, repeats: int = 5, warmup: int = 1, env: 
             raise RuntimeError(f"{argv} exited {proc.returncode}: {err.decode(errors='replace')[-2000:]}")
         if i >= warmup:
             times.append(elapsed)
+            cpu.append(usage.ru_utime + usage.ru_stime)
             peak = max(peak, usage.ru_maxrss)
             out = captured
-    return Measurement(statistics.median(times), min(times), max(times), peak / 1024, out)
+    return Measurement(statistics.median(times), min(times), max(times), peak / 1024, out, tuple(cpu))
 
 
 def machine_line() -> str:

@@ -125,3 +125,9 @@ def mirror_env(mirror_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Se
 
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("NUMBA_CACHE_DIR", str(Path(__file__).resolve().parents[1] / ".numba_cache"))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--regen-golden", action="store_true", default=False,
+                     help="Rewrite the golden files of the presentation snapshot tests (tests/report/golden) "
+                          "instead of comparing with them; also SPLINTERNET_REGEN_GOLDEN=1.")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .errors import DEFAULT_MAX_BAD_SHARE, BadRecords, ParameterError
 
-__all__ = ["DecompressionLimits", "MAX_DECOMPRESSED_ENV", "MAX_RATIO_ENV", "Settings"]
+__all__ = ["DecompressionLimits", "MAX_DECOMPRESSED_ENV", "MAX_RATIO_ENV", "Settings", "env_size"]
 
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -21,7 +21,8 @@ _UNITS = {"": 1, "k": 1 << 10, "kb": 1 << 10, "kib": 1 << 10, "m": 1 << 20, "mb"
           "g": 1 << 30, "gb": 1 << 30, "gib": 1 << 30, "t": 1 << 40, "tb": 1 << 40, "tib": 1 << 40}
 
 
-def _env_size(name: str, default: int) -> int:
+def env_size(name: str, default: int) -> int:
+    """A size in bytes from the environment variable ``name`` (``512MiB``, ``8GiB`` or bytes); ``default`` if unset."""
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
@@ -57,21 +58,27 @@ class DecompressionLimits:
     max_bytes: int = _DEFAULT_MAX_BYTES
     max_ratio: float = _DEFAULT_MAX_RATIO
     ratio_floor: int = 64 << 20
+    # the settings a message names when a cap is hit (a server sets its own for uploads)
+    bytes_setting: str = MAX_DECOMPRESSED_ENV
+    ratio_setting: str = MAX_RATIO_ENV
 
     @classmethod
-    def from_env(cls) -> DecompressionLimits:
-        return cls(max_bytes=_env_size(MAX_DECOMPRESSED_ENV, _DEFAULT_MAX_BYTES),
-                   max_ratio=_env_ratio(MAX_RATIO_ENV, _DEFAULT_MAX_RATIO))
+    def from_env(cls, *, bytes_env: str = MAX_DECOMPRESSED_ENV, ratio_env: str = MAX_RATIO_ENV,
+                 default: DecompressionLimits | None = None) -> DecompressionLimits:
+        """The limits set by ``bytes_env`` and ``ratio_env``, else those of ``default`` (the library's)."""
+        base = default or cls()
+        return cls(max_bytes=env_size(bytes_env, base.max_bytes), max_ratio=_env_ratio(ratio_env, base.max_ratio),
+                   ratio_floor=base.ratio_floor, bytes_setting=bytes_env, ratio_setting=ratio_env)
 
     def cap_for(self, compressed_size: int) -> tuple[int | None, str]:
         """The largest decompressed size allowed for a file of ``compressed_size`` bytes, and why."""
         caps: list[tuple[int, str]] = []
         if self.max_bytes > 0:
-            caps.append((self.max_bytes, f"the limit of {self.max_bytes:,} bytes ({MAX_DECOMPRESSED_ENV})"))
+            caps.append((self.max_bytes, f"the limit of {self.max_bytes:,} bytes ({self.bytes_setting})"))
         if self.max_ratio > 0:
             by_ratio = max(self.ratio_floor, int(self.max_ratio * compressed_size))
             caps.append((by_ratio, f"{self.max_ratio:g} times its compressed size of {compressed_size:,} bytes "
-                                   f"({MAX_RATIO_ENV}; at least {self.ratio_floor:,} bytes)"))
+                                   f"({self.ratio_setting}; at least {self.ratio_floor:,} bytes)"))
         if not caps:
             return None, "no limit"
         return min(caps)

@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 import typer
+from typer.core import TyperGroup
 from typer.testing import CliRunner
 
 import splinternet.cli
@@ -34,10 +35,18 @@ def _target(name: str) -> Any:
     return getattr(importlib.import_module(f"splinternet.cli.{entry.module}"), entry.attribute)
 
 
+class _Labelled(TyperGroup):
+    """The eager root with the same help labels as the lazy one (``cli_app.plain_labels``)."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        cli_app.plain_labels(self)
+
+
 def _eager_app() -> typer.Typer:
     """The root app as it was: every command module imported and registered up front."""
     eager = typer.Typer(name="splinternet", help=cli_app.app.info.help, no_args_is_help=True,
-                        pretty_exceptions_enable=False, add_completion=False)
+                        pretty_exceptions_enable=False, add_completion=False, cls=_Labelled)
     eager.callback()(cli_app._root)
     for name in COMMANDS:
         target = _target(name)
@@ -164,7 +173,8 @@ def test_mrt_dump_imports_only_the_mrt_reader(tmp_path: Path, shared_file) -> No
         "splinternet.cli.app", "splinternet.cli.mrt", "splinternet.cli.common", "splinternet.cli.output"}
     assert not others
     # the command goes through the front door's light MRT module and the JSON helper, nothing else of theirs
-    allowed = {"splinternet.api", "splinternet.api.mrt", "splinternet.report", "splinternet.report.jsonable"}
+    allowed = {"splinternet.api", "splinternet.api.mrt", "splinternet.report", "splinternet.report.jsonable",
+               "splinternet.report.formatting"}
     assert not {m for m in ours - allowed if m.split(".")[1] in ("analysis", "tables", "ingest", "web", "api",
                                                                   "report")}
     assert not [m for m in seen["modules"] if m.split(".")[0] in ("pandas", "pyarrow", "duckdb", "matplotlib",

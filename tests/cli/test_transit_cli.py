@@ -25,10 +25,16 @@ def test_transit_json_csv_plot(mirror_env, tmp_path) -> None:
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
     assert report["cc"] == "LI" and report["providers"] and report["summary"]
+    # every network row carries the AS name (CAIDA aut_name) beside the organization's name
+    rows_with_names = [*report["providers"], *report["gateways"], *report["transit"],
+                       *(s for p in report["providers"] for s in p["served"])]
+    assert all(isinstance(r["as_name"], str) for r in rows_with_names)
+    assert sum(bool(r["as_name"]) for r in rows_with_names) > 0.9 * len(rows_with_names)
     assert (tmp_path / "li.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     rows = list(csv.DictReader(io.StringIO(run(*base, "--csv").stdout)))
     assert {r["table"] for r in rows} == {"provider", "gateway"} and {r["evidence"] for r in rows} == {"simulated"}
     assert int(rows[0]["asn"]) == report["providers"][0]["asn"]
+    assert rows[0]["as_name"] == report["providers"][0]["as_name"]
     text = run(*base)
     assert "International transit providers" in text.stdout and "Domestic gateways" in text.stdout
 

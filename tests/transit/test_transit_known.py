@@ -91,3 +91,39 @@ def test_trimmed_mean_drops_both_tails() -> None:
     values = np.array([[0.0], [1.0], [1.0], [1.0], [1.0], [1.0], [1.0], [1.0], [1.0], [10.0]])
     assert trimmed_mean(values)[0] == pytest.approx(1.0)
     assert trimmed_mean(np.arange(20.0).reshape(-1, 1))[0] == pytest.approx(np.arange(2.0, 18.0).mean())
+
+
+def test_report_from_flows_by_hand() -> None:
+    from splinternet.analysis.flow_measures import (
+        TieRule,
+        flow_evidence,
+        flow_measures,
+        vantage_weights,
+    )
+
+    ev, rep = report()
+    flows = flow_measures(GRAPH, ORIGINS, vantage_weights(GRAPH, ORIGINS, ("all",)), schemes=("all",),
+                          ties=TieRule.SPLIT)
+    with_flows = transit_report(ev, ORIGINS, ORGS, GRAPH, date="2022-03-01", flows=flows)
+    # no AS has two equally good routes here and every foreign AS weighs 1: border, gateway and
+    # served networks are those of the one-route evidence above
+    assert {r.asn: r.border_share for r in with_flows.providers} == pytest.approx({20: 0.625, 10: 0.375})
+    assert {g.asn: g.gateway_share for g in with_flows.gateways} == pytest.approx({1: 0.75, 3: 0.25})
+    assert {r.asn: {s["asn"]: s["share"] for s in r.served} for r in with_flows.providers} == \
+        {r.asn: {s["asn"]: pytest.approx(s["share"]) for s in r.served} for r in rep.providers}
+    # influence (CTI-style): ASes holding a customer route, each path discounted by 1/(hops to the origin),
+    # the AS's own vantage included, over 4 vantages x weight 1.
+    # 20: to 1 {20, 200} at 1 hop (0.5 x 2); to 2 {20, 200} at 2 hops (0.25 x 2 / 2); to 3 {20, 200, 100, 10}
+    #     at 1 hop (0.25 x 4): 2.25 / 4. 10: 1.0 + 0.25 (to 3 it holds a provider route): 1.25 / 4.
+    # 1: to 2, all four at 1 hop (0.25 x 4) = 1.0 / 4. 200: 0.5 / 2 + 0.25 / 3 + 0.25 x 3 / 2 = 0.7083 / 4.
+    # 100: 0.5 / 2 + 0.25 / 3 (to 3 it holds a peer route) = 0.3333 / 4.
+    influence = {r["asn"]: r["influence"] for r in with_flows.transit}
+    assert influence == pytest.approx({20: 0.5625, 10: 0.3125, 1: 0.25, 200: 0.7083333 / 4, 100: 0.3333333 / 4})
+    assert [r["asn"] for r in with_flows.transit] == [20, 10, 1, 200, 100]
+    assert with_flows.evidence["ties"] == "split" and with_flows.evidence["transit_ranked_by"] == "influence"
+    # the flows alone carry the rest of the report: customer base, reach, path length
+    alone = transit_report(flow_evidence(flows, ORIGINS), ORIGINS, ORGS, GRAPH, date="2022-03-01", flows=flows)
+    for a, b in zip(alone.providers, rep.providers, strict=True):
+        assert a.customer_base == pytest.approx(b.customer_base) and a.border_share == pytest.approx(b.border_share)
+    for key in ("reach", "mean_path_length", "vantage_points", "paths", "origins_used"):
+        assert alone.evidence[key] == pytest.approx(rep.evidence[key]), key

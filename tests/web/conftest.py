@@ -88,7 +88,8 @@ def web_settings(mirror_settings: Settings, register_dir: Path, tmp_path_factory
     # offline: the local mirror is still read, but nothing may come from the network
     data = Settings(cache_dir=mirror_settings.cache_dir, mirror=mirror_settings.mirror, offline=True)
     return WebSettings(data=data, data_dir=register_dir, cloud_dir=shared_data_dir / "samples/cloud/2022-03-15",
-                       prefixes_date=PREFIXES, timeout_s=240, max_upload_bytes=1 << 20, workers=1, max_pending=8)
+                       prefixes_date=PREFIXES, timeout_s=240, max_upload_bytes=1 << 20, workers=1, max_pending=8,
+                       jobs_per_client=8)  # one test client asks for many results at once
 
 
 @pytest.fixture(scope="session")

@@ -33,7 +33,8 @@ class MembershipView(StrEnum):
 
 
 class Weighting(StrEnum):
-    SPACE = "space"
+    SPACE = "space"  # IPv4 and IPv6 shares averaged
+    IPV4 = "ipv4"  # IPv4 addresses only (IPv6 when the country has none): as CTI and Kentik count
     EQUAL = "equal"
 
 
@@ -43,7 +44,8 @@ class CountryOrigins:
 
     ``weight`` is what the measures use: the share of the country's space each origin
     holds (IPv4 and IPv6 each normalised to 1 and averaged over the families present),
-    or 1/N for every origin with ``Weighting.EQUAL``.
+    its share of the country's IPv4 space with ``Weighting.IPV4``, or 1/N for every origin
+    with ``Weighting.EQUAL``.
     """
 
     cc: str
@@ -240,6 +242,8 @@ def country_origins(
         raise ParameterError(f"no network originates address space of country {cc} in the prefix-to-AS data")
     if weighting is Weighting.EQUAL:
         weight = np.full(len(asns), 1.0 / len(asns))
+    elif weighting is Weighting.IPV4 and v4.sum() > 0:
+        weight = v4 / v4.sum()
     else:
         parts = [x / x.sum() for x in (v4, v6) if x.sum() > 0]
         weight = sum(parts) / len(parts)

@@ -85,18 +85,19 @@ def compare_dates(
         ordered = sorted(links, key=lambda x: (-weight.get(x[1], 0.0), x[1], x[0]))[: top * 4]
         if not ordered:
             return []
-        dn = orgs.names(np.array([x[0] for x in ordered], dtype=np.uint32))
-        fn = orgs.names(np.array([x[1] for x in ordered], dtype=np.uint32))
-        fc = orgs.countries(np.array([x[1] for x in ordered], dtype=np.uint32))
-        return [{"domestic_asn": d, "domestic_name": str(a), "foreign_asn": f, "foreign_name": str(b),
-                 "foreign_country": str(c), "foreign_role": role}
-                for (d, f, role), a, b, c in zip(ordered, dn, fn, fc, strict=True)]
+        dom = np.array([x[0] for x in ordered], dtype=np.uint32)
+        far = np.array([x[1] for x in ordered], dtype=np.uint32)
+        dn, da, fn, fa = orgs.names(dom), orgs.aut_names(dom), orgs.names(far), orgs.aut_names(far)
+        fc = orgs.countries(far)
+        return [{"domestic_asn": d, "domestic_name": str(a), "domestic_as_name": str(a2), "foreign_asn": f,
+                 "foreign_name": str(b), "foreign_as_name": str(b2), "foreign_country": str(c), "foreign_role": role}
+                for (d, f, role), a, a2, b, b2, c in zip(ordered, dn, da, fn, fa, fc, strict=True)]
 
     def moved(rows_a: list[Any], rows_b: list[Any], key: str) -> list[dict[str, Any]]:
-        a = {r.asn: (r.name, getattr(r, key)) for r in rows_a}
-        b = {r.asn: (r.name, getattr(r, key)) for r in rows_b}
-        out = [{"asn": asn, "name": (a[asn] if asn in a else b[asn])[0], "before": a.get(asn, (None, 0.0))[1],
-                "after": b.get(asn, (None, 0.0))[1]} for asn in set(a) | set(b)]
+        a = {r.asn: (r.name, getattr(r, key), r.as_name) for r in rows_a}
+        b = {r.asn: (r.name, getattr(r, key), r.as_name) for r in rows_b}
+        out = [{"asn": asn, "name": (a[asn] if asn in a else b[asn])[0], "as_name": (a[asn] if asn in a else b[asn])[2],
+                "before": a.get(asn, (None, 0.0))[1], "after": b.get(asn, (None, 0.0))[1]} for asn in set(a) | set(b)]
         for row in out:
             row["change"] = row["after"] - row["before"]
         return sorted(out, key=lambda r: -abs(r["change"]))[:top]
@@ -104,8 +105,9 @@ def compare_dates(
     single_a = _single_homed_map(graph_from, domestic)
     single_b = _single_homed_map(graph_to, domestic)
     new_single = [(asn, up) for asn, up in single_b.items() if single_a.get(asn) != up]
-    names: np.ndarray | list[str] = orgs.names(np.array([a for a, _ in new_single], dtype=np.uint32)) if new_single else []
-    ups: np.ndarray | list[str] = orgs.names(np.array([u for _, u in new_single], dtype=np.uint32)) if new_single else []
+    singles = np.array([a for a, _ in new_single], dtype=np.uint32)
+    uppers = np.array([u for _, u in new_single], dtype=np.uint32)
+    names, aut, ups, ups_aut = orgs.names(singles), orgs.aut_names(singles), orgs.names(uppers), orgs.aut_names(uppers)
     return DiffReport(
         cc=origins_to.cc, date_from=report_from.date, date_to=report_to.date,
         before=report_from, after=report_to,
@@ -113,6 +115,7 @@ def compare_dates(
         links_lost_count=len(links_a - links_b), links_gained_count=len(links_b - links_a),
         shares_moved=moved(report_from.providers, report_to.providers, "border_share"),
         gateways_moved=moved(report_from.gateways, report_to.gateways, "gateway_share"),
-        new_single_homed=[{"asn": a, "name": str(n), "provider": u, "provider_name": str(un),
-                           "before": single_a.get(a)} for (a, u), n, un in zip(new_single, names, ups, strict=True)],
+        new_single_homed=[{"asn": a, "name": str(n), "as_name": str(an), "provider": u, "provider_name": str(un),
+                           "provider_as_name": str(ua), "before": single_a.get(a)}
+                          for (a, u), n, an, un, ua in zip(new_single, names, aut, ups, ups_aut, strict=True)],
     )

@@ -29,7 +29,7 @@ from .scenario import Overlay, Scenario, compile_overlay
 __all__ = [
     "MAX_LENGTH", "NO_ROUTE", "RELATIONSHIP_NAMES", "ROUTE_CUSTOMER", "ROUTE_ORIGIN", "ROUTE_PEER", "ROUTE_PROVIDER",
     "Relationship", "Routes", "TransitSummary", "as_overlay", "default_threads", "propagate", "propagate_each",
-    "propagate_into", "transit_summary",
+    "propagate_into", "propagate_ordered", "transit_summary",
 ]
 
 
@@ -82,6 +82,15 @@ def propagate_into(origin, net, rel, length, nh, queue):
     """
     front, stubs = _propagate_ordered(origin, net, rel, length, nh, queue)
     return front + stubs
+
+
+@njit(cache=True)
+def propagate_ordered(origin, net, rel, length, nh, queue):
+    """:func:`propagate_into`, returning (front, stubs) so the caller can walk the ASes in order.
+
+    transit_flows calls this kernel directly; keep its signature.
+    """
+    return _propagate_ordered(origin, net, rel, length, nh, queue)
 
 
 @njit(cache=True)

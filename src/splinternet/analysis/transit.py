@@ -9,7 +9,7 @@ vantage points, after the AS hegemony method.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
@@ -19,6 +19,9 @@ from .country import CountryOrigins
 from .results import Result
 from .scenario import Overlay
 from .transit_evidence import PathEvidence
+
+if TYPE_CHECKING:
+    from .flow_measures import FlowMeasures
 
 __all__ = ["GatewayRow", "ProviderRow", "TransitReport", "single_homed", "transit_report", "trimmed_mean"]
 
@@ -82,6 +85,7 @@ class ProviderRow:
 
     asn: int
     name: str
+    as_name: str  # the AS's own name (CAIDA aut_name); ``name`` is its organization's
     country: str
     border_share: float
     transit_share: float | None  # trimmed mean over vantages; None if not among the candidates
@@ -99,6 +103,7 @@ class GatewayRow:
 
     asn: int
     name: str
+    as_name: str
     gateway_share: float
     transit_share: float | None
     transit_mean: float
@@ -143,15 +148,32 @@ def transit_report(
     overlay: Overlay | None = None,
     top: int = 25,
     served_per_provider: int = 10,
+    flows: FlowMeasures | None = None,
 ) -> TransitReport:
-    """Rank providers, gateways and transit ASes; every share is in [0, 1]."""
+    """Rank providers, gateways and transit ASes; every share is in [0, 1].
+
+    With ``flows`` (column 0 of :func:`flow_measures.flow_measures`, on the same graph),
+    border, gateway and transit figures come from it (tied routes split, vantage points
+    weighted) and transit ASes are ranked by influence, the CTI-style share; ``evidence``
+    then only supplies the customer-base scores and the path statistics.
+    """
     asns = evidence.asns
     v = max(evidence.vantage_count, 1)
     norm = evidence.mean_divisor
     transit_mean = evidence.transit / norm
-    border_total = evidence.border.sum()
-    border = evidence.border / border_total if border_total > 0 else evidence.border
-    gateway = evidence.gateway / border_total if border_total > 0 else evidence.gateway
+    border_raw, gateway_raw = evidence.border, evidence.gateway
+    pair_from, pair_to, pair_weight = evidence.pair_from, evidence.pair_to, evidence.pair_weight
+    influence = None
+    if flows is not None:
+        from .transit_flows import BORDER, CTI, GATEWAY, TRANSIT
+
+        transit_mean = flows.values[:, TRANSIT, 0]
+        influence = flows.values[:, CTI, 0]
+        border_raw, gateway_raw = flows.values[:, BORDER, 0], flows.values[:, GATEWAY, 0]
+        pair_from, pair_to, pair_weight = flows.pair_from, flows.pair_to, flows.pair_weight
+    border_total = border_raw.sum()
+    border = border_raw / border_total if border_total > 0 else border_raw
+    gateway = gateway_raw / border_total if border_total > 0 else gateway_raw
     trimmed = dict(zip(evidence.candidates.tolist(), trimmed_mean(evidence.shares / evidence.shares_divisor).tolist(),
                        strict=True))
     only, only_foreign = single_homed(graph, origins.domestic, overlay)
@@ -163,24 +185,27 @@ def transit_report(
         if border[i] <= 0:
             break
         asn = int(asns[i])
-        mine = evidence.pair_from == asn
-        to, w = evidence.pair_to[mine], evidence.pair_weight[mine]
+        mine = pair_from == asn
+        to, w = pair_to[mine], pair_weight[mine]
         order = np.argsort(-w, kind="stable")
         names, _ = _name_lookup(orgs, to[order][:served_per_provider])
-        served = [{"asn": int(a), "name": str(nm), "share": float(x / border_total)}
-                  for a, nm, x in zip(to[order][:served_per_provider], names, w[order][:served_per_provider],
-                                      strict=True)]
+        aut = orgs.aut_names(to[order][:served_per_provider])
+        served = [{"asn": int(a), "name": str(nm), "as_name": str(an),
+                   "share": float(x / border_total) if border_total > 0 else 0.0}
+                  for a, nm, an, x in zip(to[order][:served_per_provider], names, aut, w[order][:served_per_provider],
+                                          strict=True)]
         name, country = _name_lookup(orgs, np.array([asn]))
         kmi = {k: float(getattr(evidence, k)[i] / v) for k in ("retail", "wholesale", "backbone")}
         providers.append(ProviderRow(
-            asn=asn, name=str(name[0]), country=str(country[0]), border_share=float(border[i]),
+            asn=asn, name=str(name[0]), as_name=str(orgs.aut_names(np.array([asn]))[0]), country=str(country[0]),
+            border_share=float(border[i]),
             transit_share=trimmed.get(asn), transit_mean=float(transit_mean[i]), networks_served=int(len(to)),
             served=served, single_homed=int(only[i]), single_foreign_upstream=int(only_foreign[i]),
             customer_base=kmi,
         ))
 
     foreign_up: dict[int, set[int]] = {}
-    for a, b in zip(evidence.pair_to.tolist(), evidence.pair_from.tolist(), strict=True):
+    for a, b in zip(pair_to.tolist(), pair_from.tolist(), strict=True):
         foreign_up.setdefault(a, set()).add(b)
     gateways: list[GatewayRow] = []
     for i in np.argsort(-gateway, kind="stable")[:top]:
@@ -189,19 +214,26 @@ def transit_report(
         asn = int(asns[i])
         name, _ = _name_lookup(orgs, np.array([asn]))
         gateways.append(GatewayRow(
-            asn=asn, name=str(name[0]), gateway_share=float(gateway[i]), transit_share=trimmed.get(asn),
+            asn=asn, name=str(name[0]), as_name=str(orgs.aut_names(np.array([asn]))[0]),
+            gateway_share=float(gateway[i]), transit_share=trimmed.get(asn),
             transit_mean=float(transit_mean[i]), foreign_providers=len(foreign_up.get(asn, ())),
             origin_share=float(origin_share.get(asn, 0.0)),
         ))
 
-    ranked = sorted(trimmed.items(), key=lambda kv: -kv[1])[:top]
+    if influence is not None:
+        order = np.argsort(-influence, kind="stable")
+        ranked = [(int(asns[i]), float(influence[i])) for i in order[:top] if influence[i] > 0]
+    else:
+        ranked = sorted(trimmed.items(), key=lambda kv: -kv[1])[:top]
     names, countries = _name_lookup(orgs, np.array([a for a, _ in ranked], dtype=np.uint32))
+    aut = orgs.aut_names(np.array([a for a, _ in ranked], dtype=np.uint32))
     dom = set(origins.domestic.tolist())
     transit_rows = [
-        {"asn": a, "name": str(nm), "country": str(c), "domestic": a in dom, "transit_share": float(t),
-         "transit_mean": float(transit_mean[position[a]]), "border_share": float(border[position[a]]),
-         "gateway_share": float(gateway[position[a]])}
-        for (a, t), nm, c in zip(ranked, names, countries, strict=True)
+        {"asn": a, "name": str(nm), "as_name": str(an), "country": str(c), "domestic": a in dom,
+         "influence": None if influence is None else float(influence[position[a]]),
+         "transit_share": trimmed.get(a), "transit_mean": float(transit_mean[position[a]]),
+         "border_share": float(border[position[a]]), "gateway_share": float(gateway[position[a]])}
+        for (a, _), nm, an, c in zip(ranked, names, aut, countries, strict=True)
     ]
     evidence_info = {
         "kind": evidence.kind, "vantage_points": evidence.vantage_count, "paths": evidence.paths,
@@ -210,6 +242,9 @@ def transit_report(
         "reach": evidence.reach_weight / norm if norm and evidence.kind == "simulated" else None,
         "mean_path_length": evidence.mean_path_length(), **evidence.details,
     }
+    if flows is not None:
+        evidence_info.update({"ties": flows.ties.value, "vantage_weights": flows.schemes[0],
+                              "transit_ranked_by": "influence"})
     report = TransitReport(
         cc=origins.cc, date=date, evidence=evidence_info, membership=origins.to_dict(), providers=providers,
         gateways=gateways, transit=transit_rows, summary="",

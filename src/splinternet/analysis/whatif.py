@@ -71,27 +71,27 @@ def compare_scenario(
     after_reach = np.nan_to_num(scen.origin_reach)
     lost = (before_reach > 0) & (after_reach == 0)
     degraded = (after_reach > 0) & (after_reach < before_reach - 0.01)
-    names = orgs.names(origins.asns)
+    names, aut = orgs.names(origins.asns), orgs.aut_names(origins.asns)
 
     def rows(mask: np.ndarray) -> list[dict[str, Any]]:
         pick = np.flatnonzero(mask)
         pick = pick[np.argsort(-origins.weight[pick], kind="stable")][:top]
-        return [{"asn": int(origins.asns[i]), "name": str(names[i]), "ipv4_addresses": float(origins.v4_addresses[i]),
+        return [{"asn": int(origins.asns[i]), "name": str(names[i]), "as_name": str(aut[i]), "ipv4_addresses": float(origins.v4_addresses[i]),
                  "country_share": float(origins.weight[i]), "reach_before": float(before_reach[i]),
                  "reach_after": float(after_reach[i])} for i in pick]
 
     domestic = origins.domestic
     before_up = provider_counts(graph, domestic, None)
     after_up = provider_counts(graph, domestic, overlay)
-    dom_names = orgs.names(domestic)
+    dom_names, dom_aut = orgs.names(domestic), orgs.aut_names(domestic)
     single: list[dict[str, Any]] = []
     orphan: list[dict[str, Any]] = []
-    for asn, name, b, a in zip(domestic.tolist(), dom_names, before_up, after_up, strict=True):
+    for asn, name, as_name, b, a in zip(domestic.tolist(), dom_names, dom_aut, before_up, after_up, strict=True):
         if len(b) >= 2 and len(a) == 1:
-            single.append({"asn": asn, "name": str(name), "providers_before": len(b),
+            single.append({"asn": asn, "name": str(name), "as_name": str(as_name), "providers_before": len(b),
                            "remaining_provider": int(graph.asns[a[0]])})
         elif len(b) >= 1 and len(a) == 0:
-            orphan.append({"asn": asn, "name": str(name), "providers_before": len(b)})
+            orphan.append({"asn": asn, "name": str(name), "as_name": str(as_name), "providers_before": len(b)})
 
     border_before = {r.asn: r.border_share for r in base_report.providers}
     border_after = {r.asn: r.border_share for r in scen_report.providers}
@@ -101,10 +101,11 @@ def compare_scenario(
                      key=lambda a: -(full_after.get(a, 0.0) - full_before.get(a, 0.0)))
     gainers = [a for a in changed if full_after.get(a, 0.0) > full_before.get(a, 0.0)][:top]
     gain_names: np.ndarray | list[str] = orgs.names(np.asarray(gainers, dtype=np.uint32)) if gainers else []
-    absorbed = [{"asn": int(a), "name": str(nm), "border_before": full_before.get(a, 0.0),
+    gain_aut: np.ndarray | list[str] = orgs.aut_names(np.asarray(gainers, dtype=np.uint32)) if gainers else []
+    absorbed = [{"asn": int(a), "name": str(nm), "as_name": str(an), "border_before": full_before.get(a, 0.0),
                  "border_after": full_after.get(a, 0.0), "gain": full_after.get(a, 0.0) - full_before.get(a, 0.0),
                  "in_top_before": a in border_before, "in_top_after": a in border_after}
-                for a, nm in zip(gainers, gain_names, strict=True)]
+                for a, nm, an in zip(gainers, gain_names, gain_aut, strict=True)]
     v_before, v_after = max(base.vantage_count, 1), max(scen.vantage_count, 1)
     return WhatIfReport(
         cc=origins.cc, date=date, scenario=scenario_text, before=base_report, after=scen_report,

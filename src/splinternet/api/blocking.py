@@ -16,7 +16,7 @@ from ..analysis.blocking import BlockingReport, analyze_blocking
 from ..analysis.blocking_diff import BlockingDiff, diff_registers, register_series
 from ..analysis.blocking_groups import GroupTable
 from ..analysis.blocking_updates import UpdateCadence, update_cadence
-from ..config import Settings
+from ..config import DecompressionLimits, Settings
 from ..progress import NO_PROGRESS, Progress
 from ..sources.attribution import AttributionData
 from ..sources.registry import Register, RegisterKind, load_register
@@ -73,10 +73,15 @@ def attribution_for(target: dt.date, files: AttributionFiles = AttributionFiles(
                                 use_catalog=files.use_catalog)
 
 
-def load_registers(paths: Sequence[PathLike] | PathLike, options: BlockingOptions = BlockingOptions()) -> Register:
-    """One register: a file, or the pieces of a split register in order (or their directory)."""
+def load_registers(paths: Sequence[PathLike] | PathLike, options: BlockingOptions = BlockingOptions(), *,
+                   limits: DecompressionLimits | None = None) -> Register:
+    """One register: a file, or the pieces of a split register in order (or their directory).
+
+    ``limits`` caps how far a compressed register may expand (default: the environment's).
+    """
     return load_register(paths, strict=options.strict, kind=params.register_kind(options.kind),
-                         allow_damaged=options.allow_damaged, max_bad_share=Settings.from_env().max_bad_share)
+                         allow_damaged=options.allow_damaged, max_bad_share=Settings.from_env().max_bad_share,
+                         limits=limits)
 
 
 def blocking_report(register: Sequence[PathLike] | PathLike | Register, options: BlockingOptions = BlockingOptions(),
@@ -133,6 +138,9 @@ def blocking_updates(log: PathLike, *, strict: bool = False) -> UpdateCadence:
     return update_cadence(load_update_log(log, strict=strict))
 
 
-def read_resolutions(path: PathLike, *, strict: bool = False) -> Resolutions:
-    """Domain resolutions (domain,ip CSV or zdns/massdns JSON lines) for the collateral-damage tables."""
-    return load_resolutions(path, strict=strict)
+def read_resolutions(path: PathLike, *, strict: bool = False, limits: DecompressionLimits | None = None) -> Resolutions:
+    """Domain resolutions (domain,ip CSV or zdns/massdns JSON lines) for the collateral-damage tables.
+
+    ``limits`` caps how far a compressed file may expand (default: the environment's).
+    """
+    return load_resolutions(path, strict=strict, limits=limits)

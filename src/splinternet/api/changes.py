@@ -25,6 +25,11 @@ def diff(cc: str, date_from: str | dt.date, date_to: str | dt.date, *, options: 
     first, second = snaps[0].date, snaps[1].date
     if first and second and first >= second:
         raise ParameterError("the first date must come before the second")
+    # refused before minutes of computing: the same graph twice has nothing to compare
+    asrel = [s.release("caida-asrel") for s in snaps]
+    if asrel[0].url == asrel[1].url:
+        raise ParameterError(f"both dates resolve to the same AS-relationship release ({asrel[0].released:%Y-%m-%d}); "
+                             "pick dates a release apart")
     results = []
     for snap in snaps:
         membership = country_membership(snap, cc, view=options.view, weighting=options.weighting)
@@ -33,8 +38,5 @@ def diff(cc: str, date_from: str | dt.date, date_to: str | dt.date, *, options: 
         report = with_sources(transit_report(evidence, membership.origins, snap.orgs(), graph, date=snap.date_text,
                                              top=options.top), snap, membership.notes)
         results.append((membership.origins, graph, report))
-    asrel = [s.releases.get("caida-asrel") for s in snaps]
-    if asrel[0] is not None and asrel[1] is not None and asrel[0].url == asrel[1].url:
-        raise ParameterError("both dates resolve to the same AS-relationship release; pick dates a release apart")
     (o1, g1, r1), (o2, g2, r2) = results
     return compare_dates(o1, o2, g1, g2, r1, r2, snaps[1].orgs(), top=options.top)

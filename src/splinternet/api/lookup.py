@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import weakref
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
@@ -12,6 +14,7 @@ from ..analysis.address import AddressInfo, describe_address, parse_address
 from ..analysis.profile import AsProfile, profile_as
 from ..analysis.results import Result
 from ..errors import DataNotFoundError, DownloadError, ParameterError
+from ..sources.asorg import OrgTable
 from ..sources.cloud import CloudRanges, concat_cloud, load_cloud_files
 from ..sources.pfx2as import Pfx2As
 from ..sources.rir import Delegations
@@ -87,6 +90,74 @@ class AsSearch(Result):
         return {"query": self.query, "date": self.date, "results": list(self.results)}
 
 
+class _NameIndex:
+    """Lower-cased AS and organization names and AS numbers as text, built once per organization table.
+
+    Building them costs a second and over 100 MB of temporary arrays; a server answering
+    searches builds them once per table, not once per request. ``text`` holds every row as
+    ``as name \t org name \n``, so a name search is one C-speed scan of one string.
+    """
+
+    def __init__(self, orgs: OrgTable) -> None:
+        org_names = [str(n).lower() for n in orgs.org_names.tolist()]
+        self.as_names = [str(n).lower() for n in orgs.as_names.tolist()]
+        self.org_names = [org_names[o] if o >= 0 else "" for o in orgs.as_org.tolist()]
+        self.numbers = [str(a) for a in orgs.asns.astype(np.int64).tolist()]
+        self.number_text = "\n" + "\n".join(self.numbers) + "\n"
+        self.number_starts = np.cumsum([1] + [len(n) + 1 for n in self.numbers[:-1]], dtype=np.int64) \
+            if self.numbers else np.zeros(0, np.int64)
+        rows = [f"{a}\t{o}\n" for a, o in zip(self.as_names, self.org_names, strict=True)]
+        self.text = "".join(rows)
+        self.starts = np.cumsum([0] + [len(r) for r in rows[:-1]], dtype=np.int64) if rows else np.zeros(0, np.int64)
+
+    def numbers_starting(self, digits: str, limit: int) -> list[int]:
+        """Rows whose AS number is ``digits`` first, then those whose number starts with them, in table order."""
+        number = digits.lstrip("0") or "0"  # as text: a 5,000-digit query is no int to parse
+        exact: list[int] = []
+        at = self.number_text.find(f"\n{number}\n")
+        while at >= 0:
+            exact.append(int(np.searchsorted(self.number_starts, at + 1, side="right")) - 1)
+            at = self.number_text.find(f"\n{number}\n", at + 1)
+        picked = exact[:limit]
+        at = self.number_text.find("\n" + digits)
+        while at >= 0 and len(picked) < limit:
+            row = int(np.searchsorted(self.number_starts, at + 1, side="right")) - 1
+            if row not in exact:
+                picked.append(row)
+            at = self.number_text.find("\n" + digits, at + 1)
+        return picked
+
+    def rows_containing(self, needle: str, limit: int) -> list[int]:
+        """Rows whose AS name or organization name contains ``needle`` (lower case), in table order."""
+        if not needle or "\t" in needle or "\n" in needle:  # cannot be found inside one name
+            return [i for i, (a, o) in enumerate(zip(self.as_names, self.org_names, strict=True))
+                    if needle in a or needle in o][:limit]
+        picked: list[int] = []
+        at = self.text.find(needle)
+        while at >= 0 and len(picked) < limit:
+            row = int(np.searchsorted(self.starts, at, side="right")) - 1
+            if not picked or picked[-1] != row:
+                picked.append(row)
+            at = self.text.find(needle, at + 1)
+        return picked
+
+
+# by the table's identity (tables hold arrays: no hash); an entry goes when its table does
+_INDEXES: dict[int, tuple[weakref.ref[OrgTable], _NameIndex]] = {}
+_INDEX_LOCK = threading.Lock()
+
+
+def _name_index(orgs: OrgTable) -> _NameIndex:
+    with _INDEX_LOCK:  # one build per table, however many searches ask at once
+        entry = _INDEXES.get(id(orgs))
+        if entry is not None and entry[0]() is orgs:
+            return entry[1]
+        index = _NameIndex(orgs)
+        key = id(orgs)
+        _INDEXES[key] = (weakref.ref(orgs, lambda _: _INDEXES.pop(key, None)), index)
+        return index
+
+
 def as_search(query: str, *, snapshot: Snapshot | None = None, date: str | None = None, limit: int = 20) -> AsSearch:
     """ASes whose number starts with, or whose name contains, ``query`` (case-insensitive); exact number first."""
     text = query.strip()
@@ -94,19 +165,14 @@ def as_search(query: str, *, snapshot: Snapshot | None = None, date: str | None 
         raise ParameterError("the query is empty; expected part of an AS name or number")
     snapshot = snapshot or Snapshot.for_date(date)
     orgs = snapshot.orgs()
+    index = _name_index(orgs)
     needle = text.upper().removeprefix("AS") if text.upper().startswith("AS") and text[2:].isdigit() else text
+    picked: list[int]
     if needle.isdigit():
-        numbers = orgs.asns.astype(np.int64)
-        exact = numbers == int(needle)
-        starts = np.char.startswith(numbers.astype(str), needle)
-        pick = np.concatenate((np.flatnonzero(exact), np.flatnonzero(starts & ~exact)))[:limit]
+        picked = index.numbers_starting(needle, limit)
     else:
-        names = np.char.lower(orgs.as_names.astype(str))
-        org_names = orgs.org_names.astype(str)[np.maximum(orgs.as_org, 0)]
-        org_names = np.where(orgs.as_org >= 0, np.char.lower(org_names), "")
-        hit = (np.char.find(names, needle.lower()) >= 0) | (np.char.find(org_names, needle.lower()) >= 0)
-        pick = np.flatnonzero(hit)[:limit]
-    found = orgs.asns[pick]
+        picked = index.rows_containing(needle.lower(), limit)
+    found = orgs.asns[np.asarray(picked, dtype=np.int64)]
     results = [{"asn": int(a), "name": str(n), "country": str(c)}
                for a, n, c in zip(found, orgs.names(found), orgs.countries(found), strict=True)]
     return AsSearch(text, date, results)

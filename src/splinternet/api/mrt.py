@@ -15,11 +15,11 @@ import numpy as np
 from ..errors import ParameterError
 from ..progress import NO_PROGRESS, Progress
 from ..sources.mrt import MrtResult, read_mrt
-from ..sources.mrt.bgpdump_format import bgpdump_lines, ipv4, ipv6
+from ..sources.mrt.bgpdump_format import bgpdump_chunks, bgpdump_lines, ipv4, ipv6
 from ..sources.mrt.rib import rebuild_rib_with_reads
 from ..sources.mrt.summary import summarize
 
-__all__ = ["MrtResult", "bgpdump_lines", "parse_time", "read_mrt", "rib_state", "summarize"]
+__all__ = ["MrtResult", "bgpdump_chunks", "bgpdump_lines", "parse_time", "read_mrt", "rib_state", "summarize"]
 
 
 def parse_time(text: str | None) -> int | None:

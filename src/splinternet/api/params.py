@@ -16,7 +16,8 @@ from ..errors import ParameterError, UnknownCountryError
 from ..sources.catalog import parse_when
 from ..sources.registry import RegisterKind
 
-__all__ = ["MAX_ASN", "asn", "asn_list", "country_code", "day", "ip_address", "link", "register_kind", "timeline_group", "when"]
+__all__ = ["MAX_ASN", "RESERVED_ASNS", "asn", "asn_list", "country_code", "day", "ip_address", "link", "register_kind", "reserved_asn", "timeline_group",
+           "when"]
 
 MAX_ASN = 2**32 - 1
 _ASN = re.compile(r"^(?:AS)?(\d{1,10})$", re.IGNORECASE)
@@ -34,11 +35,39 @@ def asn(text: str | int) -> int:
     """An AS number as 3356 or AS3356; AS0 is reserved (RFC 7607) and names no network, so it is refused."""
     match = _ASN.match(str(text).strip())
     if not match or int(match.group(1)) > MAX_ASN:
-        raise ParameterError(f"not an AS number: {text!r}; expected e.g. 3356 or AS3356 (below 2^32)")
+        raise ParameterError(f"not an AS number: {str(text)[:40]!r}; expected e.g. 3356 or AS3356 (below 2^32)")
     value = int(match.group(1))
     if value == 0:
         raise ParameterError("AS0 is reserved (RFC 7607) and names no network; expected e.g. 3356 or AS3356")
     return value
+
+
+# (first, last, what) of every range of AS numbers that names no network on the public Internet
+RESERVED_ASNS: tuple[tuple[int, int, str], ...] = (
+    (0, 0, "reserved (RFC 7607)"),
+    (23456, 23456, "AS_TRANS, the stand-in for a 4-byte AS number in 2-byte sessions (RFC 6793)"),
+    (64496, 64511, "reserved for documentation (RFC 5398)"),
+    (64512, 65534, "private use (RFC 6996)"),
+    (65535, 65535, "reserved (RFC 7300)"),
+    (65536, 65551, "reserved for documentation (RFC 5398)"),
+    (4200000000, 4294967294, "private use (RFC 6996)"),
+    (4294967295, 4294967295, "reserved (RFC 7300)"),
+)
+
+
+def reserved_asn(number: int) -> str | None:
+    """Why ``number`` names no network on the public Internet, or None for an ordinary AS number.
+
+    The IANA special-purpose registry: AS0 (RFC 7607), AS_TRANS 23456 (RFC 6793),
+    documentation 64496-64511 and 65536-65551 (RFC 5398), private use 64512-65534 and
+    4200000000-4294967294 (RFC 6996), last of each range 65535 and 4294967295 (RFC 7300).
+    Such a number is not refused (private ASNs do appear in leaked paths and scenarios may
+    name them) but a front end should warn: it is most often a typo.
+    """
+    for first, last, what in RESERVED_ASNS:
+        if first <= number <= last:
+            return f"AS{number} is {what}: it names no network on the public Internet"
+    return None
 
 
 def asn_list(values: Iterable[str | int], *, limit: int = 20, what: str = "to remove") -> list[int]:
@@ -60,7 +89,7 @@ def link(text: str) -> tuple[int, int]:
     """Two AS numbers joined by '-' or ',' (3356-12389)."""
     parts = text.replace(",", "-").split("-")
     if len(parts) != 2:
-        raise ParameterError(f"not a link: {text!r}; expected two AS numbers like 3356-12389")
+        raise ParameterError(f"not a link: {str(text)[:60]!r}; expected two AS numbers like 3356-12389")
     return asn(parts[0]), asn(parts[1])
 
 

@@ -7,6 +7,7 @@ simulated path evidence (with the pilot run that picks the trimmed-mean candidat
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -19,14 +20,16 @@ from ..analysis.transit import TransitReport, transit_report
 from ..analysis.transit_evidence import PathEvidence, pick_candidates, simulate_evidence
 from ..errors import DataNotFoundError, DownloadError, ParameterError, UnknownCountryError
 from ..progress import NO_PROGRESS, Progress
+from ..sources.asorg import OrgTable
 from ..sources.mrt import read_mrt
 from ..sources.mrt.table import concat_tables
+from ..sources.pfx2as import Pfx2As
 from ..sources.snapshot import Snapshot
 from ..tables.topology import ASGraph
 from . import params
 
-__all__ = ["Evidence", "Membership", "TransitOptions", "country_membership", "left_out", "simulated_evidence",
-           "transit", "with_sources"]
+__all__ = ["Evidence", "Membership", "TransitOptions", "country_membership", "largest_blocks", "left_out", "simulated_evidence",
+           "transit", "vantage_concentration", "with_sources"]
 
 
 class Evidence(StrEnum):
@@ -97,6 +100,8 @@ def country_membership(snapshot: Snapshot, cc: str, *, view: MembershipView | st
         except DataNotFoundError as exc:
             raise UnknownCountryError(f"no address blocks for {code}: {exc}") from None
     origins = country_origins(code, pfx4, pfx6, orgs, blocks, view=membership_view, weighting=weights)
+    if pfx6 is None:  # IPv6 was not measured: its routed space and coverage are unknown, not zero
+        origins = replace(origins, routed_v6_slash64=float("nan"))
     return Membership(origins, tuple(notes))
 
 
@@ -138,7 +143,65 @@ def transit(cc: str, date: str | dt.date | None, *, options: TransitOptions = Tr
     else:
         evidence = simulated_evidence(graph, origins, options, progress=progress)
     report = transit_report(evidence, origins, snapshot.orgs(), graph, date=snapshot.date_text, top=options.top)
+    report.evidence["gateway_blocks"] = largest_blocks([g.asn for g in report.gateways], origins,
+                                                       snapshot.pfx2as(4))
+    report.evidence["vantage_concentration"] = (
+        vantage_concentration(evidence, [p.asn for p in report.providers], snapshot.orgs())
+        if evidence.kind == Evidence.OBSERVED else None)
     return with_sources(report, snapshot, notes)
+
+
+def vantage_concentration(evidence: PathEvidence, asns: list[int], orgs: OrgTable) -> list[dict[str, object]]:
+    """For each AS of ``asns``: the vantage point whose paths through it weigh most, and how much of them.
+
+    Observed evidence keeps every vantage point's share of the country's paths that cross
+    each AS (``PathEvidence.shares``, the per-vantage sums the trimmed mean reads). When one
+    collector peer holds most of an AS's paths, that AS's figures are one network's view;
+    front ends caution about it. A vantage point's paths start at it, so its own feed does
+    not count towards it here: ``vantage_point`` says when the AS is itself one (its share
+    may then come from its own feed, which this cannot split), ``vantage_asn`` is None when
+    no other peer's path crosses it.
+    """
+    column = {int(a): i for i, a in enumerate(evidence.candidates.tolist())}
+    peers = set(evidence.vantages.tolist())
+    out: list[dict[str, object]] = []
+    for asn in asns:
+        c = column.get(asn)
+        per_vantage = evidence.shares[:, c] if c is not None else np.zeros(0)
+        total = float(per_vantage.sum())
+        row: dict[str, object] = {"asn": asn, "vantage_point": asn in peers, "vantage_asn": None, "vantage_name": "",
+                                  "vantage_as_name": "", "share_of_paths": None,
+                                  "vantage_points": int(np.count_nonzero(per_vantage > 0))}
+        if total > 0:
+            top = int(np.argmax(per_vantage))
+            vantage = np.asarray(evidence.vantages[top: top + 1], dtype=np.uint32)
+            row.update(vantage_asn=int(vantage[0]), vantage_name=str(orgs.names(vantage)[0]),
+                       vantage_as_name=str(orgs.aut_names(vantage)[0]),
+                       share_of_paths=float(per_vantage[top]) / total)
+        out.append(row)
+    return out
+
+
+def largest_blocks(asns: list[int], origins: CountryOrigins, pfx4: Pfx2As) -> list[dict[str, object]]:
+    """The largest IPv4 prefix each AS originates alone, and its size against the AS's space in the country.
+
+    A gateway ranked on one large block of its own (a company's /8) is a different fact
+    from one that carries many networks; front ends caution about the first.
+    """
+    first = pfx4.first_origin()
+    alone = (pfx4.version == 4) & (np.diff(pfx4.origin_offsets) == 1)
+    own = dict(zip(origins.asns.tolist(), origins.v4_addresses.tolist(), strict=True))
+    out: list[dict[str, object]] = []
+    for asn in asns:
+        rows = np.flatnonzero(alone & (first == asn))
+        space = own.get(asn, 0.0)
+        if len(rows) == 0 or space <= 0:
+            continue
+        row = rows[np.argmin(pfx4.length[rows])]
+        size = float(2 ** (32 - int(pfx4.length[row])))
+        out.append({"asn": asn, "prefix": f"{ipaddress.IPv4Address(int(pfx4.lo[row]))}/{int(pfx4.length[row])}",
+                    "ipv4_addresses": size, "share_of_own_space": min(size / space, 1.0)})
+    return out
 
 
 def _observed(snapshot: Snapshot, origins: CountryOrigins, options: TransitOptions, notes: list[str]
@@ -172,10 +235,12 @@ def _observed(snapshot: Snapshot, origins: CountryOrigins, options: TransitOptio
 def left_out(what: str, exc: DataNotFoundError | DownloadError) -> str:
     """A one-line note for an input that had no release: what, and the nearest that exist."""
     nearest = getattr(exc, "nearest", None)
+    wanted = str(getattr(exc, "wanted", "") or "").split(" (")[0]  # the date, without the parameters
+    when = f"no release at or before {wanted}" if wanted else "no release for this date"
     if nearest:
-        return f"{what} left out: no release for this date (nearest: {', '.join(nearest)})"
+        return f"{what} left out: {when} (nearest: {', '.join(nearest)})"
     if getattr(exc, "dataset", None):
-        return f"{what} left out: no release found"
+        return f"{what} left out: {when}"
     return f"{what} left out: {exc}"
 
 

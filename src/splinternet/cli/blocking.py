@@ -14,6 +14,7 @@ import typer.core
 
 from .. import api
 from ..config import Settings
+from ..report.files import check_input_file, check_output_dir, check_output_file
 from .blocking_output import (
     diff_tables,
     group_table,
@@ -27,7 +28,7 @@ from .blocking_output import (
     write_series_plot,
 )
 from .common import AllowDamagedOption, DateOption, JsonOption, OfflineOption, StrictOption
-from .output import console, err_console, print_json, progress_bar, to_jsonable
+from .output import announce, console, print_json, progress_bar, to_jsonable
 
 
 class _ReportByDefault(typer.core.TyperGroup):
@@ -43,7 +44,8 @@ app = typer.Typer(cls=_ReportByDefault, no_args_is_help=True,
                   help="What a blocking register (Roskomnadzor dump or plain list) really blocks, and whose it is.")
 
 RegisterArg = Annotated[list[Path], typer.Argument(
-    help="Register file(s): dump.csv, the dump-NN.csv pieces in order (or their directory), or a plain list.",
+    help="Register file(s): dump.csv, the dump-NN.csv pieces in order (or their directory), or a plain list "
+    "(or a directory of only plain lists).",
     show_default=False)]
 KindOption = Annotated[str, typer.Option("--kind", help="rkn, plain or auto (sniffed from the first lines).")]
 Pfx2asOption = Annotated[list[Path] | None, typer.Option(
@@ -55,7 +57,8 @@ CloudOption = Annotated[Path | None, typer.Option(
     "--cloud", help="Cloud ranges: a provider file, a directory of them, or AWS history YYYY.tar.gz (or their dir).")]
 NoCatalogOption = Annotated[bool, typer.Option(
     "--no-catalog", help="Use only files given as options; fetch nothing through the catalog.")]
-TopOption = Annotated[int, typer.Option("--top", help="Rows kept in AS/organization/decision tables (0 = all).")]
+TopOption = Annotated[int, typer.Option("--top", min=0, help="Rows kept in AS/organization/decision tables "
+                                        "(0 = all).")]
 CsvOption = Annotated[Path | None, typer.Option("--csv", help="Write every table as CSV into this directory.")]
 PlotOption = Annotated[Path | None, typer.Option(
     "--plot", help="Write a PNG: blocked space by provider, and growth over time.")]
@@ -95,20 +98,45 @@ def report_command(
     offline: OfflineOption = False,
 ) -> None:
     """Blocked address space (deduplicated) by origin AS, organization, country, cloud, authority, decision."""
+    _check_outputs(csv, plot)
+    _check_inputs(register, pfx2as, rib, asorg, cloud, resolutions)
     options = _options(date, kind, top, strict, pfx2as, rib, asorg, cloud, no_catalog, allow_damaged)
     with progress_bar() as progress:
         report = api.blocking_report(register, options, resolutions=resolutions, settings=_settings(offline),
                                      progress=progress)
-    if csv is not None:
-        write_csv_dir(csv, report_tables(report), _flat_summary(report))
+    written_csv = write_csv_dir(csv, report_tables(report), _flat_summary(report)) if csv is not None else []
     if plot is not None:
         write_plot(plot, provider_bars(report), "provider", report.growth, Path(register[0]).name)
     if json:
         print_json(report)
-        return
-    render_report(report, top or 15)
-    if csv is not None or plot is not None:
-        err_console.print(f"written: {', '.join(str(p) for p in (csv, plot) if p is not None)}", highlight=False)
+    else:
+        render_report(report, top or 15)
+    announce(*written_csv, plot)
+
+
+def _check_outputs(csv: Path | None, plot: Path | None = None) -> None:
+    """Output paths checked before any work: a CSV directory whose parent exists, a .png/.svg plot file."""
+    if csv is not None:
+        check_output_dir(csv, label="--csv")
+    if plot is not None:
+        check_output_file(plot, (".png", ".svg"), label="--plot")
+
+
+def _check_inputs(registers: list[Path], pfx2as: list[Path] | None = None, rib: list[Path] | None = None,
+                  asorg: Path | None = None, cloud: Path | None = None, resolutions: Path | None = None) -> None:
+    """Input paths checked before any work: files exist, and a directory is refused where a file is meant.
+
+    A register may be a directory (the library then checks that it holds a register) and so
+    may the cloud ranges; the other inputs are single files.
+    """
+    for path in registers:
+        check_input_file(path, label="register", directory_ok=True)
+    for label, paths in (("--pfx2as", pfx2as or []), ("--rib", rib or []), ("--asorg", [asorg] if asorg else []),
+                         ("--resolutions", [resolutions] if resolutions else [])):
+        for path in paths:
+            check_input_file(path, label=label)
+    if cloud is not None:
+        check_input_file(cloud, label="--cloud", directory_ok=True)
 
 
 def _flat_summary(report: api.BlockingReport) -> dict[str, Any]:
@@ -139,16 +167,20 @@ def diff_command(
     offline: OfflineOption = False,
 ) -> None:
     """Entries and address space added and removed between two registers, by organization and cloud provider."""
+    _check_outputs(csv)
+    _check_inputs([old, new], pfx2as, rib, asorg, cloud)
     options = _options(date, kind, top, strict, pfx2as, rib, asorg, cloud, no_catalog, allow_damaged)
     with progress_bar() as progress:
         diff = api.blocking_diff(old, new, options, settings=_settings(offline), progress=progress)
+    written_csv: list[Path] = []
     if csv is not None:
         summary = {k: v for k, v in to_jsonable(diff).items() if not isinstance(v, (dict, list))}
-        write_csv_dir(csv, diff_tables(diff), summary)
+        written_csv = write_csv_dir(csv, diff_tables(diff), summary)
     if json:
         print_json(diff)
-        return
-    render_diff(diff, top or 15)
+    else:
+        render_diff(diff, top or 15)
+    announce(*written_csv)
 
 
 @app.command("updates")
@@ -159,14 +191,18 @@ def updates_command(
     strict: StrictOption = False,
 ) -> None:
     """How often the register was updated, per month (the log has times, not sizes)."""
+    _check_outputs(csv)
+    check_input_file(log, label="update log")
     cadence = api.blocking_updates(log, strict=strict)
+    written_csv: list[Path] = []
     if csv is not None:
         summary = {k: v for k, v in to_jsonable(cadence).items() if not isinstance(v, (dict, list))}
-        write_csv_dir(csv, [cadence.by_month], summary)
+        written_csv = write_csv_dir(csv, [cadence.by_month], summary)
     if json:
         print_json(cadence)
-        return
-    render_updates(cadence)
+    else:
+        render_updates(cadence)
+    announce(*written_csv)
 
 
 @app.command("series")
@@ -181,14 +217,16 @@ def series_command(
     allow_damaged: AllowDamagedOption = False,
 ) -> None:
     """Growth over a series of registers: entries and deduplicated blocked space of each, added and removed."""
+    _check_outputs(csv, plot)
+    _check_inputs(list(registers))
     options = api.BlockingOptions(kind=api.params.register_kind(kind), strict=strict, allow_damaged=allow_damaged)
     with progress_bar() as progress:
         table = api.blocking_series(list(registers), options, progress=progress)
-    if csv is not None:
-        write_csv_dir(csv, [table], {"registers": len(registers)})
+    written_csv = write_csv_dir(csv, [table], {"registers": len(registers)}) if csv is not None else []
     if plot is not None:
         write_series_plot(plot, table)
     if json:
         print_json(table)
-        return
-    console.print(group_table(table, "blocked space over a series of registers", len(table)))
+    else:
+        console.print(group_table(table, "blocked space over a series of registers", len(table)))
+    announce(*written_csv, plot)

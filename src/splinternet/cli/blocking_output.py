@@ -11,9 +11,10 @@ from typing import Any
 from rich.table import Table
 
 from ..api import BlockingDiff, BlockingReport, GroupTable, UpdateCadence
+from ..report import formatting as fmt
 from ..report.files import atomic_write
-from ..report.plots import save_figure
-from .output import console, err_console
+from ..report.plots import STYLE, chart_label, save_figure
+from .output import console, err_console, print_notes
 
 __all__ = [
     "diff_tables", "group_table", "provider_bars", "render_diff", "render_report", "render_updates",
@@ -21,31 +22,17 @@ __all__ = [
 ]
 
 
-_IDENTIFIERS = {"asn", "line"}
-
-
 def _cell(value: Any, column: str = "") -> str:
-    if column in _IDENTIFIERS:
-        return str(value)
-    if isinstance(value, float):
-        if value != value:
-            return ""
-        if abs(value) >= 1e15:  # IPv6 address counts
-            return f"{value:.3g}"
-        if value.is_integer():
-            return f"{int(value):,}"
-        return f"{value:.3g}" if abs(value) < 1 else f"{value:,.1f}"  # split MOAS space: 10,812.5
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
+    return fmt.value_cell(value, column)
 
 
 def group_table(table: GroupTable, title: str, limit: int = 15, columns: Sequence[str] | None = None) -> Table:
     cols = list(columns or table.columns)
-    out = Table(title=title, title_justify="left")
+    shown = fmt.n_of_m(min(limit, len(table)), len(table))
+    out = Table(title=title, title_justify="left", caption=shown or None, caption_justify="left")
     for c in cols:
         numeric = table.columns[c].dtype.kind in "fiu"
-        out.add_column(c.replace("_", " "), justify="right" if numeric else "left", overflow="fold")
+        out.add_column(fmt.header(c), justify="right" if numeric else "left", overflow="fold")
     for rec in table.head(limit).records():
         out.add_row(*(_cell(rec[c], c) for c in cols))
     return out
@@ -76,8 +63,6 @@ def _releases(attribution: dict[str, Any]) -> None:
         when = f"{r['release_date']}" + (f" ({away:+d} days from {attribution['target_date']})" if away else "")
         console.print(f"  used {r['dataset']}: {when} {r['path']} sha256 {r['sha256'][:16]}… {r.get('note') or ''}",
                       highlight=False, soft_wrap=True)
-    for m in attribution.get("missing", []):
-        console.print(f"  [yellow]missing[/] {m}", highlight=False, soft_wrap=True)
 
 
 def render_report(report: BlockingReport, limit: int) -> None:
@@ -120,8 +105,7 @@ def render_report(report: BlockingReport, limit: int) -> None:
         console.print(group_table(col.by_provider, "unrelated domains by hosting provider", limit))
         console.print(group_table(col.top_entries, "entries causing the most collateral", limit))
         _warn_bad(col.resolutions)
-    for note in report.notes:
-        console.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
+    print_notes([*report.attribution.get("missing", []), *report.notes])
     _warn_bad(reg)
 
 
@@ -169,7 +153,7 @@ def write_csv_dir(directory: Path, tables: list[GroupTable], summary: dict[str, 
         buf = io.StringIO()
         writer = csv.writer(buf)
         writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerows([[fmt.csv_value(v, c) for v, c in zip(row, header, strict=True)] for row in rows])
         target = directory / f"{name}.csv"
         with atomic_write(target) as fh:
             fh.write(buf.getvalue().encode("utf-8"))
@@ -195,11 +179,12 @@ def write_plot(path: Path, bars: GroupTable, label_col: str, growth: GroupTable 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    plt.rcParams.update(STYLE)
     panels = 2 if growth is not None and len(growth) else 1
     fig, axes = plt.subplots(1, panels, figsize=(7 * panels, 5), squeeze=False)
     top = bars.head(15)
     ax = axes[0][0]
-    ax.barh([str(x)[:32] for x in top.columns[label_col].tolist()][::-1], top.columns["ipv4"][::-1])
+    ax.barh([chart_label(str(x)) for x in top.columns[label_col].tolist()][::-1], top.columns["ipv4"][::-1])
     ax.set_xlabel("blocked IPv4 addresses (deduplicated)")
     ax.set_title(f"{title}: blocked space by {label_col}")
     if panels == 2:
@@ -226,6 +211,7 @@ def write_series_plot(path: Path, series: GroupTable) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    plt.rcParams.update(STYLE)
     labels = [u[:10] or Path(r.split(", ")[0]).name for u, r in
               zip(series.columns["updated"].tolist(), series.columns["register"].tolist(), strict=True)]
     fig, ax = plt.subplots(figsize=(8, 5))

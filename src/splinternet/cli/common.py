@@ -25,6 +25,7 @@ AllowDamagedOption = Annotated[
     bool, typer.Option("--allow-damaged", help="Go on when more than the allowed share of an input's records are "
                        "bad (SPLINTERNET_MAX_BAD_SHARE, default 0.1%); they are skipped and counted in the notes.")
 ]
+TopOption = Annotated[int, typer.Option("--top", min=1, help="Rows per table.")]
 
 
 @contextmanager

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from .. import api
 from ..config import Settings
+from ..report import formatting as fmt
 from .common import DateOption, JsonOption, OfflineOption
 from .output import console, print_json, progress_bar
 
@@ -50,7 +51,7 @@ def fetch(
                   + (f" (asked for {release.requested:%Y-%m-%d %H:%M})" if release.requested else ""))
     console.print(f"  url     {release.url}", soft_wrap=True)
     console.print(f"  file    {release.path}", soft_wrap=True)
-    console.print(f"  size    {release.file.size:,} bytes   sha256 {release.file.sha256}", soft_wrap=True)
+    console.print(f"  size    {fmt.size(release.file.size)}   sha256 {release.file.sha256}", soft_wrap=True)
 
 
 @app.command("list")
@@ -64,6 +65,6 @@ def list_cache(json_out: JsonOption = False) -> None:
     table = Table("dataset", "release", "size", "sha256", "url", title=f"Cache: {settings.cache_dir}")
     for f in files:
         table.add_row(str(f.extra.get("dataset", "")), str(f.extra.get("release", ""))[:16],
-                      f"{f.size:,}", f.sha256[:16], f.url)
+                      fmt.size(f.size), f.sha256[:16] + "…", f.url)
     console.print(table)
-    console.print(f"{len(files)} files, {sum(f.size for f in files):,} bytes")
+    console.print(f"{fmt.plural(len(files), 'file')}, {fmt.size(sum(f.size for f in files))}")

@@ -12,9 +12,19 @@ from rich.table import Table
 from .. import api
 from ..config import Settings
 from ..errors import ParameterError
+from ..report import formatting as fmt
+from ..report.files import check_output_file
 from ..report.plots import line_chart, save_figure
 from .common import JsonOption, OfflineOption, StrictOption, naming_options
-from .output import console, err_console, print_json, progress_bar
+from .output import (
+    announce,
+    console,
+    err_console,
+    print_inputs,
+    print_json,
+    print_notes,
+    progress_bar,
+)
 
 DataOption = Annotated[Path, typer.Option("--data", "--out", "-o", help="Directory of the ingested Parquet.")]
 
@@ -66,7 +76,7 @@ def query_command(
     sql: Annotated[str, typer.Argument(help="SQL over the views ribs and updates (DuckDB dialect), e.g. "
                                        "\"SELECT collector, count(*) FROM updates GROUP BY 1\".")],
     data: DataOption = Path("ingested"),
-    rows: Annotated[int, typer.Option("--rows", help="Rows shown in the table (JSON has all).")] = 50,
+    rows: Annotated[int, typer.Option("--rows", min=0, help="Rows shown in the table (JSON has all).")] = 50,
     json: JsonOption = False,
     unsafe_sql: Annotated[bool, typer.Option("--unsafe-sql", help="Run any SQL with DuckDB's full access to files, "
                                              "network and extensions (default: one SELECT, reading only --data).")]
@@ -84,14 +94,14 @@ def query_command(
         table.add_row(*(_cell(v) for v in record.values()))
     console.print(table)
     if len(records) > rows:
-        console.print(f"[dim]{len(records) - rows:,} more rows (use --rows or --json)[/]")
+        console.print(f"[dim]{fmt.n_of_m(rows, len(records))} (use --rows or --json)[/]")
 
 
 def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:.6g}"
+        return fmt.number(value, 6)
     return str(value)
 
 
@@ -110,7 +120,7 @@ timeline_app = typer.Typer(cls=_CountryByDefault, no_args_is_help=True,
 
 ThresholdOption = Annotated[float, typer.Option("--threshold", help="Report a share that drops (or moves) by "
                                                 "more than this between two points (0.05 = 5 points).")]
-TopOption = Annotated[int, typer.Option("--top", help="Groups shown and plotted.")]
+TopOption = Annotated[int, typer.Option("--top", min=1, help="Groups shown and plotted.")]
 PlotOption = Annotated[Path | None, typer.Option("--plot", help="Write a line chart (PNG or SVG).")]
 
 
@@ -133,6 +143,9 @@ def country_timeline_command(
     plot: PlotOption = None,
 ) -> None:
     """Border and transit shares of a country's top providers over time, with drops and lost links."""
+    cc = api.params.country_code(cc)
+    if plot is not None:
+        check_output_file(plot, (".png", ".svg"), label="--plot")
     settings = Settings.from_env(offline=offline or None)
     with progress_bar() as progress:
         if archives is not None:
@@ -165,6 +178,8 @@ def blocking_timeline_command(
     plot: PlotOption = None,
 ) -> None:
     """Blocked IPv4 space by cloud provider or organization over a series of registers."""
+    if plot is not None:
+        check_output_file(plot, (".png", ".svg"), label="--plot")
     labels = [d.strip() for d in dates.split(",")] if dates else []
     if labels and len(labels) != len(registers):
         raise ParameterError(f"--dates names {len(labels)} dates for {len(registers)} registers")
@@ -179,17 +194,20 @@ def blocking_timeline_command(
 def _emit(timeline: api.ShareTimeline, json: bool, plot: Path | None, measure: str, label: str, *, percent: bool = True) -> None:
     if plot is not None:
         values = timeline.series[measure]
-        series = {f"{k} {n}"[:40]: [None if v != v else float(v) for v in values[:, j].tolist()]
+        series = {(f"{k} {n}" if n not in ("", k) else str(k)): [None if v != v else float(v) for v in values[:, j].tolist()]
                   for j, (k, n) in enumerate(zip(timeline.keys, timeline.names, strict=True))}
         marks = sorted({(e.time, e.kind) for e in timeline.events})
         save_figure(line_chart(list(timeline.points), series, title=timeline.subject, ylabel=label, percent=percent,
-                               marks=[(t, k.replace("_", " ")) for t, k in marks]), plot)
+                               marks=[(t, k.replace("_", " ")) for t, k in marks],
+                               caption=f"{label} of the {len(series)} largest groups at each step, "
+                                       f"{timeline.points[0] if timeline.points else ''} to "
+                                       f"{timeline.points[-1] if timeline.points else ''}; dotted lines mark "
+                                       "events above the threshold."), plot)
     if json:
         print_json(timeline)
     else:
         _render(timeline, measure, percent)
-    if plot is not None:
-        err_console.print(f"written: {plot}", highlight=False)
+    announce(plot)
 
 
 def _render(timeline: api.ShareTimeline, measure: str, percent: bool) -> None:
@@ -197,24 +215,22 @@ def _render(timeline: api.ShareTimeline, measure: str, percent: bool) -> None:
     for name, values in timeline.series.items():
         table = Table("group", *timeline.points, title=name.replace("_", " "))
         for j, (key, label) in enumerate(zip(timeline.keys, timeline.names, strict=True)):
-            cells = ["–" if v != v else (f"{100 * v:.1f}%" if percent or name.startswith("share") else f"{v:,.0f}")
-                     for v in values[:, j].tolist()]
-            table.add_row(f"{key} {label[:30]}" if label != key else key, *cells)
+            cells = [fmt.pct(v) if percent or name.startswith("share") else fmt.count(v) for v in values[:, j].tolist()]
+            table.add_row(f"{key} {fmt.cut(label, 30)}" if label != key else key, *cells)
         console.print(table)
     if timeline.events:
         events = Table("time", "since", "event", "who", "measure", "before", "after", "detail",
                        title=f"{len(timeline.events)} events")
         for e in timeline.events[:200]:
-            fmt = (lambda x: f"{100 * x:.1f}%") if e.measure not in ("blocked_ipv4", "link") else (
-                lambda x: f"{x:,.0f}")
+            show = fmt.pct if e.measure not in ("blocked_ipv4", "link") else fmt.count
             detail = f"AS{e.neighbor} ({e.relation})" if e.kind == "link_lost" else ""  # observed: gateway AS
-            who = e.key if e.name in ("", e.key) else f"{e.key} {e.name[:24]}"
-            events.add_row(e.time, e.previous, e.kind.replace("_", " "), who, e.measure,
-                           fmt(e.before), fmt(e.after), detail)
+            who = e.key if e.name in ("", e.key) else f"{e.key} {fmt.cut(e.name, 24)}"
+            events.add_row(e.time, e.previous, e.kind.replace("_", " "), who, fmt.header(e.measure),
+                           show(e.before), show(e.after), detail)
         console.print(events)
         if len(timeline.events) > 200:
-            console.print(f"[dim]{len(timeline.events) - 200} more events in --json[/]")
+            console.print(f"[dim]{fmt.n_of_m(200, len(timeline.events), 'events')}; all in --json[/]")
     else:
         console.print("no events above the threshold")
-    for note in timeline.notes:
-        console.print(f"[yellow]note:[/] {note}", soft_wrap=True)
+    print_notes(timeline.notes)
+    print_inputs(timeline.sources)

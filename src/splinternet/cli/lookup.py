@@ -9,8 +9,9 @@ from rich.table import Table
 
 from .. import api
 from ..config import Settings
+from ..report import formatting as fmt
 from .common import AllowDamagedOption, DateOption, JsonOption, OfflineOption, StrictOption
-from .output import console, print_json, progress_bar
+from .output import console, print_inputs, print_json, print_notes, progress_bar, warn_reserved
 
 
 def _settings(offline: bool) -> Settings:
@@ -27,6 +28,7 @@ def asn_command(
 ) -> None:
     """Name, organization, country, providers, customers, peers and customer-cone size of an AS."""
     number = api.params.asn(asn)
+    warn_reserved([number])
     with progress_bar(bytes_mode=True) as progress:
         snapshot = api.Snapshot.for_date(date, settings=_settings(offline), progress=progress, strict=strict,
                                          allow_damaged=allow_damaged)
@@ -34,23 +36,25 @@ def asn_command(
     if json_out:
         print_json(profile)
         return
-    console.print(f"[bold]AS{profile.asn}[/] {profile.name or '(no name)'} — {profile.org_name or '?'} "
-                  f"({profile.country or '??'})", soft_wrap=True)
+    console.print(f"[bold]AS{profile.asn}[/] ", end="")
+    console.print(f"{profile.name or '(no name)'} — {profile.org_name or '?'} ({fmt.country(profile.country)})",
+                  markup=False, highlight=False, soft_wrap=True)
     if not profile.in_graph:
         console.print("not in the AS-relationship graph of this date")
-    console.print(f"providers {profile.providers:,}   customers {profile.customers:,}   peers {profile.peers:,}   "
-                  f"customer cone {profile.customer_cone:,} ASes")
-    for title, rows in (("largest providers", profile.top_providers), ("largest customers", profile.top_customers)):
+    console.print(f"providers {fmt.count(profile.providers)}   customers {fmt.count(profile.customers)}   "
+                  f"peers {fmt.count(profile.peers)}   customer cone {fmt.count(profile.customer_cone)} ASes")
+    for title, rows, total in (("largest providers", profile.top_providers, profile.providers),
+                               ("largest customers", profile.top_customers, profile.customers)):
         if rows:
-            table = Table("AS", "name", "cc", "cone", title=title)
+            shown = fmt.n_of_m(len(rows), total, title.split()[-1])
+            table = Table("AS", "name", "country", "customer cone (ASes)",
+                          title=title + (f" ({shown})" if shown else ""))
             for row in rows:
-                table.add_row(f"AS{row['asn']}", str(row["name"]), str(row["country"]), f"{row['customer_cone_size']:,}")
+                table.add_row(f"AS{row['asn']}", fmt.cut(row["name"], 48), fmt.country(row["country"]),
+                              fmt.count(row["customer_cone_size"]))
             console.print(table)
-    for release in snapshot.releases.values():
-        note = f"  [yellow]{release.note}[/]" if release.note else ""
-        console.print(f"[dim]{release.dataset} {release.released:%Y-%m-%d}  {release.url}[/]{note}", soft_wrap=True)
-    for damage_note in profile.notes:
-        console.print(f"[yellow]note:[/] {damage_note}", soft_wrap=True)
+    print_notes(profile.notes)
+    print_inputs(profile.sources)
 
 
 def ip_command(
@@ -66,6 +70,7 @@ def ip_command(
     json_out: JsonOption = False,
 ) -> None:
     """Covering prefix, origin AS(es) and name, registry country, cloud provider and service of an address."""
+    address = api.params.ip_address(address)
     with progress_bar(bytes_mode=True) as progress:
         snapshot = api.Snapshot.for_date(date, settings=_settings(offline), prefixes_date=prefixes_date,
                                      progress=progress, strict=strict,
@@ -74,16 +79,26 @@ def ip_command(
     if json_out:
         print_json(info)
         return
-    console.print(f"[bold]{info.address}[/]  prefix {info.prefix or '(not routed in the prefix-to-AS data)'}")
+    console.print(f"[bold]{info.address}[/]  prefix {info.prefix or _no_prefix(info)}", highlight=False)
     for origin in info.origins:
-        console.print(f"  origin AS{origin['asn']} {origin['name']} ({origin['country'] or '??'})"
-                      + (f"  [{info.origin_kind}]" if info.origin_kind != "single" else ""), soft_wrap=True)
+        kind = f"  ({info.origin_kind})" if info.origin_kind != "single" else ""
+        console.print(f"  origin {fmt.as_label(origin['asn'], origin['name'], 60)} ({fmt.country(origin['country'])})"
+                      + kind, markup=False, highlight=False, soft_wrap=True)
     if info.registry:
         r = info.registry
-        console.print(f"  registry {r['registry']}: {r['country']} ({r['status']}, {r['date']})")
+        console.print(f"  registry {r['registry']}: {fmt.country(r['country'])} ({r['status']}, {r['date']})",
+                      markup=False, highlight=False)
     if info.cloud:
         c = info.cloud
         console.print(f"  cloud {c['provider']} service {c['service'] or '-'} region {c['region'] or '-'} "
-                      f"({c['prefix']})")
-    for note in info.notes:
-        console.print(f"[yellow]note:[/] {note}", soft_wrap=True)
+                      f"({c['prefix']})", markup=False, highlight=False)
+    print_notes(info.notes)
+    print_inputs(info.sources)
+
+
+def _no_prefix(info: api.AddressInfo) -> str:
+    """Not routed, or not known: without a prefix-to-AS table for the date nothing can be said."""
+    wanted = "routeviews-pfx2as" if info.version == 4 else "routeviews-pfx2as6"
+    if any(src.get("dataset") == wanted for src in info.sources):
+        return "(not routed: no prefix covers it in the prefix-to-AS data)"
+    return f"(unknown: no IPv{info.version} prefix-to-AS table for this date; see the notes)"

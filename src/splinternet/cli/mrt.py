@@ -10,9 +10,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ..api.mrt import bgpdump_lines, parse_time, read_mrt, rib_state, summarize
+from ..api.mrt import bgpdump_chunks, bgpdump_lines, parse_time, read_mrt, rib_state, summarize
 from .common import JsonOption, StrictOption
-from .output import console, err_console, print_json, progress_bar
+from .output import announce, console, err_console, print_json, progress_bar
 
 app = typer.Typer(help="MRT routing archives (RIS, RouteViews): dump, statistics, routing state.",
                   no_args_is_help=True)
@@ -34,16 +34,11 @@ def dump_command(file: FileArg, strict: StrictOption = False, json: JsonOption =
     if json:
         print_json({"path": str(file), "lines": list(bgpdump_lines(result.table)), "bad_records": result.bad.summary()})
         return
-    out = sys.stdout
-    batch: list[str] = []
+    sys.stdout.flush()
+    out = sys.stdout.buffer  # the kernel's bytes as they are: no per-line Python
     try:
-        for line in bgpdump_lines(result.table):
-            batch.append(line)
-            if len(batch) >= 4096:
-                out.write("\n".join(batch) + "\n")
-                batch.clear()
-        if batch:
-            out.write("\n".join(batch) + "\n")
+        for chunk in bgpdump_chunks(result.table):
+            out.write(chunk)
         out.flush()
     except BrokenPipeError:  # `| head`: the reader left, which is not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # as the Python docs advise
@@ -79,10 +74,16 @@ def rib_command(
     json: JsonOption = False,
 ) -> None:
     """Routing table as seen by each peer at a time: RIB plus updates (session down clears a peer)."""
+    if parquet is not None:
+        # not at the top: `mrt dump` must not load the download code
+        from ..report.files import check_output_file
+
+        check_output_file(parquet, (".parquet",), label="--parquet")
     with progress_bar() as progress:
         summary, reads = rib_state(rib, updates or [], parse_time(at), parquet=parquet, strict=strict,
                                    progress=progress)
     peers = summary["routes_per_peer"]
+    announce(parquet)
     if json:
         print_json(summary)
         return

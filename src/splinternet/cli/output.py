@@ -18,10 +18,13 @@ from rich.progress import (
 )
 from rich.progress import Progress as RichProgress
 
+from .. import api
 from ..progress import NO_PROGRESS, Progress
+from ..report.formatting import group_notes
 from ..report.jsonable import json_text, to_jsonable
 
-__all__ = ["console", "err_console", "print_json", "progress_bar", "to_jsonable"]
+__all__ = ["announce", "console", "err_console", "print_inputs", "print_json", "print_notes", "progress_bar",
+           "to_jsonable", "warn", "warn_reserved"]
 
 # piped output is read by people too (less, a file): wide enough for the ranking tables
 console = Console() if sys.stdout.isatty() else Console(width=160)
@@ -30,6 +33,52 @@ err_console = Console(stderr=True)
 
 def print_json(value: Any) -> None:
     sys.stdout.write(json_text(value) + "\n")
+
+
+def _text(out: Console, label: str, text: str) -> None:
+    # notes quote file names and messages: text, never rich markup ("[web]" must stay)
+    out.print(label, end="", highlight=False)
+    out.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+def print_notes(notes: Any, *, out: Console | None = None) -> None:
+    """Every note once, inputs left out for the same reason on one line (report.formatting.group_notes)."""
+    for note in group_notes(notes or ()):
+        _text(out or console, "[yellow]note:[/] ", note)
+
+
+def print_inputs(sources: Any, *, out: Console | None = None) -> None:
+    """One dim line per input used: dataset, release day, address (or the file given)."""
+    seen = set()
+    for src in sources or ():
+        release = str(src.get("release") or src.get("release_date") or "")[:10] or "undated"
+        line = f"{src.get('dataset', '?')} {release} {src.get('url') or src.get('path') or ''}".rstrip()
+        if src.get("note"):
+            line += f"  ({src['note']})"
+        if line not in seen:
+            seen.add(line)
+            (out or console).print(line, style="dim", markup=False, highlight=False, soft_wrap=True)
+
+
+def announce(*paths: Any) -> None:
+    """``wrote de.png, 48 KB`` on stderr for every file (or directory of files) written."""
+    from ..report.files import written  # not at the top: `mrt dump` must not load the download code
+
+    for path in paths:
+        if path is not None:
+            err_console.print(written(path), markup=False, highlight=False, soft_wrap=True)
+
+
+def warn(text: str) -> None:
+    _text(err_console, "[yellow]warning:[/] ", text)
+
+
+def warn_reserved(asns: Any) -> None:
+    """A warning for each AS number in a reserved range (private use, documentation, AS_TRANS...)."""
+    for number in asns:
+        why = api.params.reserved_asn(int(number))
+        if why:
+            warn(why)
 
 
 class _RichBar:

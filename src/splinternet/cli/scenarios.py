@@ -9,23 +9,27 @@ from rich.table import Table
 
 from .. import api
 from ..config import Settings
-from .common import AllowDamagedOption, DateOption, JsonOption, OfflineOption, StrictOption
-from .output import console, print_json, progress_bar
+from ..report import formatting as fmt
+from .common import (
+    AllowDamagedOption,
+    DateOption,
+    JsonOption,
+    OfflineOption,
+    StrictOption,
+    TopOption,
+)
+from .output import console, print_inputs, print_json, print_notes, progress_bar, warn_reserved
 from .transit import PrefixDateOption, ViewOption, WeightOption
 
 
-def _pct(x: float | None) -> str:
-    return "–" if x is None else f"{100 * x:.1f}%"
-
-
 def _side_by_side(before: api.TransitReport, after: api.TransitReport, top: int) -> Table:
-    table = Table("#", "before: provider", "border", "after: provider", "border",
+    table = Table("#", "before: provider", "border share", "after: provider", "border share",
                   title="International transit providers, before and after")
     for i in range(min(top, max(len(before.providers), len(after.providers)))):
         b = before.providers[i] if i < len(before.providers) else None
         a = after.providers[i] if i < len(after.providers) else None
-        table.add_row(str(i + 1), f"AS{b.asn} {b.name[:26]}" if b else "", _pct(b.border_share) if b else "",
-                      f"AS{a.asn} {a.name[:26]}" if a else "", _pct(a.border_share) if a else "")
+        table.add_row(str(i + 1), fmt.as_row_label(b, 36) if b else "", fmt.pct(b.border_share) if b else "",
+                      fmt.as_row_label(a, 36) if a else "", fmt.pct(a.border_share) if a else "")
     return table
 
 
@@ -38,14 +42,16 @@ def whatif_command(
     view: ViewOption = api.MembershipView.ADDRESS,
     weight: WeightOption = api.Weighting.SPACE,
     prefixes_date: PrefixDateOption = None,
-    top: Annotated[int, typer.Option(help="Rows per table.")] = 15,
+    top: TopOption = 15,
     offline: OfflineOption = False,
     strict: StrictOption = False,
     allow_damaged: AllowDamagedOption = False,
     json_out: JsonOption = False,
 ) -> None:
     """Remove ASes (or only their links into CC), re-run route selection, and compare with before."""
+    cc = api.params.country_code(cc)
     asns = api.params.asn_list(without)
+    warn_reserved(asns)
     with progress_bar() as progress:
         snapshot = api.Snapshot.for_date(date, settings=Settings.from_env(offline=offline or None),
                                      prefixes_date=prefixes_date, progress=progress, strict=strict,
@@ -56,29 +62,46 @@ def whatif_command(
         print_json(report)
         return
     console.print(f"[bold]{report.cc}[/] {report.date}: what if " + "; ".join(report.scenario))
-    console.print(f"networks losing every route: {len(report.lost_networks)} "
-                  f"({report.lost_ipv4_addresses:,.0f} IPv4 addresses, {_pct(report.lost_share)} of the country); "
-                  f"with fewer routes: {len(report.degraded_networks)}; left single-homed: "
-                  f"{len(report.left_single_homed)}; left without any provider: {len(report.left_without_provider)}")
+    console.print(f"networks losing every route: {fmt.count(len(report.lost_networks))} "
+                  f"({fmt.count(round(report.lost_ipv4_addresses))} IPv4 addresses, {fmt.pct(report.lost_share)} of "
+                  f"the country); with fewer routes: {fmt.count(len(report.degraded_networks))}; left single-homed: "
+                  f"{fmt.count(len(report.left_single_homed))}; left without any provider: "
+                  f"{fmt.count(len(report.left_without_provider))}")
     mpl = report.mean_path_length
-    console.print(f"mean path length {mpl['before']:.2f} -> {mpl['after']:.2f} AS hops; country reachable from the "
-                  f"average vantage point {_pct(report.reach['before'])} -> {_pct(report.reach['after'])}")
+    console.print(f"mean path length {fmt.number(mpl['before'])} -> {fmt.number(mpl['after'])} AS hops; country "
+                  f"reachable from the average vantage point {fmt.pct(report.reach['before'])} -> "
+                  f"{fmt.pct(report.reach['after'])}")
     console.print(_side_by_side(report.before, report.after, top))
-    if report.absorbed:
-        table = Table("AS", "name", "border before", "border after", "gain", title="Who absorbs the lost share")
-        for row in report.absorbed[:top]:
-            table.add_row(f"AS{row['asn']}", row["name"][:40], _pct(row["border_before"]), _pct(row["border_after"]),
-                          f"+{100 * row['gain']:.1f} pts")
+    gains = [row for row in report.absorbed if not fmt.is_zero_change(row["gain"])]
+    if gains:
+        table = Table("provider", "border share before", "border share after", "gain", title="Who absorbs the lost "
+                      "share", caption=_hidden(len(report.absorbed) - len(gains), "provider"))
+        for row in gains[:top]:
+            table.add_row(fmt.as_row_label(row, 48), fmt.pct(row["border_before"]),
+                          fmt.pct(row["border_after"]), fmt.points(row["gain"]))
         console.print(table)
+        _cut_line(len(gains), top)
     for title, rows in (("Networks that lose every route", report.lost_networks),
                         ("Networks left single-homed", report.left_single_homed)):
         if rows:
-            table = Table(*rows[0].keys(), title=title)
+            rest = [k for k in rows[0] if k not in ("asn", "name", "as_name")]
+            table = Table("network", *(fmt.header(k) for k in rest), title=title)
             for row in rows[:top]:
-                table.add_row(*(f"{v:.3g}" if isinstance(v, float) else str(v) for v in row.values()))
+                table.add_row(fmt.as_row_label(row, 48), *(fmt.value_cell(row[k], k) for k in rest))
             console.print(table)
-    for note in report.notes:
-        console.print(f"[yellow]note:[/] {note}", soft_wrap=True)
+            _cut_line(len(rows), top)
+    print_notes(report.notes)
+    print_inputs(report.before.sources)
+
+
+def _hidden(n: int, what: str) -> str:
+    return f"{fmt.plural(n, what)} with no change not shown" if n else ""
+
+
+def _cut_line(total: int, top: int) -> None:
+    line = fmt.n_of_m(min(top, total), total)
+    if line:
+        console.print(f"[dim]{line} (--top)[/]")
 
 
 def diff_command(
@@ -88,13 +111,14 @@ def diff_command(
     view: ViewOption = api.MembershipView.ADDRESS,
     weight: WeightOption = api.Weighting.SPACE,
     prefixes_date: PrefixDateOption = None,
-    top: Annotated[int, typer.Option(help="Rows per table.")] = 15,
+    top: TopOption = 15,
     offline: OfflineOption = False,
     strict: StrictOption = False,
     allow_damaged: AllowDamagedOption = False,
     json_out: JsonOption = False,
 ) -> None:
     """What changed for CC between two dates: border links lost and gained, shares moved, new single-homed."""
+    cc = api.params.country_code(cc)
     with progress_bar() as progress:
         report = api.diff(cc, date_from, date_to, prefixes_date=prefixes_date, progress=progress,
                           settings=Settings.from_env(offline=offline or None), strict=strict,
@@ -103,19 +127,32 @@ def diff_command(
     if json_out:
         print_json(report)
         return
-    console.print(f"[bold]{report.cc}[/] {report.date_from} -> {report.date_to}: {report.links_lost_count:,} "
-                  f"links to foreign networks lost, {report.links_gained_count:,} gained; "
-                  f"{len(report.new_single_homed)} networks newly single-homed")
-    table = Table("AS", "name", "before", "after", "change", title="Border shares that moved")
-    for row in report.shares_moved:
-        table.add_row(f"AS{row['asn']}", str(row["name"])[:40], _pct(row["before"]), _pct(row["after"]),
-                      f"{100 * row['change']:+.1f} pts")
-    console.print(table)
-    for title, rows in (("Links lost", report.links_lost), ("Links gained", report.links_gained)):
-        t = Table("domestic", "foreign", "cc", "foreign is", title=title)
+    console.print(f"[bold]{report.cc}[/] {report.date_from} -> {report.date_to}: "
+                  f"{fmt.count(report.links_lost_count)} links to foreign networks lost, "
+                  f"{fmt.count(report.links_gained_count)} gained; "
+                  f"{fmt.plural(len(report.new_single_homed), 'network')} newly single-homed")
+    moved = [row for row in report.shares_moved if not fmt.is_zero_change(row["change"])]
+    if moved:
+        table = Table("provider", "border share before", "border share after", "change",
+                      title="Border shares that moved", caption=_hidden(len(report.shares_moved) - len(moved),
+                                                                         "provider"))
+        for row in moved[:top]:
+            table.add_row(fmt.as_row_label(row, 48), fmt.pct(row["before"]), fmt.pct(row["after"]),
+                          fmt.points(row["change"]))
+        console.print(table)
+        _cut_line(len(moved), top)
+    else:
+        console.print("no border share moved by 0.05 points or more")
+    for title, rows, total in (("Links lost", report.links_lost, report.links_lost_count),
+                               ("Links gained", report.links_gained, report.links_gained_count)):
+        if not rows:
+            continue
+        shown = fmt.n_of_m(min(top, len(rows)), total, "links") or fmt.plural(total, "link")
+        t = Table("domestic", "foreign", "country", "foreign is", title=f"{title} ({shown})")
         for row in rows[:top]:
-            t.add_row(f"AS{row['domestic_asn']} {row['domestic_name'][:28]}",
-                      f"AS{row['foreign_asn']} {row['foreign_name'][:28]}", row["foreign_country"], row["foreign_role"])
+            t.add_row(fmt.as_row_label(row, 38, "domestic_"),
+                      fmt.as_row_label(row, 38, "foreign_"), fmt.country(row["foreign_country"]),
+                      row["foreign_role"])
         console.print(t)
-    for note in dict.fromkeys([*report.before.notes, *report.after.notes]):
-        console.print(f"[yellow]note:[/] {note}", soft_wrap=True)
+    print_notes([*report.before.notes, *report.after.notes])
+    print_inputs([*report.before.sources, *report.after.sources])

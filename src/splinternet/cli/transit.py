@@ -13,9 +13,27 @@ from rich.table import Table
 
 from .. import api
 from ..config import Settings
-from ..report.plots import grouped_bars, save_figure
-from .common import AllowDamagedOption, DateOption, JsonOption, OfflineOption, StrictOption
-from .output import console, print_json, progress_bar
+from ..report import formatting as fmt
+from ..report.cautions import transit_cautions
+from ..report.files import check_output_file
+from ..report.plots import save_figure, transit_figure
+from .common import (
+    AllowDamagedOption,
+    DateOption,
+    JsonOption,
+    OfflineOption,
+    StrictOption,
+    TopOption,
+)
+from .output import (
+    announce,
+    console,
+    print_inputs,
+    print_json,
+    print_notes,
+    progress_bar,
+    to_jsonable,
+)
 
 
 class EvidenceChoice(StrEnum):
@@ -37,59 +55,61 @@ PrefixDateOption = Annotated[str | None, typer.Option("--prefixes-date", help="T
                                                       "this date instead (when none exists for --date).")]
 
 
-def _pct(x: float | None) -> str:
-    return "–" if x is None else f"{100 * x:5.1f}%"
-
-
 def render_text(report: api.TransitReport) -> None:
+    data = to_jsonable(report)
     console.print(f"[bold]{report.cc}[/] international transit, {report.date} ({report.evidence['kind']} paths)")
-    console.print(report.summary, soft_wrap=False)
-    table = Table("#", "provider", "cc", "border", "transit", "served", "single-homed", "largest served",
-                  title="International transit providers (foreign AS handing traffic to the first domestic network)")
-    for i, row in enumerate(report.providers, 1):
-        served = ", ".join(s["name"][:24] or f"AS{s['asn']}" for s in row.served[:2])
-        table.add_row(str(i), f"AS{row.asn} {row.name[:28]}", row.country, _pct(row.border_share),
-                      _pct(row.transit_share), str(row.networks_served),
-                      f"{row.single_homed}/{row.single_foreign_upstream}", served)
-    console.print(table)
-    gates = Table("#", "gateway", "gateway share", "transit", "foreign providers", "own space",
-                  title="Domestic gateways (first domestic network on inbound paths)")
-    for i, gate in enumerate(report.gateways, 1):
-        gates.add_row(str(i), f"AS{gate.asn} {gate.name[:34]}", _pct(gate.gateway_share), _pct(gate.transit_share),
-                      str(gate.foreign_providers), _pct(gate.origin_share))
-    console.print(gates)
-    for note in report.notes:
-        console.print(f"[yellow]note:[/] {note}", soft_wrap=True)
-    for src in report.sources:
-        console.print(f"[dim]{src['dataset']} {src['release'][:10]} {src['url']}[/]", soft_wrap=True)
+    console.print(report.summary, soft_wrap=False, markup=False)
+    if report.providers:
+        table = Table("#", "provider", "country", "border share", "transit share", "networks served",
+                      "only provider of", "only foreign provider of", "largest networks served",
+                      title="International transit providers (foreign AS handing traffic to the first domestic "
+                            "network)", caption="only (foreign) provider of: domestic networks with it as their "
+                                                "only (foreign) upstream")
+        for i, row in enumerate(report.providers, 1):
+            served = ", ".join(fmt.cut(s["name"], 24) or f"AS{s['asn']}" for s in row.served[:2])
+            table.add_row(str(i), fmt.as_row_label(row, 44), fmt.country(row.country),
+                          fmt.pct(row.border_share), fmt.pct(row.transit_share), fmt.count(row.networks_served),
+                          fmt.count(row.single_homed), fmt.count(row.single_foreign_upstream), served)
+        console.print(table)
+    else:
+        console.print("no international transit provider found in this evidence")
+    if report.gateways:
+        gates = Table("#", "gateway", "gateway share", "transit share", "foreign providers", "own share of country",
+                      title="Domestic gateways (first domestic network on inbound paths)")
+        for i, g in enumerate(report.gateways, 1):
+            gates.add_row(str(i), fmt.as_row_label(g, 44), fmt.pct(g.gateway_share), fmt.pct(g.transit_share),
+                          fmt.count(g.foreign_providers), fmt.pct(g.origin_share))
+        console.print(gates)
+    for line in transit_cautions(data):
+        console.print("[bold yellow]caution:[/] ", end="")
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+    print_notes(report.notes)
+    print_inputs(report.sources)
+
+
+_CSV_COLUMNS = ["evidence", "table", "rank", "asn", "name", "as_name", "country", "border_share", "gateway_share",
+                "transit_share", "transit_mean", "networks_served", "single_homed", "single_foreign_upstream"]
 
 
 def write_csv(reports: list[api.TransitReport]) -> None:
     out = csv.writer(sys.stdout)
-    out.writerow(["evidence", "table", "rank", "asn", "name", "country", "border_share", "gateway_share",
-                  "transit_share", "transit_mean", "networks_served", "single_homed", "single_foreign_upstream"])
+    out.writerow(_CSV_COLUMNS)
     for report in reports:
         _csv_rows(out, report)
 
 
 def _csv_rows(out: Any, report: api.TransitReport) -> None:
+    kind = report.evidence["kind"]
     for i, p in enumerate(report.providers, 1):
-        out.writerow([report.evidence["kind"], "provider", i, p.asn, p.name, p.country, p.border_share, "", p.transit_share, p.transit_mean,
-                      p.networks_served, p.single_homed, p.single_foreign_upstream])
+        row = {"evidence": kind, "table": "provider", "rank": i, **vars(p)}
+        out.writerow([fmt.csv_value(row.get(c), c) for c in _CSV_COLUMNS])
     for i, g in enumerate(report.gateways, 1):
-        out.writerow([report.evidence["kind"], "gateway", i, g.asn, g.name, report.cc, "", g.gateway_share, g.transit_share, g.transit_mean,
-                      "", "", ""])
+        row = {"evidence": kind, "table": "gateway", "rank": i, "country": report.cc, **vars(g)}
+        out.writerow([fmt.csv_value(row.get(c), c) for c in _CSV_COLUMNS])
 
 
 def plot(report: api.TransitReport, path: Path) -> None:
-    rows = report.providers[:15]
-    fig = grouped_bars(
-        [f"AS{r.asn} {r.name[:28]}" for r in rows],
-        {"border share": [r.border_share for r in rows], "transit share": [r.transit_share for r in rows]},
-        title=f"{report.cc} {report.date}: international transit providers ({report.evidence['kind']})",
-        xlabel="share of the country's inbound paths",
-    )
-    save_figure(fig, path)
+    save_figure(transit_figure(to_jsonable(report)), path)
 
 
 def transit_command(
@@ -99,9 +119,10 @@ def transit_command(
     view: ViewOption = api.MembershipView.ADDRESS,
     weight: WeightOption = api.Weighting.SPACE,
     prefixes_date: PrefixDateOption = None,
-    top: Annotated[int, typer.Option(help="Rows per table.")] = 20,
-    max_origins: Annotated[int | None, typer.Option("--max-origins", help="Analyse only the N largest origins "
-                                                    "(a quick look; the report says what was skipped).")] = None,
+    top: TopOption = 20,
+    max_origins: Annotated[int | None, typer.Option("--max-origins", min=1, help="Analyse only the N largest "
+                                                    "origins (a quick look; the report says what was skipped).")]
+    = None,
     collector: Annotated[list[str] | None, typer.Option("--collector", help="Observed evidence: route collector "
                                                         "(rrcNN or route-views.*), repeatable.")] = None,
     mrt: Annotated[list[str] | None, typer.Option("--mrt", help="Observed evidence: MRT file(s) to read instead "
@@ -116,6 +137,9 @@ def transit_command(
     plot_path: Annotated[Path | None, typer.Option("--plot", help="Write a bar chart (PNG or SVG).")] = None,
 ) -> None:
     """Rank the foreign transit providers and domestic gateways that carry CC to the world."""
+    cc = api.params.country_code(cc)
+    if plot_path is not None:
+        check_output_file(plot_path, (".png", ".svg"), label="--plot")
     with progress_bar() as progress:
         snapshot = api.Snapshot.for_date(date, settings=Settings.from_env(offline=offline or None),
                                          prefixes_date=prefixes_date, progress=progress, strict=strict,
@@ -131,6 +155,7 @@ def transit_command(
             reports.append(api.transit(cc, date, options=options, snapshot=snapshot, progress=progress))
     if plot_path is not None:
         plot(reports[0], plot_path)
+        announce(plot_path)
     if json_out:
         print_json(reports[0] if len(reports) == 1 else {r.evidence["kind"]: r for r in reports})
     elif csv_out:

@@ -10,9 +10,10 @@ import typer
 from .. import api
 from ..config import Settings
 from ..errors import ParameterError
+from ..report.files import check_output_file
 from ..report.html import render_report, write_report
-from .common import DateOption, JsonOption, OfflineOption
-from .output import err_console, print_json, progress_bar, to_jsonable
+from .common import DateOption, JsonOption, OfflineOption, TopOption
+from .output import announce, err_console, print_json, progress_bar, to_jsonable, warn_reserved
 from .transit import PrefixDateOption
 
 
@@ -30,15 +31,18 @@ def report_command(
     resolutions: Annotated[Path | None, typer.Option("--resolutions", help="Domain resolutions (domain,ip CSV or "
                                                      "zdns/massdns JSON lines): collateral damage in the blocking "
                                                      "section.")] = None,
-    top: Annotated[int, typer.Option(help="Rows per table.")] = 20,
+    top: TopOption = 20,
     offline: OfflineOption = False,
     json_out: JsonOption = False,
 ) -> None:
     """One self-contained HTML report: ranking, charts, served and single-homed networks, provenance."""
-    if html.suffix.lower() not in (".html", ".htm"):
-        raise ParameterError(f"--html {html.name}: expected a file name ending in .html")
+    check_output_file(html, (".html", ".htm"), label="--html")
+    cc = api.params.country_code(cc)
+    if resolutions is not None and not register:
+        raise ParameterError("--resolutions needs --register: collateral damage is about a register's addresses")
     settings = Settings.from_env(offline=offline or None)
     asns = api.params.asn_list(without, what="for the what-if section") if without else []
+    warn_reserved(asns)
     options = api.TransitOptions(top=top)
     with progress_bar() as progress:
         snapshot = api.Snapshot.for_date(date, settings=settings, prefixes_date=prefixes_date, progress=progress)
@@ -47,16 +51,13 @@ def report_command(
         if asns:
             whatif = to_jsonable(api.whatif(cc, date, asns, options=api.TransitOptions(top=min(top, 15)),
                                             snapshot=snapshot, progress=progress))
-        if resolutions is not None and not register:
-            raise ParameterError("--resolutions needs --register: collateral damage is about a register's addresses")
         blocking = _blocking(register, date, cloud, settings, top, resolutions) if register else None
     text = render_report(transit, whatif=whatif, blocking=blocking)
     write_report(html, text)
     if json_out:
-        print_json({"html": str(html), "bytes": len(text.encode("utf-8")), "transit": transit, "whatif": whatif,
+        print_json({"html": str(html.absolute()), "bytes": len(text.encode("utf-8")), "transit": transit, "whatif": whatif,
                     "blocking": blocking})
-    else:
-        err_console.print(f"written: {html} ({len(text.encode('utf-8')):,} bytes)", highlight=False)
+    announce(html)
 
 
 def _blocking(register: list[Path], date: str | None, cloud: Path | None, settings: Settings, top: int,
@@ -75,19 +76,20 @@ def serve_command(
                                                   "name (read only).")] = None,
     cloud: Annotated[Path | None, typer.Option("--cloud", help="Cloud ranges for blocking reports.")] = None,
     prefixes_date: PrefixDateOption = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="Bound on one computation, in seconds.", min=1)] = 300.0,
-    max_upload: Annotated[int, typer.Option("--max-upload", help="Largest register upload, in bytes.", min=1)]
-    = 64 * 1024 * 1024,
+    timeout: Annotated[float | None, typer.Option("--timeout", help="Bound on one computation, in seconds "
+                                                  "[default: 300].", min=1)] = None,
+    max_upload: Annotated[int | None, typer.Option("--max-upload", help="Largest upload request (register and "
+                                                   "resolutions together), in bytes [default: 64 MiB].", min=1)]
+    = None,
     workers: Annotated[int, typer.Option("--workers", help="Computations run at the same time.", min=1)] = 1,
     no_disk_cache: Annotated[bool, typer.Option("--no-disk-cache", help="Keep results in memory only.")] = False,
 ) -> None:
     """The web dashboard and REST API (FastAPI); results are cached, long ones show progress."""
     try:
-        import uvicorn
-
-        from ..web import WebSettings, create_app
+        from ..web import WebSettings
+        from ..web.server import serve
     except ImportError as exc:
-        raise ParameterError(f"the web app needs the 'web' extra (pip install 'splinternet[web]'): {exc}") from None
+        raise ParameterError(f"the web app needs the 'web' extra: pip install 'splinternet[web]' ({exc})") from None
     if data_dir is not None and not data_dir.is_dir():
         raise ParameterError(f"--data-dir {data_dir}: not a directory")
     settings = WebSettings.from_env(data_dir=data_dir, cloud_dir=cloud, prefixes_date=prefixes_date,
@@ -96,4 +98,4 @@ def serve_command(
     if host not in ("127.0.0.1", "::1", "localhost"):
         err_console.print(f"[yellow]note:[/] listening on {host}: other machines can reach this server")
     err_console.print(f"splinternet on http://{host}:{port}/  (API docs at /docs)", highlight=False)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    serve(settings, host=host, port=port)

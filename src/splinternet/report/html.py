@@ -17,6 +17,8 @@ from typing import Any
 
 from .. import __version__
 from ..sources.download import atomic_write
+from . import formatting as fmt
+from .cautions import transit_cautions
 
 __all__ = ["MAP_MEASURES", "blocking_charts", "diff_charts", "environment", "render_report", "transit_charts",
            "transit_map", "whatif_charts", "write_report"]
@@ -28,23 +30,13 @@ MAP_MEASURES = {"border_share": "border share", "transit_share": "transit share"
 _PLOT_LOCK = threading.Lock()
 
 
-def _pct(value: Any, digits: int = 1) -> str:
-    if value is None:
-        return "–"
-    return f"{100 * float(value):.{digits}f}%"
-
-
-def _num(value: Any) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.2f}"
-    return f"{int(value):,}"
-
-
 def _label(row: dict[str, Any]) -> str:
-    name = str(row.get("name") or "")
-    return f"AS{row['asn']} {name[:28]}".strip()
+    return fmt.as_row_label(row, 60)
+
+
+def _network(row: Any, prefix: str = "") -> str:
+    """A network in a page: AS number, AS name where it says more, organization (not cut: a page wraps)."""
+    return fmt.as_row_label(row, 160, prefix)
 
 
 @lru_cache(maxsize=1)
@@ -54,8 +46,18 @@ def environment():  # noqa: ANN201 - jinja2.Environment
 
     env = jinja2.Environment(loader=jinja2.PackageLoader("splinternet.report", "templates"),
                              autoescape=jinja2.select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
-    env.filters["pct"] = _pct
-    env.filters["num"] = _num
+    env.filters["pct"] = fmt.pct
+    env.filters["num"] = fmt.count
+    env.filters["points"] = fmt.points
+    env.filters["number"] = fmt.number
+    env.filters["header"] = fmt.header
+    env.filters["cell"] = fmt.value_cell
+    env.filters["country"] = fmt.country
+    env.filters["size"] = fmt.size
+    env.filters["notes"] = fmt.group_notes
+    env.filters["zero_change"] = fmt.is_zero_change
+    env.filters["network"] = _network
+    env.globals["transit_cautions"] = transit_cautions
     env.globals["version"] = __version__
     return env
 
@@ -84,24 +86,21 @@ def transit_map(report: dict[str, Any], measure: str = "border_share") -> str:
 
 def transit_charts(report: dict[str, Any], rows: int = 15, measure: str = "border_share") -> dict[str, str]:
     """Bar chart of provider shares, the graph of border links (foreign provider -> domestic network), world map."""
-    from .plots import grouped_bars, link_graph
+    from .plots import link_graph, transit_figure
 
     providers = report["providers"][:rows]
     charts: dict[str, str] = {}
     if report["providers"]:
         charts["map"] = transit_map(report, measure)
     if providers:
-        charts["shares"] = _svg(lambda: grouped_bars(
-            [_label(p) for p in providers],
-            {"border share": [p["border_share"] for p in providers],
-             "transit share": [p["transit_share"] for p in providers]},
-            title=f"{report['cc']} {report['date']}: international transit providers",
-            xlabel="share of the country's inbound paths"))
+        charts["shares"] = _svg(lambda: transit_figure(report, rows))
         edges = [(_label(p), _label(s), float(s["share"])) for p in providers for s in p["served"] if s["share"] > 0]
         if edges:
             charts["links"] = _svg(lambda: link_graph(
-                edges, title=f"{report['cc']}: international links, width = share of inbound paths",
-                left="foreign providers", right="domestic networks"))
+                edges, title=f"{report['cc']} {report['date']}: international links",
+                left="foreign providers", right="domestic networks",
+                caption="Line width: share of the country's inbound paths over that link (foreign provider to first "
+                        f"domestic network). Data of {report['date']}."))
     return charts
 
 
@@ -119,7 +118,9 @@ def whatif_charts(report: dict[str, Any], rows: int = 15) -> dict[str, str]:
         labels, {"before": [before[a]["border_share"] if a in before else 0.0 for a in asns],
                  "after": [after[a]["border_share"] if a in after else 0.0 for a in asns]},
         title=f"{report['cc']} {report['date']}: border shares before and after",
-        xlabel="share of the country's inbound paths"))}
+        xlabel="share of the country's inbound paths",
+        caption=f"Scenario: {'; '.join(report.get('scenario') or [])}. Border share: share of the inbound paths on "
+                f"which the provider hands traffic to the first domestic network. Data of {report['date']}."))}
 
 
 def diff_charts(report: dict[str, Any], rows: int = 15) -> dict[str, str]:
@@ -133,7 +134,9 @@ def diff_charts(report: dict[str, Any], rows: int = 15) -> dict[str, str]:
         [_label(m) for m in moved], {report["date_from"]: [m["before"] for m in moved],
                                     report["date_to"]: [m["after"] for m in moved]},
         title=f"{report['cc']}: border shares, {report['date_from']} and {report['date_to']}",
-        xlabel="share of the country's inbound paths"))}
+        xlabel="share of the country's inbound paths",
+        caption=f"The providers whose border share moved most between {report['date_from']} and "
+                f"{report['date_to']}."))}
 
 
 def blocking_charts(report: dict[str, Any], rows: int = 15) -> dict[str, str]:
@@ -148,7 +151,8 @@ def blocking_charts(report: dict[str, Any], rows: int = 15) -> dict[str, str]:
     return {"providers": _svg(lambda: grouped_bars(
         [b[0] for b in bars], {"blocked IPv4 addresses": [b[1] for b in bars]},
         title="Blocked address space by organization and cloud provider", xlabel="IPv4 addresses (deduplicated)",
-        percent=False))}
+        percent=False, caption="Blocked IPv4 addresses of the register, each address counted once, by the "
+                               "organization of its origin AS and by cloud provider."))}
 
 
 def render_report(transit: dict[str, Any], *, whatif: dict[str, Any] | None = None,

@@ -2,15 +2,13 @@
 
 Country shapes are Natural Earth 1:110m (public domain) as TopoJSON from the npm package
 ``world-atlas`` 2.0.2 (ISC), vendored as ``static/countries-110m.json``. Its features carry
-numeric ISO 3166-1 codes; ``static/iso3166-1.csv`` (from Debian ``iso-codes``) maps them to
+numeric ISO 3166-1 codes; ``sources/iso3166-1.csv`` (from Debian ``iso-codes``) maps them to
 the alpha-2 codes the rest of splinternet uses. TopoJSON keeps each shared border once, as a
 delta-encoded quantized *arc*; a ring lists arc indexes, ``~i`` meaning arc ``i`` reversed.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -19,6 +17,8 @@ from html import escape
 from importlib import resources
 
 import numpy as np
+
+from ..sources.countries import iso_countries
 
 __all__ = ["CountryShape", "World", "choropleth_svg", "decode_arcs", "load_world", "natural_earth", "ring_coordinates",
            "share_by_country"]
@@ -66,9 +66,7 @@ def ring_coordinates(ring: Sequence[int], arcs: Sequence[np.ndarray]) -> np.ndar
 
 
 def _iso_numeric() -> dict[str, str]:
-    text = resources.files("splinternet.report").joinpath("static", "iso3166-1.csv").read_text(encoding="utf-8")
-    rows = csv.DictReader(io.StringIO("\n".join(ln for ln in text.splitlines() if not ln.startswith("#"))))
-    return {row["numeric"]: row["alpha2"] for row in rows}
+    return iso_countries()[0]
 
 
 @lru_cache(maxsize=1)

@@ -14,6 +14,7 @@ import numpy as np
 
 from ..errors import BadRecords, InputError, RepeatedRecord
 from .compression import read_decompressed
+from .countries import normalise_country
 from .textchecks import drop_unterminated_line
 
 __all__ = ["AsInfo", "OrgTable", "load_as_orgs"]
@@ -59,7 +60,7 @@ class OrgTable:
     as_source: np.ndarray  # object (str): RIR that registered the AS
     org_ids: np.ndarray  # object (str)
     org_names: np.ndarray  # object (str)
-    org_countries: np.ndarray  # object (str), ISO 3166 alpha-2, upper case
+    org_countries: np.ndarray  # object (str), assigned ISO 3166-1 alpha-2 or '' (sources/countries.py)
 
     def __len__(self) -> int:
         return len(self.asns)
@@ -103,6 +104,18 @@ class OrgTable:
             if row >= 0:
                 org = self.as_org[row]
                 out[i] = self.org_names[org] if org >= 0 and self.org_names[org] else self.as_names[row]
+        return out
+
+    def aut_names(self, asns: np.ndarray) -> np.ndarray:
+        """The AS name of each AS (CAIDA's ``aut_name``, e.g. ``SOVAM-AS``; '' where unknown).
+
+        Shown beside the organization name where the two differ: the AS name is what
+        operators and looking glasses call the network, the organization who holds it.
+        """
+        rows = self.positions(asns)
+        out = np.full(len(rows), "", dtype=object)
+        known = rows >= 0
+        out[known] = self.as_names[rows[known]]
         return out
 
     def asns_of_country(self, cc: str) -> np.ndarray:
@@ -155,7 +168,8 @@ def load_as_orgs(path: str | os.PathLike[str], *, bad: BadRecords | None = None)
                 bad.report(InputError(path, f"{len(fields)} fields", line=number, expected=_ORG_FORMAT))
                 continue
             # organization names may themselves contain '|': country and source are the last two
-            org_row = ("|".join(fields[2:-2]), fields[-2].strip().upper())
+            # the country as an ISO alpha-2 code ('Sweden' -> SE; the region codes EU and AP -> '')
+            org_row = ("|".join(fields[2:-2]), normalise_country(fields[-2]))
             if fields[0] in org_rows:
                 same = org_rows[fields[0]] == org_row
                 kind = RepeatedRecord if same else InputError

@@ -21,7 +21,8 @@ from ..config import Settings
 from ..dates import parse_when
 from ..errors import DataNotFoundError, InputDamage, ParameterError, ReleaseSuggestion
 from ..progress import NO_PROGRESS, Progress
-from .download import CachedFile, NotFoundAtSource, fetch_url, list_directory
+from .download import CachedFile, NotFoundAtSource, fetch_url, list_directory_entries
+from .listing import ListedSize
 
 __all__ = ["DATASETS", "Dataset", "Release", "fetch_release", "list_releases", "parse_when", "release_key", "resolve_release"]
 
@@ -47,6 +48,12 @@ class Release:
         return self.file.path
 
     @property
+    def listed_size(self) -> str | None:
+        """The size the directory listing showed for the file (``18M``, ``1234``), None if it showed none."""
+        shown = self.file.extra.get("listed_size")
+        return shown if isinstance(shown, str) else None
+
+    @property
     def release_date(self) -> dt.date:
         return self.released.date()
 
@@ -68,6 +75,7 @@ class Release:
             "url": self.url,
             "path": str(self.file.path),
             "size": self.file.size,
+            "listed_size": self.listed_size,
             "sha256": self.file.sha256,
             "bad_records": self.bad_records.to_dict() if self.bad_records is not None else None,
         }
@@ -398,26 +406,33 @@ def _check_params(dataset: Dataset, params: dict[str, str]) -> dict[str, str]:
     return params
 
 
-def _listed_releases(dataset: Dataset, when: dt.datetime, params: dict[str, str],
-                     settings: Settings) -> tuple[list[tuple[dt.datetime | None, str]], list[str]]:
+def _listed_releases(dataset: Dataset, when: dt.datetime, params: dict[str, str], settings: Settings,
+                     sizes: dict[str, ListedSize]) -> tuple[list[tuple[dt.datetime | None, str]], list[str]]:
     assert dataset.directories is not None and dataset.pattern is not None
     regex = dataset.pattern(params)
     found: list[tuple[dt.datetime | None, str]] = []
     tried: list[str] = []
     for directory in dataset.directories(when, params):
         tried.append(directory)
-        found.extend(_releases_in(directory, regex, settings))
+        found.extend(_releases_in(directory, regex, settings, sizes))
     return found, tried
 
 
-def _releases_in(directory: str, regex: re.Pattern[str], settings: Settings) -> list[tuple[dt.datetime | None, str]]:
-    """(release time, URL) of every file of ``directory`` matching ``regex``; time None for a ``-latest`` file."""
+def _releases_in(directory: str, regex: re.Pattern[str], settings: Settings,
+                 sizes: dict[str, ListedSize] | None = None) -> list[tuple[dt.datetime | None, str]]:
+    """(release time, URL) of every file of ``directory`` matching ``regex``; time None for a ``-latest`` file.
+
+    The sizes the listing shows are added to ``sizes`` by URL, to check the downloads against.
+    """
     out: list[tuple[dt.datetime | None, str]] = []
-    for name in list_directory(directory, settings=settings):
+    for entry in list_directory_entries(directory, settings=settings):
+        name = entry.name
         match = regex.match(name)
         if not match:
             continue
         url = directory.rstrip("/") + "/" + name
+        if sizes is not None and entry.size is not None:
+            sizes[url] = entry.size
         if match.group(1) == "latest":
             out.append((None, url))
         else:
@@ -484,12 +499,13 @@ def resolve_release(
     horizon = dates.horizon(requested) if requested else now
     wanted = _fmt(requested) if requested else "the newest release"
     wanted_label = f"{wanted}" + (f" ({', '.join(f'{k}={v}' for k, v in params.items())})" if params else "")
+    sizes: dict[str, ListedSize] = {}  # what the directory listings show, by URL
 
     def fetch(url: str, released: dt.datetime | None) -> CachedFile:
         extra = {"dataset": dataset.name}
         if released is not None:
             extra["release"] = released.isoformat()
-        return fetch_url(url, settings=settings, progress=progress, extra=extra)
+        return fetch_url(url, settings=settings, progress=progress, extra=extra, listed_size=sizes.get(url))
 
     def suggest(stamps: list[dt.datetime]) -> list[ReleaseSuggestion]:
         return [ReleaseSuggestion(dataset.name, stamp, dict(params)) for stamp in stamps]
@@ -531,7 +547,7 @@ def resolve_release(
             return True
         return (requested or now) - stamp < dataset.max_age
 
-    found, tried = _listed_releases(dataset, horizon, params, settings)
+    found, tried = _listed_releases(dataset, horizon, params, settings, sizes)
     dated = sorted((s, u) for s, u in found if s is not None)
     eligible = [(s, u) for s, u in dated if s <= horizon and (requested is None or fresh(s))]
     if eligible:
@@ -555,7 +571,7 @@ def resolve_release(
     after = [s for s, _ in dated if s > horizon]
     nearest = [*before[-1:], *after[:1]]
     if not nearest:
-        earlier, later = _nearby(dataset, horizon, params, settings, set(tried), 60 if requested is None else 12)
+        earlier, later = _nearby(dataset, horizon, params, settings, set(tried), 60 if requested is None else 12, sizes)
         if requested is None and earlier:  # "the newest": the latest release, however old
             stamp, url = earlier[-1]
             return Release(dataset.name, stamp, url, fetch(url, stamp), requested, dict(params))
@@ -565,7 +581,8 @@ def resolve_release(
 
 
 def _nearby(dataset: Dataset, when: dt.datetime, params: dict[str, str], settings: Settings,
-            seen: set[str], max_months: int = 12) -> tuple[list[tuple[dt.datetime, str]], list[tuple[dt.datetime, str]]]:
+            seen: set[str], max_months: int = 12, sizes: dict[str, ListedSize] | None = None,
+            ) -> tuple[list[tuple[dt.datetime, str]], list[tuple[dt.datetime, str]]]:
     """Releases before and after ``when`` in the date-named directories around it (up to a year each way)."""
     assert dataset.directories is not None and dataset.pattern is not None
     regex = dataset.pattern(params)
@@ -579,7 +596,7 @@ def _nearby(dataset: Dataset, when: dt.datetime, params: dict[str, str], setting
                 if directory in seen:
                     continue
                 seen.add(directory)
-                for stamp, url in _releases_in(directory, regex, settings):
+                for stamp, url in _releases_in(directory, regex, settings, sizes):
                     if stamp is not None:
                         (after if stamp > when else before).append((stamp, url))
         if before and after:

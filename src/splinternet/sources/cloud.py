@@ -25,7 +25,6 @@ Public API: ``load_cloud_file(path, provider=None, bad=None) -> CloudRanges``,
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import re
 import tarfile
@@ -40,6 +39,7 @@ from ..errors import BadRecords, InputError, InputTooLargeError
 from ..tables.addresses import format_prefixes, parse_items
 from ..tables.prefixes import PrefixTable
 from .compression import DecompressedReader, read_decompressed
+from .jsondoc import field_list, field_object, parse_json
 from .textchecks import drop_unterminated_line
 
 __all__ = [
@@ -169,30 +169,41 @@ def _assemble(provider: np.ndarray, service: np.ndarray, region: np.ndarray, ver
 
 
 def _from_json(doc: Any, src: str) -> _Rows:
+    """Rows of an AWS, Google, Azure or Oracle document; a field of the wrong JSON type is one error naming it."""
     rows = _Rows.new()
+    if isinstance(doc, dict):
+        for key in ("prefixes", "ipv6_prefixes", "values", "regions"):  # each is a list in every format
+            field_list(doc, key, src)
     if isinstance(doc, dict) and "prefixes" in doc and isinstance(doc["prefixes"], list):
         items = doc["prefixes"]
         if any(isinstance(p, dict) and "ip_prefix" in p for p in items) or "ipv6_prefixes" in doc:
-            for p in items:
+            for k, p in enumerate(items):
+                p = field_object(p, src, f"prefixes[{k}]")
                 rows.add(p.get("ip_prefix"), "aws", p.get("service"), p.get("region"))
-            for p in doc.get("ipv6_prefixes", []):
+            for k, p in enumerate(field_list(doc, "ipv6_prefixes", src)):
+                p = field_object(p, src, f"ipv6_prefixes[{k}]")
                 rows.add(p.get("ipv6_prefix"), "aws", p.get("service"), p.get("region"))
             return rows
         if any(isinstance(p, dict) and ("ipv4Prefix" in p or "ipv6Prefix" in p) for p in items):
-            for p in items:
+            for k, p in enumerate(items):
+                p = field_object(p, src, f"prefixes[{k}]")
                 rows.add(p.get("ipv4Prefix") or p.get("ipv6Prefix"), "google-cloud", p.get("service"), p.get("scope"))
             return rows
     if isinstance(doc, dict) and isinstance(doc.get("values"), list):
-        for v in doc["values"]:
-            props = v.get("properties", {}) if isinstance(v, dict) else {}
+        for k, v in enumerate(doc["values"]):
+            v = field_object(v, src, f"values[{k}]")
+            props = field_object(v.get("properties", {}), src, f"values[{k}].properties")
             service = props.get("systemService") or v.get("name")
-            for p in props.get("addressPrefixes", []):
+            for p in field_list(props, "addressPrefixes", src, f"values[{k}].properties."):
                 rows.add(p, "azure", service, props.get("region"))
         return rows
     if isinstance(doc, dict) and isinstance(doc.get("regions"), list):
-        for r in doc["regions"]:
-            for c in r.get("cidrs", []):
-                rows.add(c.get("cidr"), "oracle", ",".join(c.get("tags", [])), r.get("region"))
+        for k, r in enumerate(doc["regions"]):
+            r = field_object(r, src, f"regions[{k}]")
+            for j, c in enumerate(field_list(r, "cidrs", src, f"regions[{k}].")):
+                c = field_object(c, src, f"regions[{k}].cidrs[{j}]")
+                tags = field_list(c, "tags", src, f"regions[{k}].cidrs[{j}].")
+                rows.add(c.get("cidr"), "oracle", ",".join(str(t) for t in tags), r.get("region"))
         return rows
     raise InputError(src, "JSON of an unknown shape", expected=_EXPECTED)
 
@@ -245,13 +256,7 @@ def parse_cloud_bytes(data: bytes, src: str, *, provider: str | None = None,
         raise InputError(src, "file is empty", expected=_EXPECTED)
     head = data.lstrip()[:1]
     if head in (b"{", b"["):
-        try:
-            doc = json.loads(data)
-        except json.JSONDecodeError as exc:
-            raise InputError(src, f"broken JSON: {exc.msg}", line=exc.lineno, offset=exc.pos,
-                             expected="a complete JSON document") from None
-        except UnicodeDecodeError:
-            raise InputError(src, "JSON that is not UTF-8", expected=_EXPECTED) from None
+        doc = parse_json(data, src, expected="a complete JSON document")
         rows = _from_json(doc, src)
         if provider:
             rows.provider = [provider] * len(rows.provider)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import html
 import json
 import os
 import re
@@ -19,20 +18,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from ..config import Settings
 from ..errors import DownloadError, InputTooLargeError, IntegrityError, OfflineError
 from ..progress import NO_PROGRESS, Progress
+from .listing import ListedSize, ListingEntry, parse_index
 
 __all__ = [
     "CachedFile",
     "NotFoundAtSource",
+    "SmallerThanListedError",
     "atomic_write",
     "cache_path",
     "fetch_url",
     "list_cached",
     "list_directory",
+    "list_directory_entries",
     "source_location",
     "verified_sha256",
 ]
@@ -45,6 +47,22 @@ class NotFoundAtSource(DownloadError):
     """The source answered, but has no such file (HTTP 404, or absent from the mirror)."""
 
     code = "not_found"
+
+
+class SmallerThanListedError(DownloadError):
+    """A download smaller than its directory listing says: a cut copy, however cleanly its content ends.
+
+    ``fetch_url`` fetches once more before letting it out, so when raised it happened twice.
+    """
+
+    code = "smaller_than_listed"
+
+    def __init__(self, url: str, listed: ListedSize, actual: int) -> None:
+        self.listed = listed
+        self.actual = actual
+        super().__init__(url, f"got {actual:,} bytes, fewer than the {listed.describe()} its directory listing "
+                              "shows, on two tries; expected the whole file as listed (the source holds a cut copy, "
+                              "or the file is being replaced)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,38 +237,47 @@ def fetch_url(
     progress: Progress = NO_PROGRESS,
     extra: dict[str, Any] | None = None,
     refresh: bool = False,
+    listed_size: ListedSize | None = None,
 ) -> CachedFile:
     """The cached copy of ``url``, downloading it first if needed.
 
     ``extra`` is stored in the sidecar (the catalog records dataset and release there).
+    ``listed_size`` is the size the directory listing shows: a copy clearly smaller is
+    fetched once more, then refused with :class:`SmallerThanListedError`.
     """
     settings = settings or Settings.from_env()
+    if listed_size is not None:
+        extra = {**(extra or {}), "listed_size": listed_size.shown}
     target = cache_path(url, settings)
     meta = None if refresh else _read_meta(target, check_size=False)  # a changed size fails the sha256 check
     source = source_location(url, settings)
     local = _mirror_is_local(settings)
     if meta is not None:
         actual = verified_sha256(target)
-        if actual == meta.get("sha256"):
+        short = listed_size is not None and not listed_size.admits(target.stat().st_size)
+        if actual == meta.get("sha256") and not short:
             if extra and any(meta.get(k) != v for k, v in extra.items()):
                 meta.update(extra)
                 _write_meta(target, meta)
             return _to_cached(target, meta)
         if settings.offline and not local:
+            if short:
+                assert listed_size is not None
+                raise SmallerThanListedError(url, listed_size, target.stat().st_size)
             raise IntegrityError(target, str(meta.get("sha256")), actual,
                                  "offline, so it cannot be fetched again; delete it to fetch it when online")
-        # a changed cached file is fetched again below; the fresh copy is what gets used
+        # a changed (or cut) cached file is fetched again below; the fresh copy is what gets used
     elif settings.offline and not local:
         raise OfflineError(url, "not in the cache and offline mode is on")
-    if local:
-        src = Path(source)
-        if not src.is_file():
-            raise NotFoundAtSource(url, f"not in the mirror ({src})")
-        progress.start(f"copy {target.name}", src.stat().st_size)
-        with atomic_write(target) as out:
-            size, sha = _copy_stream(_read_local(src), out, progress)
-    else:
-        size, sha = _download_http(source, url, target, progress)
+    try:
+        try:
+            size, sha = _fetch_source(url, source, target, local, progress, listed_size)
+        except SmallerThanListedError:  # a transfer cut short, or a file caught while being replaced
+            size, sha = _fetch_source(url, source, target, local, progress, listed_size)
+    except SmallerThanListedError:
+        if listed_size is not None and target.is_file() and not listed_size.admits(target.stat().st_size):
+            remove_cached(target)  # a cut copy left from before must not be used later either
+        raise
     progress.finish()
     meta = {
         "url": url,
@@ -265,12 +292,33 @@ def fetch_url(
     return _to_cached(target, meta)
 
 
+def _fetch_source(url: str, source: str, target: Path, local: bool, progress: Progress,
+                  listed_size: ListedSize | None) -> tuple[int, str]:
+    """Copy or download the source of ``url`` into ``target``; a copy smaller than listed never lands."""
+    if local:
+        src = Path(source)
+        if not src.is_file():
+            raise NotFoundAtSource(url, f"not in the mirror ({src})")
+        progress.start(f"copy {target.name}", src.stat().st_size)
+        with atomic_write(target) as out:
+            size, sha = _copy_stream(_read_local(src), out, progress)
+            _check_listed(url, size, listed_size)
+        return size, sha
+    return _download_http(source, url, target, progress, listed_size)
+
+
+def _check_listed(url: str, size: int, listed_size: ListedSize | None) -> None:
+    if listed_size is not None and not listed_size.admits(size):
+        raise SmallerThanListedError(url, listed_size, size)
+
+
 def _write_meta(target: Path, meta: dict[str, Any]) -> None:
     with atomic_write(_meta_path(target)) as out:
         out.write(json.dumps(meta, indent=1, sort_keys=True).encode())
 
 
-def _download_http(source: str, url: str, target: Path, progress: Progress) -> tuple[int, str]:
+def _download_http(source: str, url: str, target: Path, progress: Progress,
+                   listed_size: ListedSize | None = None) -> tuple[int, str]:
     import httpx
 
     try:
@@ -286,12 +334,13 @@ def _download_http(source: str, url: str, target: Path, progress: Progress) -> t
                 size, sha = _copy_stream(response.iter_raw(_CHUNK), out, progress)
                 if expected is not None and size != expected:
                     raise DownloadError(url, f"got {size} bytes, server announced {expected}")
+                # bytes sent with a Content-Encoding are not the file's own, so the listing's
+                # size does not apply to them
+                if response.headers.get("content-encoding", "identity").lower() in ("", "identity"):
+                    _check_listed(url, size, listed_size)
     except httpx.HTTPError as exc:
         raise DownloadError(url, f"{type(exc).__name__}: {exc}") from None
     return size, sha
-
-
-_HREF = re.compile(r"""href\s*=\s*["']([^"'?#]+)["']""", re.IGNORECASE)
 
 
 def _read_index(response: Any, url: str, settings: Settings) -> bytes:
@@ -312,42 +361,47 @@ def list_directory(url: str, *, settings: Settings | None = None) -> list[str]:
     Returns an empty list if the directory does not exist at the source. In offline mode
     (with a remote source) only the cached entries are listed.
     """
+    return [entry.name for entry in list_directory_entries(url, settings=settings)]
+
+
+def list_directory_entries(url: str, *, settings: Settings | None = None) -> list[ListingEntry]:
+    """The entries of a directory as :func:`list_directory` finds them, sorted by name, with listed sizes.
+
+    A size is known only where an index page served over HTTP shows one; entries of a local
+    mirror directory or of the cache have none (a local file's size is its own, nothing to
+    compare it with).
+    """
     settings = settings or Settings.from_env()
     if not url.endswith("/"):
         url += "/"
-    names: set[str] = set()
+    entries: dict[str, ListingEntry] = {}
     cached_dir = cache_path(url, settings)
     if cached_dir.is_dir():
-        names.update(
-            p.name for p in cached_dir.iterdir() if not p.name.endswith(".meta.json") and not p.name.startswith(".")
+        entries.update(
+            (p.name, ListingEntry(p.name)) for p in cached_dir.iterdir()
+            if not p.name.endswith(".meta.json") and not p.name.startswith(".")
         )
     source = source_location(url, settings)
     if _mirror_is_local(settings):
         src = Path(source)
         if src.is_dir():
-            names.update(p.name for p in src.iterdir())
-        return sorted(names)
+            entries.update((p.name, ListingEntry(p.name)) for p in src.iterdir())
+        return sorted(entries.values(), key=lambda e: e.name)
     if settings.offline:
-        return sorted(names)
+        return sorted(entries.values(), key=lambda e: e.name)
     import httpx
 
     try:
         with httpx.stream("GET", source, follow_redirects=True, timeout=_TIMEOUT) as response:
             if response.status_code == 404:
-                return sorted(names)
+                return sorted(entries.values(), key=lambda e: e.name)
             if response.status_code != 200:
                 raise DownloadError(url, f"cannot list directory: HTTP {response.status_code}")
             page = _read_index(response, url, settings).decode(response.encoding or "utf-8", errors="replace")
     except httpx.HTTPError as exc:
         raise DownloadError(url, f"cannot list directory: {type(exc).__name__}: {exc}") from None
-    for href in _HREF.findall(page):
-        href = html.unescape(href)
-        full = urljoin(source, href)
-        if full.startswith(source) and full != source:
-            name = full[len(source) :].strip("/")
-            if name and "/" not in name:
-                names.add(name)
-    return sorted(names)
+    entries.update((entry.name, entry) for entry in parse_index(page, source))
+    return sorted(entries.values(), key=lambda e: e.name)
 
 
 def list_cached(settings: Settings | None = None) -> list[CachedFile]:

@@ -14,11 +14,12 @@ import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
-from pathlib import Path
 
+from ..config import DecompressionLimits
 from ..errors import DEFAULT_MAX_BAD_SHARE, BadRecords, InputError
 from .blocklist import parse_blocklist
 from .compression import read_decompressed
+from .registry_files import register_files
 from .registry_model import AddressLinks, Register, decode_text, factorize
 from .registry_rkn import parse_rkn
 
@@ -68,27 +69,32 @@ def paused_gc() -> Iterator[None]:
 
 def load_register(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], *, strict: bool = False,
                   kind: RegisterKind | str = RegisterKind.AUTO, allow_damaged: bool = False,
-                  max_bad_share: float = DEFAULT_MAX_BAD_SHARE) -> Register:
+                  max_bad_share: float = DEFAULT_MAX_BAD_SHARE,
+                  limits: DecompressionLimits | None = None) -> Register:
     """Read a register: one file, or the pieces of a split register in order (dump-00, dump-01, ...).
 
     ``kind`` is 'rkn', 'plain' or 'auto' (sniffed from the first lines). A directory stands
-    for the ``dump*.csv`` pieces it holds (or its files, for a plain list). More than
+    for the ``dump.csv`` or ``dump-NN.csv`` pieces it holds, or for its files when every one
+    of them reads as a register of ``kind`` (:func:`.registry_files.register_files`). More than
     ``max_bad_share`` of its lines bad stops with :class:`DamagedInputError` unless
-    ``allow_damaged`` (exact repeats of a line do not count: nothing is lost).
+    ``allow_damaged`` (exact repeats of a line do not count: nothing is lost). ``limits`` caps
+    decompression (default: the environment's; a server passes tighter ones for uploads).
     """
-    files = _expand(paths)
+    if kind not in tuple(RegisterKind):
+        raise InputError(paths if isinstance(paths, (str, os.PathLike)) else "<register>",
+                         f"unknown register kind {kind!r}", expected="'rkn', 'plain' or 'auto'")
+    files = register_files(paths, str(kind))
     policy = BadRecords(strict=strict, max_share=max_bad_share, allow_damaged=allow_damaged)
     bad = policy.for_file()
-    blobs = [(f, read_decompressed(f, bad=bad).data) for f in files]
+    blobs = [(f, read_decompressed(f, bad=bad, limits=limits).data) for f in files]
     if kind == RegisterKind.AUTO:
         first = next((b for _, b in blobs if b and not b.isspace()), b"")
         kind = sniff_register_kind(first[:65536].decode("utf-8", errors="replace"))
-    if kind not in (RegisterKind.RKN, RegisterKind.PLAIN):
-        raise InputError(files[0], f"unknown register kind {kind!r}", expected="'rkn', 'plain' or 'auto'")
     kind = RegisterKind(kind)
     with paused_gc():
         register = parse_rkn(blobs, bad) if kind == "rkn" else parse_blocklist(blobs, bad)
-    if len(register) == 0 and bad.count > len(blobs):  # every line bad: a file of another kind
+    empty_files = sum(1 for _, b in blobs if not b.strip())  # each reported once as an empty file
+    if len(register) == 0 and bad.count > empty_files:  # every line bad: a file of another kind
         raise InputError(files[0], f"no {kind} register entries in {register.lines_read:,} lines; "
                          f"first problem: {bad.examples[0]}",
                          expected="ips;domain;url;authority;decision;date lines, or one item per line")
@@ -97,22 +103,3 @@ def load_register(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str
     policy.settle(files[0] if len(files) == 1 else f"{files[0]} (+{len(files) - 1} pieces)", bad,
                   max(register.lines_read, bad.count))
     return register
-
-
-def _expand(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> list[Path]:
-    items = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
-    files: list[Path] = []
-    for item in items:
-        p = Path(item)
-        if p.is_dir():
-            found = sorted(p.glob("dump*.csv")) or sorted(x for x in p.iterdir() if x.is_file())
-            if not found:
-                raise InputError(p, "directory holds no register files", expected="dump-NN.csv pieces")
-            files.extend(found)
-        elif not p.exists():
-            raise InputError(p, "file not found")
-        else:
-            files.append(p)
-    if not files:
-        raise InputError("<none>", "no register file given")
-    return files

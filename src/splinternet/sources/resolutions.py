@@ -12,16 +12,17 @@ Accepted layouts, sniffed from the first non-blank line:
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from ..config import DecompressionLimits
 from ..errors import BadRecords, InputError
 from .address_text import parse_address_tokens
 from .compression import read_decompressed
+from .jsondoc import parse_json
 from .registry_model import decode_text
 
 __all__ = ["Resolutions", "load_resolutions", "normalize_domain"]
@@ -56,33 +57,52 @@ class Resolutions:
         return int(len(self.v4_domain) + len(self.v6_domain))
 
 
-def _answers(record: dict) -> list[tuple[str, str]]:
-    """(type, address) of every answer in a zdns or massdns JSON record."""
+_JSON_RECORD = '{"name": ..., "data": {"answers": [{"type": "A", "answer": "192.0.2.1"}, ...]}}'
+
+
+def _answers(record: dict, path: Path, line: int) -> list[tuple[str, str]]:
+    """(type, address) of every answer in a zdns or massdns JSON record.
+
+    A record with no answers (NXDOMAIN, a timeout) has none; answers of the wrong JSON type
+    (a string where a list of objects is expected, an address that is not a string) make the
+    record bad, so a malformed file is counted, never read as a smaller one.
+    """
     blocks = []
     data = record.get("data")
     if isinstance(data, dict):
         blocks.append(data)
+    elif data is not None:
+        raise InputError(path, "'data' is not an object", line=line, expected=_JSON_RECORD)
     results = record.get("results")
     if isinstance(results, dict):
         blocks.extend(v.get("data", {}) for v in results.values() if isinstance(v, dict))
     out = []
     for block in blocks:
-        for ans in block.get("answers") or []:
-            if not isinstance(ans, dict):
-                continue
+        answers = block.get("answers") if isinstance(block, dict) else None
+        if answers is None:
+            continue
+        if not isinstance(answers, list) or not all(isinstance(a, dict) for a in answers):
+            raise InputError(path, "'answers' is not a list of objects", line=line, expected=_JSON_RECORD)
+        for ans in answers:
             kind = str(ans.get("type", "")).upper()
             if kind in ("A", "AAAA"):
                 value = ans.get("answer", ans.get("data"))
-                if isinstance(value, str):
-                    out.append((kind, value))
+                if not isinstance(value, str):
+                    raise InputError(path, f"an {kind} answer whose address is not a string", line=line,
+                                     expected=_JSON_RECORD)
+                out.append((kind, value))
     return out
 
 
-def load_resolutions(path: str | os.PathLike[str], *, strict: bool = False) -> Resolutions:
-    """Read a CSV or JSON-lines resolution file; bad lines are counted (or raise when strict)."""
+def load_resolutions(path: str | os.PathLike[str], *, strict: bool = False,
+                     limits: DecompressionLimits | None = None) -> Resolutions:
+    """Read a CSV or JSON-lines resolution file; bad lines are counted (or raise when strict).
+
+    ``limits`` caps decompression (default: the environment's).
+    """
     path = Path(path)
     bad = BadRecords(strict=strict)
-    data = read_decompressed(path, bad=bad).data
+    data = read_decompressed(path, bad=bad, limits=limits).data
     if not data.strip():
         bad.report(InputError(path, "empty file", offset=0, expected="domain,ip lines or JSON lines"))
     text, _, damaged = decode_text(path, data, bad, fallback="latin-1")
@@ -98,15 +118,15 @@ def load_resolutions(path: str | os.PathLike[str], *, strict: bool = False) -> R
             continue
         if is_json:
             try:
-                record = json.loads(line)
+                record = parse_json(line, path, line=no, expected=_JSON_RECORD)
+                if not isinstance(record, dict) or not isinstance(record.get("name"), str):
+                    raise InputError(path, "not a JSON object with a 'name'", line=no, expected=_JSON_RECORD)
                 name = record["name"]
-                if not isinstance(name, str):
-                    raise TypeError
-            except (ValueError, KeyError, TypeError):
-                bad.report(InputError(path, "not a JSON object with a 'name'", line=no,
-                                      expected='{"name": ..., "data": {"answers": [...]}}'))
+                answers = _answers(record, path, no)
+            except InputError as exc:
+                bad.report(exc)
                 continue
-            for _, address in _answers(record):
+            for _, address in answers:
                 names.append(name)
                 tokens.append(address)
                 numbers.append(no)

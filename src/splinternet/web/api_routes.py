@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from .. import api
 from ..errors import ParameterError
 from . import compute
+from .cut import cut_transit, cut_whatif
 from .params import (
     check_asn,
     check_asns,
@@ -25,7 +26,7 @@ from .params import (
     check_register_name,
     list_registers,
 )
-from .state import AppState, Pending
+from .state import AppState
 
 __all__ = ["ErrorBody", "JobBody", "JobNotFound", "UploadTooLarge", "router", "spool_upload", "spool_uploads"]
 
@@ -77,6 +78,11 @@ def state_of(request: Request) -> AppState:
     return request.app.state.splinternet
 
 
+def client_of(request: Request) -> str | None:
+    """The address a request came from: jobs are counted per address (one client cannot fill the queue)."""
+    return request.client.host if request.client else None
+
+
 def _prefixes(state: AppState, value: str | None) -> str | None:
     return check_optional_date(value, "prefixes_date") or state.settings.prefixes_date
 
@@ -86,10 +92,10 @@ def transit(request: Request, cc: str, date: DateQ, prefixes_date: PrefixesDate 
             wait: Wait = True) -> dict[str, Any]:
     state = state_of(request)
     code, day, pfx = check_cc(cc), check_date(date), _prefixes(state, prefixes_date)
-    params = {"cc": code, "date": day, "prefixes_date": pfx, "top": top}
-    _, value = state.result("transit", params, f"transit {code} {day}",
-                            lambda p: compute.transit(state.pool, code, day, pfx, top=top, progress=p), wait=wait)
-    return value
+    params = {"cc": code, "date": day, "prefixes_date": pfx, "top": compute.FULL_TOP}
+    _, value = state.result("transit", params, f"transit {code} {day}", lambda p: compute.transit(
+        state.pool, code, day, pfx, top=compute.FULL_TOP, progress=p), wait=wait, client=client_of(request))
+    return cut_transit(value, top)
 
 
 @router.get("/whatif/{cc}", responses=_LONG, summary="Before and after removing ASes")
@@ -99,11 +105,13 @@ def whatif(request: Request, cc: str, date: DateQ,
            wait: Wait = True) -> dict[str, Any]:
     state = state_of(request)
     code, day, pfx, asns = check_cc(cc), check_date(date), _prefixes(state, prefixes_date), check_asns(without)
-    params = {"cc": code, "date": day, "prefixes_date": pfx, "without": asns, "links_only": links_only, "top": top}
+    params = {"cc": code, "date": day, "prefixes_date": pfx, "without": asns, "links_only": links_only,
+              "top": compute.FULL_TOP}
     title = f"what-if {code} {day} without {', '.join(f'AS{a}' for a in asns)}"
     _, value = state.result("whatif", params, title, lambda p: compute.whatif(
-        state.pool, code, day, pfx, asns, links_only=links_only, top=top, progress=p), wait=wait)
-    return value
+        state.pool, code, day, pfx, asns, links_only=links_only, top=compute.FULL_TOP, progress=p), wait=wait,
+        client=client_of(request))
+    return cut_whatif(value, top)
 
 
 @router.get("/diff/{cc}", responses=_LONG, summary="What changed between two dates")
@@ -115,9 +123,10 @@ def diff(request: Request, cc: str, date_from: Annotated[str, Query(alias="from"
     pfx = _prefixes(state, prefixes_date)
     if first >= second:
         raise ParameterError(f"'from' ({first}) must come before 'to' ({second})")
+    # top stays in the key: which links and moves a diff lists depends on how deep both rankings go
     params = {"cc": code, "from": first, "to": second, "prefixes_date": pfx, "top": top}
     _, value = state.result("diff", params, f"diff {code} {first} -> {second}", lambda p: compute.diff(
-        state.settings.data, code, first, second, pfx, top=top, progress=p), wait=wait)
+        state.settings.data, code, first, second, pfx, top=top, progress=p), wait=wait, client=client_of(request))
     return value
 
 
@@ -126,7 +135,8 @@ def asn(request: Request, asn: str, date: DateQ, wait: Wait = True) -> dict[str,
     state = state_of(request)
     number, day = check_asn(asn), check_date(date)
     _, value = state.result("asn", {"asn": number, "date": day}, f"AS{number} {day}",
-                            lambda p: compute.as_profile(state.pool, number, day, progress=p), wait=wait)
+                            lambda p: compute.as_profile(state.pool, number, day, progress=p), wait=wait,
+                            client=client_of(request))
     return value
 
 
@@ -142,7 +152,8 @@ def ip(request: Request, address: str, date: DateQ, prefixes_date: PrefixesDate 
     api.params.ip_address(address)
     day, pfx = check_date(date), _prefixes(state, prefixes_date)
     _, value = state.result("ip", {"address": address, "date": day, "prefixes_date": pfx}, f"{address} {day}",
-                            lambda p: compute.ip(state.pool, address, day, pfx, progress=p), wait=wait)
+                            lambda p: compute.ip(state.pool, address, day, pfx, progress=p), wait=wait,
+                            client=client_of(request))
     return value
 
 
@@ -154,7 +165,7 @@ def search_as(request: Request, q: Annotated[str, Query(min_length=1, max_length
     text = q.strip()
     if not text:
         raise ParameterError("q is empty; expected part of an AS name or number")
-    return compute.as_search(state.pool, text, day, limit=limit)
+    return state.searches.search(state.pool, text, day, limit=limit)
 
 
 @router.get("/registers", summary="Registers a request may name (files in the server's data directory)")
@@ -176,9 +187,37 @@ class JobNotFound(ParameterError):
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
+Spooled = tuple[Path, str, str]  # (path, name to show, sha256)
 
-async def spool_upload(upload: UploadFile, limit: int, directory: Path, what: str = "register") -> tuple[Path, str,
-                                                                                                          str]:
+
+class Uploads:
+    """The files one request spooled, and who removes them: the request, or the job it started.
+
+    Every way out removes them exactly once: a refused, failed, cached or joined request at
+    its end (:meth:`release`), a job that took them when it ends or is dropped (``on_end``).
+    """
+
+    def __init__(self, register: Spooled | None = None, resolutions: Spooled | None = None) -> None:
+        self.register = register
+        self.resolutions = resolutions
+        self.key: str | None = None
+
+    @property
+    def folders(self) -> list[Path]:
+        return [u[0].parent for u in (self.register, self.resolutions) if u is not None]
+
+    def remove(self) -> None:
+        for folder in self.folders:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def release(self, state: AppState) -> None:
+        """Remove the files unless a queued or running job owns them."""
+        active = state.runner.get_active(self.key) if self.key else None
+        if active is None or active.on_end != self.remove:
+            self.remove()
+
+
+async def spool_upload(upload: UploadFile, limit: int, directory: Path, what: str = "register") -> Spooled:
     """Copy an upload to a private temporary file, refusing more than ``limit`` bytes.
 
     Returns (path, name to show, sha256); the file name is reduced to safe characters and
@@ -199,17 +238,16 @@ async def spool_upload(upload: UploadFile, limit: int, directory: Path, what: st
                     raise UploadTooLarge(f"upload {name!r} is larger than this server's limit of {limit:,} bytes")
                 digest.update(chunk)
                 out.write(chunk)
+        if size == 0:
+            raise ParameterError(f"upload {name!r} is empty; expected a {what}")
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    if size == 0:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise ParameterError(f"upload {name!r} is empty; expected a {what}")
     return target, f"upload:{name}", digest.hexdigest()
 
 
 def _resolutions_spec(state: AppState, name: str | None,
-                      upload: tuple[Path, str, str] | None) -> tuple[Path | None, str | None, dict[str, Any]]:
+                      upload: Spooled | None) -> tuple[Path | None, str | None, dict[str, Any]]:
     """(path, name to show, cache identity) of the domain resolutions for collateral damage, if any."""
     if upload is not None:
         path, shown, sha = upload
@@ -222,34 +260,29 @@ def _resolutions_spec(state: AppState, name: str | None,
     return None, None, {}
 
 
-def blocking_job(state: AppState, *, register: str | None, upload: tuple[Path, str, str] | None,
-                 date: str | None, kind: str, strict: bool, wait: bool, resolutions: str | None = None,
-                 resolutions_upload: tuple[Path, str, str] | None = None) -> tuple[str, Any]:
+def blocking_job(state: AppState, *, register: str | None, uploads: Uploads | None, date: str | None, kind: str,
+                 strict: bool, wait: bool, resolutions: str | None = None,
+                 client: str | None = None) -> tuple[str, Any]:
     """Run (or fetch) the blocking report of a named register or an uploaded one.
 
-    With ``resolutions`` (a name in the data directory) or ``resolutions_upload``, the report
-    carries collateral damage: unrelated domains on blocked addresses.
+    With ``resolutions`` (a name in the data directory) or an uploaded resolutions file, the
+    report carries collateral damage: unrelated domains on blocked addresses. Uploaded files
+    are removed when this returns, unless the job it started owns them (then when it ends).
     """
-    spools = [u[0].parent for u in (upload, resolutions_upload) if u is not None]
+    uploads = uploads or Uploads()
     try:
-        return _blocking_job(state, register=register, upload=upload, date=date, kind=kind, strict=strict,
-                             wait=wait, resolutions=resolutions, resolutions_upload=resolutions_upload,
-                             spools=spools)
-    except Pending:
-        raise  # the job owns the spooled files now
-    except BaseException:
-        for folder in spools:
-            shutil.rmtree(folder, ignore_errors=True)
-        raise
+        return _blocking_job(state, register=register, uploads=uploads, date=date, kind=kind, strict=strict,
+                             wait=wait, resolutions=resolutions, client=client)
+    finally:
+        uploads.release(state)
 
 
-def _blocking_job(state: AppState, *, register: str | None, upload: tuple[Path, str, str] | None,
-                  date: str | None, kind: str, strict: bool, wait: bool, resolutions: str | None,
-                  resolutions_upload: tuple[Path, str, str] | None, spools: list[Path]) -> tuple[str, Any]:
+def _blocking_job(state: AppState, *, register: str | None, uploads: Uploads, date: str | None, kind: str,
+                  strict: bool, wait: bool, resolutions: str | None, client: str | None) -> tuple[str, Any]:
     kind = api.params.register_kind(kind).value
     day = check_optional_date(date)
-    if upload is not None:
-        path, shown, sha = upload
+    if uploads.register is not None:
+        path, shown, sha = uploads.register
         params: dict[str, Any] = {"upload_sha256": sha, "shown": shown, "date": day, "kind": kind, "strict": strict}
     elif register:
         path = check_register_name(state.settings.data_dir, register)
@@ -258,27 +291,16 @@ def _blocking_job(state: AppState, *, register: str | None, upload: tuple[Path, 
                   "strict": strict}
     else:
         raise ParameterError("name a register from /api/v1/registers (name=...) or upload one (file=...)")
-    res_path, res_shown, res_params = _resolutions_spec(state, resolutions, resolutions_upload)
+    res_path, res_shown, res_params = _resolutions_spec(state, resolutions, uploads.resolutions)
     params.update(res_params)
     spec = compute.Blocking(path=path, shown_as=shown, date=day, kind=kind, strict=strict, resolutions=res_path,
-                            resolutions_shown=res_shown)
-
-    def run(progress: Any) -> dict[str, Any]:
-        try:
-            return compute.blocking(state.settings.data, spec, state.settings.cloud_dir, progress=progress)
-        finally:
-            for folder in spools:
-                shutil.rmtree(folder, ignore_errors=True)
-
-    key = params_key("blocking", params)
-    try:
-        return state.result("blocking", params, f"blocking report of {shown}", run, wait=wait)
-    finally:
-        # the spool belongs to this request's job only; cached, refused or joined requests remove it here
-        active = state.runner.get_active(key)
-        if active is None or active.compute is not run:
-            for folder in spools:
-                shutil.rmtree(folder, ignore_errors=True)
+                            resolutions_shown=res_shown, uploaded=uploads.register is not None,
+                            resolutions_uploaded=uploads.resolutions is not None)
+    uploads.key = params_key("blocking", params)
+    return state.result("blocking", params, f"blocking report of {shown}", lambda progress: compute.blocking(
+        state.settings.data, spec, state.settings.cloud_dir, progress=progress,
+        upload_limits=state.settings.upload_decompression), wait=wait, client=client,
+        on_end=uploads.remove if uploads.folders else None)
 
 
 def params_key(kind: str, params: dict[str, Any]) -> str:
@@ -304,10 +326,13 @@ async def blocking(request: Request,
     from starlette.concurrency import run_in_threadpool
 
     state = state_of(request)
-    upload, res_upload = await spool_uploads(state, file, resolutions_file)
-    _, value = await run_in_threadpool(blocking_job, state, register=name or None, upload=upload, date=date,
-                                       kind=kind, strict=strict, wait=wait, resolutions=resolutions_name or None,
-                                       resolutions_upload=res_upload)
+    uploads = await spool_uploads(state, file, resolutions_file)
+    try:
+        _, value = await run_in_threadpool(blocking_job, state, register=name or None, uploads=uploads, date=date,
+                                           kind=kind, strict=strict, wait=wait,
+                                           resolutions=resolutions_name or None, client=client_of(request))
+    finally:
+        uploads.release(state)  # cancelled before the thread ran: nothing else would remove them
     return JSONResponse(value)
 
 
@@ -315,16 +340,17 @@ def _given(upload: UploadFile | None) -> TypeGuard[UploadFile]:
     return upload is not None and bool(upload.filename or upload.size)
 
 
-async def spool_uploads(state: AppState, register: UploadFile | None, resolutions: UploadFile | None,
-                        ) -> tuple[tuple[Path, str, str] | None, tuple[Path, str, str] | None]:
+async def spool_uploads(state: AppState, register: UploadFile | None, resolutions: UploadFile | None) -> Uploads:
     """Spool the register and resolutions uploads (either may be absent); nothing is left behind on error."""
-    limit, folder = state.settings.max_upload_bytes, state.settings.result_dir.parent / "web-uploads"
-    reg = await spool_upload(register, limit, folder) if _given(register) else None
+    limit, folder = state.settings.max_upload_bytes, state.settings.upload_dir
+    uploads = Uploads()
     try:
-        res = await spool_upload(resolutions, limit, folder, what="resolutions file") \
-            if _given(resolutions) else None
+        if _given(register):
+            uploads.register = await spool_upload(register, limit, folder)
+        if _given(resolutions):
+            uploads.resolutions = await spool_upload(resolutions, limit, folder,
+                                                     what="resolutions file")
     except BaseException:
-        if reg is not None:
-            shutil.rmtree(reg[0].parent, ignore_errors=True)
+        uploads.remove()
         raise
-    return reg, res
+    return uploads

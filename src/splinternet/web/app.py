@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import shutil
+import time
 from contextlib import asynccontextmanager
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
@@ -23,16 +27,18 @@ from ..errors import (
     UnknownCountryError,
 )
 from .api_routes import JobNotFound, UploadTooLarge
+from .guard import RequestGuard
 from .jobs import Busy, ComputationTimeout
 from .settings import WebSettings
 from .state import AppState, Pending
 
-__all__ = ["create_app", "status_of"]
+__all__ = ["create_app", "remove_stale_spools", "status_of"]
 
 _CSP = ("default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; script-src 'self'; "
         "frame-ancestors 'none'; form-action 'self'")
-_DOCS_CSP = ("default-src 'self'; style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: "
-             "https://fastapi.tiangolo.com; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net")
+# /docs: Swagger UI from the package (fastapi-offline's copy) and our own start-up script, nothing else
+_DOCS_CSP = ("default-src 'self'; style-src 'self'; img-src 'self' data:; script-src 'self'; "
+             "frame-ancestors 'none'; form-action 'self'")
 
 
 def status_of(exc: SplinternetError) -> int:
@@ -69,6 +75,44 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "; ".join(parts)[:500]
 
 
+class SecurityHeaders:
+    """Headers every answer carries (a plain ASGI wrapper of ``send``: no task group around the app,
+    so an error raised while a body streams in reaches the app's handlers as itself)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        docs = scope.get("path") in ("/docs", "/redoc")
+
+        async def send_with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "no-referrer")
+                headers.setdefault("Content-Security-Policy", _DOCS_CSP if docs else _CSP)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def remove_stale_spools(directory: Path, *, older_than_s: float) -> int:
+    """Remove upload spools a killed server left behind (any live job is younger); how many went."""
+    removed = 0
+    cutoff = time.time() - older_than_s
+    for folder in directory.glob("upload-*") if directory.is_dir() else ():
+        try:
+            if folder.is_dir() and folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
 def create_app(settings: WebSettings | None = None) -> FastAPI:
     """A new app; ``settings`` default to the environment (SPLINTERNET_WEB_* and the data settings)."""
     from . import api_routes, pages
@@ -78,20 +122,30 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # noqa: ANN202
+        remove_stale_spools(config.upload_dir, older_than_s=2 * config.timeout_s + 3600)
         yield
         state.runner.shutdown()
 
-    app = FastAPI(title="splinternet", version=__version__, lifespan=lifespan,
+    app = FastAPI(title="splinternet", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="How a country is wired to the rest of the Internet: transit, what-if, diff and "
                               "blocking analyses as JSON (the CLI's --json), computed once and cached.")
     app.state.splinternet = state
     app.include_router(api_routes.router)
     app.include_router(pages.router)
+    app.mount("/static/docs", StaticFiles(directory=str(resources.files("fastapi_offline") / "static")),
+              name="docs-static")
     app.mount("/static", StaticFiles(directory=str(resources.files("splinternet.report") / "static")), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        from ..report.html import environment
+
+        return HTMLResponse(environment().get_template("docs.html").render(openapi_url=app.openapi_url))
 
     @app.exception_handler(SplinternetError)
     async def library_error(request: Request, exc: SplinternetError) -> Any:
-        return _error(request, status_of(exc), exc.code, str(exc))
+        status = status_of(exc)
+        return _error(request, status, exc.code, str(exc), headers={"Retry-After": "10"} if status == 503 else None)
 
     @app.exception_handler(Pending)
     async def pending(request: Request, exc: Pending) -> Any:
@@ -104,16 +158,15 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Any:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        code = {404: "not_found", 405: "method_not_allowed", 408: "request_timeout",
+                413: "upload_too_large"}.get(exc.status_code, "http_error")
         return _error(request, exc.status_code, code, str(exc.detail), headers=getattr(exc, "headers", None))
 
-    @app.middleware("http")
-    async def headers(request: Request, call_next: Any) -> Any:
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        docs = request.url.path in ("/docs", "/redoc")
-        response.headers.setdefault("Content-Security-Policy", _DOCS_CSP if docs else _CSP)
-        return response
+    async def guard_error(scope: Any, receive: Any, send: Any, status: int, code: str, message: str,
+                          headers: dict[str, str] | None) -> None:
+        await _error(Request(scope, receive), status, code, message, headers=headers)(scope, receive, send)
 
+    app.add_middleware(RequestGuard, upload_limit=config.max_upload_bytes, body_timeout_s=config.body_timeout_s,
+                       max_uploads=config.max_uploads, respond=guard_error)
+    app.add_middleware(SecurityHeaders)  # added last: outermost, so the guard's own answers carry them too
     return app

@@ -16,12 +16,19 @@ from typing import Any
 
 from .. import api
 from ..api import Snapshot
-from ..config import Settings
+from ..config import DecompressionLimits, Settings
 from ..errors import InputError
 from ..progress import NO_PROGRESS, Progress
 from ..report.jsonable import to_jsonable
+from .jobs import Busy
 
-__all__ = ["Blocking", "SnapshotPool", "as_profile", "as_search", "blocking", "diff", "ip", "transit", "whatif"]
+__all__ = ["Blocking", "FULL_TOP", "SearchCache", "SnapshotPool", "as_profile", "blocking", "diff", "ip",
+           "transit", "whatif"]
+
+# Rankings are computed this deep once; a request's ``top`` only cuts the rows shown
+# (web/cut.py), so 200 ``top=`` variants are one computation, not 200.
+FULL_TOP = 200
+
 
 class SnapshotPool:
     """Big tables per (date, prefixes date), kept for the last ``keep`` dates asked."""
@@ -31,6 +38,12 @@ class SnapshotPool:
         self.keep = keep
         self._tables: OrderedDict[tuple[str | None, str | None], dict[str, tuple[Any, Any]]] = OrderedDict()
         self._lock = threading.Lock()
+        self._loading: dict[tuple[str | None, str | None], threading.Lock] = {}
+
+    def loading(self, date: str | None, prefixes_date: str | None) -> threading.Lock:
+        """The lock held while the tables of these dates are first loaded: one load, shared by all who wait."""
+        with self._lock:
+            return self._loading.setdefault((date, prefixes_date), threading.Lock())
 
     def snapshot(self, date: str | None, prefixes_date: str | None, progress: Progress = NO_PROGRESS) -> Snapshot:
         snap = Snapshot.for_date(date, settings=self.settings, prefixes_date=prefixes_date, progress=progress)
@@ -100,14 +113,64 @@ def ip(pool: SnapshotPool, address: str, date: str | None, prefixes_date: str | 
     return to_jsonable(info)
 
 
-def as_search(pool: SnapshotPool, query: str, date: str | None, *, limit: int = 20) -> dict[str, Any]:
-    """ASes whose number starts with, or whose name contains, ``query``; exact number first."""
-    snap = pool.snapshot(date, None)
-    try:
-        found = api.as_search(query, snapshot=snap, date=date, limit=limit)
-    finally:
-        pool.keep_tables(date, None, snap)
-    return to_jsonable(found)
+class SearchCache:
+    """AS searches: answered from memory when asked before, at most ``concurrent`` computed at once,
+    and the organization table of a date loaded by one of them while the others wait."""
+
+    def __init__(self, concurrent: int, entries: int = 2048, wait_s: float = 20.0) -> None:
+        self._slots = threading.BoundedSemaphore(max(concurrent, 1))
+        self._same = [threading.Lock() for _ in range(64)]  # the same search asked at once is computed once
+        self._answers: OrderedDict[tuple[str | None, str, int], dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.entries = entries
+        self.wait_s = wait_s
+        self.computed = 0
+
+    def _cached(self, key: tuple[str | None, str, int]) -> dict[str, Any] | None:
+        with self._lock:
+            found = self._answers.get(key)
+            if found is not None:
+                self._answers.move_to_end(key)
+            return found
+
+    def search(self, pool: SnapshotPool, query: str, date: str | None, *, limit: int = 20) -> dict[str, Any]:
+        """ASes whose number starts with, or whose name contains, ``query``; exact number first."""
+        key = (date, query, limit)
+        found = self._cached(key)
+        if found is not None:
+            return found
+        same = self._same[hash(key) % len(self._same)]
+        if not same.acquire(timeout=self.wait_s):
+            raise Busy(f"AS searches are queued for more than {self.wait_s:g} s; try again shortly")
+        try:
+            found = self._cached(key)  # the same search, asked just before, may have answered it
+            if found is None:
+                found = self._compute(pool, key, query, date, limit)
+        finally:
+            same.release()
+        return found
+
+    def _compute(self, pool: SnapshotPool, key: tuple[str | None, str, int], query: str, date: str | None,
+                 limit: int) -> dict[str, Any]:
+        if not self._slots.acquire(timeout=self.wait_s):
+            raise Busy(f"AS searches are queued for more than {self.wait_s:g} s; try again shortly")
+        try:
+            with pool.loading(date, None):  # the first search of a date loads its table; the others adopt it
+                snap = pool.snapshot(date, None)
+                try:
+                    snap.orgs()
+                finally:
+                    pool.keep_tables(date, None, snap)
+            answer = api.as_search(query, snapshot=snap, date=date, limit=limit)
+        finally:
+            self._slots.release()
+        found = dict(to_jsonable(answer))
+        with self._lock:
+            self.computed += 1
+            self._answers[key] = found
+            while len(self._answers) > self.entries:
+                self._answers.popitem(last=False)
+        return found
 
 
 @dataclass(frozen=True)
@@ -121,29 +184,36 @@ class Blocking:
     strict: bool = False
     resolutions: Path | None = None
     resolutions_shown: str | None = None
+    uploaded: bool = False              # the register came from a request: the upload limits apply
+    resolutions_uploaded: bool = False
 
 
 def _renamed(exc: InputError, path: Path, shown: str) -> InputError:
     """The same input error, naming the file as the user knows it (the server's paths stay private)."""
     problem = str(exc.problem).replace(str(path), shown)
-    return InputError(shown, problem, line=exc.line, offset=exc.offset, expected=exc.expected)
+    return type(exc)(shown, problem, line=exc.line, offset=exc.offset, expected=exc.expected)  # same kind and code
 
 
 def blocking(settings: Settings, job: Blocking, cloud_dir: Path | None, *, top: int = 20,
-             progress: Progress = NO_PROGRESS) -> dict[str, Any]:
-    """The blocking report of one register; input errors name the register as the user knows it."""
+             progress: Progress = NO_PROGRESS, upload_limits: DecompressionLimits | None = None) -> dict[str, Any]:
+    """The blocking report of one register; input errors name the register as the user knows it.
+
+    Uploaded files expand at most as far as ``upload_limits`` allow (files of the data
+    directory as far as the library's limits).
+    """
     options = api.BlockingOptions(date=job.date, kind=api.params.register_kind(job.kind), strict=job.strict,
                                   files=api.AttributionFiles(cloud=cloud_dir), top=top)
     progress.start("reading the register", 3)
     try:
-        reg = api.blocking.load_registers(job.path, options)
+        reg = api.blocking.load_registers(job.path, options, limits=upload_limits if job.uploaded else None)
     except InputError as exc:
         raise _renamed(exc, job.path, job.shown_as) from None
     res = None
     if job.resolutions is not None:
         shown = job.resolutions_shown or job.resolutions.name
         try:
-            res = api.blocking.read_resolutions(job.resolutions, strict=job.strict)
+            res = api.blocking.read_resolutions(job.resolutions, strict=job.strict,
+                                                limits=upload_limits if job.resolutions_uploaded else None)
         except InputError as exc:
             raise _renamed(exc, job.resolutions, shown) from None
     progress.advance(1)

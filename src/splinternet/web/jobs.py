@@ -150,6 +150,15 @@ class Job:
     result: Any = None
     compute: Callable[[Progress], Any] | None = None
     done_event: threading.Event = field(default_factory=threading.Event)
+    client: str | None = None
+    on_end: Callable[[], None] | None = None  # runs once the job is over, run or dropped (removes its spools)
+
+    def end(self) -> None:
+        if self.on_end is not None:
+            try:
+                self.on_end()
+            finally:
+                self.on_end = None
 
     def to_dict(self) -> dict[str, Any]:
         end = self.finished or time.time()
@@ -161,11 +170,13 @@ class Job:
 
 
 class JobRunner:
-    """Runs at most ``workers`` computations at a time and refuses more than ``max_pending`` waiting."""
+    """Runs at most ``workers`` computations at a time and refuses more than ``max_pending`` waiting,
+    or more than ``per_client`` of them for one client (so one client cannot fill the queue)."""
 
     def __init__(self, cache: ResultCache, *, workers: int, max_pending: int, timeout_s: float,
-                 keep_jobs: int = 256) -> None:
+                 keep_jobs: int = 256, per_client: int = 0) -> None:
         self.cache = cache
+        self.per_client = per_client
         self.timeout_s = timeout_s
         self.max_pending = max_pending
         self.keep_jobs = keep_jobs
@@ -176,16 +187,27 @@ class JobRunner:
         self._failed: dict[str, Job] = {}
         self._lock = threading.Lock()
 
-    def submit(self, key: str, title: str, compute: Callable[[Progress], Any], *, persist: bool = True) -> Job:
-        """The running job for ``key``, or a new one; :class:`Busy` when too many are waiting."""
+    def submit(self, key: str, title: str, compute: Callable[[Progress], Any], *, persist: bool = True,
+               client: str | None = None, on_end: Callable[[], None] | None = None) -> Job:
+        """The running job for ``key`` (joining it costs nothing), or a new one owning ``on_end``.
+
+        :class:`Busy` when too many are waiting, or when ``client`` already has ``per_client``
+        of them.
+        """
         with self._lock:
             job = self._active.get(key)
             if job is not None:
                 return job
             if len(self._active) >= self.max_pending:
                 raise Busy(f"{len(self._active)} computations are already running or queued; try again later")
+            if client is not None and self.per_client > 0:
+                mine = sum(1 for j in self._active.values() if j.client == client)
+                if mine >= self.per_client:
+                    raise Busy(f"{mine} of your computations are already running or queued (at most "
+                               f"{self.per_client} per client); wait for them, then ask again")
             job = Job(id=uuid.uuid4().hex[:16], key=key, title=title,
-                      progress=JobProgress(float("inf"), self.timeout_s), compute=compute)
+                      progress=JobProgress(float("inf"), self.timeout_s), compute=compute, client=client,
+                      on_end=on_end)
             self._active[key] = job
             self._jobs[job.id] = job
             while len(self._jobs) > self.keep_jobs:
@@ -213,13 +235,16 @@ class JobRunner:
             job.error, job.state = SplinternetError(f"internal error: {type(exc).__name__}: {exc}"), "failed"
         finally:
             job.finished = time.time()
-            with self._lock:
-                self._active.pop(job.key, None)
-                if job.state == "failed":
-                    self._failed[job.key] = job
-                    while len(self._failed) > self.keep_jobs:
-                        self._failed.pop(next(iter(self._failed)))
-            job.done_event.set()
+            try:
+                job.end()
+            finally:
+                with self._lock:
+                    self._active.pop(job.key, None)
+                    if job.state == "failed":
+                        self._failed[job.key] = job
+                        while len(self._failed) > self.keep_jobs:
+                            self._failed.pop(next(iter(self._failed)))
+                job.done_event.set()
 
     def recent_failure(self, key: str, within_s: float = 60.0) -> Job | None:
         """The job for ``key`` that failed less than ``within_s`` ago: a page reload shows its error, not a rerun."""
@@ -254,6 +279,7 @@ class JobRunner:
         for job in dropped:
             job.error, job.state, job.finished = Busy("the server stopped before this computation started"), \
                 "failed", time.time()
+            job.end()
             job.done_event.set()
 
 

@@ -11,7 +11,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from ..errors import ParameterError
 from ..report import html as report_html
 from . import compute
-from .api_routes import blocking_job, spool_uploads, state_of
+from .api_routes import blocking_job, client_of, spool_uploads, state_of
+from .cut import cut_transit, cut_whatif
 from .params import check_asns, check_cc, check_date, check_optional_date, list_registers
 from .state import AppState, Pending
 
@@ -54,10 +55,11 @@ def country(request: Request, cc: Text = None, date: Text = None, prefixes_date:
     state = state_of(request)
     code, day = check_cc(cc), check_date(date)
     pfx = check_optional_date(prefixes_date, "prefixes_date") or state.settings.prefixes_date
-    params = {"cc": code, "date": day, "prefixes_date": pfx, "top": 20}
+    params = {"cc": code, "date": day, "prefixes_date": pfx, "top": compute.FULL_TOP}  # the API's key
     try:
-        key, value = state.result("transit", params, f"transit {code} {day}", lambda p: compute.transit(
-            state.pool, code, day, pfx, top=20, progress=p), wait=False)
+        key, full = state.result("transit", params, f"transit {code} {day}", lambda p: compute.transit(
+            state.pool, code, day, pfx, top=compute.FULL_TOP, progress=p), wait=False, client=client_of(request))
+        value = cut_transit(full, 20)
     except Pending as pending:
         return _job_page(pending, str(request.url))
     json_url = f"/api/v1/transit/{code}?" + urlencode({k: v for k, v in (("date", day), ("prefixes_date", pfx)) if v})
@@ -75,11 +77,14 @@ def whatif(request: Request, cc: Text = None, date: Text = None, without: Text =
     state = state_of(request)
     code, day, asns = check_cc(cc), check_date(date), check_asns([without or ""])
     pfx = check_optional_date(prefixes_date, "prefixes_date") or state.settings.prefixes_date
-    params = {"cc": code, "date": day, "prefixes_date": pfx, "without": asns, "links_only": links_only, "top": 15}
+    params = {"cc": code, "date": day, "prefixes_date": pfx, "without": asns, "links_only": links_only,
+              "top": compute.FULL_TOP}
     title = f"what-if {code} {day} without {', '.join(f'AS{a}' for a in asns)}"
     try:
-        key, value = state.result("whatif", params, title, lambda p: compute.whatif(
-            state.pool, code, day, pfx, asns, links_only=links_only, top=15, progress=p), wait=False)
+        key, full = state.result("whatif", params, title, lambda p: compute.whatif(
+            state.pool, code, day, pfx, asns, links_only=links_only, top=compute.FULL_TOP, progress=p), wait=False,
+            client=client_of(request))
+        value = cut_whatif(full, 15)
     except Pending as pending:
         return _job_page(pending, str(request.url))
     query = [("date", day)] + [("without", str(a)) for a in asns] + ([("links_only", "true")] if links_only else [])
@@ -103,7 +108,7 @@ def diff(request: Request, cc: Text = None, date_from: Annotated[str | None, Que
     params = {"cc": code, "from": first, "to": second, "prefixes_date": pfx, "top": 15}
     try:
         key, value = state.result("diff", params, f"diff {code} {first} -> {second}", lambda p: compute.diff(
-            state.settings.data, code, first, second, pfx, top=15, progress=p), wait=False)
+            state.settings.data, code, first, second, pfx, top=15, progress=p), wait=False, client=client_of(request))
     except Pending as pending:
         return _job_page(pending, str(request.url))
     query = [("from", first), ("to", second)] + ([("prefixes_date", pfx)] if pfx else [])
@@ -124,8 +129,8 @@ def blocking_form(request: Request, register: Text = None, date: Text = None,
     if not register:
         return _blocking_page(state, q, None)
     try:
-        _, value = blocking_job(state, register=register, upload=None, date=date, kind=kind, strict=False, wait=False,
-                                resolutions=resolutions or None)
+        _, value = blocking_job(state, register=register, uploads=None, date=date, kind=kind, strict=False,
+                                wait=False, resolutions=resolutions or None, client=client_of(request))
     except Pending as pending:
         return _job_page(pending, str(request.url))
     return _blocking_page(state, q, value)
@@ -141,21 +146,25 @@ async def blocking_post(request: Request, file: Annotated[UploadFile | None, Fil
     from starlette.concurrency import run_in_threadpool
 
     state = state_of(request)
-    upload, res_upload = await spool_uploads(state, file, resolutions_file)
-    if upload is None and res_upload is None:
-        if not name:
-            raise ParameterError("choose a register from the list or upload one")
-        query = {"register": name, "date": date or "", "kind": kind}
-        if resolutions_name:
-            query["resolutions"] = resolutions_name
-        return RedirectResponse("/blocking?" + urlencode(query), status_code=303)
+    uploads = await spool_uploads(state, file, resolutions_file)
     try:
-        _, value = await run_in_threadpool(blocking_job, state, register=None if upload else name, upload=upload,
-                                           date=date, kind=kind, strict=False, wait=False,
-                                           resolutions=resolutions_name or None, resolutions_upload=res_upload)
-    except Pending as pending:
-        return RedirectResponse(f"/blocking/result/{pending.job.id}", status_code=303)
-    return _blocking_page(state, {"register": None if upload else name, "date": date, "kind": kind,
+        if not uploads.folders:
+            if not name:
+                raise ParameterError("choose a register from the list or upload one")
+            query = {"register": name, "date": date or "", "kind": kind}
+            if resolutions_name:
+                query["resolutions"] = resolutions_name
+            return RedirectResponse("/blocking?" + urlencode(query), status_code=303)
+        uploaded = uploads.register is not None
+        try:
+            _, value = await run_in_threadpool(blocking_job, state, register=None if uploaded else name,
+                                               uploads=uploads, date=date, kind=kind, strict=False, wait=False,
+                                               resolutions=resolutions_name or None, client=client_of(request))
+        except Pending as pending:
+            return RedirectResponse(f"/blocking/result/{pending.job.id}", status_code=303)
+    finally:
+        uploads.release(state)  # cancelled before the thread ran: nothing else would remove them
+    return _blocking_page(state, {"register": None if uploaded else name, "date": date, "kind": kind,
                                   "resolutions": resolutions_name}, value)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..errors import SplinternetError
 from ..progress import Progress
-from .compute import SnapshotPool
+from .compute import SearchCache, SnapshotPool
 from .jobs import ComputationTimeout, Job, JobRunner, ResultCache, cache_key
 from .settings import WebSettings
 
@@ -30,6 +30,7 @@ class AppState:
     pages: ResultCache
     runner: JobRunner
     pool: SnapshotPool
+    searches: SearchCache
 
     @classmethod
     def build(cls, settings: WebSettings) -> AppState:
@@ -39,15 +40,19 @@ class AppState:
             cache=cache,
             pages=ResultCache(settings.memory_cache_entries, None),
             runner=JobRunner(cache, workers=settings.workers, max_pending=settings.max_pending,
-                             timeout_s=settings.timeout_s),
+                             timeout_s=settings.timeout_s, per_client=settings.jobs_per_client),
             pool=SnapshotPool(settings.data),
+            searches=SearchCache(settings.max_searches),
         )
 
     def result(self, kind: str, params: dict[str, Any], title: str, compute: Callable[[Progress], Any], *,
-               wait: bool, persist: bool = True) -> tuple[str, Any]:
+               wait: bool, persist: bool = True, client: str | None = None,
+               on_end: Callable[[], None] | None = None) -> tuple[str, Any]:
         """(cache key, result): from the cache, or computed by a job (waited for when ``wait``).
 
-        Raises :class:`Pending` when not waiting, the job's own error when it failed, and
+        ``client`` (the caller's address) counts the job against that client's share of the
+        queue; ``on_end`` runs when a new job for it ends (or is dropped). Raises
+        :class:`Pending` when not waiting, the job's own error when it failed, and
         :class:`ComputationTimeout` when waiting ran past the bound.
         """
         key = cache_key(kind, params)
@@ -57,7 +62,7 @@ class AppState:
         failed = self.runner.recent_failure(key)
         if failed is not None and failed.error is not None:
             raise failed.error
-        job = self.runner.submit(key, title, compute, persist=persist)
+        job = self.runner.submit(key, title, compute, persist=persist, client=client, on_end=on_end)
         if not wait:
             raise Pending(job)
         if not self.runner.wait(job, self.settings.timeout_s + 5):

@@ -1,0 +1,286 @@
+"""Transit measures from vantage-weighted flows: ties split, vantage points weighted.
+
+:func:`flow_measures` propagates a route from every domestic origin (stub origins with
+the same neighbours share one routing tree, as in ``transit_evidence``) and runs the
+kernel of ``transit_flows`` with one column of vantage weights per vantage scheme.
+:func:`vantage_weights` builds those columns: who is assumed to send traffic into the
+country (docs/methodology.md says why each scheme exists and which is the default).
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+
+from ..sources.pfx2as import Pfx2As
+from ..tables.topology import ASGraph
+from .country import CountryOrigins, _per_origin
+from .scenario import Overlay, Scenario
+from .simulate import as_overlay
+from .transit_evidence import PathEvidence, _batches, _merge_equivalent_stubs
+from .transit_flows import (
+    BACKBONE,
+    BORDER,
+    GATEWAY,
+    MEASURES,
+    RETAIL,
+    TIE_HIGHEST,
+    TIE_LOWEST,
+    TIE_SPLIT,
+    TRANSIT,
+    WHOLESALE,
+    run_flow_origins,
+)
+
+__all__ = [
+    "DEFAULT_TIES",
+    "DEFAULT_VANTAGES",
+    "FlowMeasures",
+    "TieRule",
+    "VantageScheme",
+    "flow_evidence",
+    "flow_measures",
+    "headline_flows",
+    "originated_space",
+    "vantage_weights",
+]
+
+
+class TieRule(StrEnum):
+    LOWEST = "lowest-asn"
+    SPLIT = "split"
+    HIGHEST = "highest-asn"
+
+
+_TIE_CODE = {TieRule.LOWEST: TIE_LOWEST, TieRule.SPLIT: TIE_SPLIT, TieRule.HIGHEST: TIE_HIGHEST}
+
+
+class VantageScheme(StrEnum):
+    ALL = "all"  # every foreign AS, equally
+    SPACE = "space"  # every foreign AS, weighted by the address space it originates
+    TRANSIT = "transit"  # foreign ASes with customers, equally
+    CONE = "cone"  # foreign ASes weighted by their customer cone (ASes)
+
+
+@dataclass(frozen=True, eq=False)
+class FlowMeasures:
+    """``values[x, measure, k]``: mean over column k's vantage weight of the origin-weighted flow.
+
+    Measures are those of ``transit_flows``; each is a share of the country's (routed)
+    weight, in [0, 1], except the customer-base scores (RETAIL, WHOLESALE, BACKBONE), which
+    are prefix weights averaged over the vantage weight.
+    """
+
+    asns: np.ndarray
+    schemes: tuple[str, ...]
+    ties: TieRule
+    values: np.ndarray  # (n, MEASURES, K)
+    pair_from: np.ndarray  # border hand-offs of column 0: foreign AS, first domestic AS, share
+    pair_to: np.ndarray
+    pair_weight: np.ndarray
+    vantage_totals: np.ndarray  # (K,) total vantage weight per column
+    origins_used: np.ndarray
+    routing_trees: int
+    vantages: np.ndarray  # AS numbers with a positive weight in column 0
+    origins_missing: np.ndarray  # origins absent from the topology
+    weight_missing: float
+    origin_reach: np.ndarray  # per origin: share of column 0's vantage weight with a route to it (NaN if not run)
+    reach: float  # column 0: share of the country reachable from the average (weighted) vantage point
+    path_length_sum: float  # column 0, same units as reach: mean path length = path_length_sum / reach
+    paths: int  # column 0: (vantage point, routing tree) pairs with a route
+
+    def ranking(self, measure: int, column: int = 0) -> list[tuple[int, float]]:
+        """(ASN, share) of every AS with a positive share, largest first."""
+        col = self.values[:, measure, column]
+        order = np.argsort(-col, kind="stable")
+        order = order[col[order] > 0]
+        return list(zip(self.asns[order].tolist(), col[order].tolist(), strict=True))
+
+
+def originated_space(graph: ASGraph, pfx4: Pfx2As) -> np.ndarray:
+    """IPv4 addresses each AS originates worldwide (most-specific prefix only, MOAS split), graph order."""
+    from .country import scoped_exclusive_space
+
+    family = pfx4.table.v4
+    per_row = np.zeros(len(pfx4), dtype=np.float64)
+    np.add.at(per_row, family.row, scoped_exclusive_space(family, None))
+    asns, space = _per_origin(pfx4, per_row)
+    out = np.zeros(len(graph), dtype=np.float64)
+    idx = graph.index_of(asns)
+    out[idx[idx >= 0]] = space[idx >= 0]
+    return out
+
+
+def vantage_weights(graph: ASGraph, origins: CountryOrigins, schemes: tuple[str, ...], *,
+                    space: np.ndarray | None = None, cone: np.ndarray | None = None) -> np.ndarray:
+    """(n, K) vantage weights, zero on domestic ASes; ``space``/``cone`` per AS in graph order when needed."""
+    n = len(graph)
+    foreign = np.ones(n, dtype=bool)
+    d = graph.index_of(origins.domestic)
+    foreign[d[d >= 0]] = False
+    has_customers = np.diff(graph.customer_indptr) > 0
+    out = np.zeros((n, len(schemes)), dtype=np.float64)
+    for k, scheme in enumerate(schemes):
+        s = VantageScheme(scheme)
+        if s is VantageScheme.ALL:
+            col = np.ones(n)
+        elif s is VantageScheme.SPACE:
+            if space is None:
+                raise ValueError("the space scheme needs the space each AS originates")
+            col = space
+        elif s is VantageScheme.TRANSIT:
+            col = has_customers.astype(np.float64)
+        else:
+            col = cone if cone is not None else graph.customer_cone_sizes().astype(np.float64)
+        out[:, k] = np.where(foreign, col, 0.0)
+    return out
+
+
+def _split_gateways(acc: np.ndarray, pairs: dict[int, float], n: int, reps: np.ndarray, rep_weight: np.ndarray,
+                    rep_of: np.ndarray, idx: np.ndarray, weight: np.ndarray) -> None:
+    """A merged stub origin is the first domestic AS only towards itself: its class's credit (and its
+    border hand-offs, column 0) split over the class by weight."""
+    sizes = np.bincount(rep_of, minlength=len(reps))
+    by_to: dict[int, list[int]] = {}
+    for key in pairs:
+        by_to.setdefault(key % n, []).append(key)
+    for c in np.flatnonzero(sizes > 1):
+        rep = int(reps[c])
+        members = np.flatnonzero(rep_of == c)
+        share = np.divide(weight[members], rep_weight[c], out=np.zeros_like(weight[members]),
+                          where=rep_weight[c] > 0)
+        credit = acc[rep, GATEWAY].copy()
+        acc[rep, GATEWAY] = 0.0
+        moved = {key: pairs.pop(key) for key in by_to.get(rep, [])}
+        for i, row in zip(members, share, strict=True):
+            acc[idx[i], GATEWAY] += credit * row
+            for key, total in moved.items():
+                new_key = (key // n) * n + int(idx[i])
+                pairs[new_key] = pairs.get(new_key, 0.0) + total * row[0]
+
+
+def flow_measures(graph: ASGraph, origins: CountryOrigins, weights: np.ndarray, *, schemes: tuple[str, ...],
+                  ties: TieRule = TieRule.SPLIT, scenario: Scenario | Overlay | None = None,
+                  origin_weights: np.ndarray | None = None, origin_subset: np.ndarray | None = None,
+                  workers: int = 2) -> FlowMeasures:
+    """Every measure of ``transit_flows`` for the country, one column per vantage scheme.
+
+    ``origin_weights`` (origins x columns) gives each column its own origin weights
+    (default: ``origins.weight`` in every column), so one propagation serves them all.
+    """
+    overlay = as_overlay(graph, scenario)
+    n = len(graph)
+    domestic = np.zeros(n, dtype=np.bool_)
+    d_idx = graph.index_of(origins.domestic)
+    domestic[d_idx[d_idx >= 0]] = True
+    # domestic ASes and removed ones are never vantage points, whatever the weights say
+    vw = np.ascontiguousarray(np.where((overlay.node_enabled & ~domestic)[:, None], weights, 0.0))
+    o_idx = graph.index_of(origins.asns)
+    chosen = o_idx >= 0
+    if origin_subset is not None:
+        chosen &= np.isin(origins.asns, origin_subset)
+    run = np.flatnonzero(chosen)
+    ow = np.repeat(origins.weight[:, None], vw.shape[1], axis=1) if origin_weights is None else \
+        np.asarray(origin_weights, dtype=np.float64)
+    # stubs with the same neighbours share a tree only if none is a vantage point: a vantage
+    # stub sends its own flow through the others' trees, and the weights may differ
+    silent = ~vw[o_idx[run]].any(axis=1)
+    kmi = (origins.kmi_v4 + origins.kmi_v6)[run]
+    merged_idx, merged_weight = o_idx[run][silent], ow[run][silent]
+    reps, _, rep_kmi, rep_of = _merge_equivalent_stubs(overlay, merged_idx, merged_weight[:, 0], kmi[silent])
+    rep_weight = np.zeros((len(reps), vw.shape[1]))
+    np.add.at(rep_weight, rep_of, merged_weight)
+    merged = (reps, rep_weight, rep_of, merged_idx, merged_weight)
+    # origin j of ``run`` is simulated by tree tree_of[j]
+    tree_of = np.empty(len(run), dtype=np.int64)
+    tree_of[np.flatnonzero(silent)] = rep_of
+    tree_of[np.flatnonzero(~silent)] = len(reps) + np.arange(int((~silent).sum()))
+    reps = np.concatenate((reps, o_idx[run][~silent].astype(np.int64)))
+    rep_weight = np.ascontiguousarray(np.concatenate((rep_weight, ow[run][~silent])))
+    rep_kmi = np.concatenate((rep_kmi, kmi[~silent]))
+    code = _TIE_CODE[TieRule(ties)]
+    net = overlay.arrays
+    check_send = not all(ok.all() for ok in (net.provider_ok, net.customer_ok, net.peer_ok, net.added_provider_ok,
+                                             net.added_customer_ok, net.added_peer_ok))  # some link may not send
+    reached = np.zeros(len(reps))
+
+    def work(batch: np.ndarray) -> tuple[np.ndarray, dict, np.ndarray]:
+        acc = np.zeros((n, MEASURES, vw.shape[1]))
+        totals = np.zeros(3)
+        got = np.zeros(len(batch))
+        pairs = run_flow_origins(reps[batch].astype(np.int32), rep_weight[batch], rep_kmi[batch], overlay.arrays,
+                                 code, check_send, domestic, vw, acc, totals, got)
+        reached[batch] = got
+        return acc, dict(pairs), totals
+
+    batches = _batches(len(reps), workers)
+    if len(batches) > 1:
+        with ThreadPoolExecutor(max_workers=len(batches)) as pool:
+            parts = list(pool.map(work, batches))
+    else:
+        parts = [work(b) for b in batches]
+    acc = sum((p[0] for p in parts), np.zeros((n, MEASURES, vw.shape[1])))
+    path_totals = sum((p[2] for p in parts), np.zeros(3))
+    pairs: dict[int, float] = {}
+    for _, part, _ in parts:
+        for key, value in part.items():
+            pairs[key] = pairs.get(key, 0.0) + value
+    _split_gateways(acc, pairs, n, *merged)
+    keys = np.fromiter(pairs.keys(), dtype=np.int64, count=len(pairs))
+    order = np.argsort(keys)
+    keys, pair_weight = keys[order], np.fromiter(pairs.values(), dtype=np.float64, count=len(pairs))[order]
+    totals = vw.sum(axis=0)
+    routed = ow[run].sum(axis=0)
+    norm = np.maximum(totals, 1e-300) * np.where(routed > 0, routed, 1.0)
+    values = acc / norm
+    values[:, RETAIL:BACKBONE + 1] *= np.where(routed > 0, routed, 1.0)  # customer-base scores: mean over vantages
+    origin_reach = np.full(len(origins.asns), np.nan)
+    origin_reach[run] = reached[tree_of] / max(float(totals[0]), 1e-300)
+    return FlowMeasures(asns=graph.asns, schemes=tuple(schemes), ties=TieRule(ties), values=values,
+                        pair_from=graph.asns[keys // n], pair_to=graph.asns[keys % n], pair_weight=pair_weight / norm[0],
+                        vantage_totals=totals, origins_used=origins.asns[run], routing_trees=len(reps),
+                        vantages=graph.asns[vw[:, 0] > 0], origins_missing=origins.asns[(o_idx < 0)],
+                        weight_missing=float(origins.weight[o_idx < 0].sum()), origin_reach=origin_reach,
+                        reach=float(path_totals[1] / norm[0]), path_length_sum=float(path_totals[0] / norm[0]),
+                        paths=int(path_totals[2]))
+
+
+def flow_evidence(flows: FlowMeasures, origins: CountryOrigins) -> PathEvidence:
+    """Column 0 of ``flows`` as the :class:`PathEvidence` that ``transit_report`` reads (no per-vantage
+    shares: the trimmed mean is not computed), so a report needs no second propagation."""
+    pick = (TRANSIT, BORDER, GATEWAY, RETAIL, WHOLESALE, BACKBONE)
+    transit, border, gateway, retail, wholesale, backbone = (flows.values[:, m, 0] for m in pick)
+    count = max(len(flows.vantages), 1)
+    return PathEvidence(
+        kind="simulated", asns=flows.asns, vantages=flows.vantages, transit=transit, border=border,
+        gateway=gateway, retail=retail * count, wholesale=wholesale * count, backbone=backbone * count,
+        candidates=np.zeros(0, dtype=np.uint32), shares=np.zeros((count, 0)), pair_from=flows.pair_from,
+        pair_to=flows.pair_to, pair_weight=flows.pair_weight, reach_weight=flows.reach,
+        path_length_sum=flows.path_length_sum, origins_used=flows.origins_used,
+        origins_missing=flows.origins_missing, weight_missing=flows.weight_missing, paths=flows.paths,
+        origin_reach=flows.origin_reach, mean_divisor=1.0, shares_divisor=1.0,
+        details={"routing_trees": flows.routing_trees, "origins": len(flows.origins_used)},
+    )
+
+
+DEFAULT_TIES = TieRule.SPLIT
+DEFAULT_VANTAGES = VantageScheme.SPACE
+
+
+def headline_flows(graph: ASGraph, origins: CountryOrigins, pfx4: Pfx2As | None, *,
+                   vantages: VantageScheme | str = DEFAULT_VANTAGES, ties: TieRule | str = DEFAULT_TIES,
+                   scenario: Scenario | Overlay | None = None, workers: int = 2) -> FlowMeasures:
+    """The flows behind the report's headline figures (one column): docs/methodology.md gives the defaults' reasons.
+
+    ``pfx4`` (the IPv4 prefix-to-AS table) is needed for the ``space`` vantage scheme only.
+    """
+    scheme = VantageScheme(vantages)
+    space = originated_space(graph, pfx4) if scheme is VantageScheme.SPACE and pfx4 is not None else None
+    if scheme is VantageScheme.SPACE and space is None:
+        raise ValueError("space-weighted vantage points need the IPv4 prefix-to-AS table")
+    weights = vantage_weights(graph, origins, (scheme.value,), space=space)
+    return flow_measures(graph, origins, weights, schemes=(scheme.value,), ties=TieRule(ties), scenario=scenario,
+                         workers=workers)

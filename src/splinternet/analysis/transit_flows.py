@@ -1,0 +1,271 @@
+"""Vantage-weighted path flows towards one origin, with tied best routes split or broken.
+
+``transit_kernels`` follows one best route per AS (the lowest next-hop ASN, as BGPy).
+Real routers break ties on things the AS graph does not have (IGP cost, router ID,
+age), so a ranking that changes with the tie rule is decided by an arbitrary choice.
+Here every AS's unit of traffic (its vantage weight) flows down the routing DAG
+towards the origin; at an AS with several equally good next hops it goes to the lowest
+ASN, to the highest, or splits equally over all of them (``TIE_*``).
+
+Each of the K columns of the vantage weights is a separate set of vantage points (e.g.
+every foreign AS equally, or each weighted by the space it serves), so one propagation
+serves K variants. Per AS x and column k the kernel adds, times the origin's weight:
+
+- ``TRANSIT``: vantage flow crossing x strictly between vantage and origin;
+- ``DOWNHILL``: flow crossing x (its own vantage flow included) while x carries a route
+  learned from a customer, i.e. x is on the origin's chain of (indirect) providers: the
+  part of a path CAIDA's CTI keeps (it cuts each observed path at the first
+  provider-to-customer link seen from the monitor);
+- ``CTI``: ``DOWNHILL`` discounted by 1/d, d the AS hops from x to the origin (CTI's
+  distance discount: a direct provider counts fully, its provider half, ...);
+- ``BORDER``/``GATEWAY``: flow that reaches a domestic AS through foreign ASes only,
+  credited to the foreign AS that hands it over and to the domestic AS receiving it;
+- ``CTI_PEERS``: ``CTI`` plus the origin's direct peers that have customers, counted as
+  direct providers, as CTI's published code does;
+- ``RETAIL``/``WHOLESALE``/``BACKBONE``: Kentik's customer-base positions (1, 2, 3+ hops
+  from the origin), flow crossing x (its own included) times the origin's prefix weight.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from .simulate import propagate_ordered
+
+__all__ = [
+    "BACKBONE",
+    "BORDER",
+    "CTI",
+    "CTI_PEERS",
+    "DOWNHILL",
+    "GATEWAY",
+    "MEASURES",
+    "RETAIL",
+    "TIE_HIGHEST",
+    "TIE_LOWEST",
+    "TIE_SPLIT",
+    "TRANSIT",
+    "WHOLESALE",
+    "flow_origin",
+    "run_flow_origins",
+]
+
+TIE_LOWEST, TIE_SPLIT, TIE_HIGHEST = 0, 1, 2
+TRANSIT, DOWNHILL, CTI, BORDER, GATEWAY, CTI_PEERS, RETAIL, WHOLESALE, BACKBONE = range(9)
+MEASURES = 9
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _push(w, u, f, weight, domestic, vw, flow, run, acc, pairs):
+    """Next hop u receives share f of the flow arriving at (and starting from) w; ``weight[k]``: the origin's.
+
+    Border hand-offs of column 0 also go to ``pairs[w * n + u]``.
+    """
+    kk = vw.shape[1]
+    if domestic[w]:
+        for k in range(kk):
+            flow[u, k] += f * flow[w, k]
+        return
+    for k in range(kk):
+        flow[u, k] += f * (flow[w, k] + vw[w, k])
+        handed = f * (run[w, k] + vw[w, k])
+        if domestic[u]:
+            acc[w, BORDER, k] += weight[k] * handed
+            acc[u, GATEWAY, k] += weight[k] * handed
+            if k == 0 and handed > 0.0:
+                key = np.int64(w) * domestic.shape[0] + u
+                pairs[key] = pairs.get(key, 0.0) + weight[0] * handed
+        else:
+            run[u, k] += handed
+
+
+@njit(cache=True, nogil=True)
+def _upward_ties(seq, net, rel, length, ntie, hi):
+    """ntie/hi of every AS holding a customer or peer route: how many equally good next hops, and the highest.
+
+    Those next hops hold origin or customer routes: a few ASes above the origin. Scanning
+    their provider and peer lists finds every tie without walking the long peer lists of
+    the ASes that received the routes (the propagation's phase 2 walks the same lists).
+    """
+    p_ptr, p_idx, p_ok = net.provider_ptr, net.provider_idx, net.provider_ok
+    q_ptr, q_idx, q_ok = net.peer_ptr, net.peer_idx, net.peer_ok
+    xp_ptr, xp_idx, xp_ok = net.added_provider_ptr, net.added_provider_idx, net.added_provider_ok
+    xq_ptr, xq_idx, xq_ok = net.added_peer_ptr, net.added_peer_idx, net.added_peer_ok
+    for i in range(seq.shape[0]):
+        w = seq[i]
+        ntie[w] = 0
+        hi[w] = -1
+    for i in range(seq.shape[0]):
+        u = seq[i]
+        if rel[u] > 1:
+            continue
+        cand = length[u] + 1
+        for side in range(4):
+            if side == 0:
+                ptr, idx, ok, cls = p_ptr, p_idx, p_ok, 1
+            elif side == 1:
+                ptr, idx, ok, cls = xp_ptr, xp_idx, xp_ok, 1
+            elif side == 2:
+                ptr, idx, ok, cls = q_ptr, q_idx, q_ok, 2
+            else:
+                ptr, idx, ok, cls = xq_ptr, xq_idx, xq_ok, 2
+            for j in range(ptr[u], ptr[u + 1]):
+                w = idx[j]
+                if ok[j] and rel[w] == cls and length[w] == cand:
+                    ntie[w] += 1
+                    if u > hi[w]:
+                        hi[w] = u
+
+
+@njit(cache=True, nogil=True)
+def _pull_upward(u, net, rel, length, tie_mode, ntie, hi, weight, domestic, vw, flow, run, acc, pairs):
+    """u (an origin or customer route) takes its share of the flow of every AS it is a best next hop for
+    by a customer or peer route (the ASes in its provider and peer lists one hop further)."""
+    p_ptr, p_idx, p_ok = net.provider_ptr, net.provider_idx, net.provider_ok
+    q_ptr, q_idx, q_ok = net.peer_ptr, net.peer_idx, net.peer_ok
+    xp_ptr, xp_idx, xp_ok = net.added_provider_ptr, net.added_provider_idx, net.added_provider_ok
+    xq_ptr, xq_idx, xq_ok = net.added_peer_ptr, net.added_peer_idx, net.added_peer_ok
+    cand = length[u] + 1
+    for side in range(4):
+        if side == 0:
+            ptr, idx, ok, cls = p_ptr, p_idx, p_ok, 1
+        elif side == 1:
+            ptr, idx, ok, cls = xp_ptr, xp_idx, xp_ok, 1
+        elif side == 2:
+            ptr, idx, ok, cls = q_ptr, q_idx, q_ok, 2
+        else:
+            ptr, idx, ok, cls = xq_ptr, xq_idx, xq_ok, 2
+        for j in range(ptr[u], ptr[u + 1]):
+            w = idx[j]
+            if not (ok[j] and rel[w] == cls and length[w] == cand):
+                continue
+            if tie_mode == TIE_SPLIT:
+                _push(w, u, 1.0 / ntie[w], weight, domestic, vw, flow, run, acc, pairs)
+            elif hi[w] == u:
+                _push(w, u, 1.0, weight, domestic, vw, flow, run, acc, pairs)
+
+
+@njit(cache=True, nogil=True)
+def flow_origin(origin, weight, kmi_weight, net, tie_mode, check_send, domestic, vw, rel, length, nh, queue, seq,
+                hops, ntie, hi, flow, run, acc, pairs, totals):
+    """Propagate routes to ``origin`` and add its weighted measures into ``acc[x, measure, column]``.
+
+    ``vw[x, k]``: vantage weight of AS x in column k (zero for domestic ASes and non-vantages);
+    ``weight[k]``: the origin's weight in column k; ``kmi_weight``: its Kentik prefix weight.
+    ``pairs``: border hand-offs of column 0, ``foreign * n + domestic -> weighted flow``.
+    ``totals`` += column 0's (weight x vantage weight x path length, weight x vantage weight,
+    vantage points with a route). Returns column 0's vantage weight with a route.
+    Returns the number of ASes with a route.
+    """
+    p_ptr, p_idx = net.provider_ptr, net.provider_idx
+    c_ptr, c_idx, c_ok = net.customer_ptr, net.customer_idx, net.customer_ok
+    xp_ptr, xp_idx = net.added_provider_ptr, net.added_provider_idx
+    xc_ptr, xc_idx, xc_ok = net.added_customer_ptr, net.added_customer_idx, net.added_customer_ok
+    n = rel.shape[0]
+    front, stubs = propagate_ordered(origin, net, rel, length, nh, queue)
+    total = front + stubs
+    if total == 0:
+        return 0.0
+    for i in range(total):  # dependents before their next hops
+        seq[total - 1 - i] = queue[i] if i < front else queue[n - stubs + (i - front)]
+    kk = vw.shape[1]
+    for i in range(total):
+        x = seq[i]
+        for k in range(kk):
+            flow[x, k] = 0.0
+            run[x, k] = 0.0
+    if tie_mode != TIE_LOWEST:
+        _upward_ties(seq[:total], net, rel, length, ntie, hi)
+    for i in range(total):  # each AS's flow is final when its turn comes: push it on
+        w = seq[i]
+        if tie_mode != TIE_LOWEST and rel[w] <= 1:
+            _pull_upward(w, net, rel, length, tie_mode, ntie, hi, weight, domestic, vw, flow, run, acc, pairs)
+        if w == origin:
+            continue
+        if tie_mode == TIE_LOWEST:
+            _push(w, nh[w], 1.0, weight, domestic, vw, flow, run, acc, pairs)
+        elif rel[w] == 3:  # customer and peer routes were pulled by their next hops
+            # providers one hop closer (provider lists are short); a provider's send flag
+            # towards w sits in its customer list: searched only when some link is disabled
+            want = length[w] - 1
+            count = 0
+            for extra in range(2):
+                ptr, idx = (p_ptr, p_idx) if extra == 0 else (xp_ptr, xp_idx)
+                cptr, cidx, cok = (c_ptr, c_idx, c_ok) if extra == 0 else (xc_ptr, xc_idx, xc_ok)
+                for j in range(ptr[w], ptr[w + 1]):
+                    v = idx[j]
+                    if rel[v] < 0 or length[v] != want:
+                        continue
+                    if check_send:
+                        lo, top = cptr[v], cptr[v + 1]
+                        at = lo + np.searchsorted(cidx[lo:top], w)  # neighbour lists are sorted
+                        if not (at < top and cidx[at] == w and cok[at]):
+                            continue
+                    hops[count] = v
+                    count += 1
+            if tie_mode == TIE_SPLIT:
+                for t in range(count):
+                    _push(w, hops[t], 1.0 / count, weight, domestic, vw, flow, run, acc, pairs)
+            else:
+                best = hops[0]
+                for t in range(1, count):
+                    if hops[t] > best:
+                        best = hops[t]
+                _push(w, best, 1.0, weight, domestic, vw, flow, run, acc, pairs)
+    for i in range(total):
+        x = seq[i]
+        if x == origin:
+            continue
+        downhill = rel[x] == 1
+        # CTI's published code also keeps a peer of the origin that has customers (it tests the
+        # last link against "provider of anyone", the origin being replaced by a country label)
+        peer_of_origin = rel[x] == 2 and length[x] == 1 and (c_ptr[x + 1] > c_ptr[x] or xc_ptr[x + 1] > xc_ptr[x])
+        d = length[x]
+        position = RETAIL if d == 1 else WHOLESALE if d == 2 else BACKBONE
+        for k in range(kk):
+            acc[x, TRANSIT, k] += weight[k] * flow[x, k]
+            acc[x, position, k] += kmi_weight * (flow[x, k] + (0.0 if domestic[x] else vw[x, k]))
+            if downhill or peer_of_origin:
+                crossing = weight[k] * (flow[x, k] + (0.0 if domestic[x] else vw[x, k]))
+                acc[x, CTI_PEERS, k] += crossing / d
+                if downhill:
+                    acc[x, DOWNHILL, k] += crossing
+                    acc[x, CTI, k] += crossing / d
+    reached = 0.0
+    for i in range(total):
+        x = seq[i]
+        v = vw[x, 0]
+        if v > 0.0:
+            reached += v
+            totals[0] += weight[0] * v * length[x]
+            totals[2] += 1.0
+    totals[1] += weight[0] * reached
+    return reached
+
+
+@njit(cache=True, nogil=True)
+def run_flow_origins(origins, weights, kmi, net, tie_mode, check_send, domestic, vw, acc, totals, reached):
+    """:func:`flow_origin` over a batch of origins (one batch per thread, without the GIL).
+
+    Returns the border hand-offs of column 0 as a dict ``foreign * n + domestic -> weighted flow``.
+    """
+    n = domestic.shape[0]
+    kk = vw.shape[1]
+    rel = np.empty(n, dtype=np.int8)
+    length = np.empty(n, dtype=np.int32)
+    nh = np.empty(n, dtype=np.int32)
+    queue = np.empty(n, dtype=np.int32)
+    seq = np.empty(n, dtype=np.int32)
+    hops = np.empty(n, dtype=np.int32)
+    ntie = np.zeros(n, dtype=np.int32)
+    hi = np.zeros(n, dtype=np.int32)
+    flow = np.zeros((n, kk))
+    run = np.zeros((n, kk))
+    pairs = dict()
+    pairs[np.int64(-1)] = 0.0
+    for j in range(origins.shape[0]):
+        reached[j] = flow_origin(origins[j], weights[j, :], kmi[j], net, tie_mode, check_send, domestic, vw, rel,
+                                 length, nh, queue, seq, hops, ntie, hi, flow, run, acc, pairs, totals)
+    del pairs[np.int64(-1)]
+    return pairs
