@@ -41,9 +41,17 @@ class SplinternetError(Exception):
 
 
 class ParameterError(SplinternetError):
-    """A value given by the caller (date, ASN, country code, option) is not acceptable."""
+    """A value given by the caller (date, ASN, country code, option) is not acceptable.
+
+    ``parameter`` names the argument of the library call at fault (``collectors``, ``end``),
+    so a front end can name its own option or form field for it; the message names none.
+    """
 
     code = "bad_parameter"
+
+    def __init__(self, message: str, *, parameter: str | None = None) -> None:
+        super().__init__(message)
+        self.parameter = parameter
 
 
 class UnknownCountryError(ParameterError):
@@ -304,7 +312,7 @@ class BadRecords:
         lost = [e for e in self.examples if not isinstance(e, RepeatedRecord)][:5]
         repeated = [e for e in self.examples if isinstance(e, RepeatedRecord)][: 5 - len(lost)]
         return InputDamage(os.fspath(path), max(records, self.count), self.count, self.repeats,
-                           tuple(lost + repeated))
+                           (*lost, *repeated))
 
     def merge(self, other: BadRecords) -> None:
         self.count += other.count

@@ -53,6 +53,8 @@ def test_cli_errors_are_one_line(env, tmp_path) -> None:
     bad = run("ingest", "--collectors", "nosuch", "--from", "2015-04-01", "--to", "2015-04-02", "-o",
               str(tmp_path), env=env)
     assert bad.returncode == 2 and bad.stderr.strip().count("\n") == 0 and "unknown collector 'nosuch'" in bad.stderr
+    window = run("ingest", "-c", "rrc06", "--from", "2015-04-02", "--to", "2015-04-01", "-o", str(tmp_path), env=env)
+    assert window.returncode == 2 and "its end must come after its start (--from, --to)" in window.stderr
     sql = run("query", "SELEC 1", "--data", str(tmp_path), env=env)
     assert sql.returncode == 2 and "no Parquet partitions" in sql.stderr and "Traceback" not in sql.stderr
     step = run("timeline", "AM", "--from", "2022-03-01", "--to", "2022-05-01", "--step", "1y", env=env)

@@ -46,12 +46,15 @@ def test_plan_lists_the_mirror_files_with_hive_partitions(mirror_settings) -> No
 def test_plan_refuses_empty_requests(mirror_settings) -> None:
     with pytest.raises(DataNotFoundError, match="no ribs or updates file in the window"):
         plan_ingest("rrc23", "2021-01-01", "2021-01-02", settings=mirror_settings)
-    with pytest.raises(ParameterError, match="--to must come after --from"):
+    with pytest.raises(ParameterError, match="its end must come after its start") as reversed_window:
         plan_ingest("rrc23", "2022-05-01", "2022-04-01", settings=mirror_settings)
-    with pytest.raises(ParameterError, match="nothing to ingest"):
+    with pytest.raises(ParameterError, match="nothing to ingest") as nothing:
         plan_ingest("rrc23", "2022-04-01", "2022-05-01", ribs=False, updates=False, settings=mirror_settings)
-    with pytest.raises(ParameterError, match="at least one collector"):
+    with pytest.raises(ParameterError, match="at least one collector") as no_collector:
         plan_ingest(" , ", "2022-04-01", "2022-05-01", settings=mirror_settings)
+    # the library names its own parameters, never a command-line flag
+    assert [e.value.parameter for e in (reversed_window, nothing, no_collector)] == ["end", "ribs", "collectors"]
+    assert not any("--" in str(e.value) for e in (reversed_window, nothing, no_collector))
 
 
 def test_step_dates_days_weeks_months() -> None:

@@ -9,14 +9,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from splinternet.sources.mrt.layout import PATH_ABSENT, SEG_START
+from splinternet.sources.mrt.layout import PATH_ABSENT, SEG_START, ElementKind
 from splinternet.sources.mrt.reader import parse_mrt_bytes
 from splinternet.sources.mrt.table import ATTR_ATOMIC_AGGREGATE, RouteTable
 
 from . import reference
 from .builder import mrt_stream
 
-KIND = {1: "A", 2: "W", 3: "B", 4: "STATE"}
+KIND = {ElementKind.ANNOUNCE: "A", ElementKind.WITHDRAW: "W", ElementKind.RIB: "B", ElementKind.STATE: "STATE"}
 
 
 def _path(t: RouteTable, row: int):
@@ -44,7 +44,7 @@ def table_tuples(t: RouteTable) -> list[tuple]:
     for (kind, ts, us, pafi, phi, plo, pasn, old, new, row, afi, safi, xhi, xlo, xlen, pid, nafi, nhi, nlo,
          mp) in zip(*cols, strict=True):
         head = (ts, us, pafi, (phi << 64) | plo, pasn)
-        if kind == 4:
+        if kind == ElementKind.STATE:
             out.append(("STATE", *head, old, new))
             continue
         key: tuple = ()

@@ -11,7 +11,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from splinternet.sources.mrt import RouteTable, read_mrt
+from splinternet.sources.mrt import ElementKind, RouteTable, read_mrt
 from splinternet.sources.mrt.bgpdump_format import bgpdump_lines
 from splinternet.sources.mrt.rib import ESTABLISHED, rebuild_rib, replay
 from splinternet.sources.mrt.table import concat_tables
@@ -34,13 +34,13 @@ def reference_replay(events: RouteTable, at: int | None) -> Counter:
             continue
         peer = (int(events.peer_afi[i]), int(events.peer_hi[i]), int(events.peer_lo[i]), int(events.peer_asn[i]))
         kind = int(events.kind[i])
-        if kind == 4:
+        if kind == ElementKind.STATE:
             if events.old_state[i] == ESTABLISHED and events.new_state[i] != ESTABLISHED:
                 state = {k: v for k, v in state.items() if k[0] != peer}
             continue
         key = (peer, int(events.afi[i]), int(events.prefix_hi[i]), int(events.prefix_lo[i]),
                int(events.prefix_len[i]), int(events.path_id[i]))
-        if kind in (1, 3):
+        if kind in (ElementKind.ANNOUNCE, ElementKind.RIB):
             state[key] = i
         else:
             state.pop(key, None)
@@ -59,7 +59,7 @@ def test_rebuild_rib_equals_reference(shared_data_dir) -> None:
 
 def test_replay_of_update_files_with_session_changes_equals_reference(shared_file) -> None:
     events = concat_tables([read_mrt(shared_file(RRC23_A)).table, read_mrt(shared_file(RRC23_B)).table])
-    downs = (events.kind == 4) & (events.old_state == ESTABLISHED) & (events.new_state != ESTABLISHED)
+    downs = (events.kind == ElementKind.STATE) & (events.old_state == ESTABLISHED) & (events.new_state != ESTABLISHED)
     assert downs.any()  # the files really exercise the session-down rule
     t0 = int(events.timestamp.min())
     for at in (t0 + 150, None):

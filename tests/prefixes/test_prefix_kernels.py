@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from prefix_reference import as_set, brute_force_lpm, from_set, merge, prefix_span, split
 
 from splinternet.errors import BadRecords, InputError
+from splinternet.sources.address_text import parse_address_tokens
 from splinternet.tables.addresses import (
     format_ipv4,
     format_ipv6,
@@ -167,6 +168,19 @@ def test_bad_items_name_their_line() -> None:
     assert len(parsed) == 2 and bad.count == 3
     assert parsed.line.tolist() == [1, 4]
     assert parse_items(["10.0.0.1/8"], mask_host_bits=True).start_lo.tolist() == [0x0A000000]
+
+
+def test_intervals_aligned_to_tokens_mark_the_bad_ones() -> None:
+    """Registers read one row per token: a bad or blank token keeps its row, with ok False."""
+    tokens = ["10.0.0.0/8", "bad", "", "::1", "1.2.3.4-1.2.3.9"]
+    rows = parse_address_tokens(tokens)
+    assert len(rows) == 5 and rows.line.tolist() == [1, 2, 3, 4, 5]
+    assert rows.ok.tolist() == [True, False, False, True, True]
+    assert rows.single.tolist() == [False, False, False, True, False]
+    assert rows.version.tolist() == [4, 0, 0, 6, 4] and rows.length.tolist() == [8, -1, -1, 128, -1]
+    assert rows.end_lo[4] == 0x01020309 and rows.start_lo[1] == 0
+    assert parse_address_tokens(b"1.1.1.1\nx", count=2).ok.tolist() == [True, False]
+    assert len(parse_address_tokens([])) == 0
 
 
 # ------------------------------------------------------------------ RangeSet

@@ -11,7 +11,7 @@ import numpy as np
 from ..errors import ParameterError
 from ..sources.asorg import OrgTable
 from ..sources.cloud import CloudRanges
-from ..sources.pfx2as import Pfx2As
+from ..sources.pfx2as import OriginKind, Pfx2As
 from ..sources.rir import STATUS_NAMES, Delegations
 from .results import Result
 
@@ -54,9 +54,6 @@ def _query(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> np.ndarray | 
     return np.array([value >> 64], dtype=np.uint64), np.array([value & ((1 << 64) - 1)], dtype=np.uint64)
 
 
-_KINDS = {0: "single", 1: "moas", 2: "as_set", 3: "moas_as_set"}
-
-
 def _registry_row(delegations: list[Delegations], addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> dict | None:
     value = int(addr)
     for table in delegations:
@@ -96,7 +93,7 @@ def describe_address(
         if row >= 0:
             prefix = pfx2as.prefix_text(np.array([row]))[0]
             asns = pfx2as.origins_of(row)
-            kind = _KINDS.get(int(pfx2as.kind[row]), str(int(pfx2as.kind[row])))
+            kind = OriginKind(int(pfx2as.kind[row])).label
             names, countries = orgs.names(asns), orgs.countries(asns)
             origins = [{"asn": int(a), "name": str(n), "country": str(c)}
                        for a, n, c in zip(asns, names, countries, strict=True)]

@@ -210,7 +210,7 @@ def _growth(reg: Register) -> tuple[GroupTable, int]:
     m_index = search(months, month)
     new_entries = np.bincount(m_index[dated], minlength=len(months))
     links = reg.v4
-    new_ipv4 = np.zeros(len(months))
+    new_ipv4: np.ndarray = np.zeros(len(months))
     rows = np.flatnonzero(dated[links.entry])
     if len(rows):
         start = links.start[rows].astype(np.int64)

@@ -106,7 +106,8 @@ def _blame(f: dict[str, np.ndarray], unrelated_pair: np.ndarray) -> tuple[np.nda
     lo = np.searchsorted(sorted_rank, s_rank, "left")
     hi = np.searchsorted(sorted_rank, e_rank, "right")
     link, pos = expand_runs(lo, hi)
-    return distinct_rows(f["entry"][link], f["domain"][rows[order[pos]]])
+    entries, domains = distinct_rows(f["entry"][link], f["domain"][rows[order[pos]]])
+    return entries, domains
 
 
 def _provider_names(attribution: AttributionData, version: int, hi: np.ndarray, lo: np.ndarray) -> np.ndarray:

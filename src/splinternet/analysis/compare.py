@@ -23,7 +23,7 @@ __all__ = [
     "compare_scenario",
 ]
 
-CHANGE_LOST, CHANGE_GAINED, CHANGE_MOVED, CHANGE_LENGTH = 1, 2, 3, 4
+NO_CHANGE, CHANGE_LOST, CHANGE_GAINED, CHANGE_MOVED, CHANGE_LENGTH = 0, 1, 2, 3, 4
 CHANGE_NAMES = {CHANGE_LOST: "lost", CHANGE_GAINED: "gained", CHANGE_MOVED: "next_hop_moved",
                 CHANGE_LENGTH: "length_changed"}
 
@@ -47,30 +47,30 @@ def _compare(origins, base, scen, n, per_origin, lost_per_as, moved_per_as, delt
         for v in range(n):
             had = rel_a[v] >= 0
             has = rel_b[v] >= 0
-            kind = 0
+            kind = NO_CHANGE
             if had and not has:
-                kind = 1
+                kind = CHANGE_LOST
                 per_origin[j, 0] += 1
                 lost_per_as[v] += 1
             elif has and not had:
-                kind = 2
+                kind = CHANGE_GAINED
                 per_origin[j, 1] += 1
             elif had and has:
                 delta = len_b[v] - len_a[v]
                 delta_hist[min(max(delta, -MAX_LENGTH), MAX_LENGTH) + MAX_LENGTH] += 1
                 if nh_a[v] != nh_b[v]:
-                    kind = 3
+                    kind = CHANGE_MOVED
                     per_origin[j, 2] += 1
                     moved_per_as[v] += 1
                 elif delta != 0:
-                    kind = 4
+                    kind = CHANGE_LENGTH
                 if delta > 0:
                     per_origin[j, 3] += 1
                 elif delta < 0:
                     per_origin[j, 4] += 1
-            if kind != 0:
+            if kind != NO_CHANGE:
                 seen += 1
-            if kind != 0 and filled < cap:
+            if kind != NO_CHANGE and filled < cap:
                 d_origin[filled] = o
                 d_as[filled] = v
                 d_kind[filled] = kind
@@ -194,8 +194,8 @@ def compare_scenario(graph: ASGraph, scenario: Scenario | Overlay, origins: Iter
             progress.advance(int(part.shape[0]))
     finally:
         progress.finish()
-    got = {k: (np.concatenate(v) if v else np.zeros(0, np.int32)) for k, v in cols.items()}
-    filled = int(got["origin"].shape[0])
+    detail = {k: (np.concatenate(v) if v else np.zeros(0, np.int32)) for k, v in cols.items()}
+    filled = int(detail["origin"].shape[0])
     truncated = seen > filled
 
     def to_asn(dense: np.ndarray) -> np.ndarray:
@@ -206,8 +206,8 @@ def compare_scenario(graph: ASGraph, scenario: Scenario | Overlay, origins: Iter
         lost=per_origin[:, 0], gained=per_origin[:, 1], moved=per_origin[:, 2],
         longer=per_origin[:, 3], shorter=per_origin[:, 4],
         lost_per_as=lost_per_as, moved_per_as=moved_per_as, length_delta_hist=delta_hist,
-        detail_origin=graph.asns[got["origin"]], detail_as=graph.asns[got["as"]],
-        detail_kind=got["kind"].astype(np.int8), detail_old_next_hop=to_asn(got["old_nh"]),
-        detail_new_next_hop=to_asn(got["new_nh"]), detail_old_length=got["old_len"],
-        detail_new_length=got["new_len"], details_truncated=bool(truncated),
+        detail_origin=graph.asns[detail["origin"]], detail_as=graph.asns[detail["as"]],
+        detail_kind=detail["kind"].astype(np.int8), detail_old_next_hop=to_asn(detail["old_nh"]),
+        detail_new_next_hop=to_asn(detail["new_nh"]), detail_old_length=detail["old_len"],
+        detail_new_length=detail["new_len"], details_truncated=bool(truncated),
     )

@@ -93,10 +93,10 @@ def compare_dates(
                  "foreign_name": str(b), "foreign_as_name": str(b2), "foreign_country": str(c), "foreign_role": role}
                 for (d, f, role), a, a2, b, b2, c in zip(ordered, dn, da, fn, fa, fc, strict=True)]
 
-    def moved(rows_a: list, rows_b: list, key: str) -> list[dict[str, Any]]:
+    def moved(rows_a: list[Any], rows_b: list[Any], key: str) -> list[dict[str, Any]]:
         a = {r.asn: (r.name, getattr(r, key), r.as_name) for r in rows_a}
         b = {r.asn: (r.name, getattr(r, key), r.as_name) for r in rows_b}
-        out = [{"asn": asn, "name": (a.get(asn) or b.get(asn))[0], "as_name": (a.get(asn) or b.get(asn))[2],
+        out = [{"asn": asn, "name": (a[asn] if asn in a else b[asn])[0], "as_name": (a[asn] if asn in a else b[asn])[2],
                 "before": a.get(asn, (None, 0.0))[1], "after": b.get(asn, (None, 0.0))[1]} for asn in set(a) | set(b)]
         for row in out:
             row["change"] = row["after"] - row["before"]

@@ -102,12 +102,12 @@ class FlowMeasures:
 
 def originated_space(graph: ASGraph, pfx4: Pfx2As) -> np.ndarray:
     """IPv4 addresses each AS originates worldwide (most-specific prefix only, MOAS split), graph order."""
-    from .country import scoped_exclusive_space
+    from .country import origin_index, scoped_exclusive_space
 
     family = pfx4.table.v4
     per_row = np.zeros(len(pfx4), dtype=np.float64)
     np.add.at(per_row, family.row, scoped_exclusive_space(family, None))
-    asns, space = _per_origin(pfx4, per_row)
+    asns, space = _per_origin(origin_index(pfx4, everywhere=False), per_row)
     out = np.zeros(len(graph), dtype=np.float64)
     idx = graph.index_of(asns)
     out[idx[idx >= 0]] = space[idx >= 0]
@@ -202,7 +202,9 @@ def flow_measures(graph: ASGraph, origins: CountryOrigins, weights: np.ndarray, 
     rep_weight = np.ascontiguousarray(np.concatenate((rep_weight, ow[run][~silent])))
     rep_kmi = np.concatenate((rep_kmi, kmi[~silent]))
     code = _TIE_CODE[TieRule(ties)]
-    check_send = not all(overlay.arrays[i].all() for i in (2, 5, 8, 11, 14, 17))  # some link may not send
+    net = overlay.arrays
+    check_send = not all(ok.all() for ok in (net.provider_ok, net.customer_ok, net.peer_ok, net.added_provider_ok,
+                                             net.added_customer_ok, net.added_peer_ok))  # some link may not send
     reached = np.zeros(len(reps))
 
     def work(batch: np.ndarray) -> tuple[np.ndarray, dict, np.ndarray]:
@@ -220,8 +222,8 @@ def flow_measures(graph: ASGraph, origins: CountryOrigins, weights: np.ndarray, 
             parts = list(pool.map(work, batches))
     else:
         parts = [work(b) for b in batches]
-    acc = sum(p[0] for p in parts) if parts else np.zeros((n, MEASURES, vw.shape[1]))
-    path_totals = sum(p[2] for p in parts) if parts else np.zeros(3)
+    acc = sum((p[0] for p in parts), np.zeros((n, MEASURES, vw.shape[1])))
+    path_totals = sum((p[2] for p in parts), np.zeros(3))
     pairs: dict[int, float] = {}
     for _, part, _ in parts:
         for key, value in part.items():

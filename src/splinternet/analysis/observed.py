@@ -14,13 +14,15 @@ import numpy as np
 from numba import njit
 
 from ..sources.mrt import RouteTable
+from ..sources.mrt.layout import KIND_ANNOUNCE, KIND_RIB, KIND_WITHDRAW, SEG_SEQUENCE
 from ..tables.prefixes import FamilyPrefixes, RangeSet
 from .country import CountryOrigins, MembershipView, _kmi, scoped_exclusive_space
 from .transit_evidence import PathEvidence
 
 __all__ = ["clean_paths", "is_reserved_asn", "observed_evidence"]
 
-_ANNOUNCE, _WITHDRAW, _RIB = 1, 2, 3
+# what clean_paths says of each path (the status codes it writes)
+PATH_KEPT, PATH_LOOP, PATH_RESERVED_ASN, PATH_AS_SET, PATH_EMPTY = 0, 1, 2, 3, 4
 
 
 @njit(cache=True)
@@ -32,36 +34,36 @@ def is_reserved_asn(a):
 
 @njit(cache=True)
 def clean_paths(offsets, asns, segments, rows, out_off, out_asns, status):
-    """Copy the paths of ``rows`` without prepending; status 0 kept, 1 loop, 2 reserved ASN, 3 AS set, 4 empty."""
+    """Copy the paths of ``rows`` without prepending; status PATH_KEPT or why the path was dropped."""
     k = 0
     out_off[0] = 0
     for j in range(rows.shape[0]):
         r = rows[j]
         start = k
-        st = 0
+        st = PATH_KEPT
         if offsets[r + 1] == offsets[r]:
-            st = 4
+            st = PATH_EMPTY
         for i in range(offsets[r], offsets[r + 1]):
             kind = segments[i] & 0x7F
-            if kind != 2:
-                st = 3
+            if kind != SEG_SEQUENCE:
+                st = PATH_AS_SET
                 break
             a = asns[i]
             if is_reserved_asn(a):
-                st = 2
+                st = PATH_RESERVED_ASN
                 break
             if k > start and out_asns[k - 1] == a:
                 continue  # prepending
             for m in range(start, k):
                 if out_asns[m] == a:
-                    st = 1
+                    st = PATH_LOOP
                     break
-            if st != 0:
+            if st != PATH_KEPT:
                 break
             out_asns[k] = a
             k += 1
         status[j] = st
-        if st != 0:
+        if st != PATH_KEPT:
             k = start
         out_off[j + 1] = k
     return k
@@ -110,7 +112,7 @@ def _accumulate(off, ids, vslot, starts_with_vantage, weight, kmi, vtotal, is_do
 
 def _last_state(table: RouteTable) -> np.ndarray:
     """Rows holding each (peer, prefix, path id)'s last announcement, unless withdrawn after."""
-    keep = np.isin(table.kind, (_ANNOUNCE, _WITHDRAW, _RIB)) & np.isin(table.afi, (1, 2))
+    keep = np.isin(table.kind, (KIND_ANNOUNCE, KIND_WITHDRAW, KIND_RIB)) & np.isin(table.afi, (1, 2))  # IPv4, IPv6
     rows = np.flatnonzero(keep)
     key_cols = (table.timestamp[rows], table.path_id[rows], table.prefix_len[rows], table.prefix_lo[rows],
                 table.prefix_hi[rows], table.afi[rows], table.peer_asn[rows], table.peer_lo[rows], table.peer_hi[rows])
@@ -124,7 +126,7 @@ def _last_state(table: RouteTable) -> np.ndarray:
             same &= c[1:] == c[:-1]
         last[:-1] = ~same
     rows = rows[last]
-    return rows[(table.kind[rows] != _WITHDRAW) & (table.attr[rows] >= 0)]
+    return rows[(table.kind[rows] != KIND_WITHDRAW) & (table.attr[rows] >= 0)]
 
 
 def _prefix_weights(table: RouteTable, rows: np.ndarray, origins: CountryOrigins,
@@ -192,17 +194,17 @@ def observed_evidence(
     out_asns = np.zeros(int((a.path_offsets[attr + 1] - a.path_offsets[attr]).sum()) + 1, dtype=np.uint32)
     status = np.zeros(len(rows), dtype=np.int8)
     clean_paths(a.path_offsets, a.path_asns, a.path_segments, attr, out_off, out_asns, status)
-    dropped = np.bincount(status, minlength=5)
-    details.update({"paths_to_country": int(len(rows)), "dropped_loops": int(dropped[1]),
-                    "dropped_reserved_asn": int(dropped[2]), "dropped_as_set": int(dropped[3]),
-                    "dropped_empty": int(dropped[4]), "coverage": coverage})
+    dropped = np.bincount(status, minlength=PATH_EMPTY + 1)
+    details.update({"paths_to_country": int(len(rows)), "dropped_loops": int(dropped[PATH_LOOP]),
+                    "dropped_reserved_asn": int(dropped[PATH_RESERVED_ASN]), "dropped_as_set": int(dropped[PATH_AS_SET]),
+                    "dropped_empty": int(dropped[PATH_EMPTY]), "coverage": coverage})
     flat = out_asns[: out_off[-1]]
     asns = np.unique(np.concatenate([flat, table.peer_asn[rows], origins.domestic])).astype(np.uint32)
     ids = np.searchsorted(asns, flat).astype(np.int64)
     is_dom = np.isin(asns, origins.domestic)
     peer_asn = table.peer_asn[rows]
-    ok = (status == 0) & ~np.isin(peer_asn, origins.domestic)
-    details["dropped_domestic_vantage"] = int(((status == 0) & ~ok).sum())
+    ok = (status == PATH_KEPT) & ~np.isin(peer_asn, origins.domestic)
+    details["dropped_domestic_vantage"] = int(((status == PATH_KEPT) & ~ok).sum())
     vantage_asns = np.unique(peer_asn[ok])
     vslot = np.where(ok, np.searchsorted(vantage_asns, peer_asn), -1).astype(np.int64)
     first = flat[np.minimum(out_off[:-1], max(len(flat) - 1, 0))] if len(flat) else np.zeros(len(rows), np.uint32)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -30,8 +30,8 @@ class AsProfile(Result):
     customers: int
     peers: int
     customer_cone: int
-    top_providers: list[dict[str, object]]
-    top_customers: list[dict[str, object]]
+    top_providers: list[dict[str, Any]]
+    top_customers: list[dict[str, Any]]
     sources: tuple[dict[str, object], ...] = ()  # the releases it was read from (set by the api)
     notes: tuple[str, ...] = ()  # damaged inputs, substituted releases (set by the api)
 

@@ -12,6 +12,7 @@ customers. The graph's own arrays are shared, never copied or rebuilt.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
@@ -19,7 +20,7 @@ from numba import njit
 from ..errors import ParameterError
 from ..tables.topology import ASGraph, build_csr
 
-__all__ = ["Overlay", "Scenario", "compile_overlay", "provider_first_order"]
+__all__ = ["Overlay", "OverlayArrays", "Scenario", "compile_overlay", "provider_first_order"]
 
 _KINDS = ("provider", "customer", "peer")
 
@@ -86,22 +87,54 @@ class Scenario:
         return out or ["baseline"]
 
 
+class OverlayArrays(NamedTuple):
+    """What the propagation kernels read, by name (numba compiles attribute access on a NamedTuple).
+
+    Three CSR triples of the graph's own links (``*_ptr``/``*_idx`` shared with the
+    :class:`ASGraph`, ``*_ok`` the "may send" flag per entry), three of the scenario's added
+    links, the node mask and the walk order of the down phase. The provider list of ``u``
+    holds the ASes ``u`` announces its customer routes to; an entry ``u -> w`` of the
+    customer list means ``w`` is a customer of ``u``.
+    """
+
+    provider_ptr: np.ndarray  # int64, n + 1
+    provider_idx: np.ndarray  # int32
+    provider_ok: np.ndarray  # bool, one per provider_idx entry
+    customer_ptr: np.ndarray
+    customer_idx: np.ndarray
+    customer_ok: np.ndarray
+    peer_ptr: np.ndarray
+    peer_idx: np.ndarray
+    peer_ok: np.ndarray
+    added_provider_ptr: np.ndarray  # links the scenario adds, same layout
+    added_provider_idx: np.ndarray
+    added_provider_ok: np.ndarray
+    added_customer_ptr: np.ndarray
+    added_customer_idx: np.ndarray
+    added_customer_ok: np.ndarray
+    added_peer_ptr: np.ndarray
+    added_peer_idx: np.ndarray
+    added_peer_ok: np.ndarray
+    node_ok: np.ndarray  # bool per AS: False for a removed AS
+    order: np.ndarray  # int32: ASes that have customers, providers before customers
+
+
 @dataclass(frozen=True, eq=False)
 class Overlay:
-    """Kernel-ready arrays for one graph and one scenario; ``arrays`` is the tuple the kernels take."""
+    """Kernel-ready arrays for one graph and one scenario; ``arrays`` is what the kernels take."""
 
     graph: ASGraph
     scenario: Scenario
-    arrays: tuple
+    arrays: OverlayArrays
 
     @property
     def node_enabled(self) -> np.ndarray:
-        return self.arrays[18]
+        return self.arrays.node_ok
 
     @property
     def order(self) -> np.ndarray:
         """ASes that have customers, providers before customers (the down phase's walk)."""
-        return self.arrays[19]
+        return self.arrays.order
 
 
 @njit(cache=True)
@@ -221,23 +254,29 @@ def compile_overlay(graph: ASGraph, scenario: Scenario | None = None) -> Overlay
             ok &= ~np.isin(keys, replaced_keys)
         return ok
 
-    arrays: list[np.ndarray] = []
+    masks = []
     for ptr, idx in ((graph.provider_indptr, graph.provider_indices),
                      (graph.customer_indptr, graph.customer_indices),
                      (graph.peer_indptr, graph.peer_indices)):
         if scenario.is_baseline:
-            mask = np.ones(idx.shape[0], dtype=np.bool_)
+            masks.append(np.ones(idx.shape[0], dtype=np.bool_))
         else:
-            mask = send_mask(_entry_sources(ptr), idx.astype(np.int64), True)
-        arrays += [ptr, idx, mask]
+            masks.append(send_mask(_entry_sources(ptr), idx.astype(np.int64), True))
+    added: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
     for kind in _KINDS:
         src = np.asarray(add_src[kind], dtype=np.int64)
         dst = np.asarray(add_dst[kind], dtype=np.int64)
         ptr, idx = build_csr(src, dst, n)
-        arrays += [ptr, idx, send_mask(np.repeat(np.arange(n), np.diff(ptr)), idx.astype(np.int64), False)]
-    order = provider_first_order(graph, arrays[12], arrays[13])
+        added[kind] = (ptr, idx, send_mask(np.repeat(np.arange(n), np.diff(ptr)), idx.astype(np.int64), False))
+    added_c_ptr, added_c_idx, _ = added["customer"]
+    order = provider_first_order(graph, added_c_ptr, added_c_idx)
     # only ASes with customers export downwards; dropping stubs from the walk halves its cost
-    has_customers = (np.diff(graph.customer_indptr) > 0) | (np.diff(arrays[12]) > 0)
+    has_customers = (np.diff(graph.customer_indptr) > 0) | (np.diff(added_c_ptr) > 0)
     order = order[has_customers[order]]
-    arrays += [node_ok, order]
-    return Overlay(graph=graph, scenario=scenario, arrays=tuple(arrays))
+    arrays = OverlayArrays(
+        graph.provider_indptr, graph.provider_indices, masks[0],
+        graph.customer_indptr, graph.customer_indices, masks[1],
+        graph.peer_indptr, graph.peer_indices, masks[2],
+        *added["provider"], *added["customer"], *added["peer"],
+        node_ok, order)
+    return Overlay(graph=graph, scenario=scenario, arrays=arrays)

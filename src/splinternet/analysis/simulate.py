@@ -54,6 +54,7 @@ class Relationship(IntEnum):
 # plain ints for the kernels (compiled code reads module globals as constants)
 NO_ROUTE, ROUTE_ORIGIN, ROUTE_CUSTOMER, ROUTE_PEER, ROUTE_PROVIDER = (int(r) for r in Relationship)
 RELATIONSHIP_NAMES = {int(r): r.label for r in Relationship if r is not Relationship.NONE}
+_COUNT_TIES, _PULL_SHARES, _WRITE_TIES = 0, 1, 2  # what _dependents_pass does with each dependent
 MAX_LENGTH = 64  # bins of the path-length histograms; longer paths land in the last bin
 
 
@@ -61,7 +62,7 @@ MAX_LENGTH = 64  # bins of the path-length histograms; longer paths land in the 
 def _offer(w, u, cls, cand, rel, length, nh):
     """Offer AS w a route of class ``cls`` and length ``cand`` via u; True if w had no route."""
     r = rel[w]
-    if r == -1:
+    if r == NO_ROUTE:
         rel[w] = cls
         length[w] = cand
         nh[w] = u
@@ -100,15 +101,20 @@ def _propagate_ordered(origin, net, rel, length, nh, queue):
     where each AS comes after all of its best (and tied) next hops, so one reverse pass
     can push counts from customers of the routing tree up to the origin.
     """
-    (p_ptr, p_idx, p_ok, c_ptr, c_idx, c_ok, q_ptr, q_idx, q_ok,
-     xp_ptr, xp_idx, xp_ok, xc_ptr, xc_idx, xc_ok, xq_ptr, xq_idx, xq_ok, node_ok, order) = net
+    p_ptr, p_idx, p_ok = net.provider_ptr, net.provider_idx, net.provider_ok
+    c_ptr, c_idx, c_ok = net.customer_ptr, net.customer_idx, net.customer_ok
+    q_ptr, q_idx, q_ok = net.peer_ptr, net.peer_idx, net.peer_ok
+    xp_ptr, xp_idx, xp_ok = net.added_provider_ptr, net.added_provider_idx, net.added_provider_ok
+    xc_ptr, xc_idx, xc_ok = net.added_customer_ptr, net.added_customer_idx, net.added_customer_ok
+    xq_ptr, xq_idx, xq_ok = net.added_peer_ptr, net.added_peer_idx, net.added_peer_ok
+    node_ok, order = net.node_ok, net.order
     n = rel.shape[0]
-    rel[:] = -1
+    rel[:] = NO_ROUTE
     length[:] = -1
     nh[:] = -1
     if not node_ok[origin]:
         return 0, 0
-    rel[origin] = 0
+    rel[origin] = ROUTE_ORIGIN
     length[origin] = 0
     queue[0] = origin
     head = 0
@@ -119,11 +125,11 @@ def _propagate_ordered(origin, net, rel, length, nh, queue):
         head += 1
         cand = length[u] + 1
         for k in range(p_ptr[u], p_ptr[u + 1]):
-            if p_ok[k] and _offer(p_idx[k], u, 1, cand, rel, length, nh):
+            if p_ok[k] and _offer(p_idx[k], u, ROUTE_CUSTOMER, cand, rel, length, nh):
                 queue[tail] = p_idx[k]
                 tail += 1
         for k in range(xp_ptr[u], xp_ptr[u + 1]):
-            if xp_ok[k] and _offer(xp_idx[k], u, 1, cand, rel, length, nh):
+            if xp_ok[k] and _offer(xp_idx[k], u, ROUTE_CUSTOMER, cand, rel, length, nh):
                 queue[tail] = xp_idx[k]
                 tail += 1
     # 2. across: customer/origin routes to peers, one round (peer routes are not re-exported)
@@ -132,11 +138,11 @@ def _propagate_ordered(origin, net, rel, length, nh, queue):
         u = queue[h]
         cand = length[u] + 1
         for k in range(q_ptr[u], q_ptr[u + 1]):
-            if q_ok[k] and _offer(q_idx[k], u, 2, cand, rel, length, nh):
+            if q_ok[k] and _offer(q_idx[k], u, ROUTE_PEER, cand, rel, length, nh):
                 queue[tail] = q_idx[k]
                 tail += 1
         for k in range(xq_ptr[u], xq_ptr[u + 1]):
-            if xq_ok[k] and _offer(xq_idx[k], u, 2, cand, rel, length, nh):
+            if xq_ok[k] and _offer(xq_idx[k], u, ROUTE_PEER, cand, rel, length, nh):
                 queue[tail] = xq_idx[k]
                 tail += 1
     # 3. down: providers before customers, so each AS's route is final when it exports.
@@ -145,23 +151,23 @@ def _propagate_ordered(origin, net, rel, length, nh, queue):
     stubs = 0
     for i in range(order.shape[0]):
         v = order[i]
-        if rel[v] == -1:
+        if rel[v] == NO_ROUTE:
             continue
-        if rel[v] == 3:
+        if rel[v] == ROUTE_PROVIDER:
             queue[tail] = v
             tail += 1
         cand = length[v] + 1
         for k in range(c_ptr[v], c_ptr[v + 1]):
             c = c_idx[k]
             # _offer runs (and may improve c's route) whenever the link is enabled
-            if c_ok[k] and _offer(c, v, 3, cand, rel, length, nh) and c_ptr[c + 1] == c_ptr[c] \
+            if c_ok[k] and _offer(c, v, ROUTE_PROVIDER, cand, rel, length, nh) and c_ptr[c + 1] == c_ptr[c] \
                     and xc_ptr[c + 1] == xc_ptr[c]:
                 stubs += 1
                 queue[n - stubs] = c
         for k in range(xc_ptr[v], xc_ptr[v + 1]):
             c = xc_idx[k]
             # _offer runs (and may improve c's route) whenever the link is enabled
-            if xc_ok[k] and _offer(c, v, 3, cand, rel, length, nh) and c_ptr[c + 1] == c_ptr[c] \
+            if xc_ok[k] and _offer(c, v, ROUTE_PROVIDER, cand, rel, length, nh) and c_ptr[c + 1] == c_ptr[c] \
                     and xc_ptr[c + 1] == xc_ptr[c]:
                 stubs += 1
                 queue[n - stubs] = c
@@ -173,9 +179,9 @@ def _visit_side(ptr, idx, ok, cls, u, cand, rel, length, mode, ntie, share, curs
     for k in range(ptr[u], ptr[u + 1]):
         w = idx[k]
         if ok[k] and rel[w] == cls and length[w] == cand:
-            if mode == 0:
+            if mode == _COUNT_TIES:
                 ntie[w] += 1
-            elif mode == 1:
+            elif mode == _PULL_SHARES:
                 share[u] += share[w] / ntie[w]
             else:
                 tie_idx[cursor[w]] = u
@@ -186,21 +192,25 @@ def _visit_side(ptr, idx, ok, cls, u, cand, rel, length, mode, ntie, share, curs
 def _dependents_pass(seq, net, rel, length, mode, ntie, share, cursor, tie_idx):
     """For each u of ``seq``, every AS w for which u is a best next hop (same class and length).
 
-    mode 0 counts them (ntie[w] += 1), mode 1 pulls shares (share[u] += share[w] / ntie[w]),
-    mode 2 writes u into w's slot of the tie CSR. The tuple is unpacked once per pass.
+    _COUNT_TIES counts them (ntie[w] += 1), _PULL_SHARES pulls shares (share[u] += share[w] / ntie[w]),
+    _WRITE_TIES writes u into w's slot of the tie CSR. The arrays are taken from ``net`` once per pass.
     """
-    (p_ptr, p_idx, p_ok, c_ptr, c_idx, c_ok, q_ptr, q_idx, q_ok,
-     xp_ptr, xp_idx, xp_ok, xc_ptr, xc_idx, xc_ok, xq_ptr, xq_idx, xq_ok, node_ok, order) = net
+    p_ptr, p_idx, p_ok = net.provider_ptr, net.provider_idx, net.provider_ok
+    c_ptr, c_idx, c_ok = net.customer_ptr, net.customer_idx, net.customer_ok
+    q_ptr, q_idx, q_ok = net.peer_ptr, net.peer_idx, net.peer_ok
+    xp_ptr, xp_idx, xp_ok = net.added_provider_ptr, net.added_provider_idx, net.added_provider_ok
+    xc_ptr, xc_idx, xc_ok = net.added_customer_ptr, net.added_customer_idx, net.added_customer_ok
+    xq_ptr, xq_idx, xq_ok = net.added_peer_ptr, net.added_peer_idx, net.added_peer_ok
     for i in range(seq.shape[0]):
         u = seq[i]
         cand = length[u] + 1
-        if rel[u] <= 1:  # origin or customer route: also announced to providers and peers
-            _visit_side(p_ptr, p_idx, p_ok, 1, u, cand, rel, length, mode, ntie, share, cursor, tie_idx)
-            _visit_side(xp_ptr, xp_idx, xp_ok, 1, u, cand, rel, length, mode, ntie, share, cursor, tie_idx)
-            _visit_side(q_ptr, q_idx, q_ok, 2, u, cand, rel, length, mode, ntie, share, cursor, tie_idx)
-            _visit_side(xq_ptr, xq_idx, xq_ok, 2, u, cand, rel, length, mode, ntie, share, cursor, tie_idx)
-        _visit_side(c_ptr, c_idx, c_ok, 3, u, cand, rel, length, mode, ntie, share, cursor, tie_idx)
-        _visit_side(xc_ptr, xc_idx, xc_ok, 3, u, cand, rel, length, mode, ntie, share, cursor, tie_idx)
+        if rel[u] <= ROUTE_CUSTOMER:  # origin or customer route: also announced to providers and peers
+            _visit_side(p_ptr, p_idx, p_ok, ROUTE_CUSTOMER, u, cand, rel, length, mode, ntie, share, cursor, tie_idx)
+            _visit_side(xp_ptr, xp_idx, xp_ok, ROUTE_CUSTOMER, u, cand, rel, length, mode, ntie, share, cursor, tie_idx)
+            _visit_side(q_ptr, q_idx, q_ok, ROUTE_PEER, u, cand, rel, length, mode, ntie, share, cursor, tie_idx)
+            _visit_side(xq_ptr, xq_idx, xq_ok, ROUTE_PEER, u, cand, rel, length, mode, ntie, share, cursor, tie_idx)
+        _visit_side(c_ptr, c_idx, c_ok, ROUTE_PROVIDER, u, cand, rel, length, mode, ntie, share, cursor, tie_idx)
+        _visit_side(xc_ptr, xc_idx, xc_ok, ROUTE_PROVIDER, u, cand, rel, length, mode, ntie, share, cursor, tie_idx)
 
 
 @njit(cache=True)
@@ -210,13 +220,13 @@ def _ties(net, rel, length):
     ntie = np.zeros(n, dtype=np.int64)
     share = np.zeros(0, dtype=np.float64)
     routed = np.nonzero(rel >= 0)[0].astype(np.int32)  # ascending, so slot lists come out sorted
-    _dependents_pass(routed, net, rel, length, 0, ntie, share, ntie, np.zeros(0, dtype=np.int32))
+    _dependents_pass(routed, net, rel, length, _COUNT_TIES, ntie, share, ntie, np.zeros(0, dtype=np.int32))
     ptr = np.zeros(n + 1, dtype=np.int64)
     for v in range(n):
         ptr[v + 1] = ptr[v] + ntie[v]
     cursor = ptr[:-1].copy()
     tie_idx = np.empty(ptr[n], dtype=np.int32)
-    _dependents_pass(routed, net, rel, length, 2, ntie, share, cursor, tie_idx)
+    _dependents_pass(routed, net, rel, length, _WRITE_TIES, ntie, share, cursor, tie_idx)
     return ptr, tie_idx
 
 
@@ -249,8 +259,8 @@ def _accumulate(origins, net, n, split_ties, reach, routes_per_as, transit, leng
             ntie[:] = 0
             for i in range(total):  # from last to first: dependents before their next hops
                 seq[total - 1 - i] = queue[i] if i < front else queue[n - stubs + (i - front)]
-            _dependents_pass(seq[:total], net, rel, length, 0, ntie, share, ntie, dummy)
-            _dependents_pass(seq[:total], net, rel, length, 1, ntie, share, ntie, dummy)
+            _dependents_pass(seq[:total], net, rel, length, _COUNT_TIES, ntie, share, ntie, dummy)
+            _dependents_pass(seq[:total], net, rel, length, _PULL_SHARES, ntie, share, ntie, dummy)
             for i in range(total):
                 v = seq[i]
                 if v != o:

@@ -226,10 +226,10 @@ def assemble_timeline(subject: str, steps: list[dt.date], step_point: np.ndarray
     names = {a: n for p in points for a, n in p.names.items()}
     events: list[TimelineEvent] = []
     for m in measures:
-        for r, c, b, a in share_changes(series[m], threshold):
+        for r, c, before, after in share_changes(series[m], threshold):
             asn = every[c]
             events.append(TimelineEvent(points[r].date, points[r - 1].date, "share_drop", f"AS{asn}", asn,
-                                        names.get(asn, ""), m, b, a))
+                                        names.get(asn, ""), m, before, after))
     for r in range(1, len(points)):
         base = series[rank_by][r - 1]
         tracked = np.array([every[j] for j in np.flatnonzero(np.nan_to_num(base) > 0)], np.uint32)

@@ -63,7 +63,9 @@ def single_homed(graph: ASGraph, domestic: np.ndarray, overlay: Overlay | None =
 def _provider_lists(graph: ASGraph, overlay: Overlay | None):  # noqa: ANN202 - closure over CSR arrays
     if overlay is None:
         return lambda d: graph.provider_indices[graph.provider_indptr[d]:graph.provider_indptr[d + 1]]
-    (p_ptr, p_idx, p_ok, _, _, _, _, _, _, xp_ptr, xp_idx, xp_ok, *_rest) = overlay.arrays
+    net = overlay.arrays
+    p_ptr, p_idx, p_ok = net.provider_ptr, net.provider_idx, net.provider_ok
+    xp_ptr, xp_idx, xp_ok = net.added_provider_ptr, net.added_provider_idx, net.added_provider_ok
     node_ok = overlay.node_enabled
 
     def providers(d: int) -> np.ndarray:
@@ -202,7 +204,7 @@ def transit_report(
             customer_base=kmi,
         ))
 
-    foreign_up = {}
+    foreign_up: dict[int, set[int]] = {}
     for a, b in zip(pair_to.tolist(), pair_from.tolist(), strict=True):
         foreign_up.setdefault(a, set()).add(b)
     gateways: list[GatewayRow] = []

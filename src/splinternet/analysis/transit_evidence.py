@@ -132,11 +132,11 @@ def simulate_evidence(
     info[:, 0] = np.where(domestic, DOMESTIC, vantage_slot)
     info[:, 1] = cand_slot
 
-    def work(batch: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
+    def work(batch: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[int, float]]:
         acc = np.zeros((n, 6))
         shares = np.zeros((k, len(vantage_asns)))
         totals = np.zeros(3)
-        pairs = {}
+        pairs: dict[int, float] = {}
         for piece in np.array_split(batch, max(1, len(batch) // 64)):
             out = np.zeros(len(piece), dtype=np.int64)
             got = run_origins(reps[piece].astype(np.int32), rep_weight[piece], rep_kmi[piece], overlay.arrays,
@@ -153,9 +153,9 @@ def simulate_evidence(
     else:
         results = [work(b) for b in batches]
     progress.finish()
-    acc = np.ascontiguousarray((sum(r[0] for r in results) if results else np.zeros((n, 6))).T)
-    shares = sum(r[1] for r in results) if results else np.zeros((k, len(vantage_asns)))
-    totals = sum(r[2] for r in results) if results else np.zeros(3)
+    acc = np.ascontiguousarray(sum((r[0] for r in results), np.zeros((n, 6))).T)
+    shares = sum((r[1] for r in results), np.zeros((k, len(vantage_asns))))
+    totals = sum((r[2] for r in results), np.zeros(3))
     merged: dict[int, float] = {}
     for r in results:
         for key, value in r[3].items():
@@ -203,8 +203,13 @@ def _merge_equivalent_stubs(overlay: Overlay, idx: np.ndarray, weight: np.ndarra
     other stubs of the class hang off it as leaves that export nothing), and since every
     measure is linear in the origin's weight, their weights can be summed.
     """
-    (p_ptr, p_idx, p_ok, c_ptr, c_idx, c_ok, q_ptr, q_idx, q_ok,
-     xp_ptr, xp_idx, xp_ok, xc_ptr, xc_idx, xc_ok, xq_ptr, xq_idx, xq_ok, node_ok, _) = overlay.arrays
+    net = overlay.arrays
+    p_ptr, p_idx, p_ok = net.provider_ptr, net.provider_idx, net.provider_ok
+    c_ptr, c_ok = net.customer_ptr, net.customer_ok
+    q_ptr, q_idx, q_ok = net.peer_ptr, net.peer_idx, net.peer_ok
+    xp_ptr, xp_idx, xp_ok = net.added_provider_ptr, net.added_provider_idx, net.added_provider_ok
+    xc_ptr, xc_ok = net.added_customer_ptr, net.added_customer_ok
+    xq_ptr, xq_idx, xq_ok = net.added_peer_ptr, net.added_peer_idx, net.added_peer_ok
     groups: dict[object, int] = {}
     reps: list[int] = []
     rep_of = np.empty(len(idx), dtype=np.int64)

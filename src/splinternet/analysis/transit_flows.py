@@ -88,8 +88,10 @@ def _upward_ties(seq, net, rel, length, ntie, hi):
     their provider and peer lists finds every tie without walking the long peer lists of
     the ASes that received the routes (the propagation's phase 2 walks the same lists).
     """
-    (p_ptr, p_idx, p_ok, c_ptr, c_idx, c_ok, q_ptr, q_idx, q_ok,
-     xp_ptr, xp_idx, xp_ok, xc_ptr, xc_idx, xc_ok, xq_ptr, xq_idx, xq_ok, node_ok, order) = net
+    p_ptr, p_idx, p_ok = net.provider_ptr, net.provider_idx, net.provider_ok
+    q_ptr, q_idx, q_ok = net.peer_ptr, net.peer_idx, net.peer_ok
+    xp_ptr, xp_idx, xp_ok = net.added_provider_ptr, net.added_provider_idx, net.added_provider_ok
+    xq_ptr, xq_idx, xq_ok = net.added_peer_ptr, net.added_peer_idx, net.added_peer_ok
     for i in range(seq.shape[0]):
         w = seq[i]
         ntie[w] = 0
@@ -120,8 +122,10 @@ def _upward_ties(seq, net, rel, length, ntie, hi):
 def _pull_upward(u, net, rel, length, tie_mode, ntie, hi, weight, domestic, vw, flow, run, acc, pairs):
     """u (an origin or customer route) takes its share of the flow of every AS it is a best next hop for
     by a customer or peer route (the ASes in its provider and peer lists one hop further)."""
-    (p_ptr, p_idx, p_ok, c_ptr, c_idx, c_ok, q_ptr, q_idx, q_ok,
-     xp_ptr, xp_idx, xp_ok, xc_ptr, xc_idx, xc_ok, xq_ptr, xq_idx, xq_ok, node_ok, order) = net
+    p_ptr, p_idx, p_ok = net.provider_ptr, net.provider_idx, net.provider_ok
+    q_ptr, q_idx, q_ok = net.peer_ptr, net.peer_idx, net.peer_ok
+    xp_ptr, xp_idx, xp_ok = net.added_provider_ptr, net.added_provider_idx, net.added_provider_ok
+    xq_ptr, xq_idx, xq_ok = net.added_peer_ptr, net.added_peer_idx, net.added_peer_ok
     cand = length[u] + 1
     for side in range(4):
         if side == 0:
@@ -154,8 +158,10 @@ def flow_origin(origin, weight, kmi_weight, net, tie_mode, check_send, domestic,
     vantage points with a route). Returns column 0's vantage weight with a route.
     Returns the number of ASes with a route.
     """
-    (p_ptr, p_idx, p_ok, c_ptr, c_idx, c_ok, q_ptr, q_idx, q_ok,
-     xp_ptr, xp_idx, xp_ok, xc_ptr, xc_idx, xc_ok, xq_ptr, xq_idx, xq_ok, node_ok, order) = net
+    p_ptr, p_idx = net.provider_ptr, net.provider_idx
+    c_ptr, c_idx, c_ok = net.customer_ptr, net.customer_idx, net.customer_ok
+    xp_ptr, xp_idx = net.added_provider_ptr, net.added_provider_idx
+    xc_ptr, xc_idx, xc_ok = net.added_customer_ptr, net.added_customer_idx, net.added_customer_ok
     n = rel.shape[0]
     front, stubs = propagate_ordered(origin, net, rel, length, nh, queue)
     total = front + stubs

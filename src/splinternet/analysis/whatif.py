@@ -100,8 +100,8 @@ def compare_scenario(
     changed = sorted(set(full_before) | set(full_after),
                      key=lambda a: -(full_after.get(a, 0.0) - full_before.get(a, 0.0)))
     gainers = [a for a in changed if full_after.get(a, 0.0) > full_before.get(a, 0.0)][:top]
-    gain_names = orgs.names(np.asarray(gainers, dtype=np.uint32)) if gainers else []
-    gain_aut = orgs.aut_names(np.asarray(gainers, dtype=np.uint32)) if gainers else []
+    gain_names: np.ndarray | list[str] = orgs.names(np.asarray(gainers, dtype=np.uint32)) if gainers else []
+    gain_aut: np.ndarray | list[str] = orgs.aut_names(np.asarray(gainers, dtype=np.uint32)) if gainers else []
     absorbed = [{"asn": int(a), "name": str(nm), "as_name": str(an), "border_before": full_before.get(a, 0.0),
                  "border_after": full_after.get(a, 0.0), "gain": full_after.get(a, 0.0) - full_before.get(a, 0.0),
                  "in_top_before": a in border_before, "in_top_after": a in border_after}

@@ -253,9 +253,14 @@ def _evidence(plan: WorldPlan, prepared: _Run, candidates: np.ndarray | None, va
     else:
         results = [work(b) for b in batches]
     store.release(reps, phase, uses)
-    acc = np.ascontiguousarray((sum(r[0] for r in results) if results else np.zeros((n, 6))).T)
-    shares = sum(r[1] for r in results) if results else np.zeros((k, len(vantage_asns)))
-    totals = sum(r[2] for r in results) if results else np.zeros(3)
+    acc_sum = np.zeros((n, 6))
+    shares = np.zeros((k, len(vantage_asns)))
+    totals = np.zeros(3)
+    for r in results:  # added in batch order, as transit's own evidence does
+        acc_sum = acc_sum + r[0]
+        shares = shares + r[1]
+        totals = totals + r[2]
+    acc = np.ascontiguousarray(acc_sum.T)
     merged: dict[int, float] = {}
     for r in results:
         for key, value in r[3].items():

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
+
+from ..errors import ParameterError
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON for scripts.")]
 DateOption = Annotated[
@@ -22,3 +26,19 @@ AllowDamagedOption = Annotated[
                        "bad (SPLINTERNET_MAX_BAD_SHARE, default 0.1%); they are skipped and counted in the notes.")
 ]
 TopOption = Annotated[int, typer.Option("--top", min=1, help="Rows per table.")]
+
+
+@contextmanager
+def naming_options(**options: str) -> Iterator[None]:
+    """Add this command's option to a library ParameterError about one of the call's parameters.
+
+    The library names no command-line flag (its messages serve the web app and notebooks too);
+    ``options`` maps its parameter names to the flags of this command, e.g. ``end="--to"``.
+    """
+    try:
+        yield
+    except ParameterError as exc:
+        flag = options.get(exc.parameter or "")
+        if flag is None:
+            raise
+        raise type(exc)(f"{exc} ({flag})", parameter=exc.parameter) from None

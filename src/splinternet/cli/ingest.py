@@ -15,7 +15,7 @@ from ..errors import ParameterError
 from ..report import formatting as fmt
 from ..report.files import check_output_file
 from ..report.plots import line_chart, save_figure
-from .common import JsonOption, OfflineOption, StrictOption
+from .common import JsonOption, OfflineOption, StrictOption, naming_options
 from .output import (
     announce,
     console,
@@ -50,10 +50,12 @@ def ingest_command(
     """Download MRT archives of a time window, parse them in parallel, write partitioned Parquet (resumable)."""
     settings = Settings.from_env(offline=offline or None)
     both = not ribs and not updates
-    plan = api.ingest.plan_ingest(collectors, date_from, date_to, ribs=ribs or both, updates=updates or both, settings=settings)
-    with progress_bar() as files, progress_bar() as elements:
-        result = api.ingest.run_ingest(plan, out, workers=workers, dask_address=dask, settings=settings, strict=strict,
-                            files_progress=files, elements_progress=elements)
+    with naming_options(collectors="--collectors", start="--from", end="--from, --to", ribs="--ribs, --updates",
+                        workers="--workers"):
+        plan = api.ingest.plan_ingest(collectors, date_from, date_to, ribs=ribs or both, updates=updates or both, settings=settings)
+        with progress_bar() as files, progress_bar() as elements:
+            result = api.ingest.run_ingest(plan, out, workers=workers, dask_address=dask, settings=settings, strict=strict,
+                                files_progress=files, elements_progress=elements)
     if json:
         print_json(result)
     else:
@@ -81,7 +83,8 @@ def query_command(
     = False,
 ) -> None:
     """Query ingested archives with SQL; helpers: prefix_text(afi, prefix_hi, prefix_lo, prefix_len), ip_text."""
-    result = api.ingest.run_query(sql, data, unsafe_sql=unsafe_sql)
+    with naming_options(unsafe_sql="--unsafe-sql"):
+        result = api.ingest.run_query(sql, data, unsafe_sql=unsafe_sql)
     if json:
         print_json(result)
         return

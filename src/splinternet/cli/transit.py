@@ -144,7 +144,7 @@ def transit_command(
         snapshot = api.Snapshot.for_date(date, settings=Settings.from_env(offline=offline or None),
                                          prefixes_date=prefixes_date, progress=progress, strict=strict,
                                          allow_damaged=allow_damaged)
-        extra = {"collectors": tuple(collector)} if collector else {}
+        extra: dict[str, Any] = {"collectors": tuple(collector)} if collector else {}
         kinds = [api.Evidence.SIMULATED, api.Evidence.OBSERVED] if evidence is EvidenceChoice.BOTH \
             else [api.Evidence(evidence.value)]
         reports = []

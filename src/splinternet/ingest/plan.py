@@ -81,7 +81,7 @@ def _split_collectors(collectors: str | list[str] | tuple[str, ...]) -> tuple[st
                                                                        for c in part.split(",")]
     names = tuple(dict.fromkeys(c.strip() for c in items if c.strip()))
     if not names:
-        raise ParameterError("name at least one collector, e.g. --collectors rrc00,route-views2")
+        raise ParameterError("name at least one collector, e.g. rrc00,route-views2", parameter="collectors")
     return names
 
 
@@ -97,10 +97,11 @@ def plan_ingest(collectors: str | list[str] | tuple[str, ...], start: str | dt.d
     names = _split_collectors(collectors)
     kinds = tuple(k for k, wanted in (("ribs", ribs), ("updates", updates)) if wanted)
     if not kinds:
-        raise ParameterError("nothing to ingest: ask for --ribs, --updates or both")
+        raise ParameterError("nothing to ingest: ask for RIB dumps, update files or both", parameter="ribs")
     lo, hi = parse_when(start), parse_when(end)
     if lo is None or hi is None or hi <= lo:
-        raise ParameterError(f"empty time window {start} .. {end}; --to must come after --from")
+        raise ParameterError(f"empty time window {start} .. {end}; its end must come after its start",
+                             parameter="end")
     tasks: list[IngestTask] = []
     empty: list[str] = []
     for collector in names:

@@ -89,7 +89,7 @@ def connect(data_dir: str | os.PathLike[str], *, unsafe_sql: bool = False) -> An
 
     root = Path(data_dir)
     if not root.is_dir():
-        raise InputError(root, "no such directory", expected="a directory written by splinternet ingest --out")
+        raise InputError(root, "no such directory", expected="the output directory of an ingest run")
     con = duckdb.connect(":memory:")
     for macro in _MACROS:
         con.execute(macro)
@@ -98,7 +98,7 @@ def connect(data_dir: str | os.PathLike[str], *, unsafe_sql: bool = False) -> An
     if not present and not world:
         con.close()
         raise InputError(root, "no Parquet partitions under ribs/ or updates/, nor world tables",
-                         expected="a directory written by splinternet ingest --out or splinternet world --out")
+                         expected="the output directory of an ingest run or of a world run")
     for table in world:
         pattern = str(root / table / "cc=*" / "*.parquet").replace("'", "''")
         con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{pattern}', hive_partitioning = true, "
@@ -123,10 +123,12 @@ def _check_read_only(sql: str) -> None:
     except duckdb.Error as exc:
         raise ParameterError(f"query failed: {str(exc).splitlines()[0]}") from None
     if len(statements) != 1:
-        raise ParameterError(f"one SQL statement per query, got {len(statements)} (the unsafe_sql option lifts this)")
+        raise ParameterError(f"one SQL statement per query, got {len(statements)}, unless unsafe SQL is allowed",
+                             parameter="unsafe_sql")
     kind = statements[0].type.name
     if kind not in _READ_ONLY:
-        raise ParameterError(f"only a SELECT query is run, not {kind} (the unsafe_sql option lifts this)")
+        raise ParameterError(f"only a SELECT query is run, not {kind}, unless unsafe SQL is allowed",
+                             parameter="unsafe_sql")
 
 
 def run_query(sql: str, data_dir: str | os.PathLike[str], *, unsafe_sql: bool = False) -> QueryResult:
@@ -180,6 +182,8 @@ def load_observed_paths(data_dir: str | os.PathLike[str], edges: list[str]) -> O
     """
     import pyarrow as pa
 
+    from ..sources.mrt import ElementKind  # here, not at the top: it loads the MRT kernels
+
     if len(edges) < 2:
         raise ParameterError("need at least two bin edges")
     con = connect(data_dir)
@@ -188,7 +192,7 @@ def load_observed_paths(data_dir: str | os.PathLike[str], edges: list[str]) -> O
     sql = (f"SELECT DISTINCT CASE {cases} END AS bin, collector, peer_hi, peer_lo, prefix_hi, prefix_lo, prefix_len, "
            f"as_path FROM (SELECT date, collector, peer_hi, peer_lo, prefix_hi, prefix_lo, prefix_len, as_path, kind "
            f"FROM updates UNION ALL BY NAME SELECT date, collector, peer_hi, peer_lo, prefix_hi, prefix_lo, prefix_len, "
-           f"as_path, kind FROM ribs) WHERE kind IN (1, 3) AND date >= DATE '{edges[0]}' AND date < DATE '{edges[-1]}' "
+           f"as_path, kind FROM ribs) WHERE kind IN ({int(ElementKind.ANNOUNCE)}, {int(ElementKind.RIB)}) AND date >= DATE '{edges[0]}' AND date < DATE '{edges[-1]}' "
            "ORDER BY ALL")
     try:
         table = con.sql(sql).arrow()

@@ -1,7 +1,7 @@
 """Run an ingest plan: in this process, on a local Dask cluster, or on an existing one.
 
-Dask does the scheduling (``--workers N`` starts a LocalCluster of N single-threaded
-processes, ``--dask tcp://HOST:PORT`` joins a running scheduler); this module only
+Dask does the scheduling (``workers=N`` starts a LocalCluster of N single-threaded
+processes, ``dask_address="tcp://HOST:PORT"`` joins a running scheduler); this module only
 submits one task per file, records each finished file in the manifest as it arrives,
 and skips files the manifest already holds intact. Every file's Parquet output depends
 on that file alone, so the result does not depend on how many workers ran it.
@@ -89,7 +89,7 @@ def dask_client(workers: int = 2, address: str | None = None) -> Iterator[Any]:
             client.close()
         return
     if workers < 1:
-        raise ParameterError("--workers must be at least 1 for a Dask cluster")
+        raise ParameterError(f"a Dask cluster needs at least 1 worker process, not {workers}", parameter="workers")
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             Client(cluster) as client:
         yield client

@@ -10,7 +10,7 @@ chart copied out of its page still says what it shows.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ __all__ = ["STYLE", "chart_label", "figure_svg", "grouped_bars", "line_chart", "
 _FORMATS = {".png": "png", ".svg": "svg"}
 
 # one look for every chart: the CLI's files, the HTML report and the dashboard
-STYLE: dict[str, Any] = {
+STYLE: dict[Any, Any] = {  # rcParams keys (matplotlib types them as literals)
     "font.size": 9, "axes.titlesize": 11, "axes.titleweight": "bold", "axes.labelsize": 9,
     "xtick.labelsize": 8, "ytick.labelsize": 8, "legend.fontsize": 8, "legend.frameon": False,
     "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True, "grid.alpha": 0.3,
@@ -87,7 +87,7 @@ def save_figure(fig: Any, path: str | Path) -> Path:
     return target
 
 
-def grouped_bars(labels: Sequence[str], series: dict[str, Sequence[float]], *, title: str, xlabel: str,
+def grouped_bars(labels: Sequence[str], series: Mapping[str, Sequence[float | None]], *, title: str, xlabel: str,
                  percent: bool = True, caption: str | None = None) -> Any:
     """Horizontal bars, one group per label (largest first at the top), one colour per series."""
     plt = _pyplot()
@@ -165,7 +165,7 @@ def link_graph(edges: Sequence[tuple[str, str, float]], *, title: str, left: str
     return fig
 
 
-def line_chart(dates: Sequence[str], series: dict[str, Sequence[float | None]], *, title: str, ylabel: str,
+def line_chart(dates: Sequence[str], series: Mapping[str, Sequence[float | None]], *, title: str, ylabel: str,
                percent: bool = True, marks: Sequence[tuple[str, str]] = (), caption: str | None = None) -> Any:
     """One line per series over ISO dates (missing values leave a gap); ``marks`` are (date, label) verticals."""
     import datetime as dt

@@ -140,7 +140,7 @@ def load_as_orgs(path: str | os.PathLike[str], *, bad: BadRecords | None = None)
     except UnicodeDecodeError:
         text = raw.decode("latin-1")
     org_rows: dict[str, tuple[str, str]] = {}
-    aut_rows: list[tuple[int, str, str, str]] = []
+    aut_rows: list[tuple[int, str, str, str, int]] = []  # asn, name, org, source, line
     section: str | None = None
     records = 0
     for number, line in enumerate(text.splitlines(), start=1):
@@ -169,14 +169,14 @@ def load_as_orgs(path: str | os.PathLike[str], *, bad: BadRecords | None = None)
                 continue
             # organization names may themselves contain '|': country and source are the last two
             # the country as an ISO alpha-2 code ('Sweden' -> SE; the region codes EU and AP -> '')
-            row = ("|".join(fields[2:-2]), normalise_country(fields[-2]))
+            org_row = ("|".join(fields[2:-2]), normalise_country(fields[-2]))
             if fields[0] in org_rows:
-                same = org_rows[fields[0]] == row
+                same = org_rows[fields[0]] == org_row
                 kind = RepeatedRecord if same else InputError
                 bad.report(kind(path, f"organization {fields[0][:40]!r} again" + ("" if same else "; kept the first"),
                                 line=number, expected="each organization once"))
                 continue
-            org_rows[fields[0]] = row
+            org_rows[fields[0]] = org_row
         else:
             if len(fields) < 6 or not (fields[0].isascii() and fields[0].isdigit()):
                 bad.report(InputError(path, f"bad AS line {line[:60]!r}", line=number, expected=_AUT_FORMAT))

@@ -21,6 +21,7 @@ __all__ = ["load_as_relationships", "parse_as_relationships"]
 
 _PIPE, _NL, _CR, _HASH, _MINUS = 124, 10, 13, 35, 45
 _MAX_ASN = 4294967295
+_PROVIDER_CUSTOMER, _PEER = -1, 0  # CAIDA's codes in the third field (a is provider of b; peers)
 
 # error codes of the scanner, with the text shown to the user
 _PROBLEMS = {
@@ -97,7 +98,7 @@ def _parse(buf):
             vr, p, ok = _scan_number(buf, p, end)
             if neg:
                 vr = -vr
-            if not ok or (p < end and buf[p] != 124) or (vr != 0 and vr != -1):
+            if not ok or (p < end and buf[p] != 124) or (vr != _PEER and vr != _PROVIDER_CUSTOMER):
                 code = 3
         if code == 0 and (va < 1 or vb < 1 or va > 4294967295 or vb > 4294967295):
             code = 4
@@ -188,7 +189,7 @@ def parse_as_relationships(data: bytes, path: str | os.PathLike[str] = "<bytes>"
                               line=int(rec_line[row]), expected=expected))
         a, b, rel = a[keep], b[keep], rel[keep]
     policy.settle(path, local, records)
-    pc = rel == -1
+    pc = rel == _PROVIDER_CUSTOMER
     return ASGraph.from_links(
         a[pc], b[pc], a[~pc], b[~pc],
         extra_asns=_header_asns(data, b"# IXP ASes"),

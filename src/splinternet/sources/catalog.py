@@ -535,9 +535,9 @@ def resolve_release(
                 return Release(dataset.name, stamp, url, fetch(url, stamp), requested, dict(params))
             except NotFoundAtSource:
                 continue
-        later = [s for s, _ in dataset.probe(horizon, params) if s > horizon][-1:]
-        raise DataNotFoundError(dataset.name, wanted_label, tried=tried, nearest=[_fmt(s) for s in later],
-                                suggestions=suggest(later))
+        newer = [s for s, _ in dataset.probe(horizon, params) if s > horizon][-1:]
+        raise DataNotFoundError(dataset.name, wanted_label, tried=tried, nearest=[_fmt(s) for s in newer],
+                                suggestions=suggest(newer))
 
     def fresh(stamp: dt.datetime) -> bool:
         """Within the dataset's maximum age of the time asked (a release of the day asked always is)."""

@@ -138,9 +138,9 @@ def _finish(rows: _Rows, src: str, data: bytes, bad: BadRecords) -> CloudRanges:
         k = int(wrong[0])
         raise InputError(src, f"not this kind of file: {len(wrong):,} of {len(ok):,} ranges malformed, first "
                          f"{rows.prefixes[k][:60]!r}", line=_line_of(data, rows.prefixes[k]), expected=_EXPECTED)
-    for k in wrong:
-        bad.report(InputError(src, f"not a CIDR prefix: {rows.prefixes[k][:60]!r}",
-                              line=_line_of(data, rows.prefixes[k]), expected="a CIDR prefix"))
+    for w in wrong.tolist():
+        bad.report(InputError(src, f"not a CIDR prefix: {rows.prefixes[w][:60]!r}",
+                              line=_line_of(data, rows.prefixes[w]), expected="a CIDR prefix"))
     parsed = parsed.select(parsed.length >= 0)
     keep = np.flatnonzero(ok)
     provider, providers = _codes([rows.provider[k] for k in keep])
@@ -346,7 +346,8 @@ def aws_history_versions(tar_path: str | os.PathLike[str]) -> list[tuple[dt.date
     for name in names:
         m = _STAMP.search(name)
         if m:
-            out.append((dt.datetime(*map(int, m.groups()), tzinfo=dt.UTC), name))
+            year, month, day, hour, minute, second = (int(g) for g in m.groups())
+            out.append((dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.UTC), name))
     if not out:
         raise InputError(tar_path, "no member named YYYY-MM-DD-HH-MM-SS.json", expected="an AWS history tarball")
     return sorted(out)

@@ -42,7 +42,7 @@ def pick_aws_version(tarballs: list[Path], target: dt.date) -> tuple[Path, str, 
     end_of_day = dt.datetime(target.year, target.month, target.day, 23, 59, 59, tzinfo=dt.UTC)
     years = {tar: int(m.group(1)) for tar in tarballs if (m := _YEAR_TAR.match(tar.name))}
     if len(years) == len(tarballs) > 1:  # listing a tarball decompresses it: read only the years needed
-        earlier = sorted((t for t in tarballs if years[t] <= target.year), key=years.get, reverse=True)
+        earlier = sorted((t for t in tarballs if years[t] <= target.year), key=years.__getitem__, reverse=True)
         for tar in earlier:
             found = [(stamp, tar, member) for stamp, member in aws_history_versions(tar) if stamp <= end_of_day]
             if found:
@@ -50,7 +50,7 @@ def pick_aws_version(tarballs: list[Path], target: dt.date) -> tuple[Path, str, 
                 days = (target - stamp.date()).days
                 return tar, member, stamp, (f"AWS version published {stamp:%Y-%m-%d %H:%M}, current at the "
                                             f"target date ({days} days old)")
-        tarballs = [min(tarballs, key=years.get)]
+        tarballs = [min(tarballs, key=years.__getitem__)]
     versions = [(stamp, tar, member) for tar in tarballs for stamp, member in aws_history_versions(tar)]
     if not versions:
         raise InputError(tarballs[0], "no AWS ip-ranges versions found", expected="YYYY-MM-DD-HH-MM-SS.json members")
@@ -68,10 +68,12 @@ def pick_aws_version(tarballs: list[Path], target: dt.date) -> tuple[Path, str, 
 
 
 def _space(ranges: CloudRanges) -> CloudSpace:
-    prov = np.array(ranges.providers, dtype=object)[ranges.provider.astype(np.int64)] if len(ranges) else []
-    serv = np.array(ranges.services, dtype=object)[ranges.service.astype(np.int64)] if len(ranges) else []
-    reg = np.array(ranges.regions, dtype=object)[ranges.region.astype(np.int64)] if len(ranges) else []
-    return CloudSpace.from_columns(list(prov), list(serv), list(reg), ranges.version, ranges.hi, ranges.lo,
+    def names(table: tuple[str, ...], codes: np.ndarray) -> list[str]:
+        return [table[c] for c in codes.tolist()]
+
+    prov, serv, reg = (names(ranges.providers, ranges.provider), names(ranges.services, ranges.service),
+                       names(ranges.regions, ranges.region))
+    return CloudSpace.from_columns(prov, serv, reg, ranges.version, ranges.hi, ranges.lo,
                                    ranges.length)
 
 

@@ -242,7 +242,7 @@ class DecompressedReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, target) -> int:  # type: ignore[override]
+    def readinto(self, target) -> int:  # target: a writable buffer (memoryview, bytearray)
         if self._plain is not None:
             return self._plain.readinto(target)
         while not self._buffer:

@@ -118,13 +118,13 @@ def _mirror_is_local(settings: Settings) -> bool:
     return bool(settings.mirror) and not re.match(r"^[a-z][a-z0-9+.-]*://", settings.mirror or "")
 
 
-def atomic_write(target: Path) -> _AtomicWriter:
+def atomic_write(target: str | os.PathLike[str]) -> _AtomicWriter:
     """Context manager yielding a binary file that replaces ``target`` only when closed cleanly."""
     return _AtomicWriter(target)
 
 
 class _AtomicWriter:
-    def __init__(self, target: Path) -> None:
+    def __init__(self, target: str | os.PathLike[str]) -> None:
         self.target = Path(target)
         self._tmp: str | None = None
         self._fh: IO[bytes] | None = None

@@ -47,7 +47,11 @@ class OriginTable:
 
     def rows_of(self, version: int, hi: np.ndarray | None, lo: np.ndarray) -> np.ndarray:
         """Row of each address's longest matching prefix, -1 where none (IPv4 uses ``lo`` only)."""
-        return self.table.lookup_ipv4(np.asarray(lo, np.uint32)) if version == 4 else self.table.lookup_ipv6(hi, lo)
+        if version == 4:
+            return self.table.lookup_ipv4(np.asarray(lo, np.uint32))
+        if hi is None:
+            raise ValueError("IPv6 lookups need the high words")
+        return self.table.lookup_ipv6(hi, lo)
 
     def origins_of_rows(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(position in ``rows``, origin ASN) for every origin of every row; ``rows`` must be valid."""

@@ -9,7 +9,7 @@ Origins keep every multi-origin entry: ``a_b`` is a MOAS (origin a *or* b), ``a,
 AS set, and both combine (``a_b,c`` = a, or the set {b, c}). They are stored flat:
 ``origins`` (uint32), ``origin_offsets`` (entry i owns ``origins[off[i]:off[i+1]]``),
 ``origin_group`` (which MOAS alternative each origin belongs to) and a per-entry ``kind``
-(:data:`SINGLE`, :data:`MOAS`, :data:`AS_SET`, :data:`MOAS_AS_SET`).
+(:class:`OriginKind`: single, MOAS, AS set, MOAS of AS sets).
 
 Public API: ``load_pfx2as(path, bad=None) -> Pfx2As``; ``Pfx2As.table`` is a
 :class:`~splinternet.tables.prefixes.PrefixTable` whose rows are entry indices.
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from enum import IntEnum
 from typing import Any
 
 import numpy as np
@@ -30,11 +31,28 @@ from ..tables.prefixes import PrefixTable
 from .textchecks import judge_records, read_text_buffer
 
 __all__ = [
-    "AS_SET", "KIND_NAMES", "MOAS", "MOAS_AS_SET", "Pfx2As", "SINGLE", "load_pfx2as", "parse_pfx2as_bytes",
+    "AS_SET", "KIND_NAMES", "MOAS", "MOAS_AS_SET", "OriginKind", "Pfx2As", "SINGLE", "load_pfx2as",
+    "parse_pfx2as_bytes",
 ]
 
-SINGLE, MOAS, AS_SET, MOAS_AS_SET = 0, 1, 2, 3
-KIND_NAMES = ("single", "moas", "as_set", "moas_as_set")
+
+class OriginKind(IntEnum):
+    """How an entry names its origin: the uint8 codes of ``Pfx2As.kind``."""
+
+    SINGLE = 0  # one AS
+    MOAS = 1  # a_b: origin a or b
+    AS_SET = 2  # a,b: one AS set
+    MOAS_AS_SET = 3  # both
+
+    @property
+    def label(self) -> str:
+        """The word results use: single, moas, as_set, moas_as_set."""
+        return self.name.lower()
+
+
+# plain ints for the kernel (compiled code reads module globals as constants)
+SINGLE, MOAS, AS_SET, MOAS_AS_SET = (int(k) for k in OriginKind)
+KIND_NAMES = tuple(k.label for k in OriginKind)
 
 _OK, _SKIP = 0, 1
 _ERRORS = {
@@ -141,9 +159,9 @@ def _parse_kernel(buf, starts, ends, cap):
             if k > 0 and group[m + k] == group[m + k - 1]:
                 largest_group = 2
         if g == 0:
-            kind[r] = 0 if count == 1 else 2
+            kind[r] = SINGLE if count == 1 else AS_SET
         else:
-            kind[r] = 3 if largest_group == 2 else 1
+            kind[r] = MOAS_AS_SET if largest_group == 2 else MOAS
         version[r] = v
         hi[r] = h
         lo[r] = lw
@@ -163,7 +181,7 @@ class Pfx2As:
     hi: np.ndarray  # uint64 (0 for IPv4)
     lo: np.ndarray  # uint64 (the IPv4 address for IPv4)
     length: np.ndarray  # int16
-    kind: np.ndarray  # uint8: SINGLE, MOAS, AS_SET, MOAS_AS_SET
+    kind: np.ndarray  # uint8: OriginKind
     origin_offsets: np.ndarray  # int64, len = entries + 1
     origins: np.ndarray  # uint32
     origin_group: np.ndarray  # uint16: MOAS alternative of each origin within its entry

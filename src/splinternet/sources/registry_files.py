@@ -15,8 +15,9 @@ import gzip
 import lzma
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError
 from .address_text import parse_address_tokens
@@ -85,7 +86,8 @@ def head_kind(head: str) -> str | None:
 
 def _head(path: Path) -> str | None:
     """The first decompressed bytes of ``path`` as text (``None`` if it cannot be read as a stream)."""
-    opener = {Compression.GZIP: gzip.open, Compression.BZIP2: bz2.open, Compression.XZ: lzma.open}
+    opener: dict[Compression, Callable[..., Any]] = {Compression.GZIP: gzip.open, Compression.BZIP2: bz2.open,
+                                                     Compression.XZ: lzma.open}
     try:
         with path.open("rb") as raw:
             start = raw.read(6)

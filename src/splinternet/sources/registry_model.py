@@ -59,7 +59,7 @@ class AddressLinks:
         if version == 6:
             assert start_lo is not None and end_lo is not None
             lo_s, lo_e = np.asarray(start_lo, np.uint64)[order], np.asarray(end_lo, np.uint64)[order]
-            dtype = np.uint64
+            dtype: type[np.unsignedinteger] = np.uint64
         else:
             lo_s, lo_e = np.zeros(0, np.uint64), np.zeros(0, np.uint64)
             dtype = np.uint32

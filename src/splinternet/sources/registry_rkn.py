@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import BadRecords, InputError, RepeatedRecord
+from ..tables.addresses import AddressIntervals
 from .address_text import parse_address_tokens
 from .registry_model import AddressLinks, Register, factorize
 from .registry_scan import (
@@ -195,7 +196,9 @@ def _text_column(pieces: list[_Piece], column: int) -> list[str]:
 def _factorize_column(pieces: list[_Piece], column: int, kept: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
     """Codes of a repetitive column (authority, decision) by hashing field bytes; only distinct values are
     decoded. Hash-equal fields are byte-compared, and a collision falls back to a dict."""
-    codes_parts, names_parts, offset = [], [], 0
+    codes_parts: list[np.ndarray] = []
+    names_parts: list[str] = []
+    offset = 0
     for p in pieces:
         starts, ends = p.f_start[:, column], p.f_end[:, column]
         hashes = record_hashes(p.buf, starts, ends)
@@ -243,7 +246,7 @@ def parse_rkn(blobs: list[tuple[Path, bytes]], bad: BadRecords) -> Register:
     return _columns(blobs, pieces, problems, updated, encodings, lines_read, bad)
 
 
-def _addresses(pieces: list[_Piece], n: int) -> tuple[np.ndarray, np.ndarray, bytes, object]:
+def _addresses(pieces: list[_Piece], n: int) -> tuple[np.ndarray, np.ndarray, bytes, AddressIntervals]:
     """Token -> entry, token counts per entry, the token buffer and its parse."""
     counts_parts, buffers = [], []
     for p in pieces:

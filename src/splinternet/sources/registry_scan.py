@@ -8,6 +8,8 @@ decoded and parsed as whole arrays. Each kernel has a slow twin in
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 from numba import njit
 
@@ -263,7 +265,7 @@ def unique_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ordered[starts], np.diff(np.append(starts, len(ordered)))
 
 
-def search(sorted_values: np.ndarray, queries: np.ndarray, side: str = "left",
+def search(sorted_values: np.ndarray, queries: np.ndarray, side: Literal["left", "right"] = "left",
            order: np.ndarray | None = None) -> np.ndarray:
     """np.searchsorted, with the queries taken in sorted ``order`` when the haystack is large:
     sequential access, ~25x faster for 1M queries into 2M values (a small haystack stays in cache)."""

@@ -141,12 +141,12 @@ def load_resolutions(path: str | os.PathLike[str], *, strict: bool = False,
         tokens.append(fields[1].strip())
         numbers.append(no)
     parsed = parse_address_tokens(tokens)
-    single = parsed.ok & (parsed.start_hi == parsed.end_hi) & (parsed.start_lo == parsed.end_lo)
+    single = parsed.single
     if not single.any() and (bad.count or len(tokens)):
         raise InputError(path, f"no domain resolutions in {len(lines):,} lines; first problem: "
                          f"{str(bad.examples[0]) if bad.examples else repr(tokens[0])}",
                          expected="domain,ip lines or zdns/massdns JSON lines")
-    for t in np.flatnonzero(~single):
+    for t in np.flatnonzero(~single).tolist():
         bad.report(InputError(path, f"{tokens[t]!r} is not one IP address", line=numbers[t],
                               expected="an IPv4 or IPv6 address"))
     seen: dict[str, int] = {}

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import BadRecords, InputError, RepeatedRecord
-from ..tables.addresses import ParsedItems, parse_items
+from ..tables.addresses import AddressIntervals, parse_items
 from ..tables.prefixes import RangeSet
 from .textchecks import judge_records, read_text_buffer
 
@@ -269,7 +269,7 @@ def _build(src: str, header: DelegationHeader, summary: dict[str, int], cols: di
     p4, keep4 = _addresses(src, v4, v4.start, 4, bad)
     p6, keep6 = _addresses(src, v6, [f"{s}/{n}" for s, n in zip(v6.start, v6.value, strict=True)], 6, bad)
 
-    def common(c: _Columns, keep: np.ndarray) -> tuple[np.ndarray, ...]:
+    def common(c: _Columns, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         return (np.array(c.cc, dtype="<U2")[keep], np.array(c.status, dtype=np.uint8)[keep],
                 np.array(c.opaque, dtype=str)[keep], c.dates()[keep], np.array(c.registry, dtype=str)[keep])
 
@@ -284,7 +284,7 @@ def _build(src: str, header: DelegationHeader, summary: dict[str, int], cols: di
 
 
 def _addresses(src: str, col: _Columns, texts: list[str], version: int,
-               bad: BadRecords) -> tuple[ParsedItems, np.ndarray]:
+               bad: BadRecords) -> tuple[AddressIntervals, np.ndarray]:
     """Parse the start addresses in bulk; a row whose address is bad is reported at its file line."""
     parsed = parse_items(texts, bad=BadRecords(keep=0), source=src)
     right = parsed.version == version

@@ -4,7 +4,7 @@ Conventions used across the library (stable public API):
 
 * IPv4 addresses are ``uint32`` arrays.
 * IPv6 addresses are two ``uint64`` arrays ``(hi, lo)``: the high and low 64 bits.
-* A parsed item is an inclusive interval ``[start, end]`` held as 128-bit pairs
+* A parsed item is an inclusive interval ``[start, end]`` (:class:`AddressIntervals`) held as 128-bit pairs
   (``start_hi, start_lo, end_hi, end_lo``; IPv4 lives in ``*_lo`` with ``*_hi == 0``),
   its ``version`` (4 or 6) and its prefix ``length`` (-1 for an ``a-b`` range that is
   not written as a prefix; 32/128 for a bare address).
@@ -28,7 +28,7 @@ from numba import njit
 from ..errors import BadRecords, InputError
 
 __all__ = [
-    "ERROR_TEXT", "ParsedItems", "format_ipv4", "format_ipv6", "format_prefixes", "line_bounds", "parse_ipv4",
+    "AddressIntervals", "ERROR_TEXT", "format_ipv4", "format_ipv6", "format_prefixes", "line_bounds", "parse_ipv4",
     "parse_ipv6", "parse_items", "prefix_bounds",
 ]
 
@@ -316,22 +316,51 @@ def _as_buffer(items: bytes | bytearray | memoryview | Sequence[str]) -> np.ndar
 
 
 @dataclass(frozen=True, slots=True)
-class ParsedItems:
-    """Every well-formed item of the input, as intervals; ``line`` is its 1-based line."""
+class AddressIntervals:
+    """Inclusive 128-bit address intervals of either family, one row per parsed item or token.
 
-    version: np.ndarray  # uint8, 4 or 6
-    start_hi: np.ndarray  # uint64
+    The one interval type of the text parsers: :func:`parse_items` gives the well-formed
+    items only, with their 1-based ``line``; :meth:`aligned` gives one row per input line
+    (token), where ``version`` 0 (``ok`` False) marks a line that did not parse, so a
+    register can skip the entry a bad token belongs to.
+    """
+
+    version: np.ndarray  # uint8: 4 or 6; 0 where nothing parsed (aligned rows only)
+    start_hi: np.ndarray  # uint64; zero for IPv4
     start_lo: np.ndarray  # uint64
     end_hi: np.ndarray  # uint64
     end_lo: np.ndarray  # uint64
-    length: np.ndarray  # int16; -1 for an a-b range
+    length: np.ndarray  # int16; -1 for an a-b range that is not one prefix
     line: np.ndarray  # int64, 1-based line (= index + 1 for a list of str)
 
     def __len__(self) -> int:
         return len(self.version)
 
-    def select(self, keep: np.ndarray) -> ParsedItems:
-        return ParsedItems(*(getattr(self, f)[keep] for f in self.__slots__))
+    @property
+    def ok(self) -> np.ndarray:
+        """True for the rows that hold an interval."""
+        return self.version != 0
+
+    @property
+    def single(self) -> np.ndarray:
+        """True for the rows that hold one address."""
+        return self.ok & (self.start_hi == self.end_hi) & (self.start_lo == self.end_lo)
+
+    def select(self, keep: np.ndarray) -> AddressIntervals:
+        return AddressIntervals(*(getattr(self, f)[keep] for f in self.__slots__))
+
+    def aligned(self, count: int) -> AddressIntervals:
+        """One row per line 1..``count`` of the input; lines without an interval get ``ok`` False."""
+        rows = self.line - 1
+
+        def spread(values: np.ndarray, fill: int = 0) -> np.ndarray:
+            column = np.full(count, fill, values.dtype)
+            column[rows] = values
+            return column
+
+        return AddressIntervals(spread(self.version), spread(self.start_hi), spread(self.start_lo),
+                                spread(self.end_hi), spread(self.end_lo), spread(self.length, -1),
+                                np.arange(1, count + 1, dtype=np.int64))
 
 
 def _report(status: np.ndarray, lines: np.ndarray, buf: np.ndarray, starts: np.ndarray,
@@ -352,7 +381,7 @@ def parse_items(
     bad: BadRecords | None = None,
     source: str = "<input>",
     mask_host_bits: bool = False,
-) -> ParsedItems:
+) -> AddressIntervals:
     """Parse addresses, ``addr/len`` prefixes and ``a-b`` ranges of both families in one pass.
 
     ``mask_host_bits`` accepts ``10.1.2.3/8`` as ``10.0.0.0/8`` instead of reporting it.
@@ -363,7 +392,7 @@ def parse_items(
     lines = np.arange(1, len(starts) + 1, dtype=np.int64)
     _report(status, lines, buf, starts, ends, source, bad, "an IP address, prefix or a-b range")
     keep = status == OK
-    return ParsedItems(version[keep], s_hi[keep], s_lo[keep], e_hi[keep], e_lo[keep], length[keep], lines[keep])
+    return AddressIntervals(version[keep], s_hi[keep], s_lo[keep], e_hi[keep], e_lo[keep], length[keep], lines[keep])
 
 
 def parse_ipv4(items: bytes | Sequence[str], *, bad: BadRecords | None = None, source: str = "<input>") -> np.ndarray:
@@ -379,7 +408,7 @@ def parse_ipv6(items: bytes | Sequence[str], *, bad: BadRecords | None = None,
     return parsed.start_hi, parsed.start_lo
 
 
-def _single_addresses(items: bytes | Sequence[str], version: int, bad: BadRecords | None, source: str) -> ParsedItems:
+def _single_addresses(items: bytes | Sequence[str], version: int, bad: BadRecords | None, source: str) -> AddressIntervals:
     parsed = parse_items(items, bad=bad, source=source)
     full = 32 if version == 4 else 128
     wrong = (parsed.version != version) | (parsed.length != full) | (parsed.start_lo != parsed.end_lo)

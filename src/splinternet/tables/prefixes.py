@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .addresses import (
-    ParsedItems,
+    AddressIntervals,
     format_ipv4,
     format_ipv6,
     format_prefixes,
@@ -157,13 +157,15 @@ class PrefixTable:
         v6_rows: np.ndarray | None = None,
     ) -> PrefixTable:
         """Rows default to the position of each prefix in its input array."""
-        if v4_net is None:
+        if (v4_net is None) != (v4_length is None) or len({v6_hi is None, v6_lo is None, v6_length is None}) > 1:
+            raise ValueError("each family needs its addresses and lengths together")
+        if v4_net is None or v4_length is None:
             v4 = _empty_family(4)
         else:
             n = len(v4_net)
             rows = np.arange(n) if v4_rows is None else v4_rows
             v4 = FamilyPrefixes.build(4, np.zeros(n, np.uint64), v4_net, v4_length, rows)
-        if v6_lo is None:
+        if v6_lo is None or v6_hi is None or v6_length is None:
             v6 = _empty_family(6)
         else:
             n = len(v6_lo)
@@ -172,7 +174,7 @@ class PrefixTable:
         return cls(v4, v6)
 
     @classmethod
-    def from_parsed(cls, parsed: ParsedItems, rows: np.ndarray | None = None) -> PrefixTable:
+    def from_parsed(cls, parsed: AddressIntervals, rows: np.ndarray | None = None) -> PrefixTable:
         """From :func:`parse_items` output holding prefixes (an a-b range is refused)."""
         if np.any(parsed.length < 0):
             raise ValueError("a prefix table holds prefixes, not a-b ranges")
@@ -260,7 +262,7 @@ def _texts(version: int, hi: np.ndarray, lo: np.ndarray, length: np.ndarray) -> 
     return texts
 
 
-def _parse_addresses(addresses: Sequence[str] | bytes) -> ParsedItems:
+def _parse_addresses(addresses: Sequence[str] | bytes) -> AddressIntervals:
     parsed = parse_items(addresses)
     single = (parsed.start_hi == parsed.end_hi) & (parsed.start_lo == parsed.end_lo)
     if not np.all(single):
@@ -347,7 +349,7 @@ class RangeSet:
         return cls.from_ranges(4, None, start[ok], None, start[ok] + count[ok] - _U64(1))
 
     @classmethod
-    def from_parsed(cls, parsed: ParsedItems) -> RangeSet:
+    def from_parsed(cls, parsed: AddressIntervals) -> RangeSet:
         four = parsed.version == 4
         six = ~four
         return cls(

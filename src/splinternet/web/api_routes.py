@@ -7,7 +7,7 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeGuard
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
@@ -336,7 +336,7 @@ async def blocking(request: Request,
     return JSONResponse(value)
 
 
-def _given(upload: UploadFile | None) -> bool:
+def _given(upload: UploadFile | None) -> TypeGuard[UploadFile]:
     return upload is not None and bool(upload.filename or upload.size)
 
 
@@ -346,9 +346,9 @@ async def spool_uploads(state: AppState, register: UploadFile | None, resolution
     uploads = Uploads()
     try:
         if _given(register):
-            uploads.register = await spool_upload(register, limit, folder)  # type: ignore[arg-type]
+            uploads.register = await spool_upload(register, limit, folder)
         if _given(resolutions):
-            uploads.resolutions = await spool_upload(resolutions, limit, folder,  # type: ignore[arg-type]
+            uploads.resolutions = await spool_upload(resolutions, limit, folder,
                                                      what="resolutions file")
     except BaseException:
         uploads.remove()

@@ -100,7 +100,7 @@ def as_profile(pool: SnapshotPool, asn: int, date: str | None, progress: Progres
         profile = api.as_profile(asn, snapshot=snap)
     finally:
         pool.keep_tables(date, None, snap)
-    return to_jsonable(profile)  # type: ignore[no-any-return]
+    return to_jsonable(profile)
 
 
 def ip(pool: SnapshotPool, address: str, date: str | None, prefixes_date: str | None,
@@ -110,7 +110,7 @@ def ip(pool: SnapshotPool, address: str, date: str | None, prefixes_date: str | 
         info = api.ip_lookup(address, snapshot=snap)
     finally:
         pool.keep_tables(date, prefixes_date, snap)
-    return to_jsonable(info)  # type: ignore[no-any-return]
+    return to_jsonable(info)
 
 
 class SearchCache:

@@ -53,7 +53,7 @@ def parse_segments(buf, p, end, asn_len, tmp_t, tmp_n, tmp_a, region):
     """
     nseg = 0
     nasn = 0
-    count = 0
+    count = np.int64(0)
     while p < end:
         if p + 2 > end:
             return False, 0, 0, 0

@@ -71,7 +71,7 @@ def bgpdump_printable(table: RouteTable) -> np.ndarray:
 
 def _frozen(values: np.ndarray, dtype: type) -> np.ndarray:
     """A contiguous read-only view in ``dtype``: the kernel then has one signature for every table."""
-    view = np.ascontiguousarray(values, dtype=dtype).view()
+    view: np.ndarray = np.ascontiguousarray(values, dtype=dtype).view()
     view.flags.writeable = False
     return view
 

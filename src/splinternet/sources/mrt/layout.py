@@ -6,6 +6,8 @@ separate arguments; these constants name the rows so both sides agree.
 
 from __future__ import annotations
 
+from enum import IntEnum
+
 import numpy as np
 from numba import njit
 
@@ -42,8 +44,18 @@ N_COUNTERS = 16
 N_RC = 12
 
 # element kinds -------------------------------------------------------------------
-KIND_ANNOUNCE, KIND_WITHDRAW, KIND_RIB, KIND_STATE = 1, 2, 3, 4
-KIND_NAMES = {KIND_ANNOUNCE: "announce", KIND_WITHDRAW: "withdraw", KIND_RIB: "rib", KIND_STATE: "state"}
+class ElementKind(IntEnum):
+    """What one element of a RouteTable is: the uint8 codes of ``RouteTable.kind`` (and of ingested Parquet)."""
+
+    ANNOUNCE = 1  # a BGP UPDATE announcing the prefix
+    WITHDRAW = 2  # a BGP UPDATE withdrawing it
+    RIB = 3  # one route of a table dump
+    STATE = 4  # a peer's session changed state (no prefix)
+
+
+# plain ints for the kernels (compiled code reads module globals as constants)
+KIND_ANNOUNCE, KIND_WITHDRAW, KIND_RIB, KIND_STATE = (int(k) for k in ElementKind)
+KIND_NAMES = {int(k): k.name.lower() for k in ElementKind}
 
 # MRT types -----------------------------------------------------------------------
 T_TABLE_DUMP, T_TABLE_DUMP_V2, T_BGP4MP, T_BGP4MP_ET = 12, 13, 16, 17
@@ -98,17 +110,17 @@ MAX_ERRORS = 4096
 
 
 @njit(cache=True, inline="always")
-def u16(b: np.ndarray, p: int) -> int:
+def u16(b, p):  # unannotated like every kernel: numba types it (int64)
     return (np.int64(b[p]) << 8) | np.int64(b[p + 1])
 
 
 @njit(cache=True, inline="always")
-def u32(b: np.ndarray, p: int) -> int:
+def u32(b, p):
     return (np.int64(b[p]) << 24) | (np.int64(b[p + 1]) << 16) | (np.int64(b[p + 2]) << 8) | np.int64(b[p + 3])
 
 
 @njit(cache=True, inline="always")
-def be_words(b: np.ndarray, p: int, nbytes: int, width: int) -> tuple[np.uint64, np.uint64]:
+def be_words(b, p, nbytes, width):
     """Up to ``width`` (4 or 16) bytes at ``p`` as a left-aligned address: (hi, lo) words.
 
     IPv4 lives in the low 32 bits of ``lo`` (hi = 0); IPv6 is hi:lo big-endian.

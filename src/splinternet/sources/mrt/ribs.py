@@ -154,7 +154,7 @@ def rib_record(buf, p, end, sub, n_peers, fill, cnt, E64, EU64, EU32, EU8, AU64,
             return 0, p
     else:
         afi = 1 if base <= 3 else 2
-        safi = 1 if base == 2 or base == 4 else 2
+        safi = np.int64(1 if base == 2 or base == 4 else 2)
     width = 4 if afi == 1 else 16
     if q + 1 > end:
         return ERR_SHORT_BODY, q

@@ -18,7 +18,7 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 
 from ..download import atomic_write
-from .layout import KIND_ANNOUNCE, KIND_RIB, SEG_START
+from .layout import KIND_ANNOUNCE, KIND_RIB, SEG_START, ElementKind
 
 __all__ = [
     "ATTR_AGGREGATOR", "ATTR_ATOMIC_AGGREGATE", "ATTR_COMMUNITIES", "ATTR_LARGE_COMMUNITIES",
@@ -87,7 +87,7 @@ class RouteTable:
     timestamp: np.ndarray  # int64 seconds
     microsecond: np.ndarray  # uint32 (BGP4MP_ET), else 0
     record_offset: np.ndarray  # int64 byte offset of the MRT record in the decompressed stream
-    kind: np.ndarray  # uint8: 1 announce, 2 withdraw, 3 rib, 4 state
+    kind: np.ndarray  # uint8: ElementKind (1 announce, 2 withdraw, 3 rib, 4 state)
     mrt_type: np.ndarray  # uint8 MRT type (12, 13, 16, 17)
     mrt_subtype: np.ndarray  # uint8
     peer_afi: np.ndarray
@@ -130,7 +130,7 @@ class RouteTable:
         """The elements at ``index`` (bool mask or positions), sharing the attribute table."""
         return replace(self, **{k: v[index] for k, v in self.element_columns().items()})
 
-    def count(self, kind: int) -> int:
+    def count(self, kind: ElementKind) -> int:
         return int(np.count_nonzero(self.kind == kind))
 
     # ---------------------------------------------------------------- parquet
