@@ -58,7 +58,8 @@ def _links_in(graph: ASGraph, domestic: np.ndarray) -> Callable[[np.ndarray], np
 def topology_timeline(cc: str, start: str | dt.date, end: str | dt.date, *, step: str = "1d",
                       prefixes_date: str | dt.date | None = None, options: TransitOptions = TransitOptions(),
                       threshold: float = 0.05, top: int = 10, max_age_days: int = 62,
-                      settings: Settings | None = None, progress: Progress = NO_PROGRESS) -> ShareTimeline:
+                      settings: Settings | None = None, progress: Progress = NO_PROGRESS, strict: bool = False,
+                      allow_damaged: bool = False) -> ShareTimeline:
     """Border and transit shares of ``cc``'s top providers at each step, from AS-topology snapshots.
 
     ``prefixes_date`` fixes the prefix-to-AS release for every point. A step whose newest
@@ -81,7 +82,8 @@ def topology_timeline(cc: str, start: str | dt.date, end: str | dt.date, *, step
     points: list[TimelinePoint] = []
     progress.start(f"timeline {cc}", len(grouped))
     for day, url, label in grouped:
-        snapshot = Snapshot.for_date(day, settings=settings, prefixes_date=prefixes_date)
+        snapshot = Snapshot.for_date(day, settings=settings, prefixes_date=prefixes_date, strict=strict,
+                                     allow_damaged=allow_damaged)
         report = transit(cc, day, options=wide, snapshot=snapshot)
         domestic = country_membership(snapshot, cc, view=wide.view, weighting=wide.weighting).origins.domestic
         graph = snapshot.graph()
@@ -104,7 +106,8 @@ def topology_timeline(cc: str, start: str | dt.date, end: str | dt.date, *, step
 def archive_timeline(cc: str, data_dir: str | os.PathLike[str], start: str | dt.date, end: str | dt.date, *,
                      step: str = "1d", snapshot_date: str | dt.date | None = None,
                      prefixes_date: str | dt.date | None = None, threshold: float = 0.05, top: int = 10,
-                     settings: Settings | None = None, progress: Progress = NO_PROGRESS) -> ShareTimeline:
+                     settings: Settings | None = None, progress: Progress = NO_PROGRESS, strict: bool = False,
+                     allow_damaged: bool = False) -> ShareTimeline:
     """Observed border shares of ``cc``'s providers per step [step, next step), from ingested archives.
 
     The domestic networks come from the country membership (address view) of the snapshot
@@ -116,7 +119,8 @@ def archive_timeline(cc: str, data_dir: str | os.PathLike[str], start: str | dt.
     edges = [d.isoformat() for d in steps] + [(after_last[1] if len(after_last) > 1 else
                                               steps[-1] + dt.timedelta(days=1)).isoformat()]
     progress.start(f"observed timeline {cc}", 3)
-    snapshot = Snapshot.for_date(snapshot_date or first, settings=settings, prefixes_date=prefixes_date)
+    snapshot = Snapshot.for_date(snapshot_date or first, settings=settings, prefixes_date=prefixes_date,
+                                 strict=strict, allow_damaged=allow_damaged)
     domestic = np.unique(np.asarray(country_membership(snapshot, cc).origins.domestic, np.uint32))
     orgs = snapshot.orgs()
     progress.advance(1)

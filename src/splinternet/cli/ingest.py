@@ -15,7 +15,7 @@ from ..errors import ParameterError
 from ..report import formatting as fmt
 from ..report.files import check_output_file
 from ..report.plots import line_chart, save_figure
-from .common import JsonOption, OfflineOption, StrictOption, naming_options
+from .common import AllowDamagedOption, JsonOption, OfflineOption, StrictOption, naming_options
 from .output import (
     announce,
     console,
@@ -138,6 +138,8 @@ def country_timeline_command(
                                                       "that says which networks are domestic (default --from).")] = None,
     threshold: ThresholdOption = 0.05,
     top: TopOption = 10,
+    strict: StrictOption = False,
+    allow_damaged: AllowDamagedOption = False,
     offline: OfflineOption = False,
     json: JsonOption = False,
     plot: PlotOption = None,
@@ -151,10 +153,11 @@ def country_timeline_command(
         if archives is not None:
             timeline = api.archive_timeline(cc, archives, date_from, date_to, step=step, snapshot_date=snapshot_date,
                                         prefixes_date=prefixes_date, threshold=threshold, top=top, settings=settings,
-                                        progress=progress)
+                                        progress=progress, strict=strict, allow_damaged=allow_damaged)
         else:
             timeline = api.topology_timeline(cc, date_from, date_to, step=step, prefixes_date=prefixes_date,
-                                         threshold=threshold, top=top, settings=settings, progress=progress)
+                                         threshold=threshold, top=top, settings=settings, progress=progress,
+                                         strict=strict, allow_damaged=allow_damaged)
     _emit(timeline, json, plot, "border_share", "share of inbound paths" if archives is None else
           "share of observed domestic-origin routes")
 

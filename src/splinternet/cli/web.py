@@ -12,7 +12,14 @@ from ..config import Settings
 from ..errors import ParameterError
 from ..report.files import check_output_file
 from ..report.html import render_report, write_report
-from .common import DateOption, JsonOption, OfflineOption, TopOption
+from .common import (
+    AllowDamagedOption,
+    DateOption,
+    JsonOption,
+    OfflineOption,
+    StrictOption,
+    TopOption,
+)
 from .output import announce, err_console, print_json, progress_bar, to_jsonable, warn_reserved
 from .transit import PrefixDateOption
 
@@ -32,6 +39,8 @@ def report_command(
                                                      "zdns/massdns JSON lines): collateral damage in the blocking "
                                                      "section.")] = None,
     top: TopOption = 20,
+    strict: StrictOption = False,
+    allow_damaged: AllowDamagedOption = False,
     offline: OfflineOption = False,
     json_out: JsonOption = False,
 ) -> None:
@@ -45,13 +54,15 @@ def report_command(
     warn_reserved(asns)
     options = api.TransitOptions(top=top)
     with progress_bar() as progress:
-        snapshot = api.Snapshot.for_date(date, settings=settings, prefixes_date=prefixes_date, progress=progress)
+        snapshot = api.Snapshot.for_date(date, settings=settings, prefixes_date=prefixes_date, progress=progress,
+                                         strict=strict, allow_damaged=allow_damaged)
         transit = to_jsonable(api.transit(cc, date, options=options, snapshot=snapshot, progress=progress))
         whatif = None
         if asns:
             whatif = to_jsonable(api.whatif(cc, date, asns, options=api.TransitOptions(top=min(top, 15)),
                                             snapshot=snapshot, progress=progress))
-        blocking = _blocking(register, date, cloud, settings, top, resolutions) if register else None
+        blocking = _blocking(register, date, cloud, settings, top, resolutions, strict, allow_damaged) \
+            if register else None
     text = render_report(transit, whatif=whatif, blocking=blocking)
     write_report(html, text)
     if json_out:
@@ -61,8 +72,9 @@ def report_command(
 
 
 def _blocking(register: list[Path], date: str | None, cloud: Path | None, settings: Settings, top: int,
-              resolutions: Path | None = None) -> dict[str, Any]:
-    options = api.BlockingOptions(date=date, files=api.AttributionFiles(cloud=cloud), top=top)
+              resolutions: Path | None = None, strict: bool = False, allow_damaged: bool = False) -> dict[str, Any]:
+    options = api.BlockingOptions(date=date, files=api.AttributionFiles(cloud=cloud), top=top, strict=strict,
+                                  allow_damaged=allow_damaged)
     out: dict[str, Any] = to_jsonable(api.blocking_report(register, options, resolutions=resolutions,
                                                           settings=settings))
     out["register"] = {**out.get("register", {}), "shown_as": ", ".join(p.name for p in register)}
