@@ -11,7 +11,6 @@ from ..analysis.results import Result
 from ..analysis.scenario import Scenario, compile_overlay
 from ..analysis.simulate import Relationship, Routes, propagate
 from ..config import Settings
-from ..errors import BadRecords
 from ..progress import NO_PROGRESS, Progress
 from ..sources.asrel import load_as_relationships
 from ..sources.snapshot import Snapshot
@@ -76,16 +75,21 @@ def _route(routes: Routes, asn: int, ties: bool) -> dict[str, Any]:
 
 
 def simulate(options: SimulateOptions, date: str | dt.date | None = None, *, settings: Settings | None = None,
-             strict: bool = False, progress: Progress = NO_PROGRESS) -> SimulationResult:
-    """Propagate one origin and summarize reachability; with a scenario, compare with the baseline too."""
+             strict: bool = False, allow_damaged: bool = False, progress: Progress = NO_PROGRESS) -> SimulationResult:
+    """Propagate one origin and summarize reachability; with a scenario, compare with the baseline too.
+
+    The graph is read under the snapshot's bad-record policy: past the limit it stops unless
+    ``allow_damaged``; ``strict`` stops at the first bad record.
+    """
     scenario = Scenario()
     for a in options.without_ases:
         scenario = scenario.without_as(a)
     for a, b in options.without_links:
         scenario = scenario.without_link(a, b)
-    snapshot = Snapshot.for_date(date, settings=settings, strict=strict, progress=progress)
+    snapshot = Snapshot.for_date(date, settings=settings, strict=strict, allow_damaged=allow_damaged,
+                                 progress=progress)
     release = snapshot.release("caida-asrel2" if options.serial2 else "caida-asrel")
-    bad = BadRecords(strict=strict)
+    bad = snapshot.bad
     graph = load_as_relationships(release.path, bad=bad)
     for a in options.from_ases:
         graph.require_index(a)

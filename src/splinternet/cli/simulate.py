@@ -9,7 +9,7 @@ from rich.table import Table
 
 from .. import api
 from ..config import Settings
-from .common import DateOption, JsonOption, OfflineOption, StrictOption
+from .common import AllowDamagedOption, DateOption, JsonOption, OfflineOption, StrictOption
 from .output import console, print_json, progress_bar
 
 
@@ -22,6 +22,7 @@ def simulate_command(
     keep_all_ties: Annotated[bool, typer.Option("--keep-all-ties", help="Also list every equally good next hop.")] = False,
     serial2: Annotated[bool, typer.Option("--serial-2", help="Use CAIDA serial-2 (caida-asrel2) instead of serial-1.")] = False,
     strict: StrictOption = False,
+    allow_damaged: AllowDamagedOption = False,
     offline: OfflineOption = False,
     json_out: JsonOption = False,
 ) -> None:
@@ -33,7 +34,7 @@ def simulate_command(
         keep_all_ties=keep_all_ties, serial2=serial2)
     with progress_bar(bytes_mode=True) as progress:
         result = api.simulate(options, date, settings=Settings.from_env(offline=offline or None), strict=strict,
-                              progress=progress)
+                              allow_damaged=allow_damaged, progress=progress)
     if json_out:
         print_json(result)
         return
