@@ -215,11 +215,8 @@ class Snapshot:
                 return self.releases.get(release_key(dataset, params)) or fetch_release(
                     dataset, self.date, self.settings, progress=self.progress, **params)
 
-            def delegations(release: Release) -> Any:
-                return self._cached(f"delegations|{release.url}", lambda: load_delegated(release.path, bad=self.bad))
-
             result = country_blocks_for_date(
-                cc, self.date, resolve=resolve, delegations=delegations,
+                cc, self.date, resolve=resolve, delegations=self._delegations_of,
                 ipverse=lambda v4, v6: load_country_blocks(v4.path, v6.path, bad=self.bad))
             for release in result.releases:  # provenance: only the files the blocks came from
                 self.releases.setdefault(release_key(release.dataset, release.params), release)
@@ -241,8 +238,11 @@ class Snapshot:
 
     def delegations(self, rir: str) -> Delegations:
         """One RIR's delegated-extended file for the date."""
-        return self._cached(f"delegated|{rir}",
-                            lambda: load_delegated(self.release("rir-delegated", rir=rir).path, bad=self.bad))
+        return self._delegations_of(self.release("rir-delegated", rir=rir))
+
+    def _delegations_of(self, release: Release) -> Delegations:
+        """A delegation file parsed once per snapshot, whether asked for by registry or for country blocks."""
+        return self._cached(f"delegations|{release.url}", lambda: load_delegated(release.path, bad=self.bad))
 
     def cloud_ranges(self, dataset: str, **params: str) -> CloudRanges:
         """One provider's cloud ranges (a catalog dataset such as aws-ip-ranges) for the date."""
