@@ -106,14 +106,13 @@ def compare_scenario(
                  "border_after": full_after.get(a, 0.0), "gain": full_after.get(a, 0.0) - full_before.get(a, 0.0),
                  "in_top_before": a in border_before, "in_top_after": a in border_after}
                 for a, nm, an in zip(gainers, gain_names, gain_aut, strict=True)]
-    v_before, v_after = max(base.vantage_count, 1), max(scen.vantage_count, 1)
     return WhatIfReport(
         cc=origins.cc, date=date, scenario=scenario_text, before=base_report, after=scen_report,
         lost_networks=rows(lost), lost_ipv4_addresses=float(origins.v4_addresses[lost].sum()),
         lost_share=float(origins.weight[lost].sum()), degraded_networks=rows(degraded),
         left_single_homed=single[:top * 4], left_without_provider=orphan[:top * 4], absorbed=absorbed,
         mean_path_length={"before": base.mean_path_length(), "after": scen.mean_path_length()},
-        reach={"before": base.reach_weight / v_before, "after": scen.reach_weight / v_after},
+        reach={"before": base.reach_weight / base.mean_divisor, "after": scen.reach_weight / scen.mean_divisor},
     )
 
 

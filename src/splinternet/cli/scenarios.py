@@ -19,7 +19,7 @@ from .common import (
     TopOption,
 )
 from .output import console, print_inputs, print_json, print_notes, progress_bar, warn_reserved
-from .transit import PrefixDateOption, ViewOption, WeightOption
+from .transit import PrefixDateOption, TiesOption, VantageOption, ViewOption, WeightOption
 
 
 def _side_by_side(before: api.TransitReport, after: api.TransitReport, top: int) -> Table:
@@ -40,7 +40,9 @@ def whatif_command(
     links_only: Annotated[bool, typer.Option("--links-only", help="Remove only the links between these ASes "
                                              "and the country's networks.")] = False,
     view: ViewOption = api.MembershipView.ADDRESS,
-    weight: WeightOption = api.Weighting.SPACE,
+    weight: WeightOption = api.Weighting.IPV4,
+    ties: TiesOption = api.TieRule.SPLIT,
+    vantage_weights: VantageOption = api.VantageScheme.SPACE,
     prefixes_date: PrefixDateOption = None,
     top: TopOption = 15,
     offline: OfflineOption = False,
@@ -57,7 +59,8 @@ def whatif_command(
                                      prefixes_date=prefixes_date, progress=progress, strict=strict,
                                          allow_damaged=allow_damaged)
         report = api.whatif(cc, date, asns, links_only=links_only, snapshot=snapshot, progress=progress,
-                            options=api.TransitOptions(view=view, weighting=weight, top=top))
+                            options=api.TransitOptions(view=view, weighting=weight, top=top, ties=ties,
+                                                               vantage_weights=vantage_weights))
     if json_out:
         print_json(report)
         return
@@ -109,7 +112,9 @@ def diff_command(
     date_from: Annotated[str, typer.Option("--from", help="First date (YYYY-MM-DD).")],
     date_to: Annotated[str, typer.Option("--to", help="Second date (YYYY-MM-DD).")],
     view: ViewOption = api.MembershipView.ADDRESS,
-    weight: WeightOption = api.Weighting.SPACE,
+    weight: WeightOption = api.Weighting.IPV4,
+    ties: TiesOption = api.TieRule.SPLIT,
+    vantage_weights: VantageOption = api.VantageScheme.SPACE,
     prefixes_date: PrefixDateOption = None,
     top: TopOption = 15,
     offline: OfflineOption = False,
@@ -123,7 +128,8 @@ def diff_command(
         report = api.diff(cc, date_from, date_to, prefixes_date=prefixes_date, progress=progress,
                           settings=Settings.from_env(offline=offline or None), strict=strict,
                           allow_damaged=allow_damaged,
-                          options=api.TransitOptions(view=view, weighting=weight, top=top))
+                          options=api.TransitOptions(view=view, weighting=weight, top=top, ties=ties,
+                                                               vantage_weights=vantage_weights))
     if json_out:
         print_json(report)
         return

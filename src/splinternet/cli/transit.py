@@ -49,8 +49,15 @@ EvidenceOption = Annotated[EvidenceChoice, typer.Option("--evidence", help="Path
 ViewOption = Annotated[api.MembershipView, typer.Option("--view", help="Domestic networks: 'address' (originate the "
                                                     "country's RIR blocks) or 'registered' (organization registered "
                                                     "there).")]
-WeightOption = Annotated[api.Weighting, typer.Option("--weight", help="'space' (by address space) or 'equal' (every "
-                                                 "origin AS counts the same).")]
+WeightOption = Annotated[api.Weighting, typer.Option("--weight", help="How much of the country each origin is: "
+                                                 "'ipv4' (its IPv4 addresses, the default), 'space' (IPv4 and IPv6 "
+                                                 "averaged) or 'equal' (every origin AS the same).")]
+TiesOption = Annotated[api.TieRule, typer.Option("--ties", help="Equally good routes: 'split' the traffic over them "
+                                             "(default), or take the 'lowest-asn' / 'highest-asn' next hop.")]
+VantageOption = Annotated[api.VantageScheme, typer.Option("--vantage-weights", help="Who sends traffic into the "
+                                                      "country: 'space' (each foreign AS by the IPv4 space it "
+                                                      "originates, default), 'all' (equally), 'transit' (ASes "
+                                                      "with customers), 'cone' (by customer cone).")]
 PrefixDateOption = Annotated[str | None, typer.Option("--prefixes-date", help="Take prefix-to-AS data from "
                                                       "this date instead (when none exists for --date).")]
 
@@ -117,7 +124,9 @@ def transit_command(
     date: DateOption = None,
     evidence: EvidenceOption = EvidenceChoice.SIMULATED,
     view: ViewOption = api.MembershipView.ADDRESS,
-    weight: WeightOption = api.Weighting.SPACE,
+    weight: WeightOption = api.Weighting.IPV4,
+    ties: TiesOption = api.TieRule.SPLIT,
+    vantage_weights: VantageOption = api.VantageScheme.SPACE,
     prefixes_date: PrefixDateOption = None,
     top: TopOption = 20,
     max_origins: Annotated[int | None, typer.Option("--max-origins", min=1, help="Analyse only the N largest "
@@ -149,7 +158,8 @@ def transit_command(
             else [api.Evidence(evidence.value)]
         reports = []
         for kind in kinds:
-            options = api.TransitOptions(view=view, weighting=weight, evidence=kind, top=top,
+            options = api.TransitOptions(view=view, weighting=weight, evidence=kind, top=top, ties=ties,
+                                         vantage_weights=vantage_weights,
                                          max_origins=max_origins, mrt_files=tuple(mrt or ()),
                                          full_feed_share=0.0 if all_peers else 0.5, **extra)
             reports.append(api.transit(cc, date, options=options, snapshot=snapshot, progress=progress))
