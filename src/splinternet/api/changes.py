@@ -35,8 +35,9 @@ def diff(cc: str, date_from: str | dt.date, date_to: str | dt.date, *, options: 
         membership = country_membership(snap, cc, view=options.view, weighting=options.weighting)
         graph = snap.graph()
         evidence = simulated_evidence(graph, membership.origins, options, progress=progress)
+        # every AS with a share is ranked (len(graph) rows at most): the shares are compared in full, cut after
         report = with_sources(transit_report(evidence, membership.origins, snap.orgs(), graph, date=snap.date_text,
-                                             top=options.top), snap, membership.notes)
+                                             top=len(graph)), snap, membership.notes)
         results.append((membership.origins, graph, report))
     (o1, g1, r1), (o2, g2, r2) = results
     return compare_dates(o1, o2, g1, g2, r1, r2, snaps[1].orgs(), top=options.top)
