@@ -44,6 +44,15 @@ def test_whatif_text(mirror_env) -> None:
               "--without", "AS3356")
     assert out.returncode == 0, out.stderr
     assert "what if remove AS8447; remove AS3356" in out.stdout and "Who absorbs the lost share" in out.stdout
+    assert "Removed worldwide: AS3356" in " ".join(out.stdout.split())  # the kind of removal, in a sentence
+    links = run("whatif", "LI", "--date", "2022-03-01", "--prefixes-date", "2024-04-06", "--without", "8447",
+                "--links-only", "--top", "2", "--json")
+    assert links.returncode == 0, links.stderr
+    report = json.loads(links.stdout)
+    assert report["removal"] == "links_to_country" and report["removal_text"].startswith("Links to LI only")
+    assert [r["asn"] for r in report["scenario_ases"]] == [8447]
+    for name in ("lost_networks", "degraded_networks", "left_single_homed", "left_without_provider", "absorbed"):
+        assert report[f"{name}_count"] >= len(report[name])  # the full count beside each cut list
 
 
 def test_clear_errors_without_traceback(mirror_env) -> None:
