@@ -159,7 +159,8 @@ def transit(cc: str, date: str | dt.date | None, *, options: TransitOptions = Tr
         vantage_concentration(evidence, [p.asn for p in report.providers], snapshot.orgs())
         if evidence.kind == Evidence.OBSERVED else None)
     if evidence.kind == Evidence.OBSERVED:  # too thin to rank, or ranked beside the simulated view
-        report = observed_view(report, snapshot, options, progress)
+        report = observed_view(report, rank_thin=options.rank_thin_evidence, top=options.top, simulated=lambda: transit(
+            cc, None, options=replace(options, evidence=Evidence.SIMULATED), snapshot=snapshot, progress=progress))
     return with_sources(report, snapshot, notes)
 
 
