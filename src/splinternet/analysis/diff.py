@@ -14,7 +14,7 @@ from .results import Result
 from .transit import TransitReport
 from .whatif import provider_counts
 
-__all__ = ["SHOWN_CHANGE", "DiffReport", "border_links", "compare_dates", "shown_rows"]
+__all__ = ["DiffReport", "SHOWN_CHANGE", "border_links", "compare_dates", "shown_rows"]
 
 SHOWN_CHANGE = 0.0005
 """A share change smaller than this prints as ±0.0 points at one decimal: counted as compared, not as moved."""
