@@ -33,7 +33,8 @@ def diff(cc: str, date_from: str | dt.date, date_to: str | dt.date, *, options: 
     for snap in snaps:
         membership = country_membership(snap, cc, view=options.view, weighting=options.weighting)
         graph = snap.graph()
-        report, _ = simulated_report(snap, membership.origins, options, progress=progress)
+        # every AS with a share is ranked (len(graph) rows at most): the shares are compared in full, cut after
+        report, _ = simulated_report(snap, membership.origins, options, top=len(graph), progress=progress)
         report = with_sources(report, snap, membership.notes)
         results.append((membership.origins, graph, report))
     (o1, g1, r1), (o2, g2, r2) = results

@@ -42,6 +42,7 @@ from ..sources.pfx2as import Pfx2As
 from ..sources.snapshot import Snapshot
 from ..tables.topology import ASGraph
 from . import params
+from .observed_view import observed_view
 
 __all__ = ["Evidence", "Membership", "TransitOptions", "country_membership", "largest_blocks", "left_out", "simulated_flows",
            "simulated_report", "transit", "vantage_concentration", "with_sources"]
@@ -70,6 +71,7 @@ class TransitOptions:
     collectors: tuple[str, ...] = ("rrc00", "route-views2")  # observed evidence: whose archives
     mrt_files: tuple[str, ...] = ()  # observed evidence from these files instead of the catalog
     full_feed_share: float = 0.5  # observed: peers with at least this share of the largest peer's prefixes
+    rank_thin_evidence: bool = False  # observed: rank even below the coverage floor (observed_agreement)
 
     def __post_init__(self) -> None:
         """Names given as text ("address", "space") become the enums; anything else is refused here."""
@@ -185,6 +187,9 @@ def transit(cc: str, date: str | dt.date | None, *, options: TransitOptions = Tr
     report.evidence["vantage_concentration"] = (
         vantage_concentration(evidence, [p.asn for p in report.providers], snapshot.orgs())
         if evidence.kind == Evidence.OBSERVED else None)
+    if evidence.kind == Evidence.OBSERVED:  # too thin to rank, or ranked beside the simulated view
+        report = observed_view(report, rank_thin=options.rank_thin_evidence, top=options.top, simulated=lambda: transit(
+            cc, None, options=replace(options, evidence=Evidence.SIMULATED), snapshot=snapshot, progress=progress))
     return with_sources(report, snapshot, notes)
 
 

@@ -186,7 +186,7 @@ def _carriers(report: TransitReport, snapshot: Snapshot, options: WorldOptions) 
     for rank, provider in enumerate(report.providers[: options.carriers], 1):
         result = whatif(report.cc, None, [provider.asn], options=options.transit_options(), snapshot=snapshot)
         values = (rank, provider.asn, provider.name, provider.border_share, result.lost_share,
-                  result.lost_ipv4_addresses, len(result.lost_networks), len(result.left_without_provider),
+                  result.lost_ipv4_addresses, result.lost_networks_count, result.left_without_provider_count,
                   result.reach["before"], result.reach["after"], _json(result.absorbed[:3]))
         for key, value in zip(keys, values, strict=True):
             rows[key].append(value)
