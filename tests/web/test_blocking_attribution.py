@@ -158,3 +158,16 @@ def test_a_damaged_register_upload_is_a_422_naming_it_not_a_crash(client) -> Non
     assert response.status_code == 422, response.text
     assert response.json()["error"] == "damaged_input"
     assert response.json()["message"].startswith("upload:reg.txt:11: 10 of 20 records bad")
+
+
+def test_an_attribution_upload_expands_no_further_than_the_upload_limits(client) -> None:
+    """The loaders read under the library's wide limits; an uploaded file meets the server's narrower ones first."""
+    import gzip
+
+    bomb = gzip.compress(b"1.2.3.0\t24\t13335\n" * (2 << 20), compresslevel=9)  # 34 MB of text in a small upload
+    assert len(bomb) < 1 << 20
+    response = client.post("/api/v1/blocking", data={"name": "small.txt"},
+                           files=[("pfx2as_file", ("bomb.pfx2as.gz", bomb))])
+    assert response.status_code == 422, response.text
+    assert response.json()["error"] == "input_too_large"
+    assert response.json()["message"].startswith("upload:bomb.pfx2as.gz")
