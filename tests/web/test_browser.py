@@ -124,12 +124,34 @@ def test_whatif_round_trip(page, live_url: str) -> None:
         _shot(page, "progress")
     _wait_for_result(page, "#whatif")
     assert "8447" in page.locator("#whatif h2").inner_text()
-    assert page.locator("#chart-whatif svg").count() == 1
+    assert page.locator("#chart-whatif-before svg").count() == 1
+    assert page.locator("#chart-whatif-after svg").count() == 1
     before = page.locator("#whatif-before tbody tr").count()
     after = page.locator("#whatif-after tbody tr").count()
     assert before > 0 and after > 0
     assert "AS8447" not in page.locator("#whatif-after").inner_text()
     _shot(page, "whatif")
+    assert not page.errors
+
+
+def test_whatif_before_and_after_side_by_side_on_a_desktop_stacked_on_a_phone(page, live_url: str) -> None:
+    """Two columns sharing a top edge at desktop width (charts too); one above the other below 700 px."""
+    page.goto(f"{live_url}/whatif?cc=LI&date={DATE}&without=8447&links_only=true")  # the round trip's result
+    _wait_for_result(page, "#whatif-columns")
+    boxes = {side: page.locator(f"#whatif-{side}-column").bounding_box() for side in ("before", "after")}
+    charts = {side: page.locator(f"#chart-whatif-{side}").bounding_box() for side in ("before", "after")}
+    assert abs(boxes["before"]["y"] - boxes["after"]["y"]) < 1
+    assert boxes["after"]["x"] >= boxes["before"]["x"] + boxes["before"]["width"]
+    assert abs(charts["before"]["y"] - charts["after"]["y"]) < 1 and charts["after"]["x"] > charts["before"]["x"]
+    page.locator("#whatif-columns").screenshot(path=str(page.shots / "whatif-columns.png"))
+    print(f"screenshot: {page.shots / 'whatif-columns.png'}")
+    page.set_viewport_size({"width": 600, "height": 900})
+    try:
+        boxes = {side: page.locator(f"#whatif-{side}-column").bounding_box() for side in ("before", "after")}
+        assert boxes["after"]["y"] >= boxes["before"]["y"] + boxes["before"]["height"]
+        _shot(page, "whatif-narrow")
+    finally:
+        page.set_viewport_size({"width": 1300, "height": 900})
     assert not page.errors
 
 

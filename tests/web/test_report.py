@@ -38,7 +38,7 @@ def test_report_has_every_section_and_no_external_reference(results) -> None:
     assert _external_references(text) == []
     for anchor in ('id="transit"', 'id="whatif"', 'id="blocking"', 'id="methodology"', 'id="providers"',
                    'id="single-homed"', 'id="gateways"', 'id="chart-shares"', 'id="chart-links"',
-                   'id="chart-whatif"', 'id="chart-blocking"'):
+                   'id="chart-whatif-before"', 'id="chart-whatif-after"', 'id="chart-blocking"'):
         assert anchor in text, anchor
     for source in results["transit"]["sources"]:
         assert source["sha256"] in text and source["url"] in text

@@ -11,14 +11,17 @@ import datetime as dt
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..analysis.blocking import BlockingReport, analyze_blocking
 from ..analysis.blocking_diff import BlockingDiff, diff_registers, register_series
 from ..analysis.blocking_groups import GroupTable
 from ..analysis.blocking_updates import UpdateCadence, update_cadence
 from ..config import DecompressionLimits, Settings
+from ..errors import BadRecords
 from ..progress import NO_PROGRESS, Progress
 from ..sources.attribution import AttributionData
+from ..sources.compression import read_decompressed
 from ..sources.registry import Register, RegisterKind, load_register
 from ..sources.registry_log import load_update_log
 from ..sources.resolutions import Resolutions, load_resolutions
@@ -26,7 +29,8 @@ from ..sources.snapshot import Snapshot
 from . import params
 
 __all__ = ["AttributionFiles", "BlockingOptions", "attribution_for", "blocking_diff", "blocking_report",
-           "blocking_series", "blocking_updates", "load_registers", "read_resolutions", "target_date"]
+           "blocking_series", "blocking_updates", "check_expansion", "load_registers", "read_resolutions",
+           "target_date"]
 
 PathLike = str | os.PathLike[str]
 
@@ -144,3 +148,16 @@ def read_resolutions(path: PathLike, *, strict: bool = False, limits: Decompress
     ``limits`` caps how far a compressed file may expand (default: the environment's).
     """
     return load_resolutions(path, strict=strict, limits=limits)
+
+
+def check_expansion(path: PathLike, limits: DecompressionLimits) -> None:
+    """Refuse a file (or any file of a directory) that would expand past ``limits``.
+
+    The attribution loaders read under the library's own limits; a server checks an
+    uploaded attribution file against its narrower upload limits first, so an upload
+    cannot cost more memory than a register may. Stream damage is left to the loader,
+    which skips and counts it under the caller's bad-record policy.
+    """
+    target = Path(path)
+    for item in sorted(p for p in target.iterdir() if p.is_file()) if target.is_dir() else [target]:
+        read_decompressed(item, bad=BadRecords(), limits=limits)

@@ -105,7 +105,12 @@ def transit_charts(report: dict[str, Any], rows: int = 15, measure: str = "borde
 
 
 def whatif_charts(report: dict[str, Any], rows: int = 15) -> dict[str, str]:
-    """Border shares of the largest providers before and after the scenario."""
+    """Border shares of the largest providers before and after the scenario: two charts for two columns.
+
+    Both charts list the same providers in the same order on the same scale (a removed
+    provider stays as an empty row after), so a bar keeps its place and its length means
+    the same share side by side.
+    """
     from .plots import grouped_bars
 
     before = {p["asn"]: p for p in report["before"]["providers"]}
@@ -114,13 +119,27 @@ def whatif_charts(report: dict[str, Any], rows: int = 15) -> dict[str, str]:
     if not asns:
         return {}
     labels = [_label(before.get(a) or after[a]) for a in asns]
-    return {"shares": _svg(lambda: grouped_bars(
-        labels, {"before": [before[a]["border_share"] if a in before else 0.0 for a in asns],
-                 "after": [after[a]["border_share"] if a in after else 0.0 for a in asns]},
-        title=f"{report['cc']} {report['date']}: border shares before and after",
-        xlabel="share of the country's inbound paths",
-        caption=f"Scenario: {'; '.join(report.get('scenario') or [])}. Border share: share of the inbound paths on "
-                f"which the provider hands traffic to the first domestic network. Data of {report['date']}."))}
+    values = {"before": [before[a]["border_share"] if a in before else 0.0 for a in asns],
+              "after": [after[a]["border_share"] if a in after else 0.0 for a in asns]}
+    top = 100 * max(max(values["before"]), max(values["after"]), 0.01) * 1.05
+    scenario = "; ".join(report.get("scenario") or [])
+    charts: dict[str, str] = {}
+    for colour, side in enumerate(("before", "after")):
+        def build(side: str = side, colour: int = colour) -> Any:
+            fig = grouped_bars(
+                labels, {side: values[side]}, title=f"{report['cc']} {report['date']}: border shares {side}",
+                xlabel="share of the country's inbound paths",
+                caption=(f"{'Before' if side == 'before' else 'After'} the scenario: {scenario}. Border share: share "
+                         "of the inbound paths on which the provider hands traffic to the first domestic network. "
+                         f"Same providers and scale in both charts. Data of {report['date']}."))
+            ax = fig.axes[0]
+            ax.set_xlim(0, top)
+            for bar in ax.patches:
+                bar.set_facecolor(f"C{colour}")
+            return fig
+
+        charts[side] = _svg(build)
+    return charts
 
 
 def diff_charts(report: dict[str, Any], rows: int = 15) -> dict[str, str]:

@@ -195,16 +195,27 @@ class Uploads:
 
     Every way out removes them exactly once: a refused, failed, cached or joined request at
     its end (:meth:`release`), a job that took them when it ends or is dropped (``on_end``).
+    Attribution files (prefix-to-AS, AS organizations, cloud ranges) replace the catalog's
+    and the server's own for that request; cloud range files share one folder (read as one
+    directory of provider files, or of AWS history tarballs).
     """
 
     def __init__(self, register: Spooled | None = None, resolutions: Spooled | None = None) -> None:
         self.register = register
         self.resolutions = resolutions
+        self.pfx2as: list[Spooled] = []
+        self.asorg: Spooled | None = None
+        self.cloud: list[Spooled] = []
         self.key: str | None = None
 
     @property
+    def attribution(self) -> list[Spooled]:
+        return [*self.pfx2as, *([self.asorg] if self.asorg else []), *self.cloud]
+
+    @property
     def folders(self) -> list[Path]:
-        return [u[0].parent for u in (self.register, self.resolutions) if u is not None]
+        found = [u[0].parent for u in (self.register, self.resolutions, *self.attribution) if u is not None]
+        return list(dict.fromkeys(found))
 
     def remove(self) -> None:
         for folder in self.folders:
@@ -293,14 +304,36 @@ def _blocking_job(state: AppState, *, register: str | None, uploads: Uploads, da
         raise ParameterError("name a register from /api/v1/registers (name=...) or upload one (file=...)")
     res_path, res_shown, res_params = _resolutions_spec(state, resolutions, uploads.resolutions)
     params.update(res_params)
+    params.update(_attribution_params(uploads))
+    cloud = uploads.cloud[0][0] if len(uploads.cloud) == 1 else (uploads.cloud[0][0].parent if uploads.cloud else None)
+    shown_paths = [(p, name) for p, name, _ in uploads.attribution]
+    if len(uploads.cloud) > 1:
+        shown_paths.append((uploads.cloud[0][0].parent, "upload:cloud-ranges"))
     spec = compute.Blocking(path=path, shown_as=shown, date=day, kind=kind, strict=strict, resolutions=res_path,
                             resolutions_shown=res_shown, uploaded=uploads.register is not None,
-                            resolutions_uploaded=uploads.resolutions is not None)
+                            resolutions_uploaded=uploads.resolutions is not None,
+                            pfx2as=tuple(p for p, _, _ in uploads.pfx2as),
+                            asorg=uploads.asorg[0] if uploads.asorg else None, cloud=cloud, shown=tuple(shown_paths))
     uploads.key = params_key("blocking", params)
     return state.result("blocking", params, f"blocking report of {shown}", lambda progress: compute.blocking(
         state.settings.data, spec, state.settings.cloud_dir, progress=progress,
         upload_limits=state.settings.upload_decompression), wait=wait, client=client,
         on_end=uploads.remove if uploads.folders else None)
+
+
+def _attribution_params(uploads: Uploads) -> dict[str, Any]:
+    """The cache identity of uploaded attribution files: content and the names shown in the result."""
+    def ident(spooled: list[Spooled]) -> list[list[str]]:
+        return [[shown, sha] for _, shown, sha in spooled]
+
+    out: dict[str, Any] = {}
+    if uploads.pfx2as:
+        out["pfx2as_uploads"] = ident(uploads.pfx2as)
+    if uploads.asorg:
+        out["asorg_upload"] = ident([uploads.asorg])
+    if uploads.cloud:
+        out["cloud_uploads"] = ident(uploads.cloud)
+    return out
 
 
 def params_key(kind: str, params: dict[str, Any]) -> str:
@@ -309,11 +342,20 @@ def params_key(kind: str, params: dict[str, Any]) -> str:
     return cache_key(kind, params)
 
 
+DATE_HELP = ("Date of the attribution data, YYYY-MM-DD: the catalog's prefix-to-AS and AS organizations of "
+             "that day (default: the register's own date, else today).")
+PFX2AS_HELP = ("Prefix-to-AS file(s), CAIDA pfx2as or pyasn (size-limited; repeat for IPv6): replace the "
+               "catalog's for this request.")
+ASORG_HELP = "CAIDA as-org2info file (size-limited): replaces the catalog's AS organizations for this request."
+CLOUD_HELP = ("Cloud range files (size-limited; repeat): provider files (JSON, CSV or text lists) or AWS history "
+              "tarballs named YYYY.tar.gz; replace the server's cloud ranges for this request.")
+
+
 @router.post("/blocking", responses=_LONG, summary="What a blocking register blocks (upload it, or name one)")
 async def blocking(request: Request,
                    file: Annotated[UploadFile | None, File(description="The register (size-limited).")] = None,
                    name: Annotated[str | None, Form(max_length=512, description="A register listed by /api/v1/registers.")] = None,
-                   date: Annotated[str | None, Form(max_length=32)] = None,
+                   date: Annotated[str | None, Form(max_length=32, description=DATE_HELP)] = None,
                    kind: Annotated[str, Form(max_length=16)] = "auto",
                    strict: Annotated[bool, Form()] = False,
                    wait: Annotated[bool, Form()] = True,
@@ -322,11 +364,16 @@ async def blocking(request: Request,
                                    "lines (size-limited).")] = None,
                    resolutions_name: Annotated[str | None, Form(
                        max_length=512, description="A resolutions file listed by /api/v1/registers.")] = None,
+                   pfx2as_file: Annotated[list[UploadFile] | None, File(description=PFX2AS_HELP)] = None,
+                   asorg_file: Annotated[UploadFile | None, File(description=ASORG_HELP)] = None,
+                   cloud_file: Annotated[list[UploadFile] | None, File(description=CLOUD_HELP)] = None,
                    ) -> Any:
     from starlette.concurrency import run_in_threadpool
 
     state = state_of(request)
-    uploads = await spool_uploads(state, file, resolutions_file)
+    check_optional_date(date)  # a bad date is refused before any upload is spooled
+    uploads = await spool_uploads(state, file, resolutions_file, pfx2as=pfx2as_file, asorg=asorg_file,
+                                  cloud=cloud_file)
     try:
         _, value = await run_in_threadpool(blocking_job, state, register=name or None, uploads=uploads, date=date,
                                            kind=kind, strict=strict, wait=wait,
@@ -340,17 +387,69 @@ def _given(upload: UploadFile | None) -> TypeGuard[UploadFile]:
     return upload is not None and bool(upload.filename or upload.size)
 
 
-async def spool_uploads(state: AppState, register: UploadFile | None, resolutions: UploadFile | None) -> Uploads:
-    """Spool the register and resolutions uploads (either may be absent); nothing is left behind on error."""
+# How many attribution files one request may bring (each within the upload limit, all together too).
+MAX_PFX2AS_FILES = 4     # IPv4 and IPv6 tables, perhaps from two sources
+MAX_CLOUD_FILES = 64     # one file per provider, or AWS history tarballs
+
+
+async def spool_uploads(state: AppState, register: UploadFile | None, resolutions: UploadFile | None, *,
+                        pfx2as: list[UploadFile] | None = None, asorg: UploadFile | None = None,
+                        cloud: list[UploadFile] | None = None) -> Uploads:
+    """Spool the register, resolutions and attribution uploads (any may be absent); nothing is left behind on error."""
     limit, folder = state.settings.max_upload_bytes, state.settings.upload_dir
     uploads = Uploads()
+    pfx2as_given = [u for u in pfx2as or () if _given(u)]
+    cloud_given = [u for u in cloud or () if _given(u)]
+    if len(pfx2as_given) > MAX_PFX2AS_FILES:
+        raise ParameterError(f"{len(pfx2as_given)} prefix-to-AS uploads; expected at most {MAX_PFX2AS_FILES}")
+    if len(cloud_given) > MAX_CLOUD_FILES:
+        raise ParameterError(f"{len(cloud_given)} cloud range uploads; expected at most {MAX_CLOUD_FILES}")
     try:
         if _given(register):
             uploads.register = await spool_upload(register, limit, folder)
         if _given(resolutions):
             uploads.resolutions = await spool_upload(resolutions, limit, folder,
                                                      what="resolutions file")
+        for upload in pfx2as_given:
+            uploads.pfx2as.append(await spool_upload(upload, limit, folder, what="prefix-to-AS file"))
+        if _given(asorg):
+            uploads.asorg = await spool_upload(asorg, limit, folder, what="AS organizations file")
+        for upload in cloud_given:
+            uploads.cloud.append(await spool_upload(upload, limit, folder, what="cloud range file"))
+        if len(uploads.cloud) > 1:
+            uploads.cloud = _one_folder(uploads.cloud, folder)
     except BaseException:
         uploads.remove()
         raise
     return uploads
+
+
+_AWS_HISTORY = re.compile(r"^\d{4}\.tar(\.gz|\.bz2|\.xz)?$")  # how the library finds AWS history in a directory
+
+
+def _one_folder(spooled: list[Spooled], directory: Path) -> list[Spooled]:
+    """Move several cloud range uploads into one folder, read as one directory.
+
+    A directory holds provider files or AWS history tarballs (``YYYY.tar.gz``), not both:
+    the library reads only the tarballs of a directory that has them, so a mix is refused
+    rather than half ignored. The folders they were spooled into are removed.
+    """
+    names = [path.name for path, _, _ in spooled]
+    tars = [n for n in names if ".tar" in n]
+    if tars and (len(tars) < len(names) or not all(_AWS_HISTORY.match(n) for n in tars)):
+        raise ParameterError("cloud range uploads: several files are either provider files (JSON, CSV or text "
+                             "lists) or AWS history tarballs named YYYY.tar.gz, not a mix; got "
+                             + ", ".join(repr(n) for n in names))
+    duplicate = next((n for n in names if names.count(n) > 1), None)
+    if duplicate is not None:
+        raise ParameterError(f"two cloud range uploads are named {duplicate!r}; expected one file per name")
+    target = Path(tempfile.mkdtemp(prefix="upload-", dir=directory))
+    moved: list[Spooled] = []
+    try:
+        for path, shown, sha in spooled:
+            moved.append((path.rename(target / path.name), shown, sha))
+            shutil.rmtree(path.parent, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    return moved

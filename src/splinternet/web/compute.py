@@ -175,7 +175,12 @@ class SearchCache:
 
 @dataclass(frozen=True)
 class Blocking:
-    """A register to analyse: where it is on disk, the name to show for it, and how to read it."""
+    """A register to analyse: where it is on disk, the name to show for it, how to read and attribute it.
+
+    ``pfx2as``, ``asorg`` and ``cloud`` are uploaded attribution files (``cloud``: one file
+    or a folder of them) that replace the catalog's and the server's own for this request;
+    ``shown`` maps each uploaded path to the name its sender knows it by.
+    """
 
     path: Path
     shown_as: str
@@ -186,44 +191,68 @@ class Blocking:
     resolutions_shown: str | None = None
     uploaded: bool = False              # the register came from a request: the upload limits apply
     resolutions_uploaded: bool = False
+    pfx2as: tuple[Path, ...] = ()
+    asorg: Path | None = None
+    cloud: Path | None = None
+    shown: tuple[tuple[Path, str], ...] = ()
+
+    def private_paths(self) -> list[tuple[str, str]]:
+        """(server path, name shown) of every input, longest path first (a folder's path starts its files')."""
+        pairs = [(str(self.path), self.shown_as), *((str(p), name) for p, name in self.shown)]
+        if self.resolutions is not None:
+            pairs.append((str(self.resolutions), self.resolutions_shown or self.resolutions.name))
+        return sorted(pairs, key=lambda pair: -len(pair[0]))
 
 
-def _renamed(exc: InputError, path: Path, shown: str) -> InputError:
-    """The same input error, naming the file as the user knows it (the server's paths stay private)."""
-    problem = str(exc.problem).replace(str(path), shown)
-    return type(exc)(shown, problem, line=exc.line, offset=exc.offset, expected=exc.expected)  # same kind and code
+def _hide_paths(text: str, pairs: list[tuple[str, str]]) -> str:
+    for path, shown in pairs:
+        text = text.replace(path, shown)
+    return text
+
+
+def _renamed(exc: InputError, pairs: list[tuple[str, str]]) -> InputError:
+    """The same input error (same kind and code), naming files as the user knows them: the server's paths stay private.
+
+    Built without calling the error's own constructor, whose arguments differ by kind.
+    """
+    renamed = type(exc).__new__(type(exc))
+    renamed.__dict__.update(exc.__dict__)
+    renamed.path = _hide_paths(exc.path, pairs)
+    renamed.problem = _hide_paths(str(exc.problem), pairs)
+    Exception.__init__(renamed, renamed._format())
+    return renamed
 
 
 def blocking(settings: Settings, job: Blocking, cloud_dir: Path | None, *, top: int = 20,
              progress: Progress = NO_PROGRESS, upload_limits: DecompressionLimits | None = None) -> dict[str, Any]:
-    """The blocking report of one register; input errors name the register as the user knows it.
+    """The blocking report of one register; input errors name every file as the user knows it.
 
     Uploaded files expand at most as far as ``upload_limits`` allow (files of the data
-    directory as far as the library's limits).
+    directory as far as the library's limits). Uploaded attribution files replace the
+    catalog's (prefix-to-AS, AS organizations) and the server's cloud ranges.
     """
+    files = api.AttributionFiles(pfx2as=job.pfx2as, asorg=job.asorg, cloud=job.cloud or cloud_dir)
     options = api.BlockingOptions(date=job.date, kind=api.params.register_kind(job.kind), strict=job.strict,
-                                  files=api.AttributionFiles(cloud=cloud_dir), top=top)
+                                  files=files, top=top)
+    pairs = job.private_paths()
     progress.start("reading the register", 3)
     try:
         reg = api.blocking.load_registers(job.path, options, limits=upload_limits if job.uploaded else None)
-    except InputError as exc:
-        raise _renamed(exc, job.path, job.shown_as) from None
-    res = None
-    if job.resolutions is not None:
-        shown = job.resolutions_shown or job.resolutions.name
-        try:
+        res = None
+        if job.resolutions is not None:
             res = api.blocking.read_resolutions(job.resolutions, strict=job.strict,
                                                 limits=upload_limits if job.resolutions_uploaded else None)
-        except InputError as exc:
-            raise _renamed(exc, job.resolutions, shown) from None
-    progress.advance(1)
-    out: dict[str, Any] = to_jsonable(api.blocking_report(reg, options, resolutions=res, settings=settings,
-                                                          progress=progress))
-    # the server's own paths (data directory, upload spool) are not the user's business: show the name they gave
-    text = json.dumps(out).replace(json.dumps(str(job.path))[1:-1], json.dumps(job.shown_as)[1:-1])
-    if job.resolutions is not None:
-        text = text.replace(json.dumps(str(job.resolutions))[1:-1],
-                            json.dumps(job.resolutions_shown or job.resolutions.name)[1:-1])
-    out = json.loads(text)
+        if upload_limits is not None:
+            for path in (*job.pfx2as, *((job.asorg,) if job.asorg else ()), *((job.cloud,) if job.cloud else ())):
+                api.blocking.check_expansion(path, upload_limits)
+        progress.advance(1)
+        report = api.blocking_report(reg, options, resolutions=res, settings=settings, progress=progress)
+    except InputError as exc:
+        raise _renamed(exc, pairs) from None
+    # the server's own paths (data directory, upload spool) are not the user's business: show the names they gave
+    text = json.dumps(to_jsonable(report))
+    for path, shown in pairs:
+        text = text.replace(json.dumps(path)[1:-1], json.dumps(shown)[1:-1])
+    out: dict[str, Any] = json.loads(text)
     out["register"] = {**out.get("register", {}), "shown_as": job.shown_as}
     return out

@@ -142,11 +142,16 @@ async def blocking_post(request: Request, file: Annotated[UploadFile | None, Fil
                         date: Annotated[str | None, Form(max_length=32)] = None,
                         kind: Annotated[str, Form(max_length=16)] = "auto",
                         resolutions_file: Annotated[UploadFile | None, File()] = None,
-                        resolutions_name: Annotated[str | None, Form(max_length=512)] = None) -> Any:
+                        resolutions_name: Annotated[str | None, Form(max_length=512)] = None,
+                        pfx2as_file: Annotated[list[UploadFile] | None, File()] = None,
+                        asorg_file: Annotated[UploadFile | None, File()] = None,
+                        cloud_file: Annotated[list[UploadFile] | None, File()] = None) -> Any:
     from starlette.concurrency import run_in_threadpool
 
     state = state_of(request)
-    uploads = await spool_uploads(state, file, resolutions_file)
+    check_optional_date(date)  # a bad date is refused before any upload is spooled
+    uploads = await spool_uploads(state, file, resolutions_file, pfx2as=pfx2as_file, asorg=asorg_file,
+                                  cloud=cloud_file)
     try:
         if not uploads.folders:
             if not name:
