@@ -115,7 +115,7 @@ def remove_stale_spools(directory: Path, *, older_than_s: float) -> int:
 
 def create_app(settings: WebSettings | None = None) -> FastAPI:
     """A new app; ``settings`` default to the environment (SPLINTERNET_WEB_* and the data settings)."""
-    from . import api_routes, pages
+    from . import api_routes, dashboard, pages, world_routes
 
     config = settings or WebSettings.from_env()
     state = AppState.build(config)
@@ -131,6 +131,9 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
                               "blocking analyses as JSON (the CLI's --json), computed once and cached.")
     app.state.splinternet = state
     app.include_router(api_routes.router)
+    app.include_router(world_routes.api_router)
+    app.include_router(dashboard.router)
+    app.include_router(world_routes.router)
     app.include_router(pages.router)
     app.mount("/static/docs", StaticFiles(directory=str(resources.files("fastapi_offline") / "static")),
               name="docs-static")
