@@ -27,6 +27,7 @@ from ..errors import (
     UnknownCountryError,
 )
 from .api_routes import JobNotFound, UploadTooLarge
+from .dashboard import NoWorldData
 from .guard import RequestGuard
 from .jobs import Busy, ComputationTimeout
 from .settings import WebSettings
@@ -44,7 +45,7 @@ _DOCS_CSP = ("default-src 'self'; style-src 'self'; img-src 'self' data:; script
 def status_of(exc: SplinternetError) -> int:
     """The HTTP status of a library error: the caller's fault (4xx), ours or the data's (5xx)."""
     order: list[tuple[type[SplinternetError], int]] = [
-        (UploadTooLarge, 413), (JobNotFound, 404), (UnknownCountryError, 404), (ParameterError, 400), (InputError, 422), (DataNotFoundError, 404),
+        (UploadTooLarge, 413), (JobNotFound, 404), (NoWorldData, 404), (UnknownCountryError, 404), (ParameterError, 400), (InputError, 422), (DataNotFoundError, 404),
         (ComputationTimeout, 504), (Busy, 503), (OfflineError, 503), (DownloadError, 503),
     ]
     for kind, status in order:

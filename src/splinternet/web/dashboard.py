@@ -14,19 +14,25 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from .. import api
-from ..errors import DataNotFoundError, ParameterError
+from ..errors import ParameterError, SplinternetError
 from ..report import dashboard as dash
 from ..report import html as report_html
 from .api_routes import state_of
 from .params import check_optional_date
 from .state import AppState
 
-__all__ = ["DEFAULT_INDEX", "router", "world_country_page", "world_for"]
+__all__ = ["DEFAULT_INDEX", "NoWorldData", "router", "world_country_page", "world_for"]
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str | None, Query(max_length=200)]
 DEFAULT_INDEX = "top_provider_share"
 RANKED = 25  # rows of the country page's rankings
+
+
+class NoWorldData(SplinternetError):
+    """No world dataset of that date, or it does not hold that country (404)."""
+
+    code = "no_world_data"
 
 
 def _render(template: str, **context: Any) -> str:
@@ -49,10 +55,10 @@ def world_for(state: AppState, date: str | None) -> api.WorldDataset:
     """The dataset of ``date`` (newest when None); a date without one is 404 naming the dates that have one."""
     dates = state.worlds.dates()
     if not dates:
-        raise DataNotFoundError("this server has no world dataset; build one with splinternet world and serve it")
+        raise NoWorldData("this server has no world dataset; build one with splinternet world and serve it")
     ds = state.worlds.get(date)
     if ds is None:
-        raise DataNotFoundError(f"no world dataset for {date}; dates with one: {', '.join(dates)}")
+        raise NoWorldData(f"no world dataset for {date}; dates with one: {', '.join(dates)}")
     return ds
 
 

@@ -11,11 +11,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from ..errors import DataNotFoundError, ParameterError
+from ..errors import ParameterError
 from ..report import dashboard as dash
 from ..report.jsonable import to_jsonable
 from .api_routes import _ERRORS, state_of
-from .dashboard import RANKED, _cached, _render, world_for
+from .dashboard import RANKED, NoWorldData, _cached, _render, world_for
 from .params import check_cc, check_optional_date
 
 __all__ = ["TABLES", "api_router", "router"]
@@ -62,7 +62,7 @@ def table(request: Request, cc: str, table: str, date: DateQ = None,
         raise ParameterError(f"format {format[:8]!r}: expected csv or json")
     ds = world_for(state, check_optional_date(date))
     if code not in ds.countries:
-        raise DataNotFoundError(f"{code} is not in the world dataset of {ds.date}")
+        raise NoWorldData(f"{code} is not in the world dataset of {ds.date}")
     columns = to_jsonable(state.worlds.table(ds, code, table))
     names = list(columns)
     rows = [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
@@ -92,18 +92,18 @@ def chart(request: Request, cc: str, name: str, ext: str, date: DateQ = None) ->
         raise ParameterError(f"the {name} chart is drawn as SVG only; ask for {name}.svg")
     ds = world_for(state, check_optional_date(date))
     if code not in ds.countries:
-        raise DataNotFoundError(f"{code} is not in the world dataset of {ds.date}")
+        raise NoWorldData(f"{code} is not in the world dataset of {ds.date}")
     report = state.worlds.report(ds, code, RANKED)
     timeline = state.worlds.timeline(code).to_dict()
     headers = {"Content-Disposition": f'inline; filename="splinternet-{code}-{ds.date}-{name}.{ext}"'}
     if ext == "png":
         data = dash.chart_png(report, timeline, name)
         if data is None:
-            raise DataNotFoundError(f"{code} has no {name} chart on {ds.date} (no provider, or a single date)")
+            raise NoWorldData(f"{code} has no {name} chart on {ds.date} (no provider, or a single date)")
         return Response(data, media_type="image/png", headers=headers)
     svg = _svg_chart(state, ds, code, report, timeline, name)
     if not svg:
-        raise DataNotFoundError(f"{code} has no {name} chart on {ds.date} (no provider, or a single date)")
+        raise NoWorldData(f"{code} has no {name} chart on {ds.date} (no provider, or a single date)")
     return Response('<?xml version="1.0" encoding="utf-8"?>\n' + svg, media_type="image/svg+xml", headers=headers)
 
 
