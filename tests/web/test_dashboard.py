@@ -19,7 +19,7 @@ from splinternet.report.dashboard import INDICES
 from splinternet.web import WebSettings, create_app
 
 from .conftest import DATE, LATER
-from .world_fixtures import COUNTRIES, dash_app, dash_client, dash_settings, world_root  # noqa: F401
+from .world_fixtures import COUNTRIES
 
 pytestmark = [pytest.mark.data, pytest.mark.slow]
 

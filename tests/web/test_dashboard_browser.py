@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 import pytest
 
 from .conftest import DATE, LATER
-from .world_fixtures import dash_app, dash_settings, world_root  # noqa: F401
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")

@@ -163,7 +163,7 @@ def gateway_organizations(gateways: Sequence[Mapping[str, Any]]) -> list[dict[st
 
 def top_links(served: Mapping[str, Sequence[Any]], providers: Mapping[int, str], n: int = 15) -> list[dict[str, Any]]:
     """The ``n`` heaviest provider -> domestic network links of a country (the dataset's ``served`` table)."""
-    rows = [{"provider": int(p), "provider_name": providers.get(int(p), ""), "asn": int(a), "name": str(name or ""),
+    rows: list[dict[str, Any]] = [{"provider": int(p), "provider_name": providers.get(int(p), ""), "asn": int(a), "name": str(name or ""),
              "share": float(s)}
             for p, a, name, s in zip(served["provider"], served["asn"], served["name"], served["share"], strict=True)
             if s is not None and s > 0]

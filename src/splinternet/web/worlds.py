@@ -73,7 +73,7 @@ class WorldCatalog:
         with self._lock:
             if key in self._memo:
                 self._memo.move_to_end(key)
-                return self._memo[key]  # type: ignore[no-any-return]
+                return self._memo[key]
         value = build()
         with self._lock:
             self._memo[key] = value
