@@ -103,3 +103,7 @@ def client(web_app):
 
     with TestClient(web_app) as c:
         yield c
+
+
+# the dashboard's world datasets (tests/web/world_fixtures.py), for every test module here
+from .world_fixtures import dash_app, dash_client, dash_settings, world_root  # noqa: E402, F401

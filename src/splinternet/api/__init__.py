@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from .scenarios import whatif
     from .timeline import archive_timeline, blocking_register_timeline, topology_timeline
     from .world import WorldOptions, WorldSummary, build_world, world_country, world_indices
+    from .world_tables import WorldDataset, WorldTimeline, find_worlds, world_table, world_timeline
 
 _WHERE = {
     "AddressInfo": "..analysis.address", "AsProfile": "..analysis.profile", "AsSearch": ".lookup",
@@ -61,10 +62,11 @@ _WHERE = {
     "country_membership": ".providers", "diff": ".changes", "ip_lookup": ".lookup", "simulate": ".routes",
     "topology_timeline": ".timeline", "transit": ".providers", "whatif": ".scenarios",
     "WorldOptions": ".world", "WorldSummary": ".world", "build_world": ".world", "world_country": ".world",
-    "world_indices": ".world",
+    "world_indices": ".world", "WorldDataset": ".world_tables", "WorldTimeline": ".world_tables",
+    "find_worlds": ".world_tables", "world_table": ".world_tables", "world_timeline": ".world_tables",
 }
 _MODULES = ("blocking", "changes", "data", "ingest", "lookup", "mrt", "params", "providers", "routes", "scenarios",
-            "timeline", "world")
+            "timeline", "world", "world_tables")
 
 __all__ = [
     "AddressInfo",
@@ -92,8 +94,10 @@ __all__ = [
     "VantageScheme",
     "Weighting",
     "WhatIfReport",
+    "WorldDataset",
     "WorldOptions",
     "WorldSummary",
+    "WorldTimeline",
     "archive_timeline",
     "as_profile",
     "as_search",
@@ -106,6 +110,7 @@ __all__ = [
     "country_membership",
     "data",
     "diff",
+    "find_worlds",
     "ingest",
     "ip_lookup",
     "mrt",
@@ -117,6 +122,9 @@ __all__ = [
     "world",
     "world_country",
     "world_indices",
+    "world_table",
+    "world_tables",
+    "world_timeline",
 ]
 
 

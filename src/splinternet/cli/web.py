@@ -88,6 +88,10 @@ def serve_command(
                                                   "name (read only).")] = None,
     cloud: Annotated[Path | None, typer.Option("--cloud", help="Cloud ranges for blocking reports.")] = None,
     prefixes_date: PrefixDateOption = None,
+    world: Annotated[list[Path] | None, typer.Option("--world", help="A world dataset (splinternet world --out DIR), "
+                                                     "or a directory of them, one per date; repeat for several. "
+                                                     "The home page maps them; their country pages need no "
+                                                     "computation.")] = None,
     timeout: Annotated[float | None, typer.Option("--timeout", help="Bound on one computation, in seconds "
                                                   "[default: 300].", min=1)] = None,
     max_upload: Annotated[int | None, typer.Option("--max-upload", help="Largest upload request (register and "
@@ -105,8 +109,10 @@ def serve_command(
     if data_dir is not None and not data_dir.is_dir():
         raise ParameterError(f"--data-dir {data_dir}: not a directory")
     settings = WebSettings.from_env(data_dir=data_dir, cloud_dir=cloud, prefixes_date=prefixes_date,
-                                    timeout_s=timeout, max_upload_bytes=max_upload, workers=workers,
+                                    world_dirs=tuple(world or ()), timeout_s=timeout, max_upload_bytes=max_upload, workers=workers,
                                     disk_cache=not no_disk_cache)
+    if settings.world_dirs:
+        api.find_worlds(settings.world_dirs)  # one clear error now, before the server says it is listening
     if host not in ("127.0.0.1", "::1", "localhost"):
         err_console.print(f"[yellow]note:[/] listening on {host}: other machines can reach this server")
     err_console.print(f"splinternet on http://{host}:{port}/  (API docs at /docs)", highlight=False)

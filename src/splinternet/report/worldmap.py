@@ -10,7 +10,7 @@ delta-encoded quantized *arc*; a ring lists arc indexes, ``~i`` meaning arc ``i`
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
@@ -20,8 +20,8 @@ import numpy as np
 
 from ..sources.countries import iso_countries
 
-__all__ = ["CountryShape", "World", "choropleth_svg", "decode_arcs", "load_world", "natural_earth", "ring_coordinates",
-           "share_by_country"]
+__all__ = ["CountryShape", "World", "choropleth_svg", "decode_arcs", "index_svg", "load_world", "map_countries",
+           "natural_earth", "ring_coordinates", "share_by_country"]
 
 # features without an ISO numeric id in Natural Earth 110m, by name
 _NO_ID = {"Kosovo": "XK"}
@@ -208,6 +208,53 @@ def choropleth_svg(values: Mapping[str, float], *, title: str, home: str | None 
                  f'<text x="270" y="{y + 10}" font-size="12" fill="#333">country analysed</text>')
     lines.append(f'<rect x="400" y="{y}" width="14" height="12" fill="{_MISSING}"/>'
                  f'<text x="420" y="{y + 10}" font-size="12" fill="#333">none</text>')
+    lines.append(f'<text x="{_WIDTH - 10:g}" y="{y + 10}" font-size="11" fill="#777" text-anchor="end">'
+                 "Natural Earth 1:110m (public domain)</text>")
+    lines.append("</svg>")
+    return "\n".join(lines)
+
+
+def map_countries() -> dict[str, str]:
+    """The countries the map draws: alpha-2 code -> Natural Earth name (Antarctica and code-less shapes left out)."""
+    return {cc: name for cc, name, _ in _country_paths() if cc}
+
+
+def index_svg(values: Mapping[str, float | None], *, title: str, shade: Callable[[float], float],
+              show: Callable[[float], str], links: Mapping[str, str], legend: tuple[str, str],
+              element_id: str = "world-map") -> str:
+    """Inline SVG of a per-country index: ``shade(value)`` in [0, 1] picks the blue, ``show(value)`` the tooltip.
+
+    Unlike :func:`choropleth_svg` a value of 0 is data (drawn in the lightest blue); only a
+    missing value is grey. Each country is a link (``links[cc]``) with a ``<title>`` tooltip
+    and ``data-cc`` / ``data-value`` attributes, so the map reads without a script.
+    """
+    legend_h = 46
+    lines = [f'<svg xmlns="http://www.w3.org/2000/svg" id="{escape(element_id)}" class="world-map index-map" '
+             f'viewBox="0 0 {_WIDTH:g} {_HEIGHT + legend_h}" width="{_WIDTH:g}" height="{_HEIGHT + legend_h}" '
+             f'role="img" aria-label="{escape(title)}">',
+             f"<title>{escape(title)}</title>",
+             f'<rect x="0" y="0" width="{_WIDTH:g}" height="{_HEIGHT}" fill="#f6f9fc"/>',
+             '<g stroke="#ffffff" stroke-width="0.5" fill-rule="evenodd">']
+    for cc, name, d in _country_paths():
+        value = values.get(cc) if cc else None
+        if value is not None:
+            fill, label, data = _color(shade(value)), f"{name} ({cc}): {show(value)}", f' data-value="{value:g}"'
+        else:
+            fill, label, data = _MISSING, f"{name}{f' ({cc})' if cc else ''}: no data", ""
+        path = (f'<path class="country" data-cc="{escape(cc)}"{data} fill="{fill}" d="{d}">'
+                f"<title>{escape(label)}</title></path>")
+        href = links.get(cc) if cc else None
+        lines.append(f'<a href="{escape(href)}">{path}</a>' if href else path)
+    lines.append("</g>")
+    y = _HEIGHT + 10
+    steps = 5
+    for i in range(steps):
+        lines.append(f'<rect x="{20 + i * 40}" y="{y}" width="40" height="12" fill="{_color((i + 0.5) / steps)}"/>')
+    lines.append(f'<text x="20" y="{y + 28}" font-size="12" fill="#333">{escape(legend[0])}</text>')
+    lines.append(f'<text x="{20 + steps * 40}" y="{y + 28}" font-size="12" fill="#333" text-anchor="end">'
+                 f"{escape(legend[1])}</text>")
+    lines.append(f'<rect x="250" y="{y}" width="14" height="12" fill="{_MISSING}"/>'
+                 f'<text x="270" y="{y + 10}" font-size="12" fill="#333">no data</text>')
     lines.append(f'<text x="{_WIDTH - 10:g}" y="{y + 10}" font-size="11" fill="#777" text-anchor="end">'
                  "Natural Earth 1:110m (public domain)</text>")
     lines.append("</svg>")

@@ -27,6 +27,7 @@ from ..errors import (
     UnknownCountryError,
 )
 from .api_routes import JobNotFound, UploadTooLarge
+from .dashboard import NoWorldData
 from .guard import RequestGuard
 from .jobs import Busy, ComputationTimeout
 from .settings import WebSettings
@@ -44,7 +45,7 @@ _DOCS_CSP = ("default-src 'self'; style-src 'self'; img-src 'self' data:; script
 def status_of(exc: SplinternetError) -> int:
     """The HTTP status of a library error: the caller's fault (4xx), ours or the data's (5xx)."""
     order: list[tuple[type[SplinternetError], int]] = [
-        (UploadTooLarge, 413), (JobNotFound, 404), (UnknownCountryError, 404), (ParameterError, 400), (InputError, 422), (DataNotFoundError, 404),
+        (UploadTooLarge, 413), (JobNotFound, 404), (NoWorldData, 404), (UnknownCountryError, 404), (ParameterError, 400), (InputError, 422), (DataNotFoundError, 404),
         (ComputationTimeout, 504), (Busy, 503), (OfflineError, 503), (DownloadError, 503),
     ]
     for kind, status in order:
@@ -115,7 +116,7 @@ def remove_stale_spools(directory: Path, *, older_than_s: float) -> int:
 
 def create_app(settings: WebSettings | None = None) -> FastAPI:
     """A new app; ``settings`` default to the environment (SPLINTERNET_WEB_* and the data settings)."""
-    from . import api_routes, pages
+    from . import api_routes, dashboard, pages, world_routes
 
     config = settings or WebSettings.from_env()
     state = AppState.build(config)
@@ -131,6 +132,9 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
                               "blocking analyses as JSON (the CLI's --json), computed once and cached.")
     app.state.splinternet = state
     app.include_router(api_routes.router)
+    app.include_router(world_routes.api_router)
+    app.include_router(dashboard.router)
+    app.include_router(world_routes.router)
     app.include_router(pages.router)
     app.mount("/static/docs", StaticFiles(directory=str(resources.files("fastapi_offline") / "static")),
               name="docs-static")

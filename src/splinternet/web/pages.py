@@ -13,6 +13,7 @@ from ..report import html as report_html
 from . import compute
 from .api_routes import blocking_job, client_of, spool_uploads, state_of
 from .cut import cut_transit, cut_whatif
+from .dashboard import world_country_page
 from .params import check_asns, check_cc, check_date, check_optional_date, list_registers
 from .state import AppState, Pending
 
@@ -39,22 +40,24 @@ def _cached_page(state: AppState, key: str, build: Any) -> HTMLResponse:
     return HTMLResponse(text)
 
 
-@router.get("/", response_class=HTMLResponse)
-def index() -> HTMLResponse:
-    return render("index.html")
-
-
 @router.get("/country", response_class=HTMLResponse)
 def country(request: Request, cc: Text = None, date: Text = None, prefixes_date: Text = None,
-            measure: Annotated[str, Query(max_length=32)] = "border_share") -> HTMLResponse:
+            measure: Annotated[str, Query(max_length=32)] = "border_share",
+            by: Annotated[str, Query(max_length=8)] = "as") -> HTMLResponse:
     q = {"cc": cc, "date": date, "prefixes_date": prefixes_date}
     if measure not in report_html.MAP_MEASURES:
         raise ParameterError(f"measure {measure[:32]!r}: expected one of {', '.join(report_html.MAP_MEASURES)}")
     if not cc:
         return render("country.html", q=q, t=None)
     state = state_of(request)
-    code, day = check_cc(cc), check_date(date)
-    pfx = check_optional_date(prefixes_date, "prefixes_date") or state.settings.prefixes_date
+    code = check_cc(cc)
+    asked_pfx = check_optional_date(prefixes_date, "prefixes_date")
+    # served at once from a world dataset of that date when the server has one holding the country
+    world_page = world_country_page(request, state, code, check_optional_date(date), asked_pfx, by=by, measure=measure)
+    if world_page is not None:
+        return world_page
+    day = check_date(date)
+    pfx = asked_pfx or state.settings.prefixes_date
     params = {"cc": code, "date": day, "prefixes_date": pfx, "top": compute.FULL_TOP}  # the API's key
     try:
         key, full = state.result("transit", params, f"transit {code} {day}", lambda p: compute.transit(

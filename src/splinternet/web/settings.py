@@ -36,6 +36,8 @@ class WebSettings:
     """Limits and locations of one web app; read from the environment or set by ``splinternet serve``.
 
     ``data_dir`` is the only directory whose files a request may name (blocking registers);
+    ``world_dirs`` hold world datasets (``splinternet world``; one per date, or directories of
+    them): the home page's map and the country pages of their dates are served from them;
     ``timeout_s`` bounds the computation of one result; ``max_upload_bytes`` bounds the body
     of an upload request (every file in it together); ``upload_decompression`` how far an
     uploaded file may expand. The rest bound what one client or a slow connection can hold:
@@ -46,6 +48,7 @@ class WebSettings:
     data_dir: Path | None = None
     cloud_dir: Path | None = None
     prefixes_date: str | None = None
+    world_dirs: tuple[Path, ...] = ()
     timeout_s: float = 300.0
     max_upload_bytes: int = 64 * 1024 * 1024
     memory_cache_entries: int = 64
@@ -65,11 +68,13 @@ class WebSettings:
     def from_env(cls, **overrides: object) -> WebSettings:
         data_dir = os.environ.get("SPLINTERNET_WEB_DATA")
         cloud_dir = os.environ.get("SPLINTERNET_WEB_CLOUD")
+        worlds = [p for p in os.environ.get("SPLINTERNET_WEB_WORLD", "").split(os.pathsep) if p.strip()]
         values: dict[str, object] = {
             "data": Settings.from_env(),
             "data_dir": Path(data_dir).expanduser() if data_dir else None,
             "cloud_dir": Path(cloud_dir).expanduser() if cloud_dir else None,
             "prefixes_date": os.environ.get("SPLINTERNET_WEB_PREFIXES_DATE") or None,
+            "world_dirs": tuple(Path(p).expanduser() for p in worlds),
             "timeout_s": _env_number("SPLINTERNET_WEB_TIMEOUT", 300.0),
             "max_upload_bytes": env_size("SPLINTERNET_WEB_MAX_UPLOAD", 64 * 1024 * 1024),
             "upload_decompression": DecompressionLimits.from_env(
@@ -83,7 +88,7 @@ class WebSettings:
             "keep_alive_s": int(_env_number("SPLINTERNET_WEB_KEEP_ALIVE", 5)),
             "max_connections": int(_env_number("SPLINTERNET_WEB_MAX_CONNECTIONS", 100)),
         }
-        values.update({k: v for k, v in overrides.items() if v is not None})
+        values.update({k: v for k, v in overrides.items() if v is not None and v != ()})
         return cls(**values)  # type: ignore[arg-type]
 
     @property

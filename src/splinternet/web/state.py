@@ -11,6 +11,7 @@ from ..progress import Progress
 from .compute import SearchCache, SnapshotPool
 from .jobs import ComputationTimeout, Job, JobRunner, ResultCache, cache_key
 from .settings import WebSettings
+from .worlds import WorldCatalog
 
 __all__ = ["AppState", "Pending"]
 
@@ -31,6 +32,7 @@ class AppState:
     runner: JobRunner
     pool: SnapshotPool
     searches: SearchCache
+    worlds: WorldCatalog
 
     @classmethod
     def build(cls, settings: WebSettings) -> AppState:
@@ -43,6 +45,7 @@ class AppState:
                              timeout_s=settings.timeout_s, per_client=settings.jobs_per_client),
             pool=SnapshotPool(settings.data),
             searches=SearchCache(settings.max_searches),
+            worlds=WorldCatalog(settings.world_dirs),
         )
 
     def result(self, kind: str, params: dict[str, Any], title: str, compute: Callable[[Progress], Any], *,
