@@ -27,7 +27,7 @@ from ..analysis.world_evidence import TreeStore, plan_world, warm_kernels, world
 from ..analysis.world_indices import CountryIndices, country_indices, organizations
 from ..errors import DataNotFoundError, ParameterError, UnknownCountryError
 from ..progress import NO_PROGRESS, Progress
-from ..sources.snapshot import Snapshot
+from ..sources.snapshot import DatasetChoices, Snapshot, snapshot_for
 from ..sources.world_store import WorldStore
 from . import params
 from .providers import TransitOptions, country_membership, largest_blocks, with_sources
@@ -94,15 +94,18 @@ def _candidates(snapshot: Snapshot, options: WorldOptions) -> list[str]:
 
 def _run_description(snapshot: Snapshot, options: WorldOptions) -> dict[str, Any]:
     return {"date": snapshot.date_text, "prefixes_date": str(snapshot.prefixes_date)[:10],
+            **({"chosen": {dataset: choice.describe() for dataset, choice in sorted(snapshot.choices.items())}}
+               if snapshot.choices else {}),
             "view": options.view.value, "weighting": options.weighting.value, "max_origins": options.max_origins,
             "workers": options.workers, "carriers": options.carriers, "version": __version__}
 
 
 def build_world(date: str | dt.date | None, out: str | Path, *, options: WorldOptions = WorldOptions(),
-          snapshot: Snapshot | None = None, progress: Progress = NO_PROGRESS) -> WorldSummary:
+          snapshot: Snapshot | None = None, uses: DatasetChoices | None = None,
+          progress: Progress = NO_PROGRESS) -> WorldSummary:
     """Compute and write every country's transit report and map indices under ``out`` (resumable)."""
     clock = {"start": time.perf_counter()}
-    snapshot = snapshot or Snapshot.for_date(date, progress=progress)
+    snapshot = snapshot_for(date, snapshot, uses=uses, progress=progress)
     store = WorldStore(Path(out))
     orgs = snapshot.orgs()  # inputs load in transit's order, so each country's sources list the same way
     tables = [snapshot.pfx2as(4)]
@@ -158,8 +161,6 @@ def build_world(date: str | dt.date | None, out: str | Path, *, options: WorldOp
                              "routing_trees": evidence.details.get("routing_trees")})
     clock["end"] = time.perf_counter()
     notes = snapshot.date_notes() + snapshot.release_notes() + snapshot.damage_notes()
-    if snapshot.prefixes_date != snapshot.date:
-        notes.append("prefix-to-AS data taken from a different date than the topology, as asked")
     seconds = {"membership": clock["membership"] - clock["start"], "kernels": clock["compile"] - clock["membership"],
                "countries": clock["end"] - clock["compile"], "total": clock["end"] - clock["start"]}
     return WorldSummary(out=str(out), date=snapshot.date_text, done=todo, reused=reused, skipped=skipped,
