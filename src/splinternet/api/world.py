@@ -246,7 +246,7 @@ def _tables(report: TransitReport, indices: CountryIndices, orgs: Any) -> dict[s
                           "border_share": [o.border_share for o in merged], "asns": [o.asns for o in merged]},
         "measures": measures,
         "inputs": {k: [_json(s.get(k)) if isinstance(s.get(k), dict) else s.get(k) for s in report.sources]
-                   for k in ("dataset", "release", "url", "sha256", "note", "bad_records")},
+                   for k in ("dataset", "release", "url", "sha256", "note", "chosen", "bad_records")},
     }
 
 
