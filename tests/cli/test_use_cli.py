@@ -62,3 +62,33 @@ def test_bad_choices_are_one_line_no_traceback(mirror_env, args: list[str], mess
     out = run(*BASE, *args)
     assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_world_with_use_equals_transit_with_the_same_choice(mirror_env, tmp_path: Path) -> None:
+    import math
+
+    from splinternet import api
+
+    out = run("world", "--date", "2022-03-01", "--use", "routeviews-pfx2as=2024-04-06", "--countries", "LI",
+              "--out", str(tmp_path / "w"), "--json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["done"] == ["LI"]
+    assert json.loads((tmp_path / "w" / "world.json").read_text())["chosen"] == {
+        "routeviews-pfx2as": "date 2024-04-06"}
+    uses = api.params.dataset_choices(["routeviews-pfx2as=2024-04-06"])
+    snapshot = api.Snapshot.for_date("2022-03-01", settings=mirror_env, choices=uses)
+    want = api.transit("LI", None, snapshot=snapshot, options=api.TransitOptions(top=20)).to_dict()
+    have = api.world_country(tmp_path / "w", "LI", top=20).to_dict()
+
+    def same(a: object, b: object) -> bool:
+        if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+            return True
+        if isinstance(a, dict) and isinstance(b, dict):
+            return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+        if isinstance(a, list) and isinstance(b, list):
+            return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+        return a == b
+
+    for key in want:
+        assert same(want[key], have[key]), key
+    assert CHOICE_NOTE in have["notes"]

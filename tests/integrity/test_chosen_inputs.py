@@ -100,3 +100,13 @@ def test_blocking_attribution_takes_the_choices(mirror_settings: Settings, share
     assert rows["caida-asorg"]["chosen"] == f"file {given}" and rows["caida-asorg"]["url"] is None
     assert data.orgs is not None and data.origin_table(4) is not None
     assert any(n.startswith("caida-asorg: file ") for n in data.chosen)
+
+
+def test_a_chosen_rir_date_moves_the_country_block_rule(mirror_settings: Settings) -> None:
+    # APNIC's file of 2022-03-01 is in the mirror; on 2022-06-15 the RIR rule finds no file that recent
+    uses = {"rir-delegated": DatasetChoice(date=dt.datetime(2022, 3, 1))}
+    snap = Snapshot.for_date("2022-06-15", settings=mirror_settings, choices=uses)
+    blocks = snap.country_blocks_detail("LI")
+    assert blocks.source == "ipverse" and "for 2022-03-01 are missing" in blocks.notes[0]
+    assert snap.choice_notes() == ["rir-delegated: date 2022-03-01 chosen by the caller, instead of the catalog's "
+                                   "release for 2022-06-15"]

@@ -27,7 +27,14 @@ from .blocking_output import (
     write_plot,
     write_series_plot,
 )
-from .common import AllowDamagedOption, DateOption, JsonOption, OfflineOption, StrictOption, UseOption
+from .common import (
+    AllowDamagedOption,
+    DateOption,
+    JsonOption,
+    OfflineOption,
+    StrictOption,
+    UseOption,
+)
 from .output import announce, console, print_json, progress_bar, to_jsonable
 
 

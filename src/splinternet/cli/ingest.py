@@ -15,7 +15,14 @@ from ..errors import ParameterError
 from ..report import formatting as fmt
 from ..report.files import check_output_file
 from ..report.plots import line_chart, save_figure
-from .common import AllowDamagedOption, JsonOption, OfflineOption, StrictOption, UseOption, naming_options
+from .common import (
+    AllowDamagedOption,
+    JsonOption,
+    OfflineOption,
+    StrictOption,
+    UseOption,
+    naming_options,
+)
 from .output import (
     announce,
     console,

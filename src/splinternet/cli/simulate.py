@@ -9,7 +9,14 @@ from rich.table import Table
 
 from .. import api
 from ..config import Settings
-from .common import AllowDamagedOption, DateOption, JsonOption, OfflineOption, StrictOption, UseOption
+from .common import (
+    AllowDamagedOption,
+    DateOption,
+    JsonOption,
+    OfflineOption,
+    StrictOption,
+    UseOption,
+)
 from .output import console, print_json, progress_bar
 
 

@@ -35,7 +35,8 @@ from .origins import OriginTable, origins_from_mrt, origins_from_pfx2as
 from .pfx2as import Pfx2As, load_pfx2as
 from .rir import Delegations, load_country_blocks, load_delegated
 
-__all__ = ["DatasetChoice", "DatasetChoices", "GivenFile", "Snapshot", "check_choice", "check_dataset_name", "given_file", "snapshot_for"]
+__all__ = ["DatasetChoice", "DatasetChoices", "GivenFile", "Snapshot", "check_choice", "check_dataset_name", "given_file",
+           "snapshot_for"]
 
 T = TypeVar("T")
 
@@ -273,6 +274,7 @@ class Snapshot:
 
             if ipverse_choice is not None:
                 return self._chosen_ipverse(cc)
+            self.asked.add("rir-delegated")  # looked up whether or not its files end up used
             result = country_blocks_for_date(
                 cc, requested, resolve=resolve, delegations=self._delegations_of,
                 ipverse=lambda v4, v6: load_country_blocks(v4.path, v6.path, bad=self.bad))
