@@ -270,7 +270,7 @@ def analyze_blocking(register: Register, attribution: AttributionData, resolutio
     growth, undated = _growth(register)
     collateral = find_collateral(register, blocked, attribution, resolutions, top=top or 20) \
         if resolutions is not None else None
-    notes = list(attribution.missing) + attribution.damage_notes()
+    notes = list(attribution.missing) + list(attribution.chosen) + attribution.damage_notes()
     if attribution.origin_table(4) is None:
         notes.append("no prefix-to-AS table: origin AS, organization and country tables are empty")
     return BlockingReport(

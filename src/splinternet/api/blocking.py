@@ -25,7 +25,7 @@ from ..sources.compression import read_decompressed
 from ..sources.registry import Register, RegisterKind, load_register
 from ..sources.registry_log import load_update_log
 from ..sources.resolutions import Resolutions, load_resolutions
-from ..sources.snapshot import Snapshot
+from ..sources.snapshot import DatasetChoices, Snapshot
 from . import params
 
 __all__ = ["AttributionFiles", "BlockingOptions", "attribution_for", "blocking_diff", "blocking_report",
@@ -56,6 +56,7 @@ class BlockingOptions:
     top: int = 20  # rows kept in the AS, organization and decision tables (0 = all)
     strict: bool = False  # stop at the first bad record
     allow_damaged: bool = False  # go on past the bad-record limit (a share of a file's records)
+    uses: DatasetChoices | None = None  # a date or file replacing the catalog's release of single datasets
 
 
 def target_date(date: str | dt.date | None, registers: Sequence[Register]) -> dt.date:
@@ -69,10 +70,11 @@ def target_date(date: str | dt.date | None, registers: Sequence[Register]) -> dt
 
 def attribution_for(target: dt.date, files: AttributionFiles = AttributionFiles(), *,
                     settings: Settings | None = None, progress: Progress = NO_PROGRESS, strict: bool = False,
-                    allow_damaged: bool = False) -> AttributionData:
-    """Attribution tables for ``target`` through the snapshot of that day (files override the catalog)."""
+                    allow_damaged: bool = False, uses: DatasetChoices | None = None) -> AttributionData:
+    """Attribution tables for ``target`` through the snapshot of that day (files, then ``uses``, override
+    the catalog)."""
     snapshot = Snapshot.for_date(target, settings=settings, progress=progress, strict=strict,
-                                 allow_damaged=allow_damaged)
+                                 allow_damaged=allow_damaged, choices=uses)
     return snapshot.attribution(target, pfx2as=files.pfx2as, rib=files.rib, asorg=files.asorg, cloud=files.cloud,
                                 use_catalog=files.use_catalog)
 
@@ -97,7 +99,7 @@ def blocking_report(register: Sequence[PathLike] | PathLike | Register, options:
     reg = register if isinstance(register, Register) else load_registers(register, options)
     progress.advance(1)
     attribution = attribution_for(target_date(options.date, [reg]), options.files, settings=settings,
-                                  strict=options.strict, allow_damaged=options.allow_damaged)
+                                  strict=options.strict, allow_damaged=options.allow_damaged, uses=options.uses)
     progress.advance(1)
     res = load_resolutions(resolutions, strict=options.strict) \
         if resolutions is not None and not isinstance(resolutions, Resolutions) else resolutions
@@ -117,7 +119,7 @@ def blocking_diff(old: Sequence[PathLike] | PathLike, new: Sequence[PathLike] | 
     b = load_registers(new, options)
     progress.advance(1)
     attribution = attribution_for(target_date(options.date, [b]), options.files, settings=settings,
-                                  strict=options.strict, allow_damaged=options.allow_damaged)
+                                  strict=options.strict, allow_damaged=options.allow_damaged, uses=options.uses)
     progress.advance(1)
     diff = diff_registers(a, b, attribution, top=options.top)
     progress.advance(1)

@@ -8,7 +8,8 @@ from ..analysis.diff import DiffReport, compare_dates
 from ..config import Settings
 from ..errors import ParameterError
 from ..progress import NO_PROGRESS, Progress
-from ..sources.snapshot import Snapshot
+from ..sources.snapshot import DatasetChoices, Snapshot
+from . import params
 from .providers import TransitOptions, country_membership, simulated_report, with_sources
 
 __all__ = ["diff"]
@@ -16,10 +17,16 @@ __all__ = ["diff"]
 
 def diff(cc: str, date_from: str | dt.date, date_to: str | dt.date, *, options: TransitOptions = TransitOptions(),
          prefixes_date: str | dt.date | None = None, settings: Settings | None = None,
-         progress: Progress = NO_PROGRESS, strict: bool = False, allow_damaged: bool = False) -> DiffReport:
-    """Transit of ``cc`` on two dates and what moved between them; the dates must be a release apart."""
+         progress: Progress = NO_PROGRESS, strict: bool = False, allow_damaged: bool = False,
+         uses: DatasetChoices | None = None) -> DiffReport:
+    """Transit of ``cc`` on two dates and what moved between them; the dates must be a release apart.
+
+    ``uses`` replaces the catalog's release of single datasets on both dates (never the AS
+    relationships: they are what is compared).
+    """
+    params.topology_not_chosen(uses, "a diff compares the AS relationships of two dates")
     snaps = [Snapshot.for_date(d, settings=settings, prefixes_date=prefixes_date, progress=progress, strict=strict,
-                               allow_damaged=allow_damaged)
+                               allow_damaged=allow_damaged, choices=uses)
              for d in (date_from, date_to)]
     first, second = snaps[0].date, snaps[1].date
     if first and second and first >= second:

@@ -18,7 +18,7 @@ from ..sources.asorg import OrgTable
 from ..sources.cloud import CloudRanges, concat_cloud, load_cloud_files
 from ..sources.pfx2as import Pfx2As
 from ..sources.rir import Delegations
-from ..sources.snapshot import Snapshot
+from ..sources.snapshot import DatasetChoices, Snapshot, snapshot_for
 from . import params
 from .providers import left_out
 
@@ -31,13 +31,13 @@ _RIRS = ("afrinic", "apnic", "arin", "lacnic", "ripencc")
 
 
 def ip_lookup(address: str, *, snapshot: Snapshot | None = None, date: str | dt.date | None = None,
-              cloud_files: list[str] | None = None) -> AddressInfo:
+              cloud_files: list[str] | None = None, uses: DatasetChoices | None = None) -> AddressInfo:
     """Covering prefix, origin AS(es) with names, registry country and cloud range of one address.
 
     Each input that has no release for the date is left out and named in the notes.
     """
     version = parse_address(address).version
-    snapshot = snapshot or Snapshot.for_date(date)
+    snapshot = snapshot_for(date, snapshot, uses=uses)
     notes: list[str] = []
     pfx: Pfx2As | None
     try:
@@ -67,10 +67,11 @@ def ip_lookup(address: str, *, snapshot: Snapshot | None = None, date: str | dt.
     return replace(info, sources=snapshot.provenance(), notes=notes)
 
 
-def as_profile(asn: int | str, *, snapshot: Snapshot | None = None, date: str | dt.date | None = None) -> AsProfile:
+def as_profile(asn: int | str, *, snapshot: Snapshot | None = None, date: str | dt.date | None = None,
+               uses: DatasetChoices | None = None) -> AsProfile:
     """Name, organization, country, providers, customers, peers and customer-cone size of an AS."""
     number = params.asn(asn)
-    snapshot = snapshot or Snapshot.for_date(date)
+    snapshot = snapshot_for(date, snapshot, uses=uses)
     profile = profile_as(number, snapshot.graph(), snapshot.orgs())
     notes = snapshot.date_notes() + snapshot.release_notes() + snapshot.damage_notes()
     return replace(profile, sources=tuple(snapshot.provenance()), notes=tuple(notes))
@@ -158,12 +159,13 @@ def _name_index(orgs: OrgTable) -> _NameIndex:
         return index
 
 
-def as_search(query: str, *, snapshot: Snapshot | None = None, date: str | None = None, limit: int = 20) -> AsSearch:
+def as_search(query: str, *, snapshot: Snapshot | None = None, date: str | None = None, limit: int = 20,
+              uses: DatasetChoices | None = None) -> AsSearch:
     """ASes whose number starts with, or whose name contains, ``query`` (case-insensitive); exact number first."""
     text = query.strip()
     if not text:
         raise ParameterError("the query is empty; expected part of an AS name or number")
-    snapshot = snapshot or Snapshot.for_date(date)
+    snapshot = snapshot_for(date, snapshot, uses=uses)
     orgs = snapshot.orgs()
     index = _name_index(orgs)
     needle = text.upper().removeprefix("AS") if text.upper().startswith("AS") and text[2:].isdigit() else text

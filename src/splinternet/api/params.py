@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Literal
 
 from ..analysis.address import parse_address
+from ..dates import check_not_future
 from ..errors import ParameterError, UnknownCountryError
 from ..sources.catalog import parse_when
 from ..sources.registry import RegisterKind
+from ..sources.snapshot import DatasetChoice, check_choice, check_dataset_name
 
-__all__ = ["MAX_ASN", "RESERVED_ASNS", "asn", "asn_list", "country_code", "day", "ip_address", "link", "register_kind", "reserved_asn", "timeline_group",
-           "when"]
+__all__ = ["MAX_ASN", "RESERVED_ASNS", "asn", "asn_list", "country_code", "dataset_choices", "day", "ip_address", "link",
+           "register_kind", "reserved_asn", "timeline_group", "topology_not_chosen", "when"]
 
 MAX_ASN = 2**32 - 1
 _ASN = re.compile(r"^(?:AS)?(\d{1,10})$", re.IGNORECASE)
@@ -139,3 +142,49 @@ def ip_address(text: str) -> str:
     """An IPv4 or IPv6 address, as given (stripped); anything else is refused."""
     parse_address(text)
     return text.strip()
+
+
+_CHOICE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?Z?)?$")
+_CHOICE_EXAMPLE = "expected DATASET=YYYY-MM-DD or DATASET=FILE, e.g. routeviews-pfx2as=2024-04-06"
+
+
+def dataset_choices(texts: Iterable[str] | None) -> dict[str, DatasetChoice]:
+    """``DATASET=DATE`` or ``DATASET=FILE`` items, each replacing the catalog's choice for one dataset.
+
+    A value written as a date (YYYY-MM-DD, not in the future) picks that date's release; any
+    other value is a file, which must exist (it is then used as given, with its sha256).
+    Each dataset once; its name must be a catalog dataset.
+    """
+    out: dict[str, DatasetChoice] = {}
+    for text in texts or ():
+        name, sep, value = str(text).partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or not name or not value:
+            raise ParameterError(f"not a dataset choice: {str(text)[:80]!r}; {_CHOICE_EXAMPLE}", parameter="uses")
+        check_dataset_name(name)
+        if name in out:
+            raise ParameterError(f"{name} is chosen twice; choose each dataset once", parameter="uses")
+        if _CHOICE_DATE.match(value):
+            try:
+                moment = check_not_future(when(value, f"date chosen for {name}"), name=f"date chosen for {name}")
+            except ParameterError as exc:
+                raise ParameterError(str(exc), parameter="uses") from None
+            choice = DatasetChoice(date=moment)
+        else:
+            path = Path(value).expanduser()
+            if not path.exists():
+                raise ParameterError(f"{name}: no such file: {value[:200]} (a date is written YYYY-MM-DD)",
+                                     parameter="uses")
+            if not path.is_file():
+                raise ParameterError(f"{name}: {value[:200]} is not a file", parameter="uses")
+            choice = DatasetChoice(path=path.resolve())
+        check_choice(name, choice)
+        out[name] = choice
+    return out
+
+
+def topology_not_chosen(uses: Mapping[str, DatasetChoice] | None, why: str) -> None:
+    """Refuse a chosen AS-relationship release where the question is how the relationships change over dates."""
+    fixed = [d for d in ("caida-asrel", "caida-asrel2") if d in (uses or {})]
+    if fixed:
+        raise ParameterError(f"{why}, so {fixed[0]} cannot be chosen for it", parameter="uses")

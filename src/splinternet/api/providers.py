@@ -39,7 +39,7 @@ from ..sources.asorg import OrgTable
 from ..sources.mrt import read_mrt
 from ..sources.mrt.table import concat_tables
 from ..sources.pfx2as import Pfx2As
-from ..sources.snapshot import Snapshot
+from ..sources.snapshot import DatasetChoices, Snapshot, snapshot_for
 from ..tables.topology import ASGraph
 from . import params
 from .observed_view import observed_view
@@ -169,9 +169,13 @@ def simulated_report(snapshot: Snapshot, origins: CountryOrigins, options: Trans
 
 
 def transit(cc: str, date: str | dt.date | None, *, options: TransitOptions = TransitOptions(),
-            snapshot: Snapshot | None = None, progress: Progress = NO_PROGRESS) -> TransitReport:
-    """Who carries country ``cc`` to the world on ``date``: ranked providers, gateways, transit shares."""
-    snapshot = snapshot or Snapshot.for_date(date, progress=progress)
+            snapshot: Snapshot | None = None, uses: DatasetChoices | None = None,
+            progress: Progress = NO_PROGRESS) -> TransitReport:
+    """Who carries country ``cc`` to the world on ``date``: ranked providers, gateways, transit shares.
+
+    ``uses`` replaces the catalog's release of single datasets (a date or a file each).
+    """
+    snapshot = snapshot_for(date, snapshot, uses=uses, progress=progress)
     membership = country_membership(snapshot, cc, view=options.view, weighting=options.weighting)
     origins = membership.origins
     graph = snapshot.graph()
@@ -290,6 +294,4 @@ def with_sources(report: TransitReport, snapshot: Snapshot, notes: list[str] | t
                  ) -> TransitReport:
     """The report with the snapshot's provenance and every note: the caller's, then the releases'."""
     every = list(notes) + snapshot.date_notes() + snapshot.release_notes() + snapshot.damage_notes()
-    if snapshot.prefixes_date != snapshot.date:
-        every.append("prefix-to-AS data taken from a different date than the topology, as asked")
     return replace(report, sources=snapshot.provenance(), notes=every)

@@ -13,7 +13,7 @@ from ..analysis.simulate import Relationship, Routes, propagate
 from ..config import Settings
 from ..progress import NO_PROGRESS, Progress
 from ..sources.asrel import load_as_relationships
-from ..sources.snapshot import Snapshot
+from ..sources.snapshot import DatasetChoices, Snapshot
 
 __all__ = ["SimulateOptions", "SimulationResult", "simulate"]
 
@@ -43,12 +43,15 @@ class SimulationResult(Result):
     source: dict[str, Any]
     bad_records: dict[str, Any]
     against_baseline: dict[str, Any] | None = field(default=None)
+    notes: tuple[str, ...] = ()  # the graph release's own note, a dataset chosen by the caller
 
     def to_dict(self) -> dict[str, Any]:
         out = {"origin": self.origin, "scenario": self.scenario, "summary": self.summary, "routes": self.routes,
                "source": self.source, "bad_records": self.bad_records}
         if self.against_baseline is not None:
             out["against_baseline"] = self.against_baseline
+        if self.notes:
+            out["notes"] = list(self.notes)
         return out
 
 
@@ -75,7 +78,8 @@ def _route(routes: Routes, asn: int, ties: bool) -> dict[str, Any]:
 
 
 def simulate(options: SimulateOptions, date: str | dt.date | None = None, *, settings: Settings | None = None,
-             strict: bool = False, allow_damaged: bool = False, progress: Progress = NO_PROGRESS) -> SimulationResult:
+             strict: bool = False, allow_damaged: bool = False, progress: Progress = NO_PROGRESS,
+             uses: DatasetChoices | None = None) -> SimulationResult:
     """Propagate one origin and summarize reachability; with a scenario, compare with the baseline too.
 
     The graph is read under the snapshot's bad-record policy: past the limit it stops unless
@@ -87,10 +91,10 @@ def simulate(options: SimulateOptions, date: str | dt.date | None = None, *, set
     for a, b in options.without_links:
         scenario = scenario.without_link(a, b)
     snapshot = Snapshot.for_date(date, settings=settings, strict=strict, allow_damaged=allow_damaged,
-                                 progress=progress)
-    release = snapshot.release("caida-asrel2" if options.serial2 else "caida-asrel")
+                                 progress=progress, choices=uses)
+    dataset = "caida-asrel2" if options.serial2 else "caida-asrel"
     bad = snapshot.bad
-    graph = load_as_relationships(release.path, bad=bad)
+    graph = load_as_relationships(snapshot.input_path(dataset), bad=bad)
     for a in options.from_ases:
         graph.require_index(a)
     overlay = compile_overlay(graph, scenario)
@@ -100,4 +104,5 @@ def simulate(options: SimulateOptions, date: str | dt.date | None = None, *, set
         against = compare_scenario(graph, overlay, [options.origin], max_details=0).totals()
     return SimulationResult(options.origin, scenario.describe(), routes.summary(),
                             [_route(routes, a, options.keep_all_ties) for a in options.from_ases],
-                            release.to_dict(), bad.summary(), against)
+                            next(s for s in snapshot.provenance() if s["dataset"] == dataset), bad.summary(), against,
+                            tuple(snapshot.release_notes()))

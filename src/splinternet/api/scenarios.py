@@ -10,7 +10,7 @@ from ..analysis.scenario import Scenario, compile_overlay
 from ..analysis.whatif import WhatIfReport, compare_scenario
 from ..errors import ParameterError
 from ..progress import NO_PROGRESS, Progress
-from ..sources.snapshot import Snapshot
+from ..sources.snapshot import DatasetChoices, Snapshot, snapshot_for
 from .providers import TransitOptions, country_membership, simulated_report, with_sources
 
 __all__ = ["whatif"]
@@ -18,11 +18,11 @@ __all__ = ["whatif"]
 
 def whatif(cc: str, date: str | dt.date | None, without: Sequence[int], *, links_only: bool = False,
            options: TransitOptions = TransitOptions(), snapshot: Snapshot | None = None,
-           progress: Progress = NO_PROGRESS) -> WhatIfReport:
+           uses: DatasetChoices | None = None, progress: Progress = NO_PROGRESS) -> WhatIfReport:
     """Remove ASes (or only their links into the country), re-run route selection, compare with before."""
     if not without:
         raise ParameterError("name at least one AS to remove")
-    snapshot = snapshot or Snapshot.for_date(date, progress=progress)
+    snapshot = snapshot_for(date, snapshot, uses=uses, progress=progress)
     membership = country_membership(snapshot, cc, view=options.view, weighting=options.weighting)
     origins = membership.origins
     graph = snapshot.graph()

@@ -31,7 +31,7 @@ from ..errors import DataNotFoundError, ParameterError
 from ..ingest.query import load_observed_paths
 from ..progress import NO_PROGRESS, Progress
 from ..sources.registry import Register
-from ..sources.snapshot import Snapshot
+from ..sources.snapshot import DatasetChoices, Snapshot
 from ..tables.topology import ASGraph
 from . import params
 from .blocking import AttributionFiles, BlockingOptions, attribution_for, load_registers
@@ -59,12 +59,14 @@ def topology_timeline(cc: str, start: str | dt.date, end: str | dt.date, *, step
                       prefixes_date: str | dt.date | None = None, options: TransitOptions = TransitOptions(),
                       threshold: float = 0.05, top: int = 10, max_age_days: int = 62,
                       settings: Settings | None = None, progress: Progress = NO_PROGRESS, strict: bool = False,
-                      allow_damaged: bool = False) -> ShareTimeline:
+                      allow_damaged: bool = False, uses: DatasetChoices | None = None) -> ShareTimeline:
     """Border and transit shares of ``cc``'s top providers at each step, from AS-topology snapshots.
 
-    ``prefixes_date`` fixes the prefix-to-AS release for every point. A step whose newest
-    AS-relationship release is more than ``max_age_days`` older has no point.
+    ``prefixes_date`` fixes the prefix-to-AS release for every point, ``uses`` any other single
+    dataset but the AS relationships. A step whose newest AS-relationship release is more than
+    ``max_age_days`` older has no point.
     """
+    params.topology_not_chosen(uses, "a topology timeline follows the AS relationships over its dates")
     settings = settings or Settings.from_env()
     steps, lo, hi = _window(start, end, step)
 
@@ -83,7 +85,7 @@ def topology_timeline(cc: str, start: str | dt.date, end: str | dt.date, *, step
     progress.start(f"timeline {cc}", len(grouped))
     for day, url, label in grouped:
         snapshot = Snapshot.for_date(day, settings=settings, prefixes_date=prefixes_date, strict=strict,
-                                     allow_damaged=allow_damaged)
+                                     allow_damaged=allow_damaged, choices=uses)
         report = transit(cc, day, options=wide, snapshot=snapshot)
         domestic = country_membership(snapshot, cc, view=wide.view, weighting=wide.weighting).origins.domestic
         graph = snapshot.graph()
@@ -107,7 +109,7 @@ def archive_timeline(cc: str, data_dir: str | os.PathLike[str], start: str | dt.
                      step: str = "1d", snapshot_date: str | dt.date | None = None,
                      prefixes_date: str | dt.date | None = None, threshold: float = 0.05, top: int = 10,
                      settings: Settings | None = None, progress: Progress = NO_PROGRESS, strict: bool = False,
-                     allow_damaged: bool = False) -> ShareTimeline:
+                     allow_damaged: bool = False, uses: DatasetChoices | None = None) -> ShareTimeline:
     """Observed border shares of ``cc``'s providers per step [step, next step), from ingested archives.
 
     The domestic networks come from the country membership (address view) of the snapshot
@@ -120,7 +122,7 @@ def archive_timeline(cc: str, data_dir: str | os.PathLike[str], start: str | dt.
                                               steps[-1] + dt.timedelta(days=1)).isoformat()]
     progress.start(f"observed timeline {cc}", 3)
     snapshot = Snapshot.for_date(snapshot_date or first, settings=settings, prefixes_date=prefixes_date,
-                                 strict=strict, allow_damaged=allow_damaged)
+                                 strict=strict, allow_damaged=allow_damaged, choices=uses)
     domestic = np.unique(np.asarray(country_membership(snapshot, cc).origins.domestic, np.uint32))
     orgs = snapshot.orgs()
     progress.advance(1)
@@ -141,7 +143,8 @@ GroupBy = Literal["provider", "organization"]
 def blocking_register_timeline(registers: Sequence[str | os.PathLike[str]], *, dates: Sequence[str] = (),
                                group: GroupBy = "provider", files: AttributionFiles = AttributionFiles(),
                                threshold: float = 0.05, top: int = 10, strict: bool = False,
-                               settings: Settings | None = None, progress: Progress = NO_PROGRESS) -> ShareTimeline:
+                               settings: Settings | None = None, progress: Progress = NO_PROGRESS,
+                               uses: DatasetChoices | None = None) -> ShareTimeline:
     """Blocked IPv4 space by cloud provider or organization over registers, each attributed at its own date.
 
     ``dates`` gives each register's date (default: the register's own update time).
@@ -160,7 +163,7 @@ def blocking_register_timeline(registers: Sequence[str | os.PathLike[str]], *, d
         day = when.date()
         if day not in cache:
             cache[day] = attribution_for(day, files, settings=settings, strict=options.strict,
-                                         allow_damaged=options.allow_damaged)
+                                         allow_damaged=options.allow_damaged, uses=uses)
         loaded.append((day.isoformat(), register, cache[day]))
         progress.advance(1)
     progress.finish()

@@ -28,7 +28,7 @@ from ..analysis.flow_measures import warm_kernels as warm_flow_kernels
 from ..analysis.world_indices import CountryIndices, country_indices, organizations
 from ..errors import DataNotFoundError, ParameterError, UnknownCountryError
 from ..progress import NO_PROGRESS, Progress
-from ..sources.snapshot import Snapshot
+from ..sources.snapshot import DatasetChoices, Snapshot, snapshot_for
 from ..sources.world_store import WorldStore
 from . import params
 from .providers import TransitOptions, country_membership, largest_blocks, simulated_report, with_sources
@@ -97,16 +97,19 @@ def _candidates(snapshot: Snapshot, options: WorldOptions) -> list[str]:
 
 def _run_description(snapshot: Snapshot, options: WorldOptions) -> dict[str, Any]:
     return {"date": snapshot.date_text, "prefixes_date": str(snapshot.prefixes_date)[:10],
+            **({"chosen": {dataset: choice.describe() for dataset, choice in sorted(snapshot.choices.items())}}
+               if snapshot.choices else {}),
             "view": options.view.value, "weighting": options.weighting.value, "ties": options.ties.value,
             "vantage_weights": options.vantage_weights.value, "max_origins": options.max_origins,
             "workers": options.workers, "carriers": options.carriers, "version": __version__}
 
 
 def build_world(date: str | dt.date | None, out: str | Path, *, options: WorldOptions = WorldOptions(),
-          snapshot: Snapshot | None = None, progress: Progress = NO_PROGRESS) -> WorldSummary:
+          snapshot: Snapshot | None = None, uses: DatasetChoices | None = None,
+          progress: Progress = NO_PROGRESS) -> WorldSummary:
     """Compute and write every country's transit report and map indices under ``out`` (resumable)."""
     clock = {"start": time.perf_counter()}
-    snapshot = snapshot or Snapshot.for_date(date, progress=progress)
+    snapshot = snapshot_for(date, snapshot, uses=uses, progress=progress)
     store = WorldStore(Path(out))
     orgs = snapshot.orgs()  # inputs load in transit's order, so each country's sources list the same way
     tables = [snapshot.pfx2as(4)]
@@ -167,8 +170,6 @@ def build_world(date: str | dt.date | None, out: str | Path, *, options: WorldOp
     progress.finish()
     clock["end"] = time.perf_counter()
     notes = snapshot.date_notes() + snapshot.release_notes() + snapshot.damage_notes()
-    if snapshot.prefixes_date != snapshot.date:
-        notes.append("prefix-to-AS data taken from a different date than the topology, as asked")
     seconds = {"membership": clock["membership"] - clock["start"], "kernels": clock["compile"] - clock["membership"],
                "countries": clock["end"] - clock["compile"], "total": clock["end"] - clock["start"]}
     return WorldSummary(out=str(out), date=snapshot.date_text, done=todo, reused=reused, skipped=skipped,
@@ -254,7 +255,7 @@ def _tables(report: TransitReport, indices: CountryIndices, orgs: Any) -> dict[s
                           "border_share": [o.border_share for o in merged], "asns": [o.asns for o in merged]},
         "measures": measures,
         "inputs": {k: [_json(s.get(k)) if isinstance(s.get(k), dict) else s.get(k) for s in report.sources]
-                   for k in ("dataset", "release", "url", "sha256", "note", "bad_records")},
+                   for k in ("dataset", "release", "url", "sha256", "note", "chosen", "bad_records")},
     }
 
 

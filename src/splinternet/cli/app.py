@@ -289,8 +289,10 @@ def _error(text: str) -> None:
     console.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
-# datasets chosen by their own option; every other one follows --date
-_DATE_OPTION = {"routeviews-pfx2as": "--prefixes-date"}
+# datasets chosen by their own option; in commands with --use every other one but the AS
+# relationships (which --date is about) is chosen by --use DATASET=DATE, elsewhere by --date
+_DATE_OPTION = {"routeviews-pfx2as": "--prefixes-date ", "caida-asrel": "--date "}
+_USE_COMMANDS = {"asn", "ip", "transit", "world", "whatif", "diff", "report", "simulate", "blocking", "timeline"}
 
 
 def _suggested_options(exc: SplinternetError) -> list[str]:
@@ -299,11 +301,12 @@ def _suggested_options(exc: SplinternetError) -> list[str]:
 
     if not isinstance(exc, DataNotFoundError) or not exc.suggestions:
         return []
+    use = len(sys.argv) > 1 and sys.argv[1] in _USE_COMMANDS
     lines = []
     for s in exc.suggestions[:4]:
         params = "".join(f" {k}={v}" for k, v in s.params.items())
-        lines.append(f"try {_DATE_OPTION.get(s.dataset, '--date')} {s.date} ({s.dataset}{params} release of "
-                     f"{s.released:%Y-%m-%d %H:%M})")
+        option = _DATE_OPTION.get(s.dataset) or (f"--use {s.dataset}=" if use else "--date ")
+        lines.append(f"try {option}{s.date} ({s.dataset}{params} release of {s.released:%Y-%m-%d %H:%M})")
     return list(dict.fromkeys(lines))
 
 

@@ -27,7 +27,14 @@ from .blocking_output import (
     write_plot,
     write_series_plot,
 )
-from .common import AllowDamagedOption, DateOption, JsonOption, OfflineOption, StrictOption
+from .common import (
+    AllowDamagedOption,
+    DateOption,
+    JsonOption,
+    OfflineOption,
+    StrictOption,
+    UseOption,
+)
 from .output import announce, console, print_json, progress_bar, to_jsonable
 
 
@@ -66,11 +73,12 @@ PlotOption = Annotated[Path | None, typer.Option(
 
 def _options(date: str | None, kind: str, top: int, strict: bool, pfx2as: list[Path] | None = None,
              rib: list[Path] | None = None, asorg: Path | None = None, cloud: Path | None = None,
-             no_catalog: bool = False, allow_damaged: bool = False) -> api.BlockingOptions:
+             no_catalog: bool = False, allow_damaged: bool = False, use: list[str] | None = None
+             ) -> api.BlockingOptions:
     files = api.AttributionFiles(pfx2as=tuple(pfx2as or ()), rib=tuple(rib or ()), asorg=asorg, cloud=cloud,
                                  use_catalog=not no_catalog)
     return api.BlockingOptions(date=date, kind=api.params.register_kind(kind), files=files, top=top, strict=strict,
-                               allow_damaged=allow_damaged)
+                               allow_damaged=allow_damaged, uses=api.params.dataset_choices(use))
 
 
 def _settings(offline: bool) -> Settings:
@@ -81,6 +89,7 @@ def _settings(offline: bool) -> Settings:
 def report_command(
     register: RegisterArg,
     date: DateOption = None,
+    use: UseOption = None,
     kind: KindOption = "auto",
     pfx2as: Pfx2asOption = None,
     rib: RibOption = None,
@@ -100,7 +109,7 @@ def report_command(
     """Blocked address space (deduplicated) by origin AS, organization, country, cloud, authority, decision."""
     _check_outputs(csv, plot)
     _check_inputs(register, pfx2as, rib, asorg, cloud, resolutions)
-    options = _options(date, kind, top, strict, pfx2as, rib, asorg, cloud, no_catalog, allow_damaged)
+    options = _options(date, kind, top, strict, pfx2as, rib, asorg, cloud, no_catalog, allow_damaged, use)
     with progress_bar() as progress:
         report = api.blocking_report(register, options, resolutions=resolutions, settings=_settings(offline),
                                      progress=progress)
@@ -153,6 +162,7 @@ def diff_command(
     old: Annotated[Path, typer.Argument(help="The older register (file, or directory of pieces).")],
     new: Annotated[Path, typer.Argument(help="The newer register.")],
     date: DateOption = None,
+    use: UseOption = None,
     kind: KindOption = "auto",
     pfx2as: Pfx2asOption = None,
     rib: RibOption = None,
@@ -169,7 +179,7 @@ def diff_command(
     """Entries and address space added and removed between two registers, by organization and cloud provider."""
     _check_outputs(csv)
     _check_inputs([old, new], pfx2as, rib, asorg, cloud)
-    options = _options(date, kind, top, strict, pfx2as, rib, asorg, cloud, no_catalog, allow_damaged)
+    options = _options(date, kind, top, strict, pfx2as, rib, asorg, cloud, no_catalog, allow_damaged, use)
     with progress_bar() as progress:
         diff = api.blocking_diff(old, new, options, settings=_settings(offline), progress=progress)
     written_csv: list[Path] = []

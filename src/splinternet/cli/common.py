@@ -26,6 +26,14 @@ AllowDamagedOption = Annotated[
                        "bad (SPLINTERNET_MAX_BAD_SHARE, default 0.1%); they are skipped and counted in the notes.")
 ]
 TopOption = Annotated[int, typer.Option("--top", min=1, help="Rows per table.")]
+UseOption = Annotated[
+    list[str] | None,
+    typer.Option("--use", metavar="DATASET=DATE|FILE",
+                 help="Take one dataset from another date or from a file instead of the catalog's release for "
+                      "--date (repeatable), e.g. --use routeviews-pfx2as=2024-04-06 or --use "
+                      "caida-asorg=./20220401.as-org2info.txt.gz; the sources list it as chosen. "
+                      "`splinternet data datasets` names them."),
+]
 
 
 @contextmanager

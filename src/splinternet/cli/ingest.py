@@ -15,7 +15,14 @@ from ..errors import ParameterError
 from ..report import formatting as fmt
 from ..report.files import check_output_file
 from ..report.plots import line_chart, save_figure
-from .common import AllowDamagedOption, JsonOption, OfflineOption, StrictOption, naming_options
+from .common import (
+    AllowDamagedOption,
+    JsonOption,
+    OfflineOption,
+    StrictOption,
+    UseOption,
+    naming_options,
+)
 from .output import (
     announce,
     console,
@@ -132,6 +139,7 @@ def country_timeline_command(
     step: Annotated[str, typer.Option("--step", help="Step: Nd, Nw or Nm.")] = "1d",
     prefixes_date: Annotated[str | None, typer.Option("--prefixes-date", help="Take prefix-to-AS data from this "
                                                       "date for every step (when none exists for the steps).")] = None,
+    use: UseOption = None,
     archives: Annotated[Path | None, typer.Option("--archives", help="Use the paths observed in archives ingested "
                                                   "into this directory instead of topology snapshots.")] = None,
     snapshot_date: Annotated[str | None, typer.Option("--snapshot-date", help="With --archives: date of the data "
@@ -149,15 +157,17 @@ def country_timeline_command(
     if plot is not None:
         check_output_file(plot, (".png", ".svg"), label="--plot")
     settings = Settings.from_env(offline=offline or None)
+    choices = api.params.dataset_choices(use)
     with progress_bar() as progress:
         if archives is not None:
             timeline = api.archive_timeline(cc, archives, date_from, date_to, step=step, snapshot_date=snapshot_date,
-                                        prefixes_date=prefixes_date, threshold=threshold, top=top, settings=settings,
-                                        progress=progress, strict=strict, allow_damaged=allow_damaged)
+                                            prefixes_date=prefixes_date, threshold=threshold, top=top,
+                                            settings=settings, progress=progress, strict=strict,
+                                            allow_damaged=allow_damaged, uses=choices)
         else:
             timeline = api.topology_timeline(cc, date_from, date_to, step=step, prefixes_date=prefixes_date,
-                                         threshold=threshold, top=top, settings=settings, progress=progress,
-                                         strict=strict, allow_damaged=allow_damaged)
+                                             threshold=threshold, top=top, settings=settings, progress=progress,
+                                             strict=strict, allow_damaged=allow_damaged, uses=choices)
     _emit(timeline, json, plot, "border_share", "share of inbound paths" if archives is None else
           "share of observed domestic-origin routes")
 
@@ -173,6 +183,7 @@ def blocking_timeline_command(
     asorg: Annotated[Path | None, typer.Option("--asorg", help="CAIDA as-org2info file.")] = None,
     cloud: Annotated[Path | None, typer.Option("--cloud", help="Cloud ranges (file, dir or AWS history).")] = None,
     no_catalog: Annotated[bool, typer.Option("--no-catalog", help="Use only files given as options.")] = False,
+    use: UseOption = None,
     threshold: ThresholdOption = 0.05,
     top: TopOption = 10,
     strict: StrictOption = False,
@@ -190,7 +201,8 @@ def blocking_timeline_command(
     with progress_bar() as progress:
         timeline = api.blocking_register_timeline(
             list(registers), dates=labels, group=api.params.timeline_group(group), files=files, threshold=threshold,
-            top=top, strict=strict, settings=Settings.from_env(offline=offline or None), progress=progress)
+            top=top, strict=strict, settings=Settings.from_env(offline=offline or None), progress=progress,
+            uses=api.params.dataset_choices(use))
     _emit(timeline, json, plot, "blocked_ipv4", "blocked IPv4 addresses", percent=False)
 
 

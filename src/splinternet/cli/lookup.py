@@ -10,7 +10,14 @@ from rich.table import Table
 from .. import api
 from ..config import Settings
 from ..report import formatting as fmt
-from .common import AllowDamagedOption, DateOption, JsonOption, OfflineOption, StrictOption
+from .common import (
+    AllowDamagedOption,
+    DateOption,
+    JsonOption,
+    OfflineOption,
+    StrictOption,
+    UseOption,
+)
 from .output import console, print_inputs, print_json, print_notes, progress_bar, warn_reserved
 
 
@@ -21,6 +28,7 @@ def _settings(offline: bool) -> Settings:
 def asn_command(
     asn: Annotated[str, typer.Argument(help="AS number, e.g. 3356 or AS3356.")],
     date: DateOption = None,
+    use: UseOption = None,
     offline: OfflineOption = False,
     strict: StrictOption = False,
     allow_damaged: AllowDamagedOption = False,
@@ -29,9 +37,10 @@ def asn_command(
     """Name, organization, country, providers, customers, peers and customer-cone size of an AS."""
     number = api.params.asn(asn)
     warn_reserved([number])
+    choices = api.params.dataset_choices(use)
     with progress_bar(bytes_mode=True) as progress:
         snapshot = api.Snapshot.for_date(date, settings=_settings(offline), progress=progress, strict=strict,
-                                         allow_damaged=allow_damaged)
+                                         allow_damaged=allow_damaged, choices=choices)
         profile = api.as_profile(number, snapshot=snapshot)
     if json_out:
         print_json(profile)
@@ -64,6 +73,7 @@ def ip_command(
                                                     "providers' current lists (repeatable).")] = None,
     prefixes_date: Annotated[str | None, typer.Option("--prefixes-date", help="Take prefix-to-AS data from this "
                                                       "date instead.")] = None,
+    use: UseOption = None,
     offline: OfflineOption = False,
     strict: StrictOption = False,
     allow_damaged: AllowDamagedOption = False,
@@ -71,10 +81,11 @@ def ip_command(
 ) -> None:
     """Covering prefix, origin AS(es) and name, registry country, cloud provider and service of an address."""
     address = api.params.ip_address(address)
+    choices = api.params.dataset_choices(use)
     with progress_bar(bytes_mode=True) as progress:
         snapshot = api.Snapshot.for_date(date, settings=_settings(offline), prefixes_date=prefixes_date,
-                                     progress=progress, strict=strict,
-                                         allow_damaged=allow_damaged)
+                                         progress=progress, strict=strict, allow_damaged=allow_damaged,
+                                         choices=choices)
         info = api.ip_lookup(address, snapshot=snapshot, cloud_files=cloud)
     if json_out:
         print_json(info)

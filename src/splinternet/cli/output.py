@@ -48,13 +48,16 @@ def print_notes(notes: Any, *, out: Console | None = None) -> None:
 
 
 def print_inputs(sources: Any, *, out: Console | None = None) -> None:
-    """One dim line per input used: dataset, release day, address (or the file given)."""
+    """One dim line per input used: dataset, release day, address (or the file given), what the caller chose."""
     seen = set()
     for src in sources or ():
         release = str(src.get("release") or src.get("release_date") or "")[:10] or "undated"
         line = f"{src.get('dataset', '?')} {release} {src.get('url') or src.get('path') or ''}".rstrip()
-        if src.get("note"):
-            line += f"  ({src['note']})"
+        chosen, note = src.get("chosen"), src.get("note")
+        shown = "chosen by the caller" + ("" if str(chosen).startswith("file ") else f": {chosen}")
+        for extra in (shown if chosen else "",
+                      note if note and not (chosen and note == "given by the caller") else ""):
+            line += f"  ({extra})" if extra else ""
         if line not in seen:
             seen.add(line)
             (out or console).print(line, style="dim", markup=False, highlight=False, soft_wrap=True)

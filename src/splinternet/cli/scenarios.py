@@ -17,6 +17,7 @@ from .common import (
     OfflineOption,
     StrictOption,
     TopOption,
+    UseOption,
 )
 from .output import console, print_inputs, print_json, print_notes, progress_bar, warn_reserved
 from .transit import PrefixDateOption, TiesOption, VantageOption, ViewOption, WeightOption
@@ -44,6 +45,7 @@ def whatif_command(
     ties: TiesOption = api.TieRule.SPLIT,
     vantage_weights: VantageOption = api.VantageScheme.SPACE,
     prefixes_date: PrefixDateOption = None,
+    use: UseOption = None,
     top: TopOption = 15,
     offline: OfflineOption = False,
     strict: StrictOption = False,
@@ -54,10 +56,11 @@ def whatif_command(
     cc = api.params.country_code(cc)
     asns = api.params.asn_list(without)
     warn_reserved(asns)
+    choices = api.params.dataset_choices(use)
     with progress_bar() as progress:
         snapshot = api.Snapshot.for_date(date, settings=Settings.from_env(offline=offline or None),
-                                     prefixes_date=prefixes_date, progress=progress, strict=strict,
-                                         allow_damaged=allow_damaged)
+                                         prefixes_date=prefixes_date, progress=progress, strict=strict,
+                                         allow_damaged=allow_damaged, choices=choices)
         report = api.whatif(cc, date, asns, links_only=links_only, snapshot=snapshot, progress=progress,
                             options=api.TransitOptions(view=view, weighting=weight, top=top, ties=ties,
                                                                vantage_weights=vantage_weights))
@@ -125,6 +128,7 @@ def diff_command(
     ties: TiesOption = api.TieRule.SPLIT,
     vantage_weights: VantageOption = api.VantageScheme.SPACE,
     prefixes_date: PrefixDateOption = None,
+    use: UseOption = None,
     top: TopOption = 15,
     offline: OfflineOption = False,
     strict: StrictOption = False,
@@ -133,12 +137,13 @@ def diff_command(
 ) -> None:
     """What changed for CC between two dates: border links lost and gained, shares moved, new single-homed."""
     cc = api.params.country_code(cc)
+    choices = api.params.dataset_choices(use)
     with progress_bar() as progress:
         report = api.diff(cc, date_from, date_to, prefixes_date=prefixes_date, progress=progress,
                           settings=Settings.from_env(offline=offline or None), strict=strict,
-                          allow_damaged=allow_damaged,
+                          allow_damaged=allow_damaged, uses=choices,
                           options=api.TransitOptions(view=view, weighting=weight, top=top, ties=ties,
-                                                               vantage_weights=vantage_weights))
+                                                     vantage_weights=vantage_weights))
     if json_out:
         print_json(report)
         return

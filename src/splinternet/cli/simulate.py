@@ -9,13 +9,21 @@ from rich.table import Table
 
 from .. import api
 from ..config import Settings
-from .common import AllowDamagedOption, DateOption, JsonOption, OfflineOption, StrictOption
+from .common import (
+    AllowDamagedOption,
+    DateOption,
+    JsonOption,
+    OfflineOption,
+    StrictOption,
+    UseOption,
+)
 from .output import console, print_json, progress_bar
 
 
 def simulate_command(
     origin: Annotated[str, typer.Option("--origin", "-o", help="Origin AS of the announced prefix.")],
     date: DateOption = None,
+    use: UseOption = None,
     from_as: Annotated[list[str] | None, typer.Option("--from", help="Show the route from this AS (repeatable).")] = None,
     without_as: Annotated[list[str] | None, typer.Option("--without-as", help="Scenario: remove this AS (repeatable).")] = None,
     without_link: Annotated[list[str] | None, typer.Option("--without-link", help="Scenario: remove link A-B (repeatable).")] = None,
@@ -34,7 +42,7 @@ def simulate_command(
         keep_all_ties=keep_all_ties, serial2=serial2)
     with progress_bar(bytes_mode=True) as progress:
         result = api.simulate(options, date, settings=Settings.from_env(offline=offline or None), strict=strict,
-                              allow_damaged=allow_damaged, progress=progress)
+                              allow_damaged=allow_damaged, progress=progress, uses=api.params.dataset_choices(use))
     if json_out:
         print_json(result)
         return
@@ -69,5 +77,8 @@ def _print(result: dict[str, Any]) -> None:
                       f"next hop, {t['longer']:,} longer and {t['shorter']:,} shorter paths")
     if result["bad_records"]["count"]:
         console.print(f"[yellow]{result['bad_records']['count']:,} bad lines skipped[/]")
+    for note in result.get("notes", []):
+        console.print(f"note: {note}", style="dim", markup=False, highlight=False, soft_wrap=True)
     src = result["source"]
-    console.print(f"[dim]{src['dataset']} {src['release'][:10]}  {src['url']}[/]", soft_wrap=True)
+    console.print(f"[dim]{src['dataset']} {(src['release'] or '')[:10]}  {src['url'] or src['path']}[/]",
+                  soft_wrap=True)

@@ -24,6 +24,7 @@ from .common import (
     OfflineOption,
     StrictOption,
     TopOption,
+    UseOption,
 )
 from .output import (
     announce,
@@ -58,8 +59,9 @@ VantageOption = Annotated[api.VantageScheme, typer.Option("--vantage-weights", h
                                                       "country: 'space' (each foreign AS by the IPv4 space it "
                                                       "originates, default), 'all' (equally), 'transit' (ASes "
                                                       "with customers), 'cone' (by customer cone).")]
-PrefixDateOption = Annotated[str | None, typer.Option("--prefixes-date", help="Take prefix-to-AS data from "
-                                                      "this date instead (when none exists for --date).")]
+PrefixDateOption = Annotated[str | None, typer.Option("--prefixes-date", help="Take prefix-to-AS data (IPv4 and "
+                                                      "IPv6) from this date instead (when none exists for --date): "
+                                                      "both prefix-to-AS datasets chosen by date.")]
 
 
 def render_text(report: api.TransitReport) -> None:
@@ -149,6 +151,7 @@ def transit_command(
     ties: TiesOption = api.TieRule.SPLIT,
     vantage_weights: VantageOption = api.VantageScheme.SPACE,
     prefixes_date: PrefixDateOption = None,
+    use: UseOption = None,
     top: TopOption = 20,
     max_origins: Annotated[int | None, typer.Option("--max-origins", min=1, help="Analyse only the N largest "
                                                     "origins (a quick look; the report says what was skipped).")]
@@ -170,12 +173,13 @@ def transit_command(
 ) -> None:
     """Rank the foreign transit providers and domestic gateways that carry CC to the world."""
     cc = api.params.country_code(cc)
+    choices = api.params.dataset_choices(use)
     if plot_path is not None:
         check_output_file(plot_path, (".png", ".svg"), label="--plot")
     with progress_bar() as progress:
         snapshot = api.Snapshot.for_date(date, settings=Settings.from_env(offline=offline or None),
                                          prefixes_date=prefixes_date, progress=progress, strict=strict,
-                                         allow_damaged=allow_damaged)
+                                         allow_damaged=allow_damaged, choices=choices)
         extra: dict[str, Any] = {"collectors": tuple(collector)} if collector else {}
         kinds = [api.Evidence.SIMULATED, api.Evidence.OBSERVED] if evidence is EvidenceChoice.BOTH \
             else [api.Evidence(evidence.value)]

@@ -19,6 +19,7 @@ from .common import (
     OfflineOption,
     StrictOption,
     TopOption,
+    UseOption,
 )
 from .output import announce, err_console, print_json, progress_bar, to_jsonable, warn_reserved
 from .transit import PrefixDateOption
@@ -29,6 +30,7 @@ def report_command(
     html: Annotated[Path, typer.Option("--html", help="Write the report to this HTML file (opens offline).")],
     date: DateOption = None,
     prefixes_date: PrefixDateOption = None,
+    use: UseOption = None,
     without: Annotated[list[str] | None, typer.Option("--without", help="Add a what-if section without this AS "
                                                       "(repeat for several).")] = None,
     register: Annotated[list[Path] | None, typer.Option("--register", help="Add a blocking section for this "
@@ -53,15 +55,16 @@ def report_command(
     asns = api.params.asn_list(without, what="for the what-if section") if without else []
     warn_reserved(asns)
     options = api.TransitOptions(top=top)
+    choices = api.params.dataset_choices(use)
     with progress_bar() as progress:
         snapshot = api.Snapshot.for_date(date, settings=settings, prefixes_date=prefixes_date, progress=progress,
-                                         strict=strict, allow_damaged=allow_damaged)
+                                         strict=strict, allow_damaged=allow_damaged, choices=choices)
         transit = to_jsonable(api.transit(cc, date, options=options, snapshot=snapshot, progress=progress))
         whatif = None
         if asns:
             whatif = to_jsonable(api.whatif(cc, date, asns, options=api.TransitOptions(top=min(top, 15)),
                                             snapshot=snapshot, progress=progress))
-        blocking = _blocking(register, date, cloud, settings, top, resolutions, strict, allow_damaged) \
+        blocking = _blocking(register, date, cloud, settings, top, resolutions, strict, allow_damaged, choices) \
             if register else None
     text = render_report(transit, whatif=whatif, blocking=blocking)
     write_report(html, text)
@@ -72,9 +75,10 @@ def report_command(
 
 
 def _blocking(register: list[Path], date: str | None, cloud: Path | None, settings: Settings, top: int,
-              resolutions: Path | None = None, strict: bool = False, allow_damaged: bool = False) -> dict[str, Any]:
+              resolutions: Path | None = None, strict: bool = False, allow_damaged: bool = False,
+              uses: dict[str, api.DatasetChoice] | None = None) -> dict[str, Any]:
     options = api.BlockingOptions(date=date, files=api.AttributionFiles(cloud=cloud), top=top, strict=strict,
-                                  allow_damaged=allow_damaged)
+                                  allow_damaged=allow_damaged, uses=uses)
     out: dict[str, Any] = to_jsonable(api.blocking_report(register, options, resolutions=resolutions,
                                                           settings=settings))
     out["register"] = {**out.get("register", {}), "shown_as": ", ".join(p.name for p in register)}

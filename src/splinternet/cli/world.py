@@ -10,7 +10,14 @@ from rich.table import Table
 
 from .. import api
 from ..config import Settings
-from .common import AllowDamagedOption, DateOption, JsonOption, OfflineOption, StrictOption
+from .common import (
+    AllowDamagedOption,
+    DateOption,
+    JsonOption,
+    OfflineOption,
+    StrictOption,
+    UseOption,
+)
 from .output import console, print_json, progress_bar
 
 
@@ -19,6 +26,7 @@ def world_command(
     date: DateOption = None,
     prefixes_date: Annotated[str | None, typer.Option("--prefixes-date", help="Take prefix-to-AS data from this "
                                                       "date instead (when none exists for --date).")] = None,
+    use: UseOption = None,
     countries: Annotated[str | None, typer.Option("--countries", help="Only these countries, e.g. RU,UA,DE "
                                                   "(default: every country with routed space).")] = None,
     max_origins: Annotated[int | None, typer.Option("--max-origins", help="Only each country's N largest origins "
@@ -33,10 +41,11 @@ def world_command(
     """Every country's transit providers, gateways and map indices on a date, in one run (Parquet, resumable)."""
     codes = tuple(c for c in (countries or "").replace(" ", "").split(",") if c)
     options = api.WorldOptions(countries=codes, max_origins=max_origins, carriers=carriers)
+    choices = api.params.dataset_choices(use)
     with progress_bar() as progress:
         snapshot = api.Snapshot.for_date(date, settings=Settings.from_env(offline=offline or None),
                                          prefixes_date=prefixes_date, progress=progress, strict=strict,
-                                         allow_damaged=allow_damaged)
+                                         allow_damaged=allow_damaged, choices=choices)
         summary = api.build_world(date, out, options=options, snapshot=snapshot, progress=progress)
     if json_out:
         print_json(summary)

@@ -33,6 +33,7 @@ class AttributionData:
     releases: tuple[dict[str, Any], ...]
     missing: tuple[str, ...]
     damage: tuple[str, ...] = ()  # one note per file whose loading skipped records
+    chosen: tuple[str, ...] = ()  # one note per dataset the caller chose instead of the catalog
 
     def origin_table(self, version: int) -> OriginTable | None:
         """The first prefix -> origin table that covers this address family."""
@@ -44,4 +45,4 @@ class AttributionData:
 
     def to_dict(self) -> dict[str, Any]:
         return {"target_date": self.target.isoformat(), "releases": [dict(r) for r in self.releases],
-                "missing": list(self.missing)}
+                "missing": list(self.missing), "chosen": list(self.chosen)}

@@ -19,15 +19,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..config import Settings
-from ..dates import check_not_future, date_label, newest_data_notes, parse_when
-from ..errors import BadRecords, DataNotFoundError, DownloadError, InputDamage
+from ..dates import check_not_future, date_label, day_text, newest_data_notes, parse_when, when_text
+from ..errors import BadRecords, DataNotFoundError, DownloadError, InputDamage, ParameterError
 from ..progress import NO_PROGRESS, Progress
 from ..tables.prefixes import RangeSet
 from ..tables.topology import ASGraph
 from .asorg import OrgTable, load_as_orgs
 from .asrel import load_as_relationships
 from .attribution import AttributionData
-from .catalog import Release, fetch_release, release_key
+from .catalog import DATASETS, Dataset, Release, fetch_release, release_key
 from .cloud import CloudRanges, load_cloud_file
 from .cloud_loading import cloud_space_from_path
 from .country_blocks import CountryBlocks, country_blocks_for_date
@@ -35,7 +35,8 @@ from .origins import OriginTable, origins_from_mrt, origins_from_pfx2as
 from .pfx2as import Pfx2As, load_pfx2as
 from .rir import Delegations, load_country_blocks, load_delegated
 
-__all__ = ["DatasetChoice", "GivenFile", "Snapshot", "given_file"]
+__all__ = ["DatasetChoice", "DatasetChoices", "GivenFile", "Snapshot", "check_choice", "check_dataset_name", "given_file",
+           "snapshot_for"]
 
 T = TypeVar("T")
 
@@ -46,6 +47,21 @@ _DATE_WIDE = {"graph": "caida-asrel", "orgs": "caida-asorg", "routeviews-pfx2as"
 _PREFIX_DATASETS = ("routeviews-pfx2as", "routeviews-pfx2as6")
 _DATE_IN_NAME = re.compile(r"(?<!\d)(20\d{2})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)")
 GIVEN_NOTE = "given by the caller"
+
+
+def snapshot_for(date: str | dt.date | None, snapshot: Snapshot | None = None, *,
+                 uses: DatasetChoices | None = None, progress: Progress = NO_PROGRESS) -> Snapshot:
+    """The snapshot an api call works on: the one the caller brought, else the one of ``date`` with ``uses``.
+
+    A snapshot brought carries its own choices; choices beside it would be silently ignored, so
+    they are refused.
+    """
+    if snapshot is None:
+        return Snapshot.for_date(date, choices=uses, progress=progress)
+    if uses:
+        raise ParameterError("dataset choices belong to the snapshot given (Snapshot.for_date(..., choices=)), "
+                             "not beside it", parameter="uses")
+    return snapshot
 
 
 @dataclass(frozen=True)
@@ -62,6 +78,34 @@ class DatasetChoice:
     def __post_init__(self) -> None:
         if (self.date is None) == (self.path is None):
             raise ValueError("a dataset choice is either a date or a file")
+
+    def describe(self) -> str:
+        """``date 2024-04-06`` or ``file /abs/path``: what provenance records as chosen by the caller."""
+        return f"date {when_text(self.date)}" if self.date is not None else f"file {self.path}"
+
+
+def check_dataset_name(dataset: str) -> Dataset:
+    """The catalog dataset named ``dataset``, or one ParameterError listing every name there is."""
+    found = DATASETS.get(dataset)
+    if found is None:
+        raise ParameterError(f"unknown dataset {dataset[:60]!r}; expected one of {', '.join(DATASETS)}",
+                             parameter="uses")
+    return found
+
+
+def check_choice(dataset: str, choice: DatasetChoice) -> None:
+    """Refuse a choice the snapshot could not honour: an unknown dataset, or a file for a many-file dataset.
+
+    A file can stand for a dataset that is one file per release; datasets with parameters
+    (one file per registry, country, collector) are chosen by date only.
+    """
+    found = check_dataset_name(dataset)
+    if choice.path is not None and found.params:
+        raise ParameterError(f"{dataset} is one file per {' and '.join(found.params)}, so it can be chosen by date "
+                             f"only, not as the file {choice.path}", parameter="uses")
+
+
+DatasetChoices = Mapping[str, DatasetChoice]  # dataset name -> what replaces the catalog's release of it
 
 
 @dataclass(frozen=True)
@@ -94,9 +138,10 @@ def given_file(dataset: str, path: str | os.PathLike[str], note: str = GIVEN_NOT
 
 
 def _used_row(dataset: str, day: dt.date | None, path: Path | str, sha256: str, url: str | None,
-              target: dt.date, note: str) -> dict[str, Any]:
+              target: dt.date, note: str, chosen: str | None = None) -> dict[str, Any]:
     return {"dataset": dataset, "release_date": day.isoformat() if day else None, "path": str(path),
-            "sha256": sha256, "url": url, "days_from_target": (day - target).days if day else None, "note": note}
+            "sha256": sha256, "url": url, "days_from_target": (day - target).days if day else None, "note": note,
+            "chosen": chosen}
 
 
 def _given_row(given: GivenFile, target: dt.date) -> dict[str, Any]:
@@ -115,6 +160,7 @@ class Snapshot:
     choices: dict[str, DatasetChoice] = field(default_factory=dict)
     releases: dict[str, Release] = field(default_factory=dict)
     given: dict[str, GivenFile] = field(default_factory=dict)
+    asked: set[str] = field(default_factory=set)  # every dataset a release was looked up for, found or not
     bad: BadRecords = field(default_factory=BadRecords)
     _tables: dict[str, Any] = field(default_factory=dict)
 
@@ -131,10 +177,16 @@ class Snapshot:
         when = check_not_future(date)
         settings = settings or Settings.from_env()
         chosen = dict(choices or {})
+        for dataset, choice in chosen.items():
+            check_choice(dataset, choice)
         prefixes = check_not_future(prefixes_date, name="prefix-to-AS date") if prefixes_date else None
         if prefixes is not None and prefixes != when:
+            twice = [d for d in _PREFIX_DATASETS if d in chosen]
+            if twice:
+                raise ParameterError(f"the prefix-to-AS date is given twice: as its own date and as a choice for "
+                                     f"{', '.join(twice)}; give one", parameter="uses")
             for dataset in _PREFIX_DATASETS:
-                chosen.setdefault(dataset, DatasetChoice(date=prefixes))
+                chosen[dataset] = DatasetChoice(date=prefixes)
         return cls(date=when, settings=settings, progress=progress, strict=strict, allow_damaged=allow_damaged,
                    choices=chosen, bad=settings.bad_records(strict=strict, allow_damaged=allow_damaged))
 
@@ -152,6 +204,7 @@ class Snapshot:
     def release(self, dataset: str, *, when: dt.datetime | None = None, **params: str) -> Release:
         """The catalog release of ``dataset`` in force at the snapshot's date (or ``when``), fetched once."""
         key = release_key(dataset, params)
+        self.asked.add(dataset)
         if key not in self.releases:
             choice = self.choices.get(dataset)
             if when is None and choice is not None and choice.date is not None:
@@ -160,14 +213,14 @@ class Snapshot:
                                                progress=self.progress, **params)
         return self.releases[key]
 
-    def input_path(self, dataset: str) -> Path:
+    def input_path(self, dataset: str, **params: str) -> Path:
         """The file of ``dataset``: the caller's file when one was chosen, else the catalog release."""
         choice = self.choices.get(dataset)
         if choice is not None and choice.path is not None:
             if dataset not in self.given:
                 self.given[dataset] = given_file(dataset, choice.path)
             return choice.path
-        return Path(self.release(dataset).path)
+        return Path(self.release(dataset, when=None, **params).path)
 
     def release_or_nearest(self, dataset: str, target: dt.date) -> tuple[Release | None, str]:
         """The release at ``target``, else the nearest one the catalog names; (None, why) when neither loads."""
@@ -210,19 +263,34 @@ class Snapshot:
     def country_blocks_detail(self, cc: str) -> CountryBlocks:
         """A country's blocks from the RIR files of the date (ipverse only to complete a day some RIR
         file is missing), with the releases used and notes naming what is missing."""
+        rir_choice, ipverse_choice = self.choices.get("rir-delegated"), self.choices.get("ipverse-country")
+        # a date chosen for the RIR files moves the whole rule of country_blocks_for_date to that date
+        requested = rir_choice.date if rir_choice is not None else self.date
+
         def load() -> CountryBlocks:
             def resolve(dataset: str, **params: str) -> Release:
                 return self.releases.get(release_key(dataset, params)) or fetch_release(
-                    dataset, self.date, self.settings, progress=self.progress, **params)
+                    dataset, requested, self.settings, progress=self.progress, **params)
 
+            if ipverse_choice is not None:
+                return self._chosen_ipverse(cc)
+            self.asked.add("rir-delegated")  # looked up whether or not its files end up used
             result = country_blocks_for_date(
-                cc, self.date, resolve=resolve, delegations=self._delegations_of,
+                cc, requested, resolve=resolve, delegations=self._delegations_of,
                 ipverse=lambda v4, v6: load_country_blocks(v4.path, v6.path, bad=self.bad))
             for release in result.releases:  # provenance: only the files the blocks came from
                 self.releases.setdefault(release_key(release.dataset, release.params), release)
             return result
 
         return self._cached(f"blocks-detail|{cc.lower()}", load)
+
+    def _chosen_ipverse(self, cc: str) -> CountryBlocks:
+        """A country's blocks from the ipverse commit the caller chose by date, whatever the RIR files say."""
+        v4, v6 = (self.release("ipverse-country", cc=cc.lower(), family=family) for family in ("4", "6"))
+        note = (f"country blocks of {cc.upper()} from ipverse/rir-ip of {day_text(v4.released)}, chosen by the "
+                "caller instead of the RIR delegation files of the date")
+        return CountryBlocks(cc.upper(), load_country_blocks(v4.path, v6.path, bad=self.bad), "ipverse", (v4, v6),
+                             (), (note,))
 
     def input_dates(self) -> dict[str, dt.datetime]:
         """The concrete release time of every input used so far (what "latest" turned out to be)."""
@@ -247,8 +315,7 @@ class Snapshot:
     def cloud_ranges(self, dataset: str, **params: str) -> CloudRanges:
         """One provider's cloud ranges (a catalog dataset such as aws-ip-ranges) for the date."""
         def load() -> CloudRanges:
-            release = self.release(dataset, when=None, **params)
-            return load_cloud_file(release.path, bad=self.bad)
+            return load_cloud_file(self.input_path(dataset, **params), bad=self.bad)
 
         return self._cached(f"cloud|{release_key(dataset, params)}", load)
 
@@ -278,23 +345,23 @@ class Snapshot:
                 rows.append(_given_row(given_file("pfx2as", item), target))
         elif use_catalog and not rib:
             for dataset in _PREFIX_DATASETS:
-                release, why = self.release_or_nearest(dataset, target)
-                if release is None:
+                path, row, why = self._attribution_input(dataset, target)
+                if path is None:
                     missing.append(why)
                     continue
-                tables.append(origins_from_pfx2as(load_pfx2as(release.path, bad=self.bad)))
-                rows.append(self._release_row(release, target))
+                tables.append(origins_from_pfx2as(load_pfx2as(path, bad=self.bad)))
+                rows.append(row)
         orgs = None
         if asorg is not None:
             orgs = load_as_orgs(asorg, bad=self.bad)
             rows.append(_given_row(given_file("as-org", asorg), target))
         elif use_catalog:
-            release, why = self.release_or_nearest("caida-asorg", target)
-            if release is None:
+            path, row, why = self._attribution_input("caida-asorg", target)
+            if path is None:
                 missing.append(why)
             else:
-                orgs = load_as_orgs(release.path, bad=self.bad)
-                rows.append(self._release_row(release, target))
+                orgs = load_as_orgs(path, bad=self.bad)
+                rows.append(row)
         cloud_space = None
         if cloud is not None:
             cloud_space, used_files = cloud_space_from_path(cloud, target, bad=self.bad)
@@ -305,7 +372,26 @@ class Snapshot:
         damage = [self._damage_of(row["path"]) for row in rows]
         rows = [{**row, "bad_records": d.to_dict() if d is not None else None} for row, d in zip(rows, damage, strict=True)]
         notes = tuple(note for d in damage if d is not None and (note := d.note()))
-        return AttributionData(target, tuple(tables), orgs, cloud_space, tuple(rows), tuple(missing), notes)
+        return AttributionData(target, tuple(tables), orgs, cloud_space, tuple(rows), tuple(missing), notes,
+                               tuple(self.choice_notes()))
+
+    def _attribution_input(self, dataset: str, target: dt.date) -> tuple[Path | None, dict[str, Any], str]:
+        """(file, provenance row, "") of one attribution dataset, or (None, {}, why) when it has none.
+
+        The caller's choice wins; else the release at ``target``, else the nearest one.
+        """
+        choice = self.choices.get(dataset)
+        if choice is None:
+            release, why = self.release_or_nearest(dataset, target)
+            return (None, {}, why) if release is None else (Path(release.path), self._release_row(release, target), "")
+        if choice.path is not None:
+            path = self.input_path(dataset)
+            return path, {**_given_row(self.given[dataset], target), "chosen": choice.describe()}, ""
+        try:
+            release = self.release(dataset)
+        except (DataNotFoundError, DownloadError) as exc:
+            return None, {}, f"{dataset} ({choice.describe()}, chosen by the caller): {exc}"
+        return Path(release.path), {**self._release_row(release, target), "chosen": choice.describe()}, ""
 
     def _damage_of(self, path: str) -> InputDamage | None:
         """What loading ``path`` skipped (a member of a tarball is keyed ``tarball:member``)."""
@@ -346,15 +432,36 @@ class Snapshot:
         return out
 
     def provenance(self) -> list[dict[str, Any]]:
-        """Every input this snapshot used: dataset, release date, URL, size, sha256, bad records (and files given)."""
-        out = [r.to_dict() for r in self.used_releases()]
+        """Every input this snapshot used: dataset, release date, URL, size, sha256, bad records (and files given).
+
+        ``chosen`` says what the caller chose for that dataset (``date 2024-04-06``, ``file /path``),
+        None where the catalog chose for the snapshot's date.
+        """
+        out = [{**r.to_dict(), "chosen": self._chosen(r.dataset, by_date=True)} for r in self.used_releases()]
         for g in self.given.values():
             damage = self.bad.files.get(str(g.path))
             out.append({"dataset": g.dataset, "release": g.day.isoformat() if g.day else None, "requested": None,
                         "note": g.note, "url": None, "path": str(g.path), "sha256": g.sha256,
-                        "bad_records": damage.to_dict() if damage is not None else None})
+                        "bad_records": damage.to_dict() if damage is not None else None,
+                        "chosen": self._chosen(g.dataset, by_date=False)})
         return out
 
+    def _chosen(self, dataset: str, *, by_date: bool) -> str | None:
+        choice = self.choices.get(dataset)
+        if choice is None or (choice.date is not None) != by_date:
+            return None
+        return choice.describe()
+
+    def choice_notes(self) -> list[str]:
+        """One note per dataset the caller chose: what was used instead of the catalog's choice, or that
+        this question never read that dataset (a choice is never dropped silently)."""
+        used = self.asked | {r.dataset for r in self.releases.values()} | set(self.given)
+        target = f"the catalog's release for {when_text(self.date)}" if self.date else "the catalog's newest release"
+        return [f"{dataset}: {choice.describe()} chosen by the caller, instead of {target}" if dataset in used
+                else f"{dataset}: {choice.describe()} was chosen but this question does not read {dataset}"
+                for dataset, choice in self.choices.items()]
+
     def release_notes(self) -> list[str]:
-        """One note per release that is not the one asked for (a later release of slow data)."""
-        return [f"{r.dataset}: {r.note}" for r in self.releases.values() if r.note]
+        """One note per release that is not the one asked for (a later release of slow data), and one per
+        dataset the caller chose (:meth:`choice_notes`)."""
+        return [f"{r.dataset}: {r.note}" for r in self.releases.values() if r.note] + self.choice_notes()
