@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from ..analysis.timeline import ShareTimeline
     from ..analysis.transit import TransitReport
     from ..analysis.whatif import WhatIfReport
+    from ..analysis.world_events import EventThresholds, WorldEvent
     from ..sources.registry import RegisterKind
     from ..sources.snapshot import DatasetChoice, Snapshot
     from . import data, ingest, mrt, params
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     from .scenarios import whatif
     from .timeline import archive_timeline, blocking_register_timeline, topology_timeline
     from .world import WorldOptions, WorldSummary, build_world, world_country, world_indices
+    from .world_series import WorldEvents, WorldSeries, build_world_series, world_events
 
 _WHERE = {
     "AddressInfo": "..analysis.address", "AsProfile": "..analysis.profile", "AsSearch": ".lookup",
@@ -60,10 +62,12 @@ _WHERE = {
     "country_membership": ".providers", "diff": ".changes", "ip_lookup": ".lookup", "simulate": ".routes",
     "topology_timeline": ".timeline", "transit": ".providers", "whatif": ".scenarios",
     "WorldOptions": ".world", "WorldSummary": ".world", "build_world": ".world", "world_country": ".world",
-    "world_indices": ".world",
+    "world_indices": ".world", "EventThresholds": "..analysis.world_events",
+    "WorldEvent": "..analysis.world_events", "WorldEvents": ".world_series", "WorldSeries": ".world_series",
+    "build_world_series": ".world_series", "world_events": ".world_series",
 }
 _MODULES = ("blocking", "changes", "data", "ingest", "lookup", "mrt", "params", "providers", "routes", "scenarios",
-            "timeline", "world")
+            "timeline", "world", "world_series")
 
 __all__ = [
     "AddressInfo",
@@ -75,6 +79,7 @@ __all__ = [
     "BlockingReport",
     "DatasetChoice",
     "DiffReport",
+    "EventThresholds",
     "Evidence",
     "GroupTable",
     "Membership",
@@ -89,7 +94,10 @@ __all__ = [
     "UpdateCadence",
     "Weighting",
     "WhatIfReport",
+    "WorldEvent",
+    "WorldEvents",
     "WorldOptions",
+    "WorldSeries",
     "WorldSummary",
     "archive_timeline",
     "as_profile",
@@ -100,6 +108,7 @@ __all__ = [
     "blocking_series",
     "blocking_updates",
     "build_world",
+    "build_world_series",
     "country_membership",
     "data",
     "diff",
@@ -113,7 +122,9 @@ __all__ = [
     "whatif",
     "world",
     "world_country",
+    "world_events",
     "world_indices",
+    "world_series",
 ]
 
 

@@ -26,6 +26,11 @@ AllowDamagedOption = Annotated[
                        "bad (SPLINTERNET_MAX_BAD_SHARE, default 0.1%); they are skipped and counted in the notes.")
 ]
 TopOption = Annotated[int, typer.Option("--top", min=1, help="Rows per table.")]
+DaskWorkersOption = Annotated[int, typer.Option("--workers", "-w", help="Local Dask worker processes (0: no Dask, "
+                                                "this process only).")]
+DaskAddressOption = Annotated[str | None, typer.Option("--dask", help="Address of a running Dask scheduler, e.g. "
+                                                       "tcp://10.0.0.5:8786 (workers need splinternet and the same "
+                                                       "SPLINTERNET_* settings).")]
 
 
 @contextmanager
