@@ -120,8 +120,8 @@ def detect_events(series: ProviderSeries, thresholds: EventThresholds = EventThr
     events: list[WorldEvent] = []
     order = np.argsort(ccs, kind="stable")
     countries, starts = np.unique(ccs[order], return_index=True)
-    bounds = dict(zip(countries.tolist(), zip(starts.tolist(), [*starts[1:].tolist(), len(order)], strict=True),
-                      strict=True))
+    ends = [*starts[1:].tolist(), len(order)] if len(starts) else []
+    bounds = dict(zip(countries.tolist(), zip(starts.tolist(), ends, strict=True), strict=True))
     for cc in sorted(set(present_cc.tolist()) | set(bounds)):
         lo, hi = bounds.get(cc, (0, 0))
         rows = order[lo:hi]
@@ -135,7 +135,7 @@ def _country_events(cc: str, series: ProviderSeries, rows: np.ndarray, present: 
     """One country's events: a (provider x date) grid of shares and ranks, compared column to column."""
     dated = np.asarray(series.date)[rows].astype(np.int64)
     days = np.unique(np.concatenate([np.asarray(present, np.int64), dated]))
-    if len(days) < 2:
+    if len(days) < 2 or len(rows) == 0:
         return []
     asns = np.asarray(series.asn)[rows].astype(np.int64)
     members = np.unique(asns)
