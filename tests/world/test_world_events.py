@@ -7,7 +7,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from splinternet.analysis.world_events import EVENT_KINDS, EventThresholds, ProviderSeries, WorldEvent, detect_events
+from splinternet.analysis.world_events import (
+    EVENT_KINDS,
+    EventThresholds,
+    ProviderSeries,
+    WorldEvent,
+    detect_events,
+)
 from splinternet.errors import ParameterError
 
 
@@ -16,7 +22,7 @@ def reference_events(dates, tables, thresholds):
     out = []
     for cc in sorted({c for _, c in tables}):
         days = sorted(d for d, c in tables if c == cc)
-        for prev, day in zip(days, days[1:]):
+        for prev, day in zip(days, days[1:], strict=False):
             old, new = tables[(prev, cc)], tables[(day, cc)]
             old_top = [a for a, v in old.items() if v[1] == 1]
             for asn in sorted(set(old) | set(new)):

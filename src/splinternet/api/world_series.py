@@ -23,7 +23,13 @@ import numpy as np
 
 from .. import __version__
 from ..analysis.results import Result
-from ..analysis.world_events import EVENT_KINDS, EventThresholds, ProviderSeries, WorldEvent, detect_events
+from ..analysis.world_events import (
+    EVENT_KINDS,
+    EventThresholds,
+    ProviderSeries,
+    WorldEvent,
+    detect_events,
+)
 from ..cluster import dask_client, executor_name, run_each
 from ..config import Settings
 from ..errors import ParameterError, SplinternetError
