@@ -17,8 +17,8 @@ import numpy as np
 
 from ..errors import ParameterError
 
-__all__ = ["EVENT_KINDS", "SHARE_JUMP_POINTS", "SHARE_JUMP_RELATIVE", "TOP_PROVIDERS", "EventThresholds",
-           "ProviderSeries", "WorldEvent", "detect_events"]
+__all__ = ["EVENT_KINDS", "EventThresholds", "ProviderSeries", "SHARE_JUMP_POINTS", "SHARE_JUMP_RELATIVE",
+           "TOP_PROVIDERS", "WorldEvent", "detect_events"]
 
 TOP_PROVIDERS = 10
 """Providers watched for entering and leaving. Ten covers what a country page and a news

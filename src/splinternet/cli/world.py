@@ -50,7 +50,7 @@ def world_command(
     allow_damaged: AllowDamagedOption = False,
     json_out: JsonOption = False,
 ) -> None:
-    """Every country's transit providers, gateways and map indices on a date, in one run (Parquet, resumable).
+    """Every country's transit providers, gateways and map indices on a date or a series of dates (Parquet, resumable; a series runs on Dask and finds events).
 
     With --from and --to: one run per date (on Dask, one task per date) and the events between
     consecutive dates (a provider entering or leaving a country's top 10, a share jump, a new top provider).
