@@ -160,5 +160,7 @@ def test_cli_series_json_and_exclusive_dates(in_process, mirror_settings, monkey
     assert ("Most eventful countries" in text.output) == (series.events > 0)
     both = CliRunner().invoke(app, [*common, "--date", DATES[0], "--from", DATES[0], "--to", DATES[-1]])
     assert isinstance(both.exception, ParameterError) and "one or the other" in str(both.exception)
+    one = CliRunner().invoke(app, [*common, "--date", DATES[0], "--workers", "2"])
+    assert isinstance(one.exception, ParameterError) and "series" in str(one.exception)
     bad = CliRunner().invoke(app, [*common, "--from", DATES[0], "--to", DATES[-1], "--step", "1y"])
     assert isinstance(bad.exception, ParameterError) and "(--step)" in str(bad.exception)

@@ -15,7 +15,6 @@ from ..report import formatting as fmt
 from .common import (
     AllowDamagedOption,
     DaskAddressOption,
-    DaskWorkersOption,
     DateOption,
     JsonOption,
     OfflineOption,
@@ -33,8 +32,8 @@ def world_command(
     date_from: Annotated[str | None, typer.Option("--from", help="First date of a series (YYYY-MM-DD); one "
                                                   "dataset per date under --out/<date>.")] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="Last date of the series, included.")] = None,
-    step: Annotated[str, typer.Option("--step", help="Step of the series: Nd, Nw or Nm (1m: the same day of each "
-                                      "month).")] = "1m",
+    step: Annotated[str | None, typer.Option("--step", help="Step of the series: Nd, Nw or Nm (default 1m: the "
+                                             "same day of each month).")] = None,
     prefixes_date: Annotated[str | None, typer.Option("--prefixes-date", help="Take prefix-to-AS data from this "
                                                       "date instead (when none exists for --date).")] = None,
     countries: Annotated[str | None, typer.Option("--countries", help="Only these countries, e.g. RU,UA,DE "
@@ -43,7 +42,8 @@ def world_command(
                                                     "(a quick look).")] = None,
     carriers: Annotated[int, typer.Option("--carriers", help="Also remove each of the N largest providers in turn "
                                           "(one what-if per provider: about twice a country's cost each).")] = 0,
-    workers: DaskWorkersOption = 2,
+    workers: Annotated[int | None, typer.Option("--workers", "-w", help="Local Dask worker processes for a series "
+                                                "(default 2; 0: no Dask, this process only).")] = None,
     dask: DaskAddressOption = None,
     offline: OfflineOption = False,
     strict: StrictOption = False,
@@ -65,12 +65,16 @@ def world_command(
             raise ParameterError("a series needs both --from and --to")
         with naming_options(step="--step", start="--from", end="--to", workers="--workers"), \
                 progress_bar() as dates, progress_bar() as steps:
-            series = api.build_world_series(date_from, date_to, out, step=step, options=options,
+            series = api.build_world_series(date_from, date_to, out, step=step or "1m", options=options,
                                             prefixes_date=prefixes_date, settings=settings, strict=strict,
-                                            allow_damaged=allow_damaged, workers=workers, dask_address=dask,
+                                            allow_damaged=allow_damaged, workers=2 if workers is None else workers,
+                                            dask_address=dask,
                                             progress=dates, date_progress=steps)
         _print_series(series, json_out)
         return
+    if workers is not None or dask is not None or step is not None:
+        raise ParameterError("--step, --workers and --dask are for a series (--from/--to); one date runs in this "
+                             "process")
     with progress_bar() as progress:
         snapshot = api.Snapshot.for_date(date, settings=settings, prefixes_date=prefixes_date, progress=progress,
                                          strict=strict, allow_damaged=allow_damaged)
