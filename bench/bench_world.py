@@ -70,11 +70,9 @@ def main() -> None:
         "| run | wall s | peak RSS MiB | notes |",
         "|---|---:|---:|---|",
         f"| `transit LI` | {small.cell()} | {small.peak_rss_mib:.0f} | fixed cost of one country's run |",
-        f"| `transit RU` | {ru.cell()} | {ru.peak_rss_mib:.0f} | {ru_trees:,} routing trees (and a 200-origin "
-        "pilot) |",
+        f"| `transit RU` | {ru.cell()} | {ru.peak_rss_mib:.0f} | {ru_trees:,} routing trees |",
         f"| `world` (every country) | {world.median_s:.1f} | {world.peak_rss_mib:.0f} | {len(summary['done'])} "
-        f"countries, {len(summary['skipped'])} left out; {summary['routing_tree_runs']:,} tree accumulations, "
-        f"{summary['propagations']:,} propagations, {summary['trees_from_store']:,} trees from the store; "
+        f"countries, {len(summary['skipped'])} left out; {summary['routing_trees']:,} routing trees; "
         f"phases s: {', '.join(f'{k} {v:.0f}' for k, v in summary['seconds'].items())} |",
         f"| `transit` for every country, one by one (projected) | {one_by_one:.0f} | – | {fixed:.1f} s fixed + "
         f"{1000 * per_tree:.2f} ms per tree, over the same countries |",

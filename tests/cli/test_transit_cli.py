@@ -44,6 +44,36 @@ def test_whatif_text(mirror_env) -> None:
               "--without", "AS3356")
     assert out.returncode == 0, out.stderr
     assert "what if remove AS8447; remove AS3356" in out.stdout and "Who absorbs the lost share" in out.stdout
+    assert "Removed worldwide: AS3356" in " ".join(out.stdout.split())  # the kind of removal, in a sentence
+    links = run("whatif", "LI", "--date", "2022-03-01", "--prefixes-date", "2024-04-06", "--without", "8447",
+                "--links-only", "--top", "2", "--json")
+    assert links.returncode == 0, links.stderr
+    report = json.loads(links.stdout)
+    assert report["removal"] == "links_to_country" and report["removal_text"].startswith("Links to LI only")
+    assert [r["asn"] for r in report["scenario_ases"]] == [8447]
+    for name in ("lost_networks", "degraded_networks", "left_single_homed", "left_without_provider", "absorbed"):
+        assert report[f"{name}_count"] >= len(report[name])  # the full count beside each cut list
+
+
+def test_diff_text_says_n_of_m(mirror_env) -> None:
+    out = run("diff", "LI", "--from", "2022-03-01", "--to", "2022-05-01", "--prefixes-date", "2024-04-06", "--top", "2")
+    assert out.returncode == 0, out.stderr
+    text = " ".join(out.stdout.split())
+    assert "compared over all" in text and "providers with a border share on either date" in text
+    assert " of " in text and "links shown" in text  # the two link lists of a release apart are longer than 2
+
+
+def test_thin_observed_evidence_ranks_nothing_unless_asked(mirror_env) -> None:
+    base = ["transit", "UA", "--date", "2022-04-21T02:04", "--prefixes-date", "2024-04-06", "--evidence", "observed",
+            "--collector", "rrc23", "--all-peers", "--max-origins", "30", "--top", "5"]
+    thin = run(*base)
+    assert thin.returncode == 0, thin.stderr
+    assert "evidence too thin, nothing ranked" in " ".join(thin.stdout.split()) and "--rank-thin" in thin.stdout
+    ranked = run(*base, "--rank-thin", "--json")
+    assert ranked.returncode == 0, ranked.stderr
+    report = json.loads(ranked.stdout)
+    assert report["providers"] and report["evidence"]["ranked"] and report["evidence"]["thin_evidence"]
+    assert report["evidence"]["observed_vs_simulated"]["depth"] == 5
 
 
 def test_clear_errors_without_traceback(mirror_env) -> None:

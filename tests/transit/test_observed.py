@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -11,6 +12,13 @@ from hypothesis import strategies as st
 
 from splinternet import api
 from splinternet.analysis.observed import _accumulate, clean_paths, is_reserved_asn
+from splinternet.analysis.observed_agreement import (
+    MIN_OBSERVED_COVERAGE,
+    observed_coverage,
+    ranking_agreement,
+    thin_evidence_report,
+)
+from splinternet.analysis.transit import TransitReport
 from splinternet.sources.snapshot import Snapshot
 
 
@@ -111,13 +119,59 @@ def test_accumulate_matches_reference(paths, dom) -> None:
 @pytest.mark.data
 def test_observed_on_real_update_files(mirror_settings) -> None:
     snapshot = Snapshot.for_date("2022-04-21T02:04", settings=mirror_settings, prefixes_date="2024-04-06")
-    options = api.TransitOptions(evidence=api.Evidence.OBSERVED, collectors=("rrc23",), full_feed_share=0.0)
-    report = api.transit("UA", None, options=options, snapshot=snapshot)
+    options = api.TransitOptions(evidence=api.Evidence.OBSERVED, collectors=("rrc23",), full_feed_share=0.0,
+                                 max_origins=40, top=12)
+    # one 5-minute update file covers a sliver of the country: too thin, nothing ranked, the coverage stated
+    thin = api.transit("UA", None, options=options, snapshot=snapshot)
+    assert thin.evidence["coverage"]["ipv4"] < MIN_OBSERVED_COVERAGE and thin.evidence["ranked"] is False
+    assert not thin.providers and not thin.gateways and not thin.transit
+    assert "too thin" in thin.summary and "of UA's IPv4 space" in thin.summary
+    assert "observed_vs_simulated" not in thin.evidence
+    # ranked only when asked, said to be thin, and set beside the simulated ranking with their agreement
+    report = api.transit("UA", None, options=replace(options, rank_thin_evidence=True), snapshot=snapshot)
     e = report.evidence
-    assert e["kind"] == "observed" and e["vantage_points"] >= 1 and e["paths"] > 0
+    assert e["kind"] == "observed" and e["vantage_points"] >= 1 and e["paths"] > 0 and e["ranked"] is True
+    assert e["thin_evidence"] is True and report.summary.startswith("The observed paths cover")
     assert e["mrt_files"][0].endswith("updates.20220421.0200.gz")
     assert 0 < e["coverage"]["ipv4"] < 1
-    assert sum(r.border_share for r in report.providers) == pytest.approx(1.0, abs=1e-6) or len(report.providers) == 25
+    check = e["observed_vs_simulated"]
+    assert check["depth"] == 10 and check["simulated_evidence"]["kind"] == "simulated"
+    assert [r["asn"] for r in check["observed"]] == [r.asn for r in report.providers[:10]]
+    assert 0 < len(check["simulated"]) <= 10 and 0 <= check["overlap_at_5"] <= 5
+    seen, simulated = {r["asn"] for r in check["observed"]}, {r["asn"] for r in check["simulated"]}
+    assert check["union"] == len(seen | simulated) and check["overlap_at_depth"] == len(seen & simulated)
+    assert check["kendall_tau"] is None or -1 <= check["kendall_tau"] <= 1
+    assert sum(r.border_share for r in report.providers) == pytest.approx(1.0, abs=1e-6) or len(report.providers) == 12
     for r in report.providers:
         assert 0 < r.border_share <= 1 and (r.transit_share is None or 0 <= r.transit_share <= 1)
     assert "observed paths cover" in report.summary
+
+
+def test_ranking_agreement_by_hand() -> None:
+    same = ranking_agreement(list(range(1, 11)), list(range(1, 11)))
+    assert (same["overlap_at_5"], same["overlap_at_depth"], same["union"]) == (5, 10, 10)
+    assert same["kendall_tau"] == pytest.approx(1.0)
+    reverse = ranking_agreement(list(range(1, 11)), list(range(10, 0, -1)))
+    assert (reverse["overlap_at_5"], reverse["kendall_tau"]) == (0, pytest.approx(-1.0))
+    # disjoint top-3 lists: each AS is last (rank 4) in the other list, so the orders disagree
+    apart = ranking_agreement([1, 2, 3], [4, 5, 6], depth=3)
+    assert (apart["overlap_at_5"], apart["overlap_at_depth"], apart["union"]) == (0, 0, 6)
+    assert apart["kendall_tau"] < 0
+    assert ranking_agreement([7], [7])["kendall_tau"] is None  # one AS: no order to agree on
+
+
+def _report(coverage: float) -> TransitReport:
+    return TransitReport(cc="XX", date="2022-03-01", evidence={"kind": "observed", "coverage": {"ipv4": coverage}},
+                         membership={}, providers=["row"], gateways=["row"], transit=[{"asn": 1}],  # type: ignore[list-item]
+                         summary="XX on 2022-03-01: ranked.")
+
+
+def test_thin_evidence_ranks_nothing_unless_asked() -> None:
+    thin = _report(0.0006)
+    assert observed_coverage(thin.evidence) == 0.0006 < MIN_OBSERVED_COVERAGE
+    empty = thin_evidence_report(thin, 0.0006, ranked=False)
+    assert (empty.providers, empty.gateways, empty.transit) == ([], [], []) and empty.evidence["ranked"] is False
+    assert "too thin" in empty.summary and "0.06% of XX's IPv4 space" in empty.summary and "50%" in empty.summary
+    asked = thin_evidence_report(thin, 0.0006, ranked=True)
+    assert asked.providers == ["row"] and asked.evidence["thin_evidence"] and "Ranked anyway" in asked.summary
+    assert observed_coverage({"coverage": {}}) == 0.0

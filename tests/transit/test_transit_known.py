@@ -85,6 +85,42 @@ def test_without_the_only_provider_of_a_stub() -> None:
     assert [r["asn"] for r in out.left_without_provider] == [3]
     assert {r.asn: r.border_share for r in after.providers} == pytest.approx({10: 1.0})
     assert out.absorbed[0]["asn"] == 10 and out.absorbed[0]["gain"] == pytest.approx(0.625)
+    assert out.removal == "worldwide" and out.removal_text.startswith("Removed worldwide: AS20")
+    assert (out.lost_networks_count, out.left_single_homed_count, out.left_without_provider_count) == (1, 1, 1)
+    # AS20 had 3 links (provider 200, customers 1 and 3): all go with it; it originates nothing in XX
+    assert out.scenario_ases == [{"asn": 20, "name": "F2", "as_name": "F2", "removal": "worldwide", "links_cut": 3,
+                                  "ipv4_addresses": 0.0, "country_share": 0.0, "reach_before": None,
+                                  "reach_after": None}]
+
+
+def test_a_removed_domestic_as_is_not_its_own_victim() -> None:
+    # without AS1 (removed worldwide) AS2, whose only provider it was, loses every route; AS1 itself
+    # is the scenario: reported apart with its own half of the country, never among the victims
+    base, before = report()
+    scenario = Scenario().without_as(1)
+    scen, after = report(scenario)
+    out = compare_scenario(ORIGINS, GRAPH, ORGS, base, scen, before, after, compile_overlay(GRAPH, scenario),
+                           scenario.describe(), date="2022-03-01")
+    assert [n["asn"] for n in out.lost_networks] == [2] and out.lost_networks_count == 1
+    assert out.lost_share == pytest.approx(0.25)
+    victims = [*out.lost_networks, *out.degraded_networks, *out.left_single_homed, *out.left_without_provider]
+    assert 1 not in {r["asn"] for r in victims}
+    assert [r["asn"] for r in out.left_without_provider] == [2]
+    (named,) = out.scenario_ases
+    assert (named["asn"], named["country_share"], named["reach_before"], named["reach_after"]) == (1, 0.5, 1.0, 0.0)
+
+
+def test_links_only_is_reported_as_such() -> None:
+    # cutting AS20's links to the country's networks: AS3 (only AS20 upstream) loses every route, AS20 stays
+    base, before = report()
+    scenario = Scenario().without_links_to(20, ORIGINS.domestic)
+    scen, after = report(scenario)
+    out = compare_scenario(ORIGINS, GRAPH, ORGS, base, scen, before, after, compile_overlay(GRAPH, scenario),
+                           scenario.describe(), date="2022-03-01")
+    assert out.removal == "links_to_country"
+    assert out.removal_text.startswith("Links to XX only: the 2 links between AS20")
+    assert out.scenario_ases[0]["links_cut"] == 2 and out.scenario_ases[0]["removal"] == "links_to_country"
+    assert [n["asn"] for n in out.lost_networks] == [3] and out.lost_networks_count == 1
 
 
 def test_trimmed_mean_drops_both_tails() -> None:

@@ -69,12 +69,60 @@ def test_removing_an_as_never_adds_reachability(snapshot) -> None:
     assert all(r.asn != 8447 for r in links.after.providers)
 
 
+def test_a_removed_as_is_never_a_victim(snapshot) -> None:
+    # the largest origin of LI (a domestic network) removed worldwide: its own space goes with it, reported apart
+    origins = api.country_membership(snapshot, "LI").origins
+    largest = int(origins.asns[np.argmax(origins.weight)])
+    for links_only in (False, True):
+        report = api.whatif("LI", None, [largest], links_only=links_only, snapshot=snapshot,
+                            options=api.TransitOptions(top=3))
+        victims = [*report.lost_networks, *report.degraded_networks, *report.left_single_homed,
+                   *report.left_without_provider]
+        assert largest not in {r["asn"] for r in victims}
+        (named,) = report.scenario_ases
+        assert named["asn"] == largest and named["country_share"] == pytest.approx(origins.weight.max())
+        assert report.removal == ("links_to_country" if links_only else "worldwide")
+        assert report.removal_text.startswith("Links to LI only" if links_only else "Removed worldwide")
+        if not links_only:
+            assert named["reach_before"] > 0 and named["reach_after"] == 0  # it is gone, not a victim
+            assert named["links_cut"] == sum(len(f(largest)) for f in (snapshot.graph().providers_of,
+                                                                       snapshot.graph().customers_of,
+                                                                       snapshot.graph().peers_of))
+
+
+def test_cut_lists_carry_their_real_totals(snapshot) -> None:
+    # the same scenario cut at 1 row and at 400: the totals are the full counts, and equal the deep lists' lengths
+    shallow = api.whatif("LI", None, [8447, 3356], snapshot=snapshot, options=api.TransitOptions(top=1))
+    deep = api.whatif("LI", None, [8447, 3356], snapshot=snapshot, options=api.TransitOptions(top=400))
+    tables = (("lost_networks", 1), ("degraded_networks", 1), ("left_single_homed", 4), ("left_without_provider", 4),
+              ("absorbed", 1))
+    for name, depth in tables:
+        total = getattr(shallow, f"{name}_count")
+        assert total == getattr(deep, f"{name}_count") == len(getattr(deep, name)), name
+        assert len(getattr(shallow, name)) == min(total, depth), name
+    assert any(getattr(shallow, f"{name}_count") > len(getattr(shallow, name)) for name, _ in tables)  # cut exercised
+
+
 def test_diff_between_the_two_topologies(mirror_settings) -> None:
     report = api.diff("LI", "2022-03-01", "2022-05-01", prefixes_date="2024-04-06", settings=mirror_settings)
     assert report.links_lost_count + report.links_gained_count > 0
     assert report.before.date == "2022-03-01" and report.after.date == "2022-05-01"
     for row in report.shares_moved:
         assert row["change"] == pytest.approx(row["after"] - row["before"])
+    # full vectors: every share reads as it is on its date, whether or not the AS made the displayed top rows
+    deep = api.diff("LI", "2022-03-01", "2022-05-01", prefixes_date="2024-04-06", settings=mirror_settings,
+                    options=api.TransitOptions(top=5000))
+    assert len(report.before.providers) <= 25 and len(deep.shares_moved) == deep.shares_compared
+    full = {r["asn"]: r for r in deep.shares_moved}
+    for row in report.shares_moved:  # the same figures as the deep comparison, never a 0 for a nonzero share
+        assert (row["before"], row["after"]) == pytest.approx((full[row["asn"]]["before"], full[row["asn"]]["after"]))
+    before = {r.asn: r.border_share for r in deep.before.providers}
+    after = {r.asn: r.border_share for r in deep.after.providers}
+    assert all(full[a]["before"] == pytest.approx(before.get(a, 0.0)) and
+               full[a]["after"] == pytest.approx(after.get(a, 0.0)) for a in full)
+    assert report.shares_compared == deep.shares_compared == len(set(before) | set(after))
+    assert report.shares_moved_count == sum(abs(r["change"]) >= 0.0005 for r in deep.shares_moved)
+    assert report.links_lost_count == deep.links_lost_count >= len(report.links_lost)
 
 
 def test_clear_errors(snapshot, mirror_settings) -> None:

@@ -47,6 +47,10 @@ def test_report_has_every_section_and_no_external_reference(results) -> None:
     assert "makeSortable" in text and "--accent" in text  # script and styles inlined
     served = results["transit"]["providers"][0]["served"][0]
     assert f"AS{served['asn']} {served['name']}" in text
+    # the kind of removal, in a sentence, and the full counts (not the lengths of the cut lists)
+    assert 'id="whatif-removal"' in text and "Removed worldwide: AS8447" in text
+    w = results["whatif"]
+    assert f"<b>{w['degraded_networks_count']:,}</b> networks keep fewer routes" in text
 
 
 def test_report_opens_in_chromium_without_any_request(results, tmp_path: Path) -> None:

@@ -56,7 +56,7 @@ def test_country_equals_transit(quick_world, mirror_settings, cc) -> None:
 def test_every_origin_of_small_countries(mirror_settings, tmp_path) -> None:
     summary = api.build_world("2022-03-01", tmp_path, options=api.WorldOptions(countries=("CU", "IR")),
                         snapshot=_snapshot(mirror_settings))
-    assert summary.done == ["CU", "IR"] and summary.trees_from_store > 0
+    assert summary.done == ["CU", "IR"] and summary.routing_trees > 0
     for cc in ("CU", "IR"):
         expected = api.transit(cc, None, snapshot=_snapshot(mirror_settings)).to_dict()
         assert _same(expected, api.world_country(tmp_path, cc).to_dict())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any, ClassVar
 
 import numpy as np
@@ -14,7 +14,10 @@ from .results import Result
 from .transit import TransitReport
 from .whatif import provider_counts
 
-__all__ = ["DiffReport", "border_links", "compare_dates"]
+__all__ = ["DiffReport", "SHOWN_CHANGE", "border_links", "compare_dates", "shown_rows"]
+
+SHOWN_CHANGE = 0.0005
+"""A share change smaller than this prints as ±0.0 points at one decimal: counted as compared, not as moved."""
 
 _REL = {0: "peer", 1: "provider", 2: "customer"}  # what the foreign AS is to the domestic one
 
@@ -37,7 +40,14 @@ def border_links(graph: ASGraph, domestic: np.ndarray) -> set[tuple[int, int, st
 
 @dataclass(frozen=True, repr=False)
 class DiffReport(Result):
-    """Links lost and gained across the border, shares moved, new single-homed networks."""
+    """Links lost and gained across the border, shares moved, new single-homed networks.
+
+    Shares are compared over every AS with a share on either date (not only the ranked rows
+    of ``before``/``after``, which are cut for display): an AS below the cut keeps its real
+    share instead of reading as 0. Every list is cut at the report's depth and its total
+    stands beside it: ``links_lost_count``, ``shares_moved_count`` (moved by at least
+    :data:`SHOWN_CHANGE`) out of ``shares_compared``, and the same for gateways.
+    """
 
     _tables: ClassVar[tuple[str, ...]] = ('shares_moved', 'gateways_moved', 'links_lost', 'links_gained', 'new_single_homed')
 
@@ -51,11 +61,21 @@ class DiffReport(Result):
     links_lost_count: int
     links_gained_count: int
     shares_moved: list[dict[str, Any]]
+    shares_moved_count: int
+    shares_compared: int
     gateways_moved: list[dict[str, Any]]
+    gateways_moved_count: int
+    gateways_compared: int
     new_single_homed: list[dict[str, Any]]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def shown_rows(report: TransitReport, top: int) -> TransitReport:
+    """The report with ``top`` rows per ranking: each is a prefix of the full ranking, figures unchanged."""
+    return replace(report, providers=report.providers[:top], gateways=report.gateways[:top],
+                   transit=report.transit[:top])
 
 
 def _single_homed_map(graph: ASGraph, domestic: np.ndarray) -> dict[int, int]:
@@ -75,11 +95,17 @@ def compare_dates(
     *,
     top: int = 25,
 ) -> DiffReport:
-    """Compare the country on two dates; links use the domestic set of each date."""
+    """Compare the country on two dates; links use the domestic set of each date.
+
+    ``report_from``/``report_to`` must rank every AS with a share (they are the full
+    vectors compared); the result holds them cut to ``top`` rows.
+    """
     domestic = np.union1d(origins_from.domestic, origins_to.domestic)
     links_a = border_links(graph_from, domestic)
     links_b = border_links(graph_to, domestic)
-    weight = {r.asn: r.border_share for r in report_from.providers} | {r.asn: r.border_share for r in report_to.providers}
+    weight: dict[int, float] = {}
+    for r in (*report_from.providers, *report_to.providers):  # a link is as important as its AS on either date
+        weight[r.asn] = max(weight.get(r.asn, 0.0), r.border_share)
 
     def describe(links: set[tuple[int, int, str]]) -> list[dict[str, Any]]:
         ordered = sorted(links, key=lambda x: (-weight.get(x[1], 0.0), x[1], x[0]))[: top * 4]
@@ -93,14 +119,15 @@ def compare_dates(
                  "foreign_name": str(b), "foreign_as_name": str(b2), "foreign_country": str(c), "foreign_role": role}
                 for (d, f, role), a, a2, b, b2, c in zip(ordered, dn, da, fn, fa, fc, strict=True)]
 
-    def moved(rows_a: list[Any], rows_b: list[Any], key: str) -> list[dict[str, Any]]:
+    def moved(rows_a: list[Any], rows_b: list[Any], key: str) -> tuple[list[dict[str, Any]], int, int]:
         a = {r.asn: (r.name, getattr(r, key), r.as_name) for r in rows_a}
         b = {r.asn: (r.name, getattr(r, key), r.as_name) for r in rows_b}
         out = [{"asn": asn, "name": (a[asn] if asn in a else b[asn])[0], "as_name": (a[asn] if asn in a else b[asn])[2],
                 "before": a.get(asn, (None, 0.0))[1], "after": b.get(asn, (None, 0.0))[1]} for asn in set(a) | set(b)]
         for row in out:
             row["change"] = row["after"] - row["before"]
-        return sorted(out, key=lambda r: -abs(r["change"]))[:top]
+        ranked = sorted(out, key=lambda r: (-abs(r["change"]), r["asn"]))
+        return ranked[:top], sum(abs(r["change"]) >= SHOWN_CHANGE for r in ranked), len(ranked)
 
     single_a = _single_homed_map(graph_from, domestic)
     single_b = _single_homed_map(graph_to, domestic)
@@ -108,13 +135,15 @@ def compare_dates(
     singles = np.array([a for a, _ in new_single], dtype=np.uint32)
     uppers = np.array([u for _, u in new_single], dtype=np.uint32)
     names, aut, ups, ups_aut = orgs.names(singles), orgs.aut_names(singles), orgs.names(uppers), orgs.aut_names(uppers)
+    shares, shares_count, shares_compared = moved(report_from.providers, report_to.providers, "border_share")
+    gates, gates_count, gates_compared = moved(report_from.gateways, report_to.gateways, "gateway_share")
     return DiffReport(
         cc=origins_to.cc, date_from=report_from.date, date_to=report_to.date,
-        before=report_from, after=report_to,
+        before=shown_rows(report_from, top), after=shown_rows(report_to, top),
         links_lost=describe(links_a - links_b), links_gained=describe(links_b - links_a),
         links_lost_count=len(links_a - links_b), links_gained_count=len(links_b - links_a),
-        shares_moved=moved(report_from.providers, report_to.providers, "border_share"),
-        gateways_moved=moved(report_from.gateways, report_to.gateways, "gateway_share"),
+        shares_moved=shares, shares_moved_count=shares_count, shares_compared=shares_compared,
+        gateways_moved=gates, gateways_moved_count=gates_count, gateways_compared=gates_compared,
         new_single_homed=[{"asn": a, "name": str(n), "as_name": str(an), "provider": u, "provider_name": str(un),
                            "provider_as_name": str(ua), "before": single_a.get(a)}
                           for (a, u), n, an, un, ua in zip(new_single, names, aut, ups, ups_aut, strict=True)],

@@ -15,6 +15,7 @@ from enum import StrEnum
 
 import numpy as np
 
+from ..progress import NO_PROGRESS, Progress
 from ..sources.pfx2as import Pfx2As
 from ..tables.topology import ASGraph
 from .country import CountryOrigins, _per_origin
@@ -46,6 +47,7 @@ __all__ = [
     "headline_flows",
     "originated_space",
     "vantage_weights",
+    "warm_kernels",
 ]
 
 
@@ -139,6 +141,34 @@ def vantage_weights(graph: ASGraph, origins: CountryOrigins, schemes: tuple[str,
     return out
 
 
+PIECE = 64  # routing trees per kernel call: progress moves, and the border dict stays small
+
+
+def _merge_by_side(overlay: Overlay, idx: np.ndarray, weight: np.ndarray, kmi: np.ndarray, is_domestic: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Stub classes as ``_merge_equivalent_stubs`` makes them, domestic and foreign origins apart.
+
+    A class's border credit is split over its members afterwards; a foreign stub (an
+    origin of the country's space registered abroad) must not receive a domestic stub's
+    gateway credit, nor the other way round, so the two never share a class.
+    """
+    reps_parts, kmi_parts = [], []
+    rep_of = np.empty(len(idx), dtype=np.int64)
+    offset = 0
+    for side in (True, False):
+        members = np.flatnonzero(is_domestic == side)
+        if len(members) == 0:
+            continue
+        reps, _, rep_kmi, of = _merge_equivalent_stubs(overlay, idx[members], weight[members], kmi[members])
+        reps_parts.append(reps)
+        kmi_parts.append(rep_kmi)
+        rep_of[members] = of + offset
+        offset += len(reps)
+    if not reps_parts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0), rep_of
+    return np.concatenate(reps_parts), np.concatenate(kmi_parts), rep_of
+
+
 def _split_gateways(acc: np.ndarray, pairs: dict[int, float], n: int, reps: np.ndarray, rep_weight: np.ndarray,
                     rep_of: np.ndarray, idx: np.ndarray, weight: np.ndarray) -> None:
     """A merged stub origin is the first domestic AS only towards itself: its class's credit (and its
@@ -165,11 +195,15 @@ def _split_gateways(acc: np.ndarray, pairs: dict[int, float], n: int, reps: np.n
 def flow_measures(graph: ASGraph, origins: CountryOrigins, weights: np.ndarray, *, schemes: tuple[str, ...],
                   ties: TieRule = TieRule.SPLIT, scenario: Scenario | Overlay | None = None,
                   origin_weights: np.ndarray | None = None, origin_subset: np.ndarray | None = None,
-                  workers: int = 2) -> FlowMeasures:
+                  eligible: np.ndarray | None = None, workers: int = 2,
+                  progress: Progress = NO_PROGRESS) -> FlowMeasures:
     """Every measure of ``transit_flows`` for the country, one column per vantage scheme.
 
     ``origin_weights`` (origins x columns) gives each column its own origin weights
     (default: ``origins.weight`` in every column), so one propagation serves them all.
+    ``eligible`` (bool per AS, graph order) restricts the vantage points further: a
+    what-if passes the scenario's enabled ASes to its "before" run too, so that both runs
+    are seen from the same vantage points.
     """
     overlay = as_overlay(graph, scenario)
     n = len(graph)
@@ -177,7 +211,10 @@ def flow_measures(graph: ASGraph, origins: CountryOrigins, weights: np.ndarray, 
     d_idx = graph.index_of(origins.domestic)
     domestic[d_idx[d_idx >= 0]] = True
     # domestic ASes and removed ones are never vantage points, whatever the weights say
-    vw = np.ascontiguousarray(np.where((overlay.node_enabled & ~domestic)[:, None], weights, 0.0))
+    allowed = overlay.node_enabled & ~domestic
+    if eligible is not None:
+        allowed &= eligible
+    vw = np.ascontiguousarray(np.where(allowed[:, None], weights, 0.0))
     o_idx = graph.index_of(origins.asns)
     chosen = o_idx >= 0
     if origin_subset is not None:
@@ -190,7 +227,8 @@ def flow_measures(graph: ASGraph, origins: CountryOrigins, weights: np.ndarray, 
     silent = ~vw[o_idx[run]].any(axis=1)
     kmi = (origins.kmi_v4 + origins.kmi_v6)[run]
     merged_idx, merged_weight = o_idx[run][silent], ow[run][silent]
-    reps, _, rep_kmi, rep_of = _merge_equivalent_stubs(overlay, merged_idx, merged_weight[:, 0], kmi[silent])
+    reps, rep_kmi, rep_of = _merge_by_side(overlay, merged_idx, merged_weight[:, 0], kmi[silent],
+                                           domestic[merged_idx])
     rep_weight = np.zeros((len(reps), vw.shape[1]))
     np.add.at(rep_weight, rep_of, merged_weight)
     merged = (reps, rep_weight, rep_of, merged_idx, merged_weight)
@@ -210,18 +248,25 @@ def flow_measures(graph: ASGraph, origins: CountryOrigins, weights: np.ndarray, 
     def work(batch: np.ndarray) -> tuple[np.ndarray, dict, np.ndarray]:
         acc = np.zeros((n, MEASURES, vw.shape[1]))
         totals = np.zeros(3)
-        got = np.zeros(len(batch))
-        pairs = run_flow_origins(reps[batch].astype(np.int32), rep_weight[batch], rep_kmi[batch], overlay.arrays,
-                                 code, check_send, domestic, vw, acc, totals, got)
-        reached[batch] = got
-        return acc, dict(pairs), totals
+        pairs: dict[int, float] = {}
+        for piece in np.array_split(batch, max(1, len(batch) // PIECE)):
+            got = np.zeros(len(piece))
+            part = run_flow_origins(reps[piece].astype(np.int32), rep_weight[piece], rep_kmi[piece],
+                                    overlay.arrays, code, check_send, domestic, vw, acc, totals, got)
+            reached[piece] = got
+            for key, value in part.items():
+                pairs[key] = pairs.get(key, 0.0) + value
+            progress.advance(len(piece))
+        return acc, pairs, totals
 
     batches = _batches(len(reps), workers)
+    progress.start("simulating routes to the country's networks", len(reps))
     if len(batches) > 1:
         with ThreadPoolExecutor(max_workers=len(batches)) as pool:
             parts = list(pool.map(work, batches))
     else:
         parts = [work(b) for b in batches]
+    progress.finish()
     acc = sum((p[0] for p in parts), np.zeros((n, MEASURES, vw.shape[1])))
     path_totals = sum((p[2] for p in parts), np.zeros(3))
     pairs: dict[int, float] = {}
@@ -272,15 +317,49 @@ DEFAULT_VANTAGES = VantageScheme.SPACE
 
 def headline_flows(graph: ASGraph, origins: CountryOrigins, pfx4: Pfx2As | None, *,
                    vantages: VantageScheme | str = DEFAULT_VANTAGES, ties: TieRule | str = DEFAULT_TIES,
-                   scenario: Scenario | Overlay | None = None, workers: int = 2) -> FlowMeasures:
+                   scenario: Scenario | Overlay | None = None, space: np.ndarray | None = None,
+                   chosen_vantages: np.ndarray | None = None, eligible: np.ndarray | None = None,
+                   origin_subset: np.ndarray | None = None, workers: int = 2,
+                   progress: Progress = NO_PROGRESS) -> FlowMeasures:
     """The flows behind the report's headline figures (one column): docs/methodology.md gives the defaults' reasons.
 
-    ``pfx4`` (the IPv4 prefix-to-AS table) is needed for the ``space`` vantage scheme only.
+    ``pfx4`` (the IPv4 prefix-to-AS table) is needed for the ``space`` vantage scheme only,
+    unless ``space`` (from :func:`originated_space`, computed once for many countries) is
+    given. ``chosen_vantages`` (AS numbers) replaces the scheme: those ASes, equally.
     """
-    scheme = VantageScheme(vantages)
-    space = originated_space(graph, pfx4) if scheme is VantageScheme.SPACE and pfx4 is not None else None
-    if scheme is VantageScheme.SPACE and space is None:
-        raise ValueError("space-weighted vantage points need the IPv4 prefix-to-AS table")
-    weights = vantage_weights(graph, origins, (scheme.value,), space=space)
-    return flow_measures(graph, origins, weights, schemes=(scheme.value,), ties=TieRule(ties), scenario=scenario,
-                         workers=workers)
+    if chosen_vantages is not None and len(chosen_vantages):
+        picked = np.zeros(len(graph), dtype=np.float64)
+        idx = graph.index_of(np.asarray(chosen_vantages, dtype=np.uint32))
+        picked[idx[idx >= 0]] = 1.0
+        weights = picked[:, None]
+        label = "chosen"
+    else:
+        scheme = VantageScheme(vantages)
+        if scheme is VantageScheme.SPACE and space is None:
+            if pfx4 is None:
+                raise ValueError("space-weighted vantage points need the IPv4 prefix-to-AS table")
+            space = originated_space(graph, pfx4)
+        weights = vantage_weights(graph, origins, (scheme.value,), space=space)
+        label = scheme.value
+    return flow_measures(graph, origins, weights, schemes=(label,), ties=TieRule(ties), scenario=scenario,
+                         origin_subset=origin_subset, eligible=eligible, workers=workers, progress=progress)
+
+
+def warm_kernels(progress: Progress = NO_PROGRESS) -> None:
+    """Compile (first run) or load (later runs) the flow kernel on a two-AS graph, as a progress step.
+
+    numba compiles on the first call and caches the machine code on disk; without this
+    step the first real call would sit silent for as long as the compilation takes.
+    """
+    progress.start("preparing compiled kernels (compiled on the first run only; may take a minute)", None)
+    try:
+        graph = ASGraph.from_links(np.array([1], np.uint32), np.array([2], np.uint32), np.zeros(0, np.uint32),
+                                   np.zeros(0, np.uint32))
+        overlay = as_overlay(graph, None)
+        domestic = np.array([False, True])
+        vw = np.array([[1.0], [0.0]])
+        for code in (TIE_LOWEST, TIE_SPLIT):
+            run_flow_origins(np.array([1], np.int32), np.ones((1, 1)), np.ones(1), overlay.arrays, code, False,
+                             domestic, vw, np.zeros((2, MEASURES, 1)), np.zeros(3), np.zeros(1))
+    finally:
+        progress.finish()

@@ -176,6 +176,8 @@ def transit_report(
     gateway = gateway_raw / border_total if border_total > 0 else gateway_raw
     trimmed = dict(zip(evidence.candidates.tolist(), trimmed_mean(evidence.shares / evidence.shares_divisor).tolist(),
                        strict=True))
+    if flows is not None:  # no trimmed mean over weighted vantage points: the transit share is the weighted mean
+        trimmed = {int(a): float(x) for a, x in zip(asns.tolist(), transit_mean.tolist(), strict=True) if x > 0}
     only, only_foreign = single_homed(graph, origins.domestic, overlay)
     position = {int(a): i for i, a in enumerate(asns)}
     origin_share = dict(zip(origins.asns.tolist(), origins.weight.tolist(), strict=True))
@@ -256,13 +258,27 @@ def _pct(x: float | None) -> str:
     return "n/a" if x is None else f"{100 * x:.1f}%"
 
 
+_VANTAGE_TEXT = {"space": "vantage points weighted by the IPv4 space they originate",
+                 "cone": "vantage points weighted by their customer cones",
+                 "transit": "only networks with customers as vantage points", "chosen": "only the chosen vantage points",
+                 "all": "every foreign network an equal vantage point"}
+_TIE_TEXT = {"split": "tied routes split equally", "lowest-asn": "ties to the lowest next-hop ASN",
+             "highest-asn": "ties to the highest next-hop ASN"}
+
+
+def _vantage_text(evidence: dict[str, Any]) -> str:
+    if "vantage_weights" not in evidence:
+        return ""
+    return f" ({_VANTAGE_TEXT.get(evidence['vantage_weights'], '')}; {_TIE_TEXT.get(evidence['ties'], '')})"
+
+
 def summarize(report: TransitReport) -> str:
     """One plain paragraph that says what the figures say."""
     m, e = report.membership, report.evidence
     parts = [
         f"{report.cc} on {report.date}: {m['origins']:,} networks originate the country's address space "
         f"({m['view']} view; {_pct(m.get('ipv4_coverage'))} of its IPv4 space is routed), seen from "
-        f"{e['vantage_points']:,} {e['kind']} vantage points over {e['paths']:,} paths."
+        f"{e['vantage_points']:,} {e['kind']} vantage points over {e['paths']:,} paths{_vantage_text(e)}."
     ]
     if report.providers:
         p = report.providers[:3]

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ..analysis.blocking_updates import UpdateCadence
     from ..analysis.country import MembershipView, Weighting
     from ..analysis.diff import DiffReport
+    from ..analysis.flow_measures import TieRule, VantageScheme
     from ..analysis.profile import AsProfile
     from ..analysis.timeline import ShareTimeline
     from ..analysis.transit import TransitReport
@@ -54,7 +55,7 @@ _WHERE = {
     "BlockingReport": "..analysis.blocking", "DatasetChoice": "..sources.snapshot", "DiffReport": "..analysis.diff",
     "Evidence": ".providers", "GroupTable": "..analysis.blocking_groups", "Membership": ".providers", "MembershipView": "..analysis.country", "Weighting": "..analysis.country",
     "RegisterKind": "..sources.registry", "ShareTimeline": "..analysis.timeline", "SimulateOptions": ".routes",
-    "SimulationResult": ".routes", "Snapshot": "..sources.snapshot", "TransitOptions": ".providers",
+    "SimulationResult": ".routes", "Snapshot": "..sources.snapshot", "TieRule": "..analysis.flow_measures", "TransitOptions": ".providers", "VantageScheme": "..analysis.flow_measures",
     "TransitReport": "..analysis.transit", "UpdateCadence": "..analysis.blocking_updates",
     "WhatIfReport": "..analysis.whatif", "archive_timeline": ".timeline", "as_profile": ".lookup",
     "as_search": ".lookup", "blocking_diff": ".blocking", "blocking_register_timeline": ".timeline",
@@ -89,9 +90,11 @@ __all__ = [
     "SimulateOptions",
     "SimulationResult",
     "Snapshot",
+    "TieRule",
     "TransitOptions",
     "TransitReport",
     "UpdateCadence",
+    "VantageScheme",
     "Weighting",
     "WhatIfReport",
     "WorldEvent",

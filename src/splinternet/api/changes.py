@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from ..analysis.diff import DiffReport, compare_dates
-from ..analysis.transit import transit_report
 from ..config import Settings
 from ..errors import ParameterError
 from ..progress import NO_PROGRESS, Progress
 from ..sources.snapshot import Snapshot
-from .providers import TransitOptions, country_membership, simulated_evidence, with_sources
+from .providers import TransitOptions, country_membership, simulated_report, with_sources
 
 __all__ = ["diff"]
 
@@ -34,9 +33,9 @@ def diff(cc: str, date_from: str | dt.date, date_to: str | dt.date, *, options: 
     for snap in snaps:
         membership = country_membership(snap, cc, view=options.view, weighting=options.weighting)
         graph = snap.graph()
-        evidence = simulated_evidence(graph, membership.origins, options, progress=progress)
-        report = with_sources(transit_report(evidence, membership.origins, snap.orgs(), graph, date=snap.date_text,
-                                             top=options.top), snap, membership.notes)
+        # every AS with a share is ranked (len(graph) rows at most): the shares are compared in full, cut after
+        report, _ = simulated_report(snap, membership.origins, options, top=len(graph), progress=progress)
+        report = with_sources(report, snap, membership.notes)
         results.append((membership.origins, graph, report))
     (o1, g1, r1), (o2, g2, r2) = results
     return compare_dates(o1, o2, g1, g2, r1, r2, snaps[1].orgs(), top=options.top)

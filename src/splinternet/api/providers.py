@@ -20,10 +20,19 @@ from ..analysis.country import (
     Weighting,
     country_origins,
 )
+from ..analysis.flow_measures import (
+    DEFAULT_TIES,
+    DEFAULT_VANTAGES,
+    FlowMeasures,
+    TieRule,
+    VantageScheme,
+    flow_evidence,
+    headline_flows,
+)
 from ..analysis.observed import observed_evidence
 from ..analysis.scenario import Overlay
 from ..analysis.transit import TransitReport, transit_report
-from ..analysis.transit_evidence import PathEvidence, pick_candidates, simulate_evidence
+from ..analysis.transit_evidence import PathEvidence
 from ..errors import DataNotFoundError, DownloadError, ParameterError, UnknownCountryError
 from ..progress import NO_PROGRESS, Progress
 from ..sources.asorg import OrgTable
@@ -33,9 +42,10 @@ from ..sources.pfx2as import Pfx2As
 from ..sources.snapshot import Snapshot
 from ..tables.topology import ASGraph
 from . import params
+from .observed_view import observed_view
 
-__all__ = ["Evidence", "Membership", "TransitOptions", "country_membership", "largest_blocks", "left_out", "simulated_evidence",
-           "transit", "vantage_concentration", "with_sources"]
+__all__ = ["Evidence", "Membership", "TransitOptions", "country_membership", "largest_blocks", "left_out", "simulated_flows",
+           "simulated_report", "transit", "vantage_concentration", "with_sources"]
 
 
 class Evidence(StrEnum):
@@ -50,15 +60,18 @@ class TransitOptions:
     """How to run the transit analysis; the defaults are what docs/methodology.md describes."""
 
     view: MembershipView = MembershipView.ADDRESS
-    weighting: Weighting = Weighting.SPACE
+    weighting: Weighting = Weighting.IPV4
     evidence: Evidence = Evidence.SIMULATED
-    vantages: tuple[int, ...] = ()
+    ties: TieRule = DEFAULT_TIES  # simulated: how equally good routes share traffic
+    vantage_weights: VantageScheme = DEFAULT_VANTAGES  # simulated: who sends traffic into the country
+    vantages: tuple[int, ...] = ()  # simulated: only these ASes, equally (replaces vantage_weights)
     top: int = 25
     workers: int = 2
     max_origins: int | None = None  # only the largest origins by weight (a quick look); None = all
     collectors: tuple[str, ...] = ("rrc00", "route-views2")  # observed evidence: whose archives
     mrt_files: tuple[str, ...] = ()  # observed evidence from these files instead of the catalog
     full_feed_share: float = 0.5  # observed: peers with at least this share of the largest peer's prefixes
+    rank_thin_evidence: bool = False  # observed: rank even below the coverage floor (observed_agreement)
 
     def __post_init__(self) -> None:
         """Names given as text ("address", "space") become the enums; anything else is refused here."""
@@ -66,6 +79,8 @@ class TransitOptions:
             object.__setattr__(self, "view", MembershipView(self.view))
             object.__setattr__(self, "weighting", Weighting(self.weighting))
             object.__setattr__(self, "evidence", Evidence(self.evidence))
+            object.__setattr__(self, "ties", TieRule(self.ties))
+            object.__setattr__(self, "vantage_weights", VantageScheme(self.vantage_weights))
         except ValueError as exc:
             raise ParameterError(str(exc)) from None
 
@@ -79,7 +94,7 @@ class Membership:
 
 
 def country_membership(snapshot: Snapshot, cc: str, *, view: MembershipView | str = MembershipView.ADDRESS,
-                       weighting: Weighting | str = Weighting.SPACE,
+                       weighting: Weighting | str = Weighting.IPV4,
                        indexes: dict[int, OriginIndex] | None = None) -> Membership:
     """The domestic origins of a country with their weights (``indexes``: see ``country_origins``)."""
     code = params.country_code(cc)
@@ -113,29 +128,44 @@ def country_membership(snapshot: Snapshot, cc: str, *, view: MembershipView | st
     return Membership(origins, tuple(notes))
 
 
-def simulated_evidence(graph: ASGraph, origins: CountryOrigins, options: TransitOptions, *,
-                       overlay: Overlay | None = None, candidates: np.ndarray | None = None,
-                       vantages: np.ndarray | None = None, progress: Progress = NO_PROGRESS) -> PathEvidence:
-    """Simulated path evidence; candidates for the trimmed mean come from a pilot run on the largest origins."""
+def simulated_flows(graph: ASGraph, origins: CountryOrigins, pfx4: Pfx2As, options: TransitOptions, *,
+                    overlay: Overlay | None = None, eligible: np.ndarray | None = None,
+                    space: np.ndarray | None = None, progress: Progress = NO_PROGRESS
+                    ) -> tuple[PathEvidence, FlowMeasures]:
+    """Simulated flows with the options' tie rule and vantage points, and the evidence a report reads from them.
+
+    ``eligible`` (bool per AS, graph order) limits the vantage points (a what-if uses the
+    same ones before and after); ``space`` is each AS's originated IPv4 space when already
+    computed (a world run computes it once).
+    """
     if options.evidence is not Evidence.SIMULATED:
         raise ParameterError("what-if and diff simulate routes; observed paths cannot show a changed topology")
-    if vantages is None and options.vantages:
-        vantages = np.asarray(options.vantages, dtype=np.uint32)
     subset = None
     if options.max_origins:
         subset = origins.asns[np.argsort(-origins.weight, kind="stable")[: options.max_origins]]
-    if candidates is None:
-        pilot_origins = origins.asns[np.argsort(-origins.weight, kind="stable")[:200]]
-        pilot = simulate_evidence(graph, origins, scenario=overlay, vantages=vantages, origin_subset=pilot_origins,
-                                  workers=options.workers)
-        candidates = pick_candidates(pilot)
-    evidence = simulate_evidence(graph, origins, scenario=overlay, vantages=vantages, candidates=candidates,
-                                 origin_subset=subset, workers=options.workers, progress=progress)
+    chosen = np.asarray(options.vantages, dtype=np.uint32) if options.vantages else None
+    flows = headline_flows(graph, origins, pfx4, vantages=options.vantage_weights, ties=options.ties,
+                           scenario=overlay, space=space, chosen_vantages=chosen, eligible=eligible,
+                           origin_subset=subset, workers=options.workers, progress=progress)
+    evidence = flow_evidence(flows, origins)
     if subset is not None:
         skipped = ~np.isin(origins.asns, subset)
         evidence.details["origins_skipped_by_limit"] = int(skipped.sum())
         evidence.details["weight_skipped_by_limit"] = float(origins.weight[skipped].sum())
-    return evidence
+    return evidence, flows
+
+
+def simulated_report(snapshot: Snapshot, origins: CountryOrigins, options: TransitOptions, *,
+                     overlay: Overlay | None = None, eligible: np.ndarray | None = None,
+                     space: np.ndarray | None = None, top: int | None = None,
+                     progress: Progress = NO_PROGRESS) -> tuple[TransitReport, PathEvidence]:
+    """The transit report from simulated flows (no sources yet: see :func:`with_sources`), and its evidence."""
+    graph = snapshot.graph()
+    evidence, flows = simulated_flows(graph, origins, snapshot.pfx2as(4), options, overlay=overlay,
+                                      eligible=eligible, space=space, progress=progress)
+    report = transit_report(evidence, origins, snapshot.orgs(), graph, date=snapshot.date_text,
+                            top=options.top if top is None else top, overlay=overlay, flows=flows)
+    return report, evidence
 
 
 def transit(cc: str, date: str | dt.date | None, *, options: TransitOptions = TransitOptions(),
@@ -148,14 +178,18 @@ def transit(cc: str, date: str | dt.date | None, *, options: TransitOptions = Tr
     notes = list(membership.notes)
     if options.evidence is Evidence.OBSERVED:
         evidence = _observed(snapshot, origins, options, notes)
+        report = transit_report(evidence, origins, snapshot.orgs(), graph, date=snapshot.date_text,
+                                top=options.top)
     else:
-        evidence = simulated_evidence(graph, origins, options, progress=progress)
-    report = transit_report(evidence, origins, snapshot.orgs(), graph, date=snapshot.date_text, top=options.top)
+        report, evidence = simulated_report(snapshot, origins, options, progress=progress)
     report.evidence["gateway_blocks"] = largest_blocks([g.asn for g in report.gateways], origins,
                                                        snapshot.pfx2as(4))
     report.evidence["vantage_concentration"] = (
         vantage_concentration(evidence, [p.asn for p in report.providers], snapshot.orgs())
         if evidence.kind == Evidence.OBSERVED else None)
+    if evidence.kind == Evidence.OBSERVED:  # too thin to rank, or ranked beside the simulated view
+        report = observed_view(report, rank_thin=options.rank_thin_evidence, top=options.top, simulated=lambda: transit(
+            cc, None, options=replace(options, evidence=Evidence.SIMULATED), snapshot=snapshot, progress=progress))
     return with_sources(report, snapshot, notes)
 
 

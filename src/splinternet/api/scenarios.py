@@ -6,15 +6,12 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import replace
 
-import numpy as np
-
 from ..analysis.scenario import Scenario, compile_overlay
-from ..analysis.transit import transit_report
 from ..analysis.whatif import WhatIfReport, compare_scenario
 from ..errors import ParameterError
 from ..progress import NO_PROGRESS, Progress
 from ..sources.snapshot import Snapshot
-from .providers import TransitOptions, country_membership, simulated_evidence, with_sources
+from .providers import TransitOptions, country_membership, simulated_report, with_sources
 
 __all__ = ["whatif"]
 
@@ -35,18 +32,12 @@ def whatif(cc: str, date: str | dt.date | None, without: Sequence[int], *, links
         graph.require_index(asn)
         scenario = scenario.without_links_to(asn, origins.domestic) if links_only else scenario.without_as(asn)
     overlay = compile_overlay(graph, scenario)
-    base_overlay = compile_overlay(graph, None)
     # the same vantage points before and after: removed ASes are not vantage points in either
-    is_domestic = np.isin(graph.asns, origins.domestic)
-    eligible = ~is_domestic & overlay.node_enabled if not options.vantages else np.isin(
-        graph.asns, np.asarray(options.vantages, dtype=np.uint32)) & overlay.node_enabled
-    vantages = graph.asns[eligible]
-    base = simulated_evidence(graph, origins, options, overlay=base_overlay, vantages=vantages, progress=progress)
-    scen = simulated_evidence(graph, origins, options, overlay=overlay, candidates=base.candidates,
-                              vantages=vantages, progress=progress)
+    eligible = overlay.node_enabled.copy()
+    base_report, base = simulated_report(snapshot, origins, options, eligible=eligible, progress=progress)
+    scen_report, scen = simulated_report(snapshot, origins, options, overlay=overlay, eligible=eligible,
+                                         progress=progress)
     day = snapshot.date_text
-    base_report = transit_report(base, origins, orgs, graph, date=day, top=options.top)
-    scen_report = transit_report(scen, origins, orgs, graph, date=day, overlay=overlay, top=options.top)
     report = compare_scenario(origins, graph, orgs, base, scen, base_report, scen_report, overlay,
                               scenario.describe(), date=day, top=options.top)
     sourced = with_sources(base_report, snapshot, membership.notes)

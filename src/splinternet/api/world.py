@@ -1,10 +1,10 @@
 """Every country's transit picture on a date in one run, written as a Parquet dataset, and read back.
 
 ``build_world`` computes, for every country with routed address space, the report ``transit``
-gives (same membership, same evidence to the bit, every provider and gateway kept) plus
-the indices a map shows, and writes them per country (``sources/world_store.py``).
-Routing trees are shared between countries and between a country's pilot and full runs
-(``analysis/world_evidence.py``). A rerun on the same directory skips countries whose
+gives (same membership, the same simulated flows, every provider and gateway kept) plus
+the indices a map shows, and writes them per country (``sources/world_store.py``). The
+space every AS originates (the default vantage weights) and the origin index are computed
+once for all countries. A rerun on the same directory skips countries whose
 files are intact; a directory of another date or other options is refused.
 """
 
@@ -22,15 +22,16 @@ from typing import Any, ClassVar
 from .. import __version__
 from ..analysis.country import MembershipView, Weighting, origin_index
 from ..analysis.results import Result
-from ..analysis.transit import GatewayRow, ProviderRow, TransitReport, summarize, transit_report
-from ..analysis.world_evidence import TreeStore, plan_world, warm_kernels, world_evidence
+from ..analysis.transit import GatewayRow, ProviderRow, TransitReport, summarize
+from ..analysis.flow_measures import DEFAULT_TIES, DEFAULT_VANTAGES, TieRule, VantageScheme, originated_space
+from ..analysis.flow_measures import warm_kernels as warm_flow_kernels
 from ..analysis.world_indices import CountryIndices, country_indices, organizations
 from ..errors import DataNotFoundError, ParameterError, UnknownCountryError
 from ..progress import NO_PROGRESS, Progress
 from ..sources.snapshot import Snapshot
 from ..sources.world_store import WorldStore
 from . import params
-from .providers import TransitOptions, country_membership, largest_blocks, with_sources
+from .providers import TransitOptions, country_membership, largest_blocks, simulated_report, with_sources
 
 __all__ = ["WorldOptions", "WorldSummary", "build_world", "world_country", "world_indices"]
 
@@ -43,25 +44,29 @@ class WorldOptions:
     """What ``build_world`` computes; the transit options that matter for the figures are recorded in the run."""
 
     view: MembershipView = MembershipView.ADDRESS
-    weighting: Weighting = Weighting.SPACE
+    weighting: Weighting = Weighting.IPV4
+    ties: TieRule = DEFAULT_TIES
+    vantage_weights: VantageScheme = DEFAULT_VANTAGES
     countries: tuple[str, ...] = ()  # empty: every country with routed space
     max_origins: int | None = None  # as TransitOptions.max_origins (a quick look)
     workers: int = 2  # as TransitOptions.workers: sums are split the same way, so figures equal transit's
-    tree_store_mib: int = 1024  # memory for routing trees kept for later runs (docs/world.md: the trade-off)
     carriers: int = 0  # "one carrier away": remove each of this many top providers (one what-if run each)
 
     def __post_init__(self) -> None:
         try:
             object.__setattr__(self, "view", MembershipView(self.view))
             object.__setattr__(self, "weighting", Weighting(self.weighting))
+            object.__setattr__(self, "ties", TieRule(self.ties))
+            object.__setattr__(self, "vantage_weights", VantageScheme(self.vantage_weights))
         except ValueError as exc:
             raise ParameterError(str(exc)) from None
         object.__setattr__(self, "countries", tuple(params.country_code(c) for c in self.countries))
-        if self.workers < 1 or self.tree_store_mib < 0 or self.carriers < 0:
-            raise ParameterError("workers must be at least 1, the tree store size and carriers at least 0")
+        if self.workers < 1 or self.carriers < 0:
+            raise ParameterError("workers must be at least 1 and carriers at least 0")
 
     def transit_options(self) -> TransitOptions:
-        return TransitOptions(view=self.view, weighting=self.weighting, max_origins=self.max_origins,
+        return TransitOptions(view=self.view, weighting=self.weighting, ties=self.ties,
+                              vantage_weights=self.vantage_weights, max_origins=self.max_origins,
                               workers=self.workers)
 
 
@@ -76,9 +81,7 @@ class WorldSummary(Result):
     done: list[str]
     reused: list[str]
     skipped: list[dict[str, str]]
-    routing_tree_runs: int
-    propagations: int
-    trees_from_store: int
+    routing_trees: int  # propagations run (stub origins with the same neighbours share one)
     seconds: dict[str, float]
     notes: list[str] = field(default_factory=list)
 
@@ -94,7 +97,8 @@ def _candidates(snapshot: Snapshot, options: WorldOptions) -> list[str]:
 
 def _run_description(snapshot: Snapshot, options: WorldOptions) -> dict[str, Any]:
     return {"date": snapshot.date_text, "prefixes_date": str(snapshot.prefixes_date)[:10],
-            "view": options.view.value, "weighting": options.weighting.value, "max_origins": options.max_origins,
+            "view": options.view.value, "weighting": options.weighting.value, "ties": options.ties.value,
+            "vantage_weights": options.vantage_weights.value, "max_origins": options.max_origins,
             "workers": options.workers, "carriers": options.carriers, "version": __version__}
 
 
@@ -134,14 +138,17 @@ def build_world(date: str | dt.date | None, out: str | Path, *, options: WorldOp
     progress.finish()
     clock["membership"] = time.perf_counter()
     graph = snapshot.graph()
-    warm_kernels(progress)
+    warm_flow_kernels(progress)
     clock["compile"] = time.perf_counter()
-    plan = plan_world(graph, [m.origins for m in memberships], max_origins=options.max_origins)
-    trees = TreeStore.with_budget(len(graph), options.tree_store_mib << 20)
-    for membership, (origins, evidence) in zip(memberships, world_evidence(
-            plan, workers=options.workers, store=trees, progress=progress), strict=True):
+    space = originated_space(graph, snapshot.pfx2as(4))  # every country's vantage weights: computed once
+    transit_options = options.transit_options()
+    trees = 0
+    progress.start("simulating every country's routes", len(memberships))
+    for membership in memberships:
         started = time.perf_counter()
-        report = transit_report(evidence, origins, orgs, graph, date=snapshot.date_text, top=len(graph))
+        origins = membership.origins
+        report, evidence = simulated_report(snapshot, origins, transit_options, space=space, top=len(graph))
+        trees += int(str(evidence.details.get("routing_trees", 0)))
         report.evidence["gateway_blocks"] = largest_blocks([g.asn for g in report.gateways[:MAX_TOP]], origins,
                                                            snapshot.pfx2as(4))
         report.evidence["vantage_concentration"] = None  # as transit gives it for simulated evidence
@@ -154,8 +161,10 @@ def build_world(date: str | dt.date | None, out: str | Path, *, options: WorldOp
                               one_carrier_away_asn=carriers["asn"][worst],
                               one_carrier_away_share=carriers["lost_share"][worst])
         store.write_country(origins.cc, {**_tables(report, indices, orgs), "carriers": carriers},
-                            {"seconds_writing": round(time.perf_counter() - started, 3),
+                            {"seconds": round(time.perf_counter() - started, 3),
                              "routing_trees": evidence.details.get("routing_trees")})
+        progress.advance(1)
+    progress.finish()
     clock["end"] = time.perf_counter()
     notes = snapshot.date_notes() + snapshot.release_notes() + snapshot.damage_notes()
     if snapshot.prefixes_date != snapshot.date:
@@ -163,7 +172,7 @@ def build_world(date: str | dt.date | None, out: str | Path, *, options: WorldOp
     seconds = {"membership": clock["membership"] - clock["start"], "kernels": clock["compile"] - clock["membership"],
                "countries": clock["end"] - clock["compile"], "total": clock["end"] - clock["start"]}
     return WorldSummary(out=str(out), date=snapshot.date_text, done=todo, reused=reused, skipped=skipped,
-                        routing_tree_runs=plan.trees, propagations=trees.propagated, trees_from_store=trees.hits,
+                        routing_trees=trees,
                         seconds={k: round(v, 3) for k, v in seconds.items()}, notes=notes)
 
 
@@ -177,7 +186,7 @@ def _carriers(report: TransitReport, snapshot: Snapshot, options: WorldOptions) 
     for rank, provider in enumerate(report.providers[: options.carriers], 1):
         result = whatif(report.cc, None, [provider.asn], options=options.transit_options(), snapshot=snapshot)
         values = (rank, provider.asn, provider.name, provider.border_share, result.lost_share,
-                  result.lost_ipv4_addresses, len(result.lost_networks), len(result.left_without_provider),
+                  result.lost_ipv4_addresses, result.lost_networks_count, result.left_without_provider_count,
                   result.reach["before"], result.reach["after"], _json(result.absorbed[:3]))
         for key, value in zip(keys, values, strict=True):
             rows[key].append(value)

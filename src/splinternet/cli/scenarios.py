@@ -19,7 +19,7 @@ from .common import (
     TopOption,
 )
 from .output import console, print_inputs, print_json, print_notes, progress_bar, warn_reserved
-from .transit import PrefixDateOption, ViewOption, WeightOption
+from .transit import PrefixDateOption, TiesOption, VantageOption, ViewOption, WeightOption
 
 
 def _side_by_side(before: api.TransitReport, after: api.TransitReport, top: int) -> Table:
@@ -40,7 +40,9 @@ def whatif_command(
     links_only: Annotated[bool, typer.Option("--links-only", help="Remove only the links between these ASes "
                                              "and the country's networks.")] = False,
     view: ViewOption = api.MembershipView.ADDRESS,
-    weight: WeightOption = api.Weighting.SPACE,
+    weight: WeightOption = api.Weighting.IPV4,
+    ties: TiesOption = api.TieRule.SPLIT,
+    vantage_weights: VantageOption = api.VantageScheme.SPACE,
     prefixes_date: PrefixDateOption = None,
     top: TopOption = 15,
     offline: OfflineOption = False,
@@ -57,16 +59,24 @@ def whatif_command(
                                      prefixes_date=prefixes_date, progress=progress, strict=strict,
                                          allow_damaged=allow_damaged)
         report = api.whatif(cc, date, asns, links_only=links_only, snapshot=snapshot, progress=progress,
-                            options=api.TransitOptions(view=view, weighting=weight, top=top))
+                            options=api.TransitOptions(view=view, weighting=weight, top=top, ties=ties,
+                                                               vantage_weights=vantage_weights))
     if json_out:
         print_json(report)
         return
     console.print(f"[bold]{report.cc}[/] {report.date}: what if " + "; ".join(report.scenario))
-    console.print(f"networks losing every route: {fmt.count(len(report.lost_networks))} "
+    console.print(report.removal_text, markup=False, highlight=False)
+    for row in report.scenario_ases:
+        if row["ipv4_addresses"] > 0:
+            console.print(f"{fmt.as_row_label(row, 48)} itself originates {fmt.count(round(row['ipv4_addresses']))} "
+                          f"IPv4 addresses ({fmt.pct(row['country_share'])} of the country); reached from "
+                          f"{fmt.pct(row['reach_before'])} -> {fmt.pct(row['reach_after'])} of vantage points",
+                          markup=False, highlight=False)
+    console.print(f"networks losing every route: {fmt.count(report.lost_networks_count)} "
                   f"({fmt.count(round(report.lost_ipv4_addresses))} IPv4 addresses, {fmt.pct(report.lost_share)} of "
-                  f"the country); with fewer routes: {fmt.count(len(report.degraded_networks))}; left single-homed: "
-                  f"{fmt.count(len(report.left_single_homed))}; left without any provider: "
-                  f"{fmt.count(len(report.left_without_provider))}")
+                  f"the country); with fewer routes: {fmt.count(report.degraded_networks_count)}; left single-homed: "
+                  f"{fmt.count(report.left_single_homed_count)}; left without any provider: "
+                  f"{fmt.count(report.left_without_provider_count)}")
     mpl = report.mean_path_length
     console.print(f"mean path length {fmt.number(mpl['before'])} -> {fmt.number(mpl['after'])} AS hops; country "
                   f"reachable from the average vantage point {fmt.pct(report.reach['before'])} -> "
@@ -80,16 +90,17 @@ def whatif_command(
             table.add_row(fmt.as_row_label(row, 48), fmt.pct(row["border_before"]),
                           fmt.pct(row["border_after"]), fmt.points(row["gain"]))
         console.print(table)
-        _cut_line(len(gains), top)
-    for title, rows in (("Networks that lose every route", report.lost_networks),
-                        ("Networks left single-homed", report.left_single_homed)):
+        _cut_line(min(top, len(gains)), report.absorbed_count, "providers whose share grew")
+    for title, rows, total in (("Networks that lose every route", report.lost_networks, report.lost_networks_count),
+                               ("Networks left single-homed", report.left_single_homed,
+                                report.left_single_homed_count)):
         if rows:
             rest = [k for k in rows[0] if k not in ("asn", "name", "as_name")]
             table = Table("network", *(fmt.header(k) for k in rest), title=title)
             for row in rows[:top]:
                 table.add_row(fmt.as_row_label(row, 48), *(fmt.value_cell(row[k], k) for k in rest))
             console.print(table)
-            _cut_line(len(rows), top)
+            _cut_line(min(top, len(rows)), total, "networks")
     print_notes(report.notes)
     print_inputs(report.before.sources)
 
@@ -98,8 +109,9 @@ def _hidden(n: int, what: str) -> str:
     return f"{fmt.plural(n, what)} with no change not shown" if n else ""
 
 
-def _cut_line(total: int, top: int) -> None:
-    line = fmt.n_of_m(min(top, total), total)
+def _cut_line(shown: int, total: int, what: str = "rows") -> None:
+    """``15 of 5,033 networks shown`` under a table that was cut; nothing when every row is shown."""
+    line = fmt.n_of_m(shown, total, what)
     if line:
         console.print(f"[dim]{line} (--top)[/]")
 
@@ -109,7 +121,9 @@ def diff_command(
     date_from: Annotated[str, typer.Option("--from", help="First date (YYYY-MM-DD).")],
     date_to: Annotated[str, typer.Option("--to", help="Second date (YYYY-MM-DD).")],
     view: ViewOption = api.MembershipView.ADDRESS,
-    weight: WeightOption = api.Weighting.SPACE,
+    weight: WeightOption = api.Weighting.IPV4,
+    ties: TiesOption = api.TieRule.SPLIT,
+    vantage_weights: VantageOption = api.VantageScheme.SPACE,
     prefixes_date: PrefixDateOption = None,
     top: TopOption = 15,
     offline: OfflineOption = False,
@@ -123,7 +137,8 @@ def diff_command(
         report = api.diff(cc, date_from, date_to, prefixes_date=prefixes_date, progress=progress,
                           settings=Settings.from_env(offline=offline or None), strict=strict,
                           allow_damaged=allow_damaged,
-                          options=api.TransitOptions(view=view, weighting=weight, top=top))
+                          options=api.TransitOptions(view=view, weighting=weight, top=top, ties=ties,
+                                                               vantage_weights=vantage_weights))
     if json_out:
         print_json(report)
         return
@@ -134,15 +149,17 @@ def diff_command(
     moved = [row for row in report.shares_moved if not fmt.is_zero_change(row["change"])]
     if moved:
         table = Table("provider", "border share before", "border share after", "change",
-                      title="Border shares that moved", caption=_hidden(len(report.shares_moved) - len(moved),
-                                                                         "provider"))
+                      title="Border shares that moved",
+                      caption=f"compared over all {fmt.plural(report.shares_compared, 'provider')} with a border "
+                              "share on either date")
         for row in moved[:top]:
             table.add_row(fmt.as_row_label(row, 48), fmt.pct(row["before"]), fmt.pct(row["after"]),
                           fmt.points(row["change"]))
         console.print(table)
-        _cut_line(len(moved), top)
+        _cut_line(min(top, len(moved)), report.shares_moved_count, "providers that moved by 0.05 points or more")
     else:
-        console.print("no border share moved by 0.05 points or more")
+        console.print(f"no border share moved by 0.05 points or more (of "
+                      f"{fmt.plural(report.shares_compared, 'provider')} compared)")
     for title, rows, total in (("Links lost", report.links_lost, report.links_lost_count),
                                ("Links gained", report.links_gained, report.links_gained_count)):
         if not rows:

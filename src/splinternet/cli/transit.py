@@ -49,8 +49,15 @@ EvidenceOption = Annotated[EvidenceChoice, typer.Option("--evidence", help="Path
 ViewOption = Annotated[api.MembershipView, typer.Option("--view", help="Domestic networks: 'address' (originate the "
                                                     "country's RIR blocks) or 'registered' (organization registered "
                                                     "there).")]
-WeightOption = Annotated[api.Weighting, typer.Option("--weight", help="'space' (by address space) or 'equal' (every "
-                                                 "origin AS counts the same).")]
+WeightOption = Annotated[api.Weighting, typer.Option("--weight", help="How much of the country each origin is: "
+                                                 "'ipv4' (its IPv4 addresses, the default), 'space' (IPv4 and IPv6 "
+                                                 "averaged) or 'equal' (every origin AS the same).")]
+TiesOption = Annotated[api.TieRule, typer.Option("--ties", help="Equally good routes: 'split' the traffic over them "
+                                             "(default), or take the 'lowest-asn' / 'highest-asn' next hop.")]
+VantageOption = Annotated[api.VantageScheme, typer.Option("--vantage-weights", help="Who sends traffic into the "
+                                                      "country: 'space' (each foreign AS by the IPv4 space it "
+                                                      "originates, default), 'all' (equally), 'transit' (ASes "
+                                                      "with customers), 'cone' (by customer cone).")]
 PrefixDateOption = Annotated[str | None, typer.Option("--prefixes-date", help="Take prefix-to-AS data from "
                                                       "this date instead (when none exists for --date).")]
 
@@ -71,6 +78,8 @@ def render_text(report: api.TransitReport) -> None:
                           fmt.pct(row.border_share), fmt.pct(row.transit_share), fmt.count(row.networks_served),
                           fmt.count(row.single_homed), fmt.count(row.single_foreign_upstream), served)
         console.print(table)
+    elif report.evidence.get("ranked") is False:
+        console.print("nothing ranked: the observed evidence is too thin (--rank-thin ranks it anyway)")
     else:
         console.print("no international transit provider found in this evidence")
     if report.gateways:
@@ -80,11 +89,30 @@ def render_text(report: api.TransitReport) -> None:
             gates.add_row(str(i), fmt.as_row_label(g, 44), fmt.pct(g.gateway_share), fmt.pct(g.transit_share),
                           fmt.count(g.foreign_providers), fmt.pct(g.origin_share))
         console.print(gates)
+    if report.evidence.get("observed_vs_simulated"):
+        render_agreement(report.evidence["observed_vs_simulated"])
     for line in transit_cautions(data):
         console.print("[bold yellow]caution:[/] ", end="")
         console.print(line, markup=False, highlight=False, soft_wrap=True)
     print_notes(report.notes)
     print_inputs(report.sources)
+
+
+def render_agreement(check: dict[str, Any]) -> None:
+    """Observed and simulated provider rankings side by side, with how much they agree."""
+    table = Table("#", "observed: provider", "border share", "simulated: provider", "border share",
+                  title="Observed and simulated rankings side by side")
+    observed, simulated = check["observed"], check["simulated"]
+    for i in range(max(len(observed), len(simulated))):
+        o = observed[i] if i < len(observed) else None
+        s = simulated[i] if i < len(simulated) else None
+        table.add_row(str(i + 1), fmt.as_row_label(o, 36) if o else "", fmt.pct(o["border_share"]) if o else "",
+                      fmt.as_row_label(s, 36) if s else "", fmt.pct(s["border_share"]) if s else "")
+    console.print(table)
+    tau = "n/a" if check["kendall_tau"] is None else f"{check['kendall_tau']:+.2f}"
+    deeper = f", {check['overlap_at_depth']} of the top {check['depth']}" if check["depth"] > 5 else ""
+    console.print(f"agreement: {check['overlap_at_5']} of the top {min(5, check['depth'])} in common{deeper}; "
+                  f"Kendall's tau {tau} over the {check['union']} providers of either top {check['depth']}")
 
 
 _CSV_COLUMNS = ["evidence", "table", "rank", "asn", "name", "as_name", "country", "border_share", "gateway_share",
@@ -117,7 +145,9 @@ def transit_command(
     date: DateOption = None,
     evidence: EvidenceOption = EvidenceChoice.SIMULATED,
     view: ViewOption = api.MembershipView.ADDRESS,
-    weight: WeightOption = api.Weighting.SPACE,
+    weight: WeightOption = api.Weighting.IPV4,
+    ties: TiesOption = api.TieRule.SPLIT,
+    vantage_weights: VantageOption = api.VantageScheme.SPACE,
     prefixes_date: PrefixDateOption = None,
     top: TopOption = 20,
     max_origins: Annotated[int | None, typer.Option("--max-origins", min=1, help="Analyse only the N largest "
@@ -129,6 +159,8 @@ def transit_command(
                                                   "of the catalog's (repeatable).")] = None,
     all_peers: Annotated[bool, typer.Option("--all-peers", help="Observed evidence: keep peers that are not "
                                             "full-feed.")] = False,
+    rank_thin: Annotated[bool, typer.Option("--rank-thin", help="Observed evidence: rank even when the paths cover "
+                                            "less than half of the country's IPv4 space.")] = False,
     offline: OfflineOption = False,
     strict: StrictOption = False,
     allow_damaged: AllowDamagedOption = False,
@@ -149,9 +181,11 @@ def transit_command(
             else [api.Evidence(evidence.value)]
         reports = []
         for kind in kinds:
-            options = api.TransitOptions(view=view, weighting=weight, evidence=kind, top=top,
+            options = api.TransitOptions(view=view, weighting=weight, evidence=kind, top=top, ties=ties,
+                                         vantage_weights=vantage_weights,
                                          max_origins=max_origins, mrt_files=tuple(mrt or ()),
-                                         full_feed_share=0.0 if all_peers else 0.5, **extra)
+                                         full_feed_share=0.0 if all_peers else 0.5, rank_thin_evidence=rank_thin,
+                                         **extra)
             reports.append(api.transit(cc, date, options=options, snapshot=snapshot, progress=progress))
     if plot_path is not None:
         plot(reports[0], plot_path)

@@ -62,12 +62,12 @@ class SnapshotPool:
                 self._tables.popitem(last=False)
 
 
-def _options(top: int, view: str = "address", weight: str = "space") -> api.TransitOptions:
+def _options(top: int, view: str = "address", weight: str = "ipv4") -> api.TransitOptions:
     return api.TransitOptions(view=api.MembershipView(view), weighting=api.Weighting(weight), top=top)
 
 
 def transit(pool: SnapshotPool, cc: str, date: str, prefixes_date: str | None, *, top: int = 20,
-            view: str = "address", weight: str = "space", progress: Progress = NO_PROGRESS) -> dict[str, Any]:
+            view: str = "address", weight: str = "ipv4", progress: Progress = NO_PROGRESS) -> dict[str, Any]:
     snap = pool.snapshot(date, prefixes_date, progress)
     try:
         report = api.transit(cc, date, options=_options(top, view, weight), snapshot=snap, progress=progress)
