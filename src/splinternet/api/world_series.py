@@ -16,6 +16,7 @@ import time
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -184,23 +185,22 @@ def world_events(out: str | Path, cc: str | None = None) -> WorldEvents:
 
 
 def _compile_once(progress: Progress, *, local: bool) -> None:
-    """Compile the world kernel here before local workers start, so they load it from numba's disk cache.
+    """Compile the flow kernels here before local workers start, so they load them from numba's disk cache.
 
     Workers of a LocalCluster share this machine's cache (``__pycache__`` beside the code,
-    or ``NUMBA_CACHE_DIR``); without this, each would compile the same kernel at once on a
+    or ``NUMBA_CACHE_DIR``); without this, each would compile the same kernels at once on a
     first run. A remote cluster's workers use their own machines' caches.
     """
     if local:
-        from ..analysis.world_evidence import warm_kernels
+        from ..analysis.flow_measures import warm_kernels
 
         warm_kernels(progress)
 
 
 def _options_text(options: WorldOptions) -> dict[str, Any]:
+    """The options as plain JSON values (enums by value, tuples as lists)."""
     values = asdict(options)
-    values["view"], values["weighting"] = options.view.value, options.weighting.value
-    values["countries"] = list(options.countries)
-    return values
+    return {k: v.value if isinstance(v, Enum) else list(v) if isinstance(v, tuple) else v for k, v in values.items()}
 
 
 def _provider_series(root: Path, dates: list[str]) -> ProviderSeries:
