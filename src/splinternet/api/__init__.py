@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ..analysis.timeline import ShareTimeline
     from ..analysis.transit import TransitReport
     from ..analysis.whatif import WhatIfReport
+    from ..analysis.world_events import EventThresholds, WorldEvent
     from ..sources.registry import RegisterKind
     from ..sources.snapshot import DatasetChoice, Snapshot
     from . import data, ingest, mrt, params
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     from .timeline import archive_timeline, blocking_register_timeline, topology_timeline
     from .world import WorldOptions, WorldSummary, build_world, world_country, world_indices
     from .world_tables import WorldDataset, WorldTimeline, find_worlds, world_table, world_timeline
+    from .world_series import WorldEvents, WorldSeries, build_world_series, world_events
 
 _WHERE = {
     "AddressInfo": "..analysis.address", "AsProfile": "..analysis.profile", "AsSearch": ".lookup",
@@ -64,9 +66,12 @@ _WHERE = {
     "WorldOptions": ".world", "WorldSummary": ".world", "build_world": ".world", "world_country": ".world",
     "world_indices": ".world", "WorldDataset": ".world_tables", "WorldTimeline": ".world_tables",
     "find_worlds": ".world_tables", "world_table": ".world_tables", "world_timeline": ".world_tables",
+    "EventThresholds": "..analysis.world_events",
+    "WorldEvent": "..analysis.world_events", "WorldEvents": ".world_series", "WorldSeries": ".world_series",
+    "build_world_series": ".world_series", "world_events": ".world_series",
 }
 _MODULES = ("blocking", "changes", "data", "ingest", "lookup", "mrt", "params", "providers", "routes", "scenarios",
-            "timeline", "world", "world_tables")
+            "timeline", "world", "world_series", "world_tables")
 
 __all__ = [
     "AddressInfo",
@@ -78,6 +83,7 @@ __all__ = [
     "BlockingReport",
     "DatasetChoice",
     "DiffReport",
+    "EventThresholds",
     "Evidence",
     "GroupTable",
     "Membership",
@@ -95,7 +101,10 @@ __all__ = [
     "Weighting",
     "WhatIfReport",
     "WorldDataset",
+    "WorldEvent",
+    "WorldEvents",
     "WorldOptions",
+    "WorldSeries",
     "WorldSummary",
     "WorldTimeline",
     "archive_timeline",
@@ -107,6 +116,7 @@ __all__ = [
     "blocking_series",
     "blocking_updates",
     "build_world",
+    "build_world_series",
     "country_membership",
     "data",
     "diff",
@@ -121,7 +131,9 @@ __all__ = [
     "whatif",
     "world",
     "world_country",
+    "world_events",
     "world_indices",
+    "world_series",
     "world_table",
     "world_tables",
     "world_timeline",

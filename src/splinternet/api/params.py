@@ -20,7 +20,7 @@ from ..sources.registry import RegisterKind
 from ..sources.snapshot import DatasetChoice, check_choice, check_dataset_name
 
 __all__ = ["MAX_ASN", "RESERVED_ASNS", "asn", "asn_list", "country_code", "dataset_choices", "day", "ip_address", "link",
-           "register_kind", "reserved_asn", "timeline_group", "topology_not_chosen", "when"]
+           "register_kind", "reserved_asn", "step", "step_days", "timeline_group", "topology_not_chosen", "when"]
 
 MAX_ASN = 2**32 - 1
 _ASN = re.compile(r"^(?:AS)?(\d{1,10})$", re.IGNORECASE)
@@ -119,6 +119,33 @@ def day(value: str | None, name: str = "date", *, required: bool = True) -> str 
     if moment is None:
         raise ParameterError(f"{name}: {value!r} is not a day; expected YYYY-MM-DD, e.g. 2022-03-01")
     return moment.strftime("%Y-%m-%d")
+
+
+def step(text: str) -> str:
+    """A step between dates: a count and d (days), w (weeks) or m (months), as ``1m``, ``7d``, ``3m``."""
+    from ..analysis.timeline import parse_step  # the one parser timelines and world series share
+
+    try:
+        count, unit = parse_step(str(text)[:20])
+    except ParameterError as exc:
+        raise ParameterError(str(exc), parameter="step") from None
+    return f"{count}{unit}"
+
+
+def step_days(start: str | dt.date | None, end: str | dt.date | None, every: str) -> list[dt.date]:
+    """Every date from ``start`` to ``end`` (both included) by ``every`` (``step``); months keep the day of month.
+
+    ``1m`` from 2021-06-01 gives the 1st of each month; from the 31st it gives each month's last day.
+    """
+    from ..analysis.timeline import step_dates
+
+    first, last = when(start, "start"), when(end, "end")
+    if first is None or last is None:
+        raise ParameterError("a series needs a first and a last date; expected YYYY-MM-DD, e.g. 2022-03-01",
+                             parameter="start" if first is None else "end")
+    if last < first:
+        raise ParameterError(f"the last date {last.date()} comes before the first {first.date()}", parameter="end")
+    return step_dates(first.date(), last.date(), step(every))
 
 
 def register_kind(text: str | RegisterKind) -> RegisterKind:

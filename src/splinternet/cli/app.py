@@ -49,7 +49,8 @@ COMMANDS: dict[str, LazyCommand] = {
         "Rank the foreign transit providers and domestic gateways that carry CC to the world."),
     "world": LazyCommand(
         "world", "world_command",
-        "Every country's transit providers, gateways and map indices on a date, in one run (Parquet, resumable)."),
+        "Every country's transit providers, gateways and map indices on a date or a series of dates (Parquet, "
+        "resumable; a series runs on Dask and finds events)."),
     "whatif": LazyCommand(
         "scenarios", "whatif_command",
         "Remove ASes (or only their links into CC), re-run route selection, and compare with before."),

@@ -34,6 +34,11 @@ UseOption = Annotated[
                       "caida-asorg=./20220401.as-org2info.txt.gz; the sources list it as chosen. "
                       "`splinternet data datasets` names them."),
 ]
+DaskWorkersOption = Annotated[int, typer.Option("--workers", "-w", help="Local Dask worker processes (0: no Dask, "
+                                                "this process only).")]
+DaskAddressOption = Annotated[str | None, typer.Option("--dask", help="Address of a running Dask scheduler, e.g. "
+                                                       "tcp://10.0.0.5:8786 (workers need splinternet and the same "
+                                                       "SPLINTERNET_* settings).")]
 
 
 @contextmanager

@@ -17,6 +17,8 @@ from ..report.files import check_output_file
 from ..report.plots import line_chart, save_figure
 from .common import (
     AllowDamagedOption,
+    DaskAddressOption,
+    DaskWorkersOption,
     JsonOption,
     OfflineOption,
     StrictOption,
@@ -45,11 +47,8 @@ def ingest_command(
     ribs: Annotated[bool, typer.Option("--ribs", help="Ingest RIB dumps (both kinds when neither is given).")] = False,
     updates: Annotated[bool, typer.Option("--updates", help="Ingest update files.")] = False,
     out: DataOption = Path("ingested"),
-    workers: Annotated[int, typer.Option("--workers", "-w", help="Local Dask worker processes (0: no Dask, this "
-                                         "process only).")] = 2,
-    dask: Annotated[str | None, typer.Option("--dask", help="Address of a running Dask scheduler, e.g. "
-                                             "tcp://10.0.0.5:8786 (workers need splinternet and the same "
-                                             "SPLINTERNET_* settings).")] = None,
+    workers: DaskWorkersOption = 2,
+    dask: DaskAddressOption = None,
     strict: StrictOption = False,
     offline: OfflineOption = False,
     json: JsonOption = False,

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..cluster import dask_client, executor_name
 from ..config import Settings
-from ..errors import InputError, ParameterError, SplinternetError
+from ..errors import InputError, SplinternetError
 from ..progress import NO_PROGRESS, Progress
 from .manifest import FileRecord, Manifest
 from .plan import IngestPlan, IngestTask
@@ -69,30 +69,6 @@ class IngestResult:
             "elements_per_second": round(self.elements_per_second, 1),
             "empty": list(self.empty),
         }
-
-
-@contextmanager
-def dask_client(workers: int = 2, address: str | None = None) -> Iterator[Any]:
-    """A Dask client: on ``address`` if given, else on a LocalCluster of ``workers`` processes."""
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError:  # pragma: no cover - depends on the installed extras
-        raise ParameterError("Dask is not installed: pip install 'splinternet[dask]'") from None
-    if address:
-        try:
-            client = Client(address, timeout="20s")
-        except (OSError, TimeoutError) as exc:
-            raise ParameterError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
-        try:
-            yield client
-        finally:
-            client.close()
-        return
-    if workers < 1:
-        raise ParameterError(f"a Dask cluster needs at least 1 worker process, not {workers}", parameter="workers")
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            Client(cluster) as client:
-        yield client
 
 
 def _remove_stale_temporaries(root: Path, tasks: list[IngestTask]) -> None:
@@ -164,7 +140,7 @@ def run_ingest(
                 elements_progress)
     else:
         with dask_client(workers, dask_address) as own:
-            executor = f"dask {dask_address}" if dask_address else f"dask local cluster, {workers} processes"
+            executor = executor_name(workers, dask_address)
             _run_on(own, todo, root, settings, strict, function, manifest, done, failed, files_progress,
                     elements_progress)
     files_progress.finish()

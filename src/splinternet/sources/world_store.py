@@ -7,6 +7,10 @@ Layout of a directory written by ``splinternet world``::
     <table>/cc=<CC>/part.parquet     tables: countries, providers, served, gateways, transit,
                                      organizations, measures, inputs
 
+A series over dates (``world --from --to``) is a directory of such directories, one per
+date (``<YYYY-MM-DD>/``), plus ``series.json`` (the dates, step and options of the last
+run) and ``events.parquet`` (the events between consecutive dates, ``EVENT_SCHEMA``).
+
 Every file is written through a temporary file and renamed (``atomic_write``); a
 country's manifest line is appended (then fsync'ed) only after all its files are in
 place, and records their sizes and sha256, so a resumed run redoes a country whose files
@@ -26,11 +30,18 @@ from typing import Any
 from ..errors import InputError, ParameterError
 from .download import atomic_write
 
-__all__ = ["RUN_NAME", "TABLES", "WorldStore"]
+__all__ = ["EVENTS_NAME", "EVENT_SCHEMA", "RUN_NAME", "SERIES_NAME", "TABLES", "WorldStore", "read_events",
+           "read_series", "write_series"]
 
 TABLES = ("countries", "providers", "served", "gateways", "transit", "organizations", "measures", "inputs", "carriers")
 RUN_NAME = "world.json"
 MANIFEST_NAME = "manifest.jsonl"
+SERIES_NAME = "series.json"
+EVENTS_NAME = "events.parquet"
+# column -> pyarrow type name of events.parquet (fields of analysis.world_events.WorldEvent)
+EVENT_SCHEMA = {"cc": "string", "date": "string", "previous_date": "string", "kind": "string", "asn": "int64",
+                "name": "string", "before": "float64", "after": "float64", "change": "float64",
+                "relative": "float64", "before_rank": "int64", "after_rank": "int64", "other_asn": "int64"}
 
 
 def _sha256(path: Path) -> str:
@@ -153,3 +164,70 @@ class WorldStore:
         if not path.exists():
             raise InputError(path, "no such file", expected=f"the {table} table of {cc} written by splinternet world")
         return pq.read_table(path).to_pydict()
+
+    def read_countries(self, table: str, ccs: list[str], columns: list[str]) -> dict[str, list[Any]]:
+        """``columns`` of one table for the countries ``ccs`` (in one pass), with their ``cc``.
+
+        Only the files of the countries named are opened: a file a crashed run left for a
+        country the manifest does not hold is never read as data.
+        """
+        import pyarrow as pa
+        import pyarrow.dataset as ds
+
+        paths = [self.root / table / f"cc={cc}" / "part.parquet" for cc in ccs]
+        for path in paths:
+            if not path.exists():
+                raise InputError(path, "no such file", expected=f"the {table} table written by splinternet world")
+        if not paths:
+            return {k: [] for k in ("cc", *columns)}
+        try:
+            data = ds.dataset([str(p) for p in paths], format="parquet", partitioning="hive",
+                              partition_base_dir=str(self.root / table)).to_table(columns=[*columns, "cc"])
+        except (OSError, pa.ArrowInvalid) as exc:
+            raise InputError(self.root / table, f"unreadable Parquet ({exc})",
+                             expected=f"the {table} table written by splinternet world") from None
+        return {k: data.column(k).to_pylist() for k in ("cc", *columns)}
+
+
+def write_series(root: Path, description: dict[str, Any], events: dict[str, list[Any]]) -> None:
+    """Write a series' events, then its description, each atomically (events first: the description names them)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pa.schema([(k, pa.type_for_alias(v)) for k, v in EVENT_SCHEMA.items()])
+    buffer = io.BytesIO()
+    pq.write_table(pa.table({k: events[k] for k in EVENT_SCHEMA}, schema=schema), buffer)
+    with atomic_write(Path(root) / EVENTS_NAME) as out:
+        out.write(buffer.getvalue())
+    with atomic_write(Path(root) / SERIES_NAME) as out:
+        out.write((json.dumps(description, sort_keys=True, indent=1) + "\n").encode())
+
+
+def read_series(root: Path) -> dict[str, Any]:
+    """The description of the last series run written into ``root``."""
+    path = Path(root) / SERIES_NAME
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(root, f"no {SERIES_NAME}", expected="a directory written by a world series run") from None
+    except ValueError as exc:
+        raise InputError(path, f"not JSON ({exc})", expected="the description a world series run writes") from None
+    return data
+
+
+def read_events(root: Path) -> dict[str, list[Any]]:
+    """The events of a series as columns (``EVENT_SCHEMA``)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = Path(root) / EVENTS_NAME
+    try:
+        table = pq.read_table(path)
+    except FileNotFoundError:
+        raise InputError(path, "no such file", expected="the events a world series run writes") from None
+    except (OSError, pa.ArrowInvalid) as exc:
+        raise InputError(path, f"not a Parquet file ({exc})", expected="the events a world series run writes") from None
+    missing = [k for k in EVENT_SCHEMA if k not in table.column_names]
+    if missing:
+        raise InputError(path, f"no column {', '.join(missing)}", expected="the events a world series run writes")
+    return {k: table.column(k).to_pylist() for k in EVENT_SCHEMA}
