@@ -72,7 +72,9 @@ def ranking_agreement(first: list[int], second: list[int], depth: int = AGREEMEN
     at that depth shares that list's last place (``depth + 1``), the usual reading of top-k
     lists (Fagin, Kumar and Sivakumar 2003). Tau is None when fewer than two ASes are ranked.
     """
-    from scipy.stats import kendalltau  # only this comparison needs scipy; keep it off the import path
+    from scipy.stats import (
+        kendalltau,  # only this comparison needs scipy; keep it off the import path
+    )
 
     a, b = first[:depth], second[:depth]
     union = list(dict.fromkeys([*a, *b]))

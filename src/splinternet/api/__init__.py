@@ -47,8 +47,8 @@ if TYPE_CHECKING:
     from .scenarios import whatif
     from .timeline import archive_timeline, blocking_register_timeline, topology_timeline
     from .world import WorldOptions, WorldSummary, build_world, world_country, world_indices
-    from .world_tables import WorldDataset, WorldTimeline, find_worlds, world_table, world_timeline
     from .world_series import WorldEvents, WorldSeries, build_world_series, world_events
+    from .world_tables import WorldDataset, WorldTimeline, find_worlds, world_table, world_timeline
 
 _WHERE = {
     "AddressInfo": "..analysis.address", "AsProfile": "..analysis.profile", "AsSearch": ".lookup",

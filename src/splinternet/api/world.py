@@ -21,17 +21,29 @@ from typing import Any, ClassVar
 
 from .. import __version__
 from ..analysis.country import MembershipView, Weighting, origin_index
+from ..analysis.flow_measures import (
+    DEFAULT_TIES,
+    DEFAULT_VANTAGES,
+    TieRule,
+    VantageScheme,
+    originated_space,
+)
+from ..analysis.flow_measures import warm_kernels as warm_flow_kernels
 from ..analysis.results import Result
 from ..analysis.transit import GatewayRow, ProviderRow, TransitReport, summarize
-from ..analysis.flow_measures import DEFAULT_TIES, DEFAULT_VANTAGES, TieRule, VantageScheme, originated_space
-from ..analysis.flow_measures import warm_kernels as warm_flow_kernels
 from ..analysis.world_indices import CountryIndices, country_indices, organizations
 from ..errors import DataNotFoundError, ParameterError, UnknownCountryError
 from ..progress import NO_PROGRESS, Progress
 from ..sources.snapshot import DatasetChoices, Snapshot, snapshot_for
 from ..sources.world_store import WorldStore
 from . import params
-from .providers import TransitOptions, country_membership, largest_blocks, simulated_report, with_sources
+from .providers import (
+    TransitOptions,
+    country_membership,
+    largest_blocks,
+    simulated_report,
+    with_sources,
+)
 
 __all__ = ["WorldOptions", "WorldSummary", "build_world", "world_country", "world_indices"]
 
