@@ -167,11 +167,10 @@ def flow_origin(origin, weight, kmi_weight, net, tie_mode, check_send, domestic,
     total = front + stubs
     if total == 0:
         return 0.0
-    for i in range(total):  # dependents before their next hops
-        seq[total - 1 - i] = queue[i] if i < front else queue[n - stubs + (i - front)]
     kk = vw.shape[1]
-    for i in range(total):
-        x = seq[i]
+    for i in range(total):  # dependents before their next hops
+        x = queue[i] if i < front else queue[n - stubs + (i - front)]
+        seq[total - 1 - i] = x
         for k in range(kk):
             flow[x, k] = 0.0
             run[x, k] = 0.0
@@ -218,6 +217,11 @@ def flow_origin(origin, weight, kmi_weight, net, tie_mode, check_send, domestic,
                 _push(w, best, 1.0, weight, domestic, vw, flow, run, acc, pairs)
     for i in range(total):  # every flow is final: count them
         x = seq[i]
+        v = vw[x, 0]
+        if v > 0.0:
+            reached += v
+            totals[0] += weight[0] * v * length[x]
+            totals[2] += 1.0
         if x == origin:
             continue
         downhill = rel[x] == 1
@@ -235,13 +239,6 @@ def flow_origin(origin, weight, kmi_weight, net, tie_mode, check_send, domestic,
                 if downhill:
                     acc[x, DOWNHILL, k] += crossing
                     acc[x, CTI, k] += crossing / d
-    for i in range(total):
-        x = seq[i]
-        v = vw[x, 0]
-        if v > 0.0:
-            reached += v
-            totals[0] += weight[0] * v * length[x]
-            totals[2] += 1.0
     totals[1] += weight[0] * reached
     return reached
 
