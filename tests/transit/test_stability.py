@@ -39,7 +39,7 @@ def reference_ranges(default: dict[int, float], variants: dict[str, dict[int, fl
 
 def _ranking(shares: dict[int, float]) -> Ranking:
     asns = np.array(list(shares), dtype=np.uint32)
-    return Ranking(asns, np.array([shares[a] for a in shares.keys()], dtype=np.float64))
+    return Ranking(asns, np.array([shares[a] for a in shares], dtype=np.float64))
 
 
 # shares on a coarse grid, so that equal shares (shared ranks) happen often

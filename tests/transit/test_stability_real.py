@@ -6,7 +6,12 @@ import numpy as np
 import pytest
 
 from splinternet import api
-from splinternet.analysis.flow_measures import TieRule, VantageScheme, headline_flows, originated_space
+from splinternet.analysis.flow_measures import (
+    TieRule,
+    VantageScheme,
+    headline_flows,
+    originated_space,
+)
 from splinternet.analysis.stability import competition_ranks, flow_rankings
 from splinternet.api.stability import neighbour_snapshots
 from splinternet.errors import ParameterError

@@ -336,7 +336,7 @@ def headline_flows(graph: ASGraph, origins: CountryOrigins, pfx4: Pfx2As | None,
         idx = graph.index_of(np.asarray(chosen_vantages, dtype=np.uint32))
         picked[idx[idx >= 0]] = 1.0
         weights = picked[:, None]
-        label = ("chosen",)
+        label: tuple[str, ...] = ("chosen",)
     else:
         schemes = tuple(VantageScheme(s).value for s in (vantages, *more_vantages))
         if VantageScheme.SPACE in schemes and space is None:

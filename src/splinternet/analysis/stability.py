@@ -23,7 +23,7 @@ import numpy as np
 
 from .flow_measures import FlowMeasures
 
-__all__ = ["TABLES", "RankRange", "Ranking", "Stability", "competition_ranks", "flow_rankings", "headline_stability",
+__all__ = ["RankRange", "Ranking", "Stability", "TABLES", "competition_ranks", "flow_rankings", "headline_stability",
            "rank_ranges"]
 
 # the headline tables: report field -> what the share is

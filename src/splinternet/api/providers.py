@@ -195,9 +195,7 @@ def transit(cc: str, date: str | dt.date | None, *, options: TransitOptions = Tr
         report = transit_report(evidence, origins, snapshot.orgs(), graph, date=snapshot.date_text,
                                 top=options.top)
     elif options.stability:
-        from .stability import stability_report
-
-        report, evidence = stability_report(snapshot, origins, options, progress=progress)
+        report, evidence = _with_stability(snapshot, origins, options, progress)
     else:
         report, evidence = simulated_report(snapshot, origins, options, progress=progress)
     report.evidence["gateway_blocks"] = largest_blocks([g.asn for g in report.gateways], origins,
@@ -209,6 +207,23 @@ def transit(cc: str, date: str | dt.date | None, *, options: TransitOptions = Tr
         report = observed_view(report, rank_thin=options.rank_thin_evidence, top=options.top, simulated=lambda: transit(
             cc, None, options=replace(options, evidence=Evidence.SIMULATED), snapshot=snapshot, progress=progress))
     return with_sources(report, snapshot, notes)
+
+
+def _with_stability(snapshot: Snapshot, origins: CountryOrigins, options: TransitOptions, progress: Progress
+                    ) -> tuple[TransitReport, PathEvidence]:
+    """The simulated report with the rank ranges of api/stability.py, which runs these options' flows."""
+    from .stability import stability_report
+
+    pfx4 = snapshot.pfx2as(4)
+
+    def run(graph: ASGraph, ties: TieRule, more: tuple[VantageScheme, ...], space: np.ndarray | None
+            ) -> tuple[PathEvidence, FlowMeasures]:
+        return simulated_flows(graph, origins, pfx4, replace(options, ties=ties), space=space, more_vantages=more,
+                               progress=progress)
+
+    return stability_report(snapshot, origins, run, ties=options.ties, top=options.top,
+                            vantages=None if options.vantages else options.vantage_weights,
+                            rows=options.stability_rows)
 
 
 def vantage_concentration(evidence: PathEvidence, asns: list[int], orgs: OrgTable) -> list[dict[str, object]]:

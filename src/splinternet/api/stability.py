@@ -1,5 +1,8 @@
 """A simulated transit report with how robust its headline ranks are (``TransitOptions(stability=True)``).
 
+``api.providers.transit`` calls :func:`stability_report` with a runner of its own
+simulation (so this module does not import the one that calls it).
+
 The variants are the honest alternatives docs/methodology.md lists: the other tie rules
 (one propagation each), the other vantage schemes (extra columns of the headline's own
 propagation, so free of a second run) and the CAIDA AS relationships of the previous and
@@ -10,45 +13,50 @@ it is exactly the report a plain run gives.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+from collections.abc import Callable
 
 import numpy as np
 
 from ..analysis.country import CountryOrigins
-from ..analysis.flow_measures import TieRule, VantageScheme, originated_space
+from ..analysis.flow_measures import FlowMeasures, TieRule, VantageScheme, originated_space
 from ..analysis.stability import TABLES, Ranking, flow_rankings, headline_stability
 from ..analysis.transit import TransitReport, transit_report
 from ..analysis.transit_evidence import PathEvidence
 from ..errors import DataNotFoundError, DownloadError, InputError, IntegrityError
-from ..progress import NO_PROGRESS, Progress
 from ..sources.asorg import OrgTable
 from ..sources.catalog import list_releases
 from ..sources.snapshot import DatasetChoice, Snapshot
-from .providers import TransitOptions, simulated_flows
+from ..tables.topology import ASGraph
 
-__all__ = ["neighbour_snapshots", "stability_report"]
+__all__ = ["FlowRunner", "neighbour_snapshots", "stability_report"]
+
+# (graph, tie rule, further vantage schemes, originated space or None) -> the flows of the
+# caller's options with that tie rule on that graph, and the evidence a report reads
+FlowRunner = Callable[[ASGraph, TieRule, tuple[VantageScheme, ...], np.ndarray | None],
+                      tuple[PathEvidence, FlowMeasures]]
 
 _ASREL = "caida-asrel"
 _UNREADABLE = (DataNotFoundError, DownloadError, InputError, IntegrityError)
 
 
-def stability_report(snapshot: Snapshot, origins: CountryOrigins, options: TransitOptions, *,
-                     progress: Progress = NO_PROGRESS) -> tuple[TransitReport, PathEvidence]:
-    """The simulated report of ``options`` with ``evidence["stability"]``: rank ranges over the variants."""
+def stability_report(snapshot: Snapshot, origins: CountryOrigins, run: FlowRunner, *, ties: TieRule,
+                     vantages: VantageScheme | None, top: int, rows: int) -> tuple[TransitReport, PathEvidence]:
+    """The simulated report of ``run`` with ``evidence["stability"]``: rank ranges over the variants.
+
+    ``ties`` and ``vantages`` are the caller's (``vantages`` None: vantage points chosen by
+    AS number, so there is no scheme to vary); ``rows`` top rows of each table are followed.
+    """
     graph, pfx4, orgs = snapshot.graph(), snapshot.pfx2as(4), snapshot.orgs()
     space = originated_space(graph, pfx4)
-    others = () if options.vantages else tuple(s for s in VantageScheme if s is not options.vantage_weights)
-    evidence, flows = simulated_flows(graph, origins, pfx4, options, space=space, more_vantages=others,
-                                      progress=progress)
-    report = transit_report(evidence, origins, orgs, graph, date=snapshot.date_text, top=options.top, flows=flows)
+    others = () if vantages is None else tuple(s for s in VantageScheme if s is not vantages)
+    evidence, flows = run(graph, ties, others, space)
+    report = transit_report(evidence, origins, orgs, graph, date=snapshot.date_text, top=top, flows=flows)
     variants: dict[str, dict[str, Ranking]] = {f"vantages: {s.value}": flow_rankings(flows, k)
                                                for k, s in enumerate(others, 1)}
     left_out = [] if others else ["vantages: none, the vantage points were chosen by the caller"]
     for rule in TieRule:
-        if rule is not options.ties:
-            _, tied = simulated_flows(graph, origins, pfx4, replace(options, ties=rule), space=space,
-                                      progress=progress)
-            variants[f"ties: {rule.value}"] = flow_rankings(tied)
+        if rule is not ties:
+            variants[f"ties: {rule.value}"] = flow_rankings(run(graph, rule, (), space)[1])
     inputs: list[dict[str, object]] = []
     for label, neighbour, why in neighbour_snapshots(snapshot):
         if neighbour is None:
@@ -59,13 +67,11 @@ def stability_report(snapshot: Snapshot, origins: CountryOrigins, options: Trans
         except _UNREADABLE as exc:
             left_out.append(f"{label}: its AS relationships could not be read: {exc}")
             continue
-        _, moved = simulated_flows(other, origins, pfx4, options, progress=progress)
-        variants[label] = flow_rankings(moved)
+        variants[label] = flow_rankings(run(other, ties, (), None)[1])
         inputs += [{**row, "variant": label} for row in neighbour.provenance() if row["dataset"] == _ASREL]
         left_out += [f"{label}: {note}" for note in neighbour.damage_notes()]
     default = flow_rankings(flows)
-    stability = headline_stability(default, variants, rows=options.stability_rows,
-                                   names=_names(orgs, default, variants, options.stability_rows),
+    stability = headline_stability(default, variants, rows=rows, names=_names(orgs, default, variants, rows),
                                    left_out=left_out, inputs=inputs)
     report.evidence["stability"] = stability.to_dict()
     return report, evidence
