@@ -96,3 +96,24 @@ def test_ip(curated_env, shared_data_dir) -> None:
     africa = json.loads(run("ip", "41.0.0.1", "--date", "2024-04-06", "--json").stdout)
     assert africa["registry"]["country"] == "ZA" and africa["registry"]["registry"] == "afrinic"
     assert any("arin" in n for n in africa["notes"])  # the RIR files missing (from the curated mirror) are named
+
+
+def test_transit_and_whatif_by_organization(mirror_env) -> None:
+    base = ["--date", "2022-03-01", "--prefixes-date", "2024-04-06"]
+    out = run("transit", "LI", *base, "--by", "org", "--json")
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert report["evidence"]["by"] == "org"
+    for row in report["providers"]:
+        assert row["org_id"] and row["members"] and row["transit_bounds"]
+        assert row["border_share"] == pytest.approx(sum(m["border_share"] for m in row["members"]))
+    text = run("transit", "LI", *base, "--by", "org")
+    assert text.returncode == 0, text.stderr
+    assert "merged by organization" in text.stdout and "member ASes" in text.stdout
+    gone = run("whatif", "LI", *base, "--without-org", "LPL-141-ARIN", "--top", "3", "--json")
+    assert gone.returncode == 0, gone.stderr
+    what = json.loads(gone.stdout)
+    assert what["organizations"][0]["org_id"] == "LPL-141-ARIN" and 3549 in what["organizations"][0]["asns"]
+    many = run("whatif", "LI", *base, "--without-org", "rostelecom")
+    assert many.returncode != 0 and "organizations match 'rostelecom'" in many.stderr + many.stdout
+    assert "Traceback" not in many.stderr

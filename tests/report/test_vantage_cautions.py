@@ -110,7 +110,8 @@ def test_observed_report_on_real_updates(mirror_settings) -> None:
     from splinternet.sources.snapshot import Snapshot
 
     snapshot = Snapshot.for_date("2022-04-21T02:04", settings=mirror_settings, prefixes_date="2024-04-06")
-    options = api.TransitOptions(evidence=api.Evidence.OBSERVED, collectors=("rrc23",), full_feed_share=0.0)
+    options = api.TransitOptions(evidence=api.Evidence.OBSERVED, collectors=("rrc23",), full_feed_share=0.0,
+                                 rank_thin_evidence=True)  # one update file: thin, ranked on request
     data = to_jsonable(api.transit("UA", None, options=options, snapshot=snapshot))
     rows = data["evidence"]["vantage_concentration"]
     assert [r["asn"] for r in rows] == [p["asn"] for p in data["providers"]]

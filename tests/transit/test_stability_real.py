@@ -110,5 +110,7 @@ def test_relationships_given_as_a_file_have_no_neighbouring_month(snapshot, mirr
 def test_stability_needs_simulated_evidence() -> None:
     with pytest.raises(ParameterError, match="observed paths have none"):
         api.TransitOptions(evidence="observed", stability=True)
+    with pytest.raises(ParameterError, match="not yet per organization"):
+        api.TransitOptions(stability=True, by="org")
     with pytest.raises(ParameterError, match="at least 1"):
         api.TransitOptions(stability=True, stability_rows=0)

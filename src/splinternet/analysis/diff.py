@@ -105,7 +105,9 @@ def compare_dates(
     links_b = border_links(graph_to, domestic)
     weight: dict[int, float] = {}
     for r in (*report_from.providers, *report_to.providers):  # a link is as important as its AS on either date
-        weight[r.asn] = max(weight.get(r.asn, 0.0), r.border_share)
+        for asn, share in ([(m["asn"], m["border_share"]) for m in r.members or ()] if r.members
+                           else [(r.asn, r.border_share)]):
+            weight[asn] = max(weight.get(asn, 0.0), share)
 
     def describe(links: set[tuple[int, int, str]]) -> list[dict[str, Any]]:
         ordered = sorted(links, key=lambda x: (-weight.get(x[1], 0.0), x[1], x[0]))[: top * 4]
@@ -120,10 +122,17 @@ def compare_dates(
                 for (d, f, role), a, a2, b, b2, c in zip(ordered, dn, da, fn, fa, fc, strict=True)]
 
     def moved(rows_a: list[Any], rows_b: list[Any], key: str) -> tuple[list[dict[str, Any]], int, int]:
-        a = {r.asn: (r.name, getattr(r, key), r.as_name) for r in rows_a}
-        b = {r.asn: (r.name, getattr(r, key), r.as_name) for r in rows_b}
-        out = [{"asn": asn, "name": (a[asn] if asn in a else b[asn])[0], "as_name": (a[asn] if asn in a else b[asn])[2],
-                "before": a.get(asn, (None, 0.0))[1], "after": b.get(asn, (None, 0.0))[1]} for asn in set(a) | set(b)]
+        # an organization's row (by org) is matched by its org id: its leading AS may differ between dates
+        a = {getattr(r, "org_id", None) or r.asn: (r.name, getattr(r, key), r.as_name, r.asn) for r in rows_a}
+        b = {getattr(r, "org_id", None) or r.asn: (r.name, getattr(r, key), r.as_name, r.asn) for r in rows_b}
+        out = []
+        for k in set(a) | set(b):
+            name, _, as_name, asn = a[k] if k in a else b[k]
+            row = {"asn": asn, "name": name, "as_name": as_name, "before": a.get(k, (None, 0.0))[1],
+                   "after": b.get(k, (None, 0.0))[1]}
+            if isinstance(k, str):
+                row["org_id"] = k
+            out.append(row)
         for row in out:
             row["change"] = row["after"] - row["before"]
         ranked = sorted(out, key=lambda r: (-abs(r["change"]), r["asn"]))

@@ -16,6 +16,7 @@ import numpy as np
 from ..sources.asorg import OrgTable
 from ..tables.topology import ASGraph
 from .country import CountryOrigins
+from .org_merge import Grouping, ReportVectors, org_groups, org_tables
 from .results import Result
 from .scenario import Overlay
 from .transit_evidence import PathEvidence
@@ -23,9 +24,10 @@ from .transit_evidence import PathEvidence
 if TYPE_CHECKING:
     from .flow_measures import FlowMeasures
 
-__all__ = ["GatewayRow", "ProviderRow", "TransitReport", "single_homed", "transit_report", "trimmed_mean"]
+__all__ = ["GatewayRow", "ORG_ROW_FIELDS", "ProviderRow", "TransitReport", "single_homed", "transit_report", "trimmed_mean"]
 
 TRIM = 0.10
+ORG_ROW_FIELDS = ("org_id", "members", "transit_bounds")  # set on organizations' rows only
 
 
 def trimmed_mean(values: np.ndarray, trim: float = TRIM) -> np.ndarray:
@@ -38,26 +40,40 @@ def trimmed_mean(values: np.ndarray, trim: float = TRIM) -> np.ndarray:
     return kept.mean(axis=0)
 
 
-def single_homed(graph: ASGraph, domestic: np.ndarray, overlay: Overlay | None = None) -> tuple[np.ndarray, np.ndarray]:
+def single_homed(graph: ASGraph, domestic: np.ndarray, overlay: Overlay | None = None, *,
+                 group: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Per AS (graph order): domestic networks whose only provider is it, and whose only foreign provider is it.
 
     Counts use the providers each domestic AS still has under ``overlay`` (a scenario).
+    With ``group`` (a group index per AS, graph order: its organization), counts are per
+    group: a network whose (foreign) providers all belong to one group counts for it.
     """
     n = len(graph)
-    only = np.zeros(n, dtype=np.int64)
-    only_foreign = np.zeros(n, dtype=np.int64)
+    of = np.arange(n, dtype=np.int64) if group is None else np.asarray(group, dtype=np.int64)
+    size = int(of.max()) + 1 if len(of) else 0
+    only = np.zeros(size, dtype=np.int64)
+    only_foreign = np.zeros(size, dtype=np.int64)
     is_dom = np.zeros(n, dtype=bool)
     d_idx = graph.index_of(domestic)
     is_dom[d_idx[d_idx >= 0]] = True
     providers = _provider_lists(graph, overlay)
     for d in np.flatnonzero(is_dom):
-        ups = providers(d)
-        if len(ups) == 1:
+        ups = of[providers(d)]
+        if len(ups) and np.all(ups == ups[0]):
             only[ups[0]] += 1
-        foreign = ups[~is_dom[ups]]
-        if len(foreign) == 1:
+        foreign = ups[~is_dom[providers(d)]]
+        if len(foreign) and np.all(foreign == foreign[0]):
             only_foreign[foreign[0]] += 1
     return only, only_foreign
+
+
+def _single_homed_by_org(graph: ASGraph, orgs: OrgTable, domestic: np.ndarray, overlay: Overlay | None
+                         ) -> dict[str, tuple[int, int]]:
+    """Org id -> (networks whose providers all belong to it, networks whose foreign providers all do)."""
+    groups = org_groups(orgs, graph.asns)
+    only, only_foreign = single_homed(graph, domestic, overlay, group=groups.group)
+    return {str(k): (int(only[g]), int(only_foreign[g])) for g, k in enumerate(groups.ids.tolist())
+            if only[g] or only_foreign[g]}
 
 
 def _provider_lists(graph: ASGraph, overlay: Overlay | None):  # noqa: ANN202 - closure over CSR arrays
@@ -88,13 +104,18 @@ class ProviderRow:
     as_name: str  # the AS's own name (CAIDA aut_name); ``name`` is its organization's
     country: str
     border_share: float
-    transit_share: float | None  # trimmed mean over vantages; None if not among the candidates
-    transit_mean: float
+    transit_share: float | None  # trimmed mean over vantages; None if not among the candidates (or an org row)
+    transit_mean: float | None  # None on an organization's row: see transit_bounds
     networks_served: int
     served: list[dict[str, Any]]
     single_homed: int
     single_foreign_upstream: int
-    customer_base: dict[str, float]
+    customer_base: dict[str, float]  # empty on an organization's row: each member has its own
+    # an organization's row (``by`` org): its CAIDA org id, its ASes with a share (each with its
+    # own figures) and the bounds of its transit share (largest member, sum of members)
+    org_id: str | None = None
+    members: list[dict[str, Any]] | None = None
+    transit_bounds: dict[str, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -106,9 +127,12 @@ class GatewayRow:
     as_name: str
     gateway_share: float
     transit_share: float | None
-    transit_mean: float
+    transit_mean: float | None
     foreign_providers: int
     origin_share: float
+    org_id: str | None = None  # an organization's row: as on ProviderRow
+    members: list[dict[str, Any]] | None = None
+    transit_bounds: dict[str, float] | None = None
 
 
 @dataclass(frozen=True, repr=False)
@@ -149,6 +173,7 @@ def transit_report(
     top: int = 25,
     served_per_provider: int = 10,
     flows: FlowMeasures | None = None,
+    by: Grouping | str = Grouping.AS,
 ) -> TransitReport:
     """Rank providers, gateways and transit ASes; every share is in [0, 1].
 
@@ -156,6 +181,8 @@ def transit_report(
     border, gateway and transit figures come from it (tied routes split, vantage points
     weighted) and transit ASes are ranked by influence, the CTI-style share; ``evidence``
     then only supplies the customer-base scores and the path statistics.
+    ``by`` org merges sibling ASes into their organization (``org_merge``) in every table,
+    from the full per-AS figures, before the ``top`` cut.
     """
     asns = evidence.asns
     v = max(evidence.vantage_count, 1)
@@ -237,6 +264,19 @@ def transit_report(
          "border_share": float(border[position[a]]), "gateway_share": float(gateway[position[a]])}
         for (a, _), nm, an, c in zip(ranked, names, aut, countries, strict=True)
     ]
+    if Grouping(by) is Grouping.ORG:
+        vectors = ReportVectors(
+            asns=asns, border=border, gateway=gateway, transit_mean=transit_mean, influence=influence,
+            pair_from=pair_from, pair_to=pair_to,
+            pair_share=pair_weight / border_total if border_total > 0 else pair_weight,
+            origin_share=np.array([origin_share.get(int(a), 0.0) for a in asns.tolist()]),
+            domestic=origins.domestic,
+            customer_base={k: getattr(evidence, k) / v for k in ("retail", "wholesale", "backbone")},
+            single_homed=_single_homed_by_org(graph, orgs, origins.domestic, overlay))
+        org_providers, org_gateways, transit_rows = org_tables(vectors, orgs, top=top,
+                                                               served_per_provider=served_per_provider)
+        providers = [ProviderRow(**row) for row in org_providers]
+        gateways = [GatewayRow(**row) for row in org_gateways]
     evidence_info = {
         "kind": evidence.kind, "vantage_points": evidence.vantage_count, "paths": evidence.paths,
         "origins_used": len(evidence.origins_used), "origins_missing_from_paths": len(evidence.origins_missing),
@@ -247,6 +287,10 @@ def transit_report(
     if flows is not None:
         evidence_info.update({"ties": flows.ties.value, "vantage_weights": flows.schemes[0],
                               "transit_ranked_by": "influence"})
+    if Grouping(by) is Grouping.ORG:
+        evidence_info["by"] = Grouping.ORG.value
+        evidence_info["transit_ranked_by"] = ("influence, upper bound (sum of members)" if flows is not None
+                                              else "transit, upper bound (sum of members)")
     report = TransitReport(
         cc=origins.cc, date=date, evidence=evidence_info, membership=origins.to_dict(), providers=providers,
         gateways=gateways, transit=transit_rows, summary="",
@@ -272,6 +316,14 @@ def _vantage_text(evidence: dict[str, Any]) -> str:
     return f" ({_VANTAGE_TEXT.get(evidence['vantage_weights'], '')}; {_TIE_TEXT.get(evidence['ties'], '')})"
 
 
+def _asns_text(row: ProviderRow | GatewayRow, shown: int = 4) -> str:
+    """``AS3356``, or for an organization's row its members: ``AS3356+AS3549``."""
+    if not row.members:
+        return f"AS{row.asn}"
+    more = len(row.members) - shown
+    return "+".join(f"AS{m['asn']}" for m in row.members[:shown]) + (f" and {more} more" if more > 0 else "")
+
+
 def summarize(report: TransitReport) -> str:
     """One plain paragraph that says what the figures say."""
     m, e = report.membership, report.evidence
@@ -282,7 +334,7 @@ def summarize(report: TransitReport) -> str:
     ]
     if report.providers:
         p = report.providers[:3]
-        lead = ", ".join(f"{r.name or 'AS' + str(r.asn)} (AS{r.asn}, {r.country or '??'}, {_pct(r.border_share)})"
+        lead = ", ".join(f"{r.name or 'AS' + str(r.asn)} ({_asns_text(r)}, {r.country or '??'}, {_pct(r.border_share)})"
                          for r in p)
         top3 = sum(r.border_share for r in p)
         parts.append(f"The largest international transit providers are {lead}; together the top three hand over "
@@ -294,7 +346,7 @@ def summarize(report: TransitReport) -> str:
                          f"domestic networks.")
     if report.gateways:
         g = report.gateways[0]
-        parts.append(f"The main gateway is {g.name or 'AS' + str(g.asn)} (AS{g.asn}), first domestic network on "
+        parts.append(f"The main gateway is {g.name or 'AS' + str(g.asn)} ({_asns_text(g)}), first domestic network on "
                      f"{_pct(g.gateway_share)} of inbound paths.")
     if e.get("coverage"):
         cov = e["coverage"]

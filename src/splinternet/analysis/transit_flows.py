@@ -81,12 +81,15 @@ def _push(w, u, f, weight, domestic, vw, flow, run, acc, pairs):
 
 
 @njit(cache=True, nogil=True)
-def _upward_ties(seq, net, rel, length, ntie, hi):
+def _upward_ties(seq, net, rel, length, ntie, hi, tie_to):
     """ntie/hi of every AS holding a customer or peer route: how many equally good next hops, and the highest.
 
     Those next hops hold origin or customer routes: a few ASes above the origin. Scanning
     their provider and peer lists finds every tie without walking the long peer lists of
     the ASes that received the routes (the propagation's phase 2 walks the same lists).
+    Each tie found (next hop u, AS w) is appended to ``tie_to`` in ``seq`` order of u, each
+    u's ties closed by -1, so the flow pass reads them back in that order instead of
+    scanning the lists again. Returns the number of entries written.
     """
     p_ptr, p_idx, p_ok = net.provider_ptr, net.provider_idx, net.provider_ok
     q_ptr, q_idx, q_ok = net.peer_ptr, net.peer_idx, net.peer_ok
@@ -96,6 +99,7 @@ def _upward_ties(seq, net, rel, length, ntie, hi):
         w = seq[i]
         ntie[w] = 0
         hi[w] = -1
+    written = 0
     for i in range(seq.shape[0]):
         u = seq[i]
         if rel[u] > 1:
@@ -116,39 +120,36 @@ def _upward_ties(seq, net, rel, length, ntie, hi):
                     ntie[w] += 1
                     if u > hi[w]:
                         hi[w] = u
+                    tie_to[written] = w
+                    written += 1
+        tie_to[written] = -1  # end of u's ties
+        written += 1
+    return written
 
 
 @njit(cache=True, nogil=True)
-def _pull_upward(u, net, rel, length, tie_mode, ntie, hi, weight, domestic, vw, flow, run, acc, pairs):
+def _pull_upward(u, start, tie_to, rel, tie_mode, ntie, hi, weight, domestic, vw, flow, run, acc, pairs):
     """u (an origin or customer route) takes its share of the flow of every AS it is a best next hop for
-    by a customer or peer route (the ASes in its provider and peer lists one hop further)."""
-    p_ptr, p_idx, p_ok = net.provider_ptr, net.provider_idx, net.provider_ok
-    q_ptr, q_idx, q_ok = net.peer_ptr, net.peer_idx, net.peer_ok
-    xp_ptr, xp_idx, xp_ok = net.added_provider_ptr, net.added_provider_idx, net.added_provider_ok
-    xq_ptr, xq_idx, xq_ok = net.added_peer_ptr, net.added_peer_idx, net.added_peer_ok
-    cand = length[u] + 1
-    for side in range(4):
-        if side == 0:
-            ptr, idx, ok, cls = p_ptr, p_idx, p_ok, 1
-        elif side == 1:
-            ptr, idx, ok, cls = xp_ptr, xp_idx, xp_ok, 1
-        elif side == 2:
-            ptr, idx, ok, cls = q_ptr, q_idx, q_ok, 2
-        else:
-            ptr, idx, ok, cls = xq_ptr, xq_idx, xq_ok, 2
-        for j in range(ptr[u], ptr[u + 1]):
-            w = idx[j]
-            if not (ok[j] and rel[w] == cls and length[w] == cand):
-                continue
-            if tie_mode == TIE_SPLIT:
-                _push(w, u, 1.0 / ntie[w], weight, domestic, vw, flow, run, acc, pairs)
-            elif hi[w] == u:
-                _push(w, u, 1.0, weight, domestic, vw, flow, run, acc, pairs)
+    by a customer or peer route: the ties ``_upward_ties`` recorded for u, from ``tie_to[start]`` on.
+
+    Returns where u's ties end (the next one's start).
+    """
+    j = start
+    while j < tie_to.shape[0]:
+        w = tie_to[j]
+        if w < 0:  # u's ties end here
+            return j + 1
+        if tie_mode == TIE_SPLIT:
+            _push(w, u, 1.0 / ntie[w], weight, domestic, vw, flow, run, acc, pairs)
+        elif hi[w] == u:
+            _push(w, u, 1.0, weight, domestic, vw, flow, run, acc, pairs)
+        j += 1
+    return j
 
 
 @njit(cache=True, nogil=True)
 def flow_origin(origin, weight, kmi_weight, net, tie_mode, check_send, domestic, vw, rel, length, nh, queue, seq,
-                hops, ntie, hi, flow, run, acc, pairs, totals):
+                hops, ntie, hi, tie_to, flow, run, acc, pairs, totals):
     """Propagate routes to ``origin`` and add its weighted measures into ``acc[x, measure, column]``.
 
     ``vw[x, k]``: vantage weight of AS x in column k (zero for domestic ASes and non-vantages);
@@ -156,7 +157,6 @@ def flow_origin(origin, weight, kmi_weight, net, tie_mode, check_send, domestic,
     ``pairs``: border hand-offs of column 0, ``foreign * n + domestic -> weighted flow``.
     ``totals`` += column 0's (weight x vantage weight x path length, weight x vantage weight,
     vantage points with a route). Returns column 0's vantage weight with a route.
-    Returns the number of ASes with a route.
     """
     p_ptr, p_idx = net.provider_ptr, net.provider_idx
     c_ptr, c_idx, c_ok = net.customer_ptr, net.customer_idx, net.customer_ok
@@ -176,11 +176,14 @@ def flow_origin(origin, weight, kmi_weight, net, tie_mode, check_send, domestic,
             flow[x, k] = 0.0
             run[x, k] = 0.0
     if tie_mode != TIE_LOWEST:
-        _upward_ties(seq[:total], net, rel, length, ntie, hi)
+        _upward_ties(seq[:total], net, rel, length, ntie, hi, tie_to)
+    cursor = 0
+    reached = 0.0
     for i in range(total):  # each AS's flow is final when its turn comes: push it on
         w = seq[i]
         if tie_mode != TIE_LOWEST and rel[w] <= 1:
-            _pull_upward(w, net, rel, length, tie_mode, ntie, hi, weight, domestic, vw, flow, run, acc, pairs)
+            cursor = _pull_upward(w, cursor, tie_to, rel, tie_mode, ntie, hi, weight, domestic, vw, flow, run, acc,
+                                  pairs)
         if w == origin:
             continue
         if tie_mode == TIE_LOWEST:
@@ -194,15 +197,15 @@ def flow_origin(origin, weight, kmi_weight, net, tie_mode, check_send, domestic,
                 ptr, idx = (p_ptr, p_idx) if extra == 0 else (xp_ptr, xp_idx)
                 cptr, cidx, cok = (c_ptr, c_idx, c_ok) if extra == 0 else (xc_ptr, xc_idx, xc_ok)
                 for j in range(ptr[w], ptr[w + 1]):
-                    v = idx[j]
-                    if rel[v] < 0 or length[v] != want:
+                    u = idx[j]
+                    if rel[u] < 0 or length[u] != want:
                         continue
                     if check_send:
-                        lo, top = cptr[v], cptr[v + 1]
+                        lo, top = cptr[u], cptr[u + 1]
                         at = lo + np.searchsorted(cidx[lo:top], w)  # neighbour lists are sorted
                         if not (at < top and cidx[at] == w and cok[at]):
                             continue
-                    hops[count] = v
+                    hops[count] = u
                     count += 1
             if tie_mode == TIE_SPLIT:
                 for t in range(count):
@@ -213,7 +216,7 @@ def flow_origin(origin, weight, kmi_weight, net, tie_mode, check_send, domestic,
                     if hops[t] > best:
                         best = hops[t]
                 _push(w, best, 1.0, weight, domestic, vw, flow, run, acc, pairs)
-    for i in range(total):
+    for i in range(total):  # every flow is final: count them
         x = seq[i]
         if x == origin:
             continue
@@ -232,7 +235,6 @@ def flow_origin(origin, weight, kmi_weight, net, tie_mode, check_send, domestic,
                 if downhill:
                     acc[x, DOWNHILL, k] += crossing
                     acc[x, CTI, k] += crossing / d
-    reached = 0.0
     for i in range(total):
         x = seq[i]
         v = vw[x, 0]
@@ -260,12 +262,15 @@ def run_flow_origins(origins, weights, kmi, net, tie_mode, check_send, domestic,
     hops = np.empty(n, dtype=np.int32)
     ntie = np.zeros(n, dtype=np.int32)
     hi = np.zeros(n, dtype=np.int32)
+    # ties recorded per origin: at most one per provider or peer entry, plus one end mark per AS
+    tie_to = np.empty(net.provider_idx.shape[0] + net.peer_idx.shape[0] + net.added_provider_idx.shape[0]
+                      + net.added_peer_idx.shape[0] + n, dtype=np.int32)
     flow = np.zeros((n, kk))
     run = np.zeros((n, kk))
     pairs = dict()
     pairs[np.int64(-1)] = 0.0
     for j in range(origins.shape[0]):
         reached[j] = flow_origin(origins[j], weights[j, :], kmi[j], net, tie_mode, check_send, domestic, vw, rel,
-                                 length, nh, queue, seq, hops, ntie, hi, flow, run, acc, pairs, totals)
+                                 length, nh, queue, seq, hops, ntie, hi, tie_to, flow, run, acc, pairs, totals)
     del pairs[np.int64(-1)]
     return pairs

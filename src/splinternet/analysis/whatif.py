@@ -59,6 +59,8 @@ class WhatIfReport(Result):
     mean_path_length: dict[str, float]
     reach: dict[str, float]
     notes: list[str] = field(default_factory=list)
+    # organizations removed as a whole (CAIDA org id, name, and every AS of theirs the scenario removed)
+    organizations: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..sources.asorg import OrgTable
 from ..tables.topology import ASGraph
+from .org_merge import org_groups
 from .transit import TransitReport, single_homed
 
 __all__ = ["CountryIndices", "OrganizationRow", "country_indices", "organizations"]
@@ -64,24 +65,19 @@ class CountryIndices:
 
 
 def organizations(report: TransitReport, orgs: OrgTable) -> list[OrganizationRow]:
-    """Providers merged by organization, largest border share first (ties by organization id)."""
+    """Providers merged by organization (``org_merge.org_groups``), largest border share first (ties by id).
+
+    Border shares add up exactly over an organization's ASes (docs/methodology.md).
+    """
     if not report.providers:
         return []
     asns = np.array([p.asn for p in report.providers], dtype=np.uint32)
-    rows = orgs.positions(asns)
-    org = np.where(rows >= 0, orgs.as_org[np.maximum(rows, 0)], -1)
-    groups: dict[str, list[int]] = {}
-    for i, o in enumerate(org.tolist()):
-        key = str(orgs.org_ids[o]) if o >= 0 else f"AS{int(asns[i])}"
-        groups.setdefault(key, []).append(i)
-    out = []
-    for key, members in groups.items():
-        first = report.providers[members[0]]
-        o = int(org[members[0]])
-        name = str(orgs.org_names[o]) if o >= 0 and orgs.org_names[o] else first.name
-        out.append(OrganizationRow(key, name, first.country, float(sum(report.providers[i].border_share
-                                                                         for i in members)),
-                                   [report.providers[i].asn for i in members]))
+    groups = org_groups(orgs, asns)
+    shares = groups.sums(np.array([p.border_share for p in report.providers]))
+    out = [OrganizationRow(str(key), str(groups.names[g]),
+                           str(groups.countries[g]), float(shares[g]),
+                           [int(a) for a in asns[groups.group == g].tolist()])
+           for g, key in enumerate(groups.ids.tolist())]
     return sorted(out, key=lambda r: (-r.border_share, r.org_id))
 
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ..analysis.country import MembershipView, Weighting
     from ..analysis.diff import DiffReport
     from ..analysis.flow_measures import TieRule, VantageScheme
+    from ..analysis.org_merge import Grouping
     from ..analysis.profile import AsProfile
     from ..analysis.timeline import ShareTimeline
     from ..analysis.transit import TransitReport
@@ -54,7 +55,7 @@ _WHERE = {
     "AddressInfo": "..analysis.address", "AsProfile": "..analysis.profile", "AsSearch": ".lookup",
     "AttributionFiles": ".blocking", "BlockingDiff": "..analysis.blocking_diff", "BlockingOptions": ".blocking",
     "BlockingReport": "..analysis.blocking", "DatasetChoice": "..sources.snapshot", "DiffReport": "..analysis.diff",
-    "Evidence": ".providers", "GroupTable": "..analysis.blocking_groups", "Membership": ".providers", "MembershipView": "..analysis.country", "Weighting": "..analysis.country",
+    "Evidence": ".providers", "GroupTable": "..analysis.blocking_groups", "Grouping": "..analysis.org_merge", "Membership": ".providers", "MembershipView": "..analysis.country", "Weighting": "..analysis.country",
     "RegisterKind": "..sources.registry", "ShareTimeline": "..analysis.timeline", "SimulateOptions": ".routes",
     "SimulationResult": ".routes", "Snapshot": "..sources.snapshot", "TieRule": "..analysis.flow_measures", "TransitOptions": ".providers", "VantageScheme": "..analysis.flow_measures",
     "TransitReport": "..analysis.transit", "UpdateCadence": "..analysis.blocking_updates",
@@ -86,6 +87,7 @@ __all__ = [
     "EventThresholds",
     "Evidence",
     "GroupTable",
+    "Grouping",
     "Membership",
     "MembershipView",
     "RegisterKind",

@@ -30,6 +30,7 @@ from ..analysis.flow_measures import (
     headline_flows,
 )
 from ..analysis.observed import observed_evidence
+from ..analysis.org_merge import Grouping
 from ..analysis.scenario import Overlay
 from ..analysis.transit import TransitReport, transit_report
 from ..analysis.transit_evidence import PathEvidence
@@ -72,6 +73,7 @@ class TransitOptions:
     mrt_files: tuple[str, ...] = ()  # observed evidence from these files instead of the catalog
     full_feed_share: float = 0.5  # observed: peers with at least this share of the largest peer's prefixes
     rank_thin_evidence: bool = False  # observed: rank even below the coverage floor (observed_agreement)
+    by: Grouping = Grouping.AS  # rows per AS, or per organization (sibling ASes merged: analysis/org_merge)
     stability: bool = False  # simulated: re-rank over the honest variants (api/stability.py); about 5 runs
     stability_rows: int = 10  # the top rows of each headline table whose rank ranges are given
 
@@ -83,11 +85,14 @@ class TransitOptions:
             object.__setattr__(self, "evidence", Evidence(self.evidence))
             object.__setattr__(self, "ties", TieRule(self.ties))
             object.__setattr__(self, "vantage_weights", VantageScheme(self.vantage_weights))
+            object.__setattr__(self, "by", Grouping(self.by))
         except ValueError as exc:
             raise ParameterError(str(exc)) from None
         if self.stability and self.evidence is not Evidence.SIMULATED:
             raise ParameterError("stability re-runs the simulation over its variants; observed paths have none",
                                  parameter="stability")
+        if self.stability and self.by is Grouping.ORG:  # rank ranges are per AS; merging them is not done yet
+            raise ParameterError("stability ranges are computed per AS, not yet per organization", parameter="stability")
         if self.stability_rows < 1:
             raise ParameterError(f"stability rows must be at least 1, not {self.stability_rows}",
                                  parameter="stability_rows")
@@ -174,7 +179,7 @@ def simulated_report(snapshot: Snapshot, origins: CountryOrigins, options: Trans
     evidence, flows = simulated_flows(graph, origins, snapshot.pfx2as(4), options, overlay=overlay,
                                       eligible=eligible, space=space, progress=progress)
     report = transit_report(evidence, origins, snapshot.orgs(), graph, date=snapshot.date_text,
-                            top=options.top if top is None else top, overlay=overlay, flows=flows)
+                            top=options.top if top is None else top, overlay=overlay, flows=flows, by=options.by)
     return report, evidence
 
 
@@ -193,7 +198,7 @@ def transit(cc: str, date: str | dt.date | None, *, options: TransitOptions = Tr
     if options.evidence is Evidence.OBSERVED:
         evidence = _observed(snapshot, origins, options, notes)
         report = transit_report(evidence, origins, snapshot.orgs(), graph, date=snapshot.date_text,
-                                top=options.top)
+                                top=options.top, by=options.by)
     elif options.stability:
         report, evidence = _with_stability(snapshot, origins, options, progress)
     else:

@@ -30,7 +30,7 @@ from ..analysis.flow_measures import (
 )
 from ..analysis.flow_measures import warm_kernels as warm_flow_kernels
 from ..analysis.results import Result
-from ..analysis.transit import GatewayRow, ProviderRow, TransitReport, summarize
+from ..analysis.transit import ORG_ROW_FIELDS, GatewayRow, ProviderRow, TransitReport, summarize
 from ..analysis.world_indices import CountryIndices, country_indices, organizations
 from ..errors import DataNotFoundError, ParameterError, UnknownCountryError
 from ..progress import NO_PROGRESS, Progress
@@ -225,7 +225,7 @@ _SERVED = ("asn", "name", "as_name", "share")  # the keys of ProviderRow.served 
 
 def _row_fields(row: type) -> list[str]:
     """A row dataclass's plain fields: the tables follow the rows when they gain a field."""
-    return [f.name for f in fields(row) if f.name not in ("served", "customer_base")]
+    return [f.name for f in fields(row) if f.name not in ("served", "customer_base", *ORG_ROW_FIELDS)]
 
 
 def _tables(report: TransitReport, indices: CountryIndices, orgs: Any) -> dict[str, dict[str, list[Any]]]:

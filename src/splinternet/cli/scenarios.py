@@ -20,7 +20,7 @@ from .common import (
     UseOption,
 )
 from .output import console, print_inputs, print_json, print_notes, progress_bar, warn_reserved
-from .transit import PrefixDateOption, TiesOption, VantageOption, ViewOption, WeightOption
+from .transit import ByOption, PrefixDateOption, TiesOption, VantageOption, ViewOption, WeightOption
 
 
 def _side_by_side(before: api.TransitReport, after: api.TransitReport, top: int) -> Table:
@@ -36,7 +36,11 @@ def _side_by_side(before: api.TransitReport, after: api.TransitReport, top: int)
 
 def whatif_command(
     cc: Annotated[str, typer.Argument(help="Country code, e.g. RU.")],
-    without: Annotated[list[str], typer.Option("--without", help="AS to remove (repeat for several).")],
+    without: Annotated[list[str] | None, typer.Option("--without", help="AS to remove (repeat for several).")]
+    = None,
+    without_org: Annotated[list[str] | None, typer.Option("--without-org", help="Organization to remove with all its "
+                                                          "ASes: CAIDA org id, or a unique part of its name "
+                                                          "(repeatable).")] = None,
     date: DateOption = None,
     links_only: Annotated[bool, typer.Option("--links-only", help="Remove only the links between these ASes "
                                              "and the country's networks.")] = False,
@@ -44,6 +48,7 @@ def whatif_command(
     weight: WeightOption = api.Weighting.IPV4,
     ties: TiesOption = api.TieRule.SPLIT,
     vantage_weights: VantageOption = api.VantageScheme.SPACE,
+    by: ByOption = api.Grouping.AS,
     prefixes_date: PrefixDateOption = None,
     use: UseOption = None,
     top: TopOption = 15,
@@ -54,16 +59,17 @@ def whatif_command(
 ) -> None:
     """Remove ASes (or only their links into CC), re-run route selection, and compare with before."""
     cc = api.params.country_code(cc)
-    asns = api.params.asn_list(without)
+    asns = api.params.asn_list(without or ()) if without or not without_org else []
     warn_reserved(asns)
     choices = api.params.dataset_choices(use)
     with progress_bar() as progress:
         snapshot = api.Snapshot.for_date(date, settings=Settings.from_env(offline=offline or None),
                                          prefixes_date=prefixes_date, progress=progress, strict=strict,
                                          allow_damaged=allow_damaged, choices=choices)
-        report = api.whatif(cc, date, asns, links_only=links_only, snapshot=snapshot, progress=progress,
+        report = api.whatif(cc, date, asns, without_orgs=tuple(without_org or ()), links_only=links_only,
+                            snapshot=snapshot, progress=progress,
                             options=api.TransitOptions(view=view, weighting=weight, top=top, ties=ties,
-                                                               vantage_weights=vantage_weights))
+                                                       vantage_weights=vantage_weights, by=by))
     if json_out:
         print_json(report)
         return
@@ -127,6 +133,7 @@ def diff_command(
     weight: WeightOption = api.Weighting.IPV4,
     ties: TiesOption = api.TieRule.SPLIT,
     vantage_weights: VantageOption = api.VantageScheme.SPACE,
+    by: ByOption = api.Grouping.AS,
     prefixes_date: PrefixDateOption = None,
     use: UseOption = None,
     top: TopOption = 15,
@@ -143,7 +150,7 @@ def diff_command(
                           settings=Settings.from_env(offline=offline or None), strict=strict,
                           allow_damaged=allow_damaged, uses=choices,
                           options=api.TransitOptions(view=view, weighting=weight, top=top, ties=ties,
-                                                     vantage_weights=vantage_weights))
+                                                     vantage_weights=vantage_weights, by=by))
     if json_out:
         print_json(report)
         return

@@ -60,6 +60,8 @@ VantageOption = Annotated[api.VantageScheme, typer.Option("--vantage-weights", h
                                                       "country: 'space' (each foreign AS by the IPv4 space it "
                                                       "originates, default), 'all' (equally), 'transit' (ASes "
                                                       "with customers), 'cone' (by customer cone).")]
+ByOption = Annotated[api.Grouping, typer.Option("--by", help="One row per AS ('as'), or per organization ('org': "
+                                                "sibling ASes merged by their CAIDA organization, members listed).")]
 PrefixDateOption = Annotated[str | None, typer.Option("--prefixes-date", help="Take prefix-to-AS data (IPv4 and "
                                                       "IPv6) from this date instead (when none exists for --date): "
                                                       "both prefix-to-AS datasets chosen by date.")]
@@ -71,19 +73,23 @@ def render_text(report: api.TransitReport) -> None:
     ranges = fmt.rank_ranges(stability)
     console.print(f"[bold]{report.cc}[/] international transit, {report.date} ({report.evidence['kind']} paths)")
     console.print(report.summary, soft_wrap=False, markup=False)
+    by_org = report.evidence.get("by") == "org"
     if report.providers:
         table = Table("#", "provider", "country", "border share", "transit share", "networks served",
                       "only provider of", "only foreign provider of", "largest networks served",
+                      *(["member ASes (own border share)"] if by_org else []),
                       title="International transit providers (foreign AS handing traffic to the first domestic "
-                            "network)", caption="only (foreign) provider of: domestic networks with it as their "
-                                                "only (foreign) upstream")
+                            "network)" + (", sibling ASes merged by organization" if by_org else ""),
+                      caption="only (foreign) provider of: domestic networks with it as their only (foreign) upstream"
+                              + ORG_CAPTION * by_org)
         if stability:
             table.add_column("rank range")
         for i, row in enumerate(report.providers, 1):
             served = ", ".join(fmt.cut(s["name"], 24) or f"AS{s['asn']}" for s in row.served[:2])
             table.add_row(str(i), fmt.as_row_label(row, 44), fmt.country(row.country),
-                          fmt.pct(row.border_share), fmt.pct(row.transit_share), fmt.count(row.networks_served),
+                          fmt.pct(row.border_share), _transit_cell(row), fmt.count(row.networks_served),
                           fmt.count(row.single_homed), fmt.count(row.single_foreign_upstream), served,
+                          *([fmt.members(row, "border_share")] if by_org else []),
                           *([ranges["providers"].get(row.asn, "")] if stability else []))
         console.print(table)
     elif report.evidence.get("ranked") is False:
@@ -92,11 +98,12 @@ def render_text(report: api.TransitReport) -> None:
         console.print("no international transit provider found in this evidence")
     if report.gateways:
         gates = Table("#", "gateway", "gateway share", "transit share", "foreign providers", "own share of country",
-                      *(["rank range"] if stability else []),
+                      *(["member ASes (own gateway share)"] if by_org else []), *(["rank range"] if stability else []),
                       title="Domestic gateways (first domestic network on inbound paths)")
         for i, g in enumerate(report.gateways, 1):
-            gates.add_row(str(i), fmt.as_row_label(g, 44), fmt.pct(g.gateway_share), fmt.pct(g.transit_share),
+            gates.add_row(str(i), fmt.as_row_label(g, 44), fmt.pct(g.gateway_share), _transit_cell(g),
                           fmt.count(g.foreign_providers), fmt.pct(g.origin_share),
+                          *([fmt.members(g, "gateway_share")] if by_org else []),
                           *([ranges["gateways"].get(g.asn, "")] if stability else []))
         console.print(gates)
     if stability:
@@ -121,6 +128,14 @@ def render_stability(stability: dict[str, Any]) -> None:
     for row in stability["inputs"]:
         console.print(f"variant input ({row['variant']}): {row['dataset']} {str(row['release'])[:10]} {row['url']}",
                       markup=False, highlight=False, soft_wrap=True)
+
+
+ORG_CAPTION = ("; an organization's transit share is known only between its largest member's and the sum of its "
+               "members' (a path may cross several of its ASes)")
+
+
+def _transit_cell(row: Any) -> str:
+    return fmt.bounds(row.transit_bounds) if getattr(row, "org_id", None) else fmt.pct(row.transit_share)
 
 
 def render_agreement(check: dict[str, Any]) -> None:
@@ -173,6 +188,7 @@ def transit_command(
     weight: WeightOption = api.Weighting.IPV4,
     ties: TiesOption = api.TieRule.SPLIT,
     vantage_weights: VantageOption = api.VantageScheme.SPACE,
+    by: ByOption = api.Grouping.AS,
     prefixes_date: PrefixDateOption = None,
     use: UseOption = None,
     top: TopOption = 20,
@@ -210,7 +226,7 @@ def transit_command(
         reports = []
         for kind in kinds:
             options = api.TransitOptions(view=view, weighting=weight, evidence=kind, top=top, ties=ties,
-                                         vantage_weights=vantage_weights,
+                                         vantage_weights=vantage_weights, by=by,
                                          max_origins=max_origins, mrt_files=tuple(mrt or ()),
                                          full_feed_share=0.0 if all_peers else 0.5, rank_thin_evidence=rank_thin,
                                          stability=stability and kind is api.Evidence.SIMULATED, **extra)

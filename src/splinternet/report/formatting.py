@@ -199,10 +199,29 @@ def as_row_label(row: Any, width: int = 40, prefix: str = "") -> str:
     def get(key: str) -> Any:
         return row.get(key) if isinstance(row, Mapping) else getattr(row, key, None)
 
+    members = get("members") if not prefix else None
+    if members and get("org_id"):  # an organization's row: its member ASes, then its name
+        head = "+".join(f"AS{m['asn']}" for m in members[:3]) + ("+…" if len(members) > 3 else "")
+        return f"{head} {cut(str(get('name') or get('org_id')), max(width - len(head) - 1, 4))}"
     asn = get(f"{prefix}asn")
     if asn is None and prefix:
         asn = get(prefix.rstrip("_"))
     return as_label(asn, get(f"{prefix}name"), width, get(f"{prefix}as_name"))
+
+
+def members(row: Any, key: str, shown: int = 4) -> str:
+    """An organization's row: its member ASes with their own ``key`` share (``AS3356 9.5%, AS3549 0.2%``)."""
+    listed = (row.get("members") if isinstance(row, Mapping) else getattr(row, "members", None)) or []
+    more = len(listed) - shown
+    return ", ".join(f"AS{m['asn']} {pct(m[key])}" for m in listed[:shown]) + (f" +{more} more" if more > 0 else "")
+
+
+def bounds(value: Mapping[str, float] | None) -> str:
+    """A share known only between bounds (an organization's transit share): ``8.9–9.5%``."""
+    if not value:
+        return DASH
+    lower, upper = pct(value["lower"]), pct(value["upper"])
+    return upper if lower == upper else f"{lower[:-1]}–{upper}"
 
 
 def country(code: object) -> str:

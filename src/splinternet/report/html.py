@@ -48,6 +48,8 @@ def environment():  # noqa: ANN201 - jinja2.Environment
                              autoescape=jinja2.select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
     env.filters["pct"] = fmt.pct
     env.filters["num"] = fmt.count
+    env.filters["bounds"] = fmt.bounds
+    env.filters["members"] = fmt.members
     env.filters["points"] = fmt.points
     env.filters["number"] = fmt.number
     env.filters["header"] = fmt.header
