@@ -319,29 +319,33 @@ def headline_flows(graph: ASGraph, origins: CountryOrigins, pfx4: Pfx2As | None,
                    vantages: VantageScheme | str = DEFAULT_VANTAGES, ties: TieRule | str = DEFAULT_TIES,
                    scenario: Scenario | Overlay | None = None, space: np.ndarray | None = None,
                    chosen_vantages: np.ndarray | None = None, eligible: np.ndarray | None = None,
-                   origin_subset: np.ndarray | None = None, workers: int = 2,
-                   progress: Progress = NO_PROGRESS) -> FlowMeasures:
-    """The flows behind the report's headline figures (one column): docs/methodology.md gives the defaults' reasons.
+                   origin_subset: np.ndarray | None = None, more_vantages: tuple[VantageScheme, ...] = (),
+                   workers: int = 2, progress: Progress = NO_PROGRESS) -> FlowMeasures:
+    """The flows behind the report's headline figures: docs/methodology.md gives the defaults' reasons.
 
     ``pfx4`` (the IPv4 prefix-to-AS table) is needed for the ``space`` vantage scheme only,
     unless ``space`` (from :func:`originated_space`, computed once for many countries) is
     given. ``chosen_vantages`` (AS numbers) replaces the scheme: those ASes, equally.
+    ``more_vantages`` adds one column per further scheme to the same propagation (the
+    headline stays column 0), so alternatives cost no second run.
     """
+    if more_vantages and chosen_vantages is not None and len(chosen_vantages):
+        raise ValueError("further vantage schemes go with a scheme, not with chosen vantage points")
     if chosen_vantages is not None and len(chosen_vantages):
         picked = np.zeros(len(graph), dtype=np.float64)
         idx = graph.index_of(np.asarray(chosen_vantages, dtype=np.uint32))
         picked[idx[idx >= 0]] = 1.0
         weights = picked[:, None]
-        label = "chosen"
+        label: tuple[str, ...] = ("chosen",)
     else:
-        scheme = VantageScheme(vantages)
-        if scheme is VantageScheme.SPACE and space is None:
+        schemes = tuple(VantageScheme(s).value for s in (vantages, *more_vantages))
+        if VantageScheme.SPACE in schemes and space is None:
             if pfx4 is None:
                 raise ValueError("space-weighted vantage points need the IPv4 prefix-to-AS table")
             space = originated_space(graph, pfx4)
-        weights = vantage_weights(graph, origins, (scheme.value,), space=space)
-        label = scheme.value
-    return flow_measures(graph, origins, weights, schemes=(label,), ties=TieRule(ties), scenario=scenario,
+        weights = vantage_weights(graph, origins, schemes, space=space)
+        label = schemes
+    return flow_measures(graph, origins, weights, schemes=label, ties=TieRule(ties), scenario=scenario,
                          origin_subset=origin_subset, eligible=eligible, workers=workers, progress=progress)
 
 

@@ -74,6 +74,8 @@ class TransitOptions:
     full_feed_share: float = 0.5  # observed: peers with at least this share of the largest peer's prefixes
     rank_thin_evidence: bool = False  # observed: rank even below the coverage floor (observed_agreement)
     by: Grouping = Grouping.AS  # rows per AS, or per organization (sibling ASes merged: analysis/org_merge)
+    stability: bool = False  # simulated: re-rank over the honest variants (api/stability.py); about 5 runs
+    stability_rows: int = 10  # the top rows of each headline table whose rank ranges are given
 
     def __post_init__(self) -> None:
         """Names given as text ("address", "space") become the enums; anything else is refused here."""
@@ -86,6 +88,14 @@ class TransitOptions:
             object.__setattr__(self, "by", Grouping(self.by))
         except ValueError as exc:
             raise ParameterError(str(exc)) from None
+        if self.stability and self.evidence is not Evidence.SIMULATED:
+            raise ParameterError("stability re-runs the simulation over its variants; observed paths have none",
+                                 parameter="stability")
+        if self.stability and self.by is Grouping.ORG:  # rank ranges are per AS; merging them is not done yet
+            raise ParameterError("stability ranges are computed per AS, not yet per organization", parameter="stability")
+        if self.stability_rows < 1:
+            raise ParameterError(f"stability rows must be at least 1, not {self.stability_rows}",
+                                 parameter="stability_rows")
 
 
 @dataclass(frozen=True)
@@ -133,13 +143,14 @@ def country_membership(snapshot: Snapshot, cc: str, *, view: MembershipView | st
 
 def simulated_flows(graph: ASGraph, origins: CountryOrigins, pfx4: Pfx2As, options: TransitOptions, *,
                     overlay: Overlay | None = None, eligible: np.ndarray | None = None,
-                    space: np.ndarray | None = None, progress: Progress = NO_PROGRESS
-                    ) -> tuple[PathEvidence, FlowMeasures]:
+                    space: np.ndarray | None = None, more_vantages: tuple[VantageScheme, ...] = (),
+                    progress: Progress = NO_PROGRESS) -> tuple[PathEvidence, FlowMeasures]:
     """Simulated flows with the options' tie rule and vantage points, and the evidence a report reads from them.
 
     ``eligible`` (bool per AS, graph order) limits the vantage points (a what-if uses the
     same ones before and after); ``space`` is each AS's originated IPv4 space when already
-    computed (a world run computes it once).
+    computed (a world run computes it once); ``more_vantages`` adds columns after the
+    options' own (column 0, the one the evidence reads).
     """
     if options.evidence is not Evidence.SIMULATED:
         raise ParameterError("what-if and diff simulate routes; observed paths cannot show a changed topology")
@@ -149,7 +160,8 @@ def simulated_flows(graph: ASGraph, origins: CountryOrigins, pfx4: Pfx2As, optio
     chosen = np.asarray(options.vantages, dtype=np.uint32) if options.vantages else None
     flows = headline_flows(graph, origins, pfx4, vantages=options.vantage_weights, ties=options.ties,
                            scenario=overlay, space=space, chosen_vantages=chosen, eligible=eligible,
-                           origin_subset=subset, workers=options.workers, progress=progress)
+                           origin_subset=subset, more_vantages=more_vantages, workers=options.workers,
+                           progress=progress)
     evidence = flow_evidence(flows, origins)
     if subset is not None:
         skipped = ~np.isin(origins.asns, subset)
@@ -187,6 +199,8 @@ def transit(cc: str, date: str | dt.date | None, *, options: TransitOptions = Tr
         evidence = _observed(snapshot, origins, options, notes)
         report = transit_report(evidence, origins, snapshot.orgs(), graph, date=snapshot.date_text,
                                 top=options.top, by=options.by)
+    elif options.stability:
+        report, evidence = _with_stability(snapshot, origins, options, progress)
     else:
         report, evidence = simulated_report(snapshot, origins, options, progress=progress)
     report.evidence["gateway_blocks"] = largest_blocks([g.asn for g in report.gateways], origins,
@@ -198,6 +212,23 @@ def transit(cc: str, date: str | dt.date | None, *, options: TransitOptions = Tr
         report = observed_view(report, rank_thin=options.rank_thin_evidence, top=options.top, simulated=lambda: transit(
             cc, None, options=replace(options, evidence=Evidence.SIMULATED), snapshot=snapshot, progress=progress))
     return with_sources(report, snapshot, notes)
+
+
+def _with_stability(snapshot: Snapshot, origins: CountryOrigins, options: TransitOptions, progress: Progress
+                    ) -> tuple[TransitReport, PathEvidence]:
+    """The simulated report with the rank ranges of api/stability.py, which runs these options' flows."""
+    from .stability import stability_report
+
+    pfx4 = snapshot.pfx2as(4)
+
+    def run(graph: ASGraph, ties: TieRule, more: tuple[VantageScheme, ...], space: np.ndarray | None
+            ) -> tuple[PathEvidence, FlowMeasures]:
+        return simulated_flows(graph, origins, pfx4, replace(options, ties=ties), space=space, more_vantages=more,
+                               progress=progress)
+
+    return stability_report(snapshot, origins, run, ties=options.ties, top=options.top,
+                            vantages=None if options.vantages else options.vantage_weights,
+                            rows=options.stability_rows)
 
 
 def vantage_concentration(evidence: PathEvidence, asns: list[int], orgs: OrgTable) -> list[dict[str, object]]:

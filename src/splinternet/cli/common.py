@@ -25,6 +25,11 @@ AllowDamagedOption = Annotated[
     bool, typer.Option("--allow-damaged", help="Go on when more than the allowed share of an input's records are "
                        "bad (SPLINTERNET_MAX_BAD_SHARE, default 0.1%); they are skipped and counted in the notes.")
 ]
+StabilityOption = Annotated[
+    bool, typer.Option("--stability", help="Also re-rank over the honest alternatives (other tie rules, vantage "
+                       "schemes, the previous and next month's AS relationships) and show each headline rank's "
+                       "range; about five times as long.")
+]
 TopOption = Annotated[int, typer.Option("--top", min=1, help="Rows per table.")]
 UseOption = Annotated[
     list[str] | None,

@@ -22,6 +22,7 @@ from .common import (
     DateOption,
     JsonOption,
     OfflineOption,
+    StabilityOption,
     StrictOption,
     TopOption,
     UseOption,
@@ -68,6 +69,8 @@ PrefixDateOption = Annotated[str | None, typer.Option("--prefixes-date", help="T
 
 def render_text(report: api.TransitReport) -> None:
     data = to_jsonable(report)
+    stability = report.evidence.get("stability")
+    ranges = fmt.rank_ranges(stability)
     console.print(f"[bold]{report.cc}[/] international transit, {report.date} ({report.evidence['kind']} paths)")
     console.print(report.summary, soft_wrap=False, markup=False)
     by_org = report.evidence.get("by") == "org"
@@ -79,12 +82,15 @@ def render_text(report: api.TransitReport) -> None:
                             "network)" + (", sibling ASes merged by organization" if by_org else ""),
                       caption="only (foreign) provider of: domestic networks with it as their only (foreign) upstream"
                               + ORG_CAPTION * by_org)
+        if stability:
+            table.add_column("rank range")
         for i, row in enumerate(report.providers, 1):
             served = ", ".join(fmt.cut(s["name"], 24) or f"AS{s['asn']}" for s in row.served[:2])
             table.add_row(str(i), fmt.as_row_label(row, 44), fmt.country(row.country),
                           fmt.pct(row.border_share), _transit_cell(row), fmt.count(row.networks_served),
                           fmt.count(row.single_homed), fmt.count(row.single_foreign_upstream), served,
-                          *([fmt.members(row, "border_share")] if by_org else []))
+                          *([fmt.members(row, "border_share")] if by_org else []),
+                          *([ranges["providers"].get(row.asn, "")] if stability else []))
         console.print(table)
     elif report.evidence.get("ranked") is False:
         console.print("nothing ranked: the observed evidence is too thin (--rank-thin ranks it anyway)")
@@ -92,13 +98,16 @@ def render_text(report: api.TransitReport) -> None:
         console.print("no international transit provider found in this evidence")
     if report.gateways:
         gates = Table("#", "gateway", "gateway share", "transit share", "foreign providers", "own share of country",
-                      *(["member ASes (own gateway share)"] if by_org else []),
+                      *(["member ASes (own gateway share)"] if by_org else []), *(["rank range"] if stability else []),
                       title="Domestic gateways (first domestic network on inbound paths)")
         for i, g in enumerate(report.gateways, 1):
             gates.add_row(str(i), fmt.as_row_label(g, 44), fmt.pct(g.gateway_share), _transit_cell(g),
                           fmt.count(g.foreign_providers), fmt.pct(g.origin_share),
-                          *([fmt.members(g, "gateway_share")] if by_org else []))
+                          *([fmt.members(g, "gateway_share")] if by_org else []),
+                          *([ranges["gateways"].get(g.asn, "")] if stability else []))
         console.print(gates)
+    if stability:
+        render_stability(stability)
     if report.evidence.get("observed_vs_simulated"):
         render_agreement(report.evidence["observed_vs_simulated"])
     for line in transit_cautions(data):
@@ -106,6 +115,19 @@ def render_text(report: api.TransitReport) -> None:
         console.print(line, markup=False, highlight=False, soft_wrap=True)
     print_notes(report.notes)
     print_inputs(report.sources)
+
+
+def render_stability(stability: dict[str, Any]) -> None:
+    """The one-line verdict on the top provider, and what the rank ranges were computed over."""
+    console.print(f"[bold]stability:[/] {stability['verdict']}", highlight=False)
+    console.print(f"rank range: competition ranks over the default and {len(stability['variants'])} variants "
+                  f"({', '.join(stability['variants'])}); followed for the top {stability['rows']} "
+                  "of each table", markup=False, highlight=False, soft_wrap=True)
+    for line in stability["left_out"]:
+        console.print(f"variant left out: {line}", markup=False, highlight=False, soft_wrap=True)
+    for row in stability["inputs"]:
+        console.print(f"variant input ({row['variant']}): {row['dataset']} {str(row['release'])[:10]} {row['url']}",
+                      markup=False, highlight=False, soft_wrap=True)
 
 
 ORG_CAPTION = ("; an organization's transit share is known only between its largest member's and the sum of its "
@@ -181,6 +203,7 @@ def transit_command(
                                             "full-feed.")] = False,
     rank_thin: Annotated[bool, typer.Option("--rank-thin", help="Observed evidence: rank even when the paths cover "
                                             "less than half of the country's IPv4 space.")] = False,
+    stability: StabilityOption = False,
     offline: OfflineOption = False,
     strict: StrictOption = False,
     allow_damaged: AllowDamagedOption = False,
@@ -206,7 +229,7 @@ def transit_command(
                                          vantage_weights=vantage_weights, by=by,
                                          max_origins=max_origins, mrt_files=tuple(mrt or ()),
                                          full_feed_share=0.0 if all_peers else 0.5, rank_thin_evidence=rank_thin,
-                                         **extra)
+                                         stability=stability and kind is api.Evidence.SIMULATED, **extra)
             reports.append(api.transit(cc, date, options=options, snapshot=snapshot, progress=progress))
     if plot_path is not None:
         plot(reports[0], plot_path)

@@ -17,6 +17,7 @@ from .common import (
     DateOption,
     JsonOption,
     OfflineOption,
+    StabilityOption,
     StrictOption,
     TopOption,
     UseOption,
@@ -41,6 +42,7 @@ def report_command(
                                                      "zdns/massdns JSON lines): collateral damage in the blocking "
                                                      "section.")] = None,
     top: TopOption = 20,
+    stability: StabilityOption = False,
     strict: StrictOption = False,
     allow_damaged: AllowDamagedOption = False,
     offline: OfflineOption = False,
@@ -54,7 +56,7 @@ def report_command(
     settings = Settings.from_env(offline=offline or None)
     asns = api.params.asn_list(without, what="for the what-if section") if without else []
     warn_reserved(asns)
-    options = api.TransitOptions(top=top)
+    options = api.TransitOptions(top=top, stability=stability)
     choices = api.params.dataset_choices(use)
     with progress_bar() as progress:
         snapshot = api.Snapshot.for_date(date, settings=settings, prefixes_date=prefixes_date, progress=progress,

@@ -27,7 +27,8 @@ from typing import Any
 
 __all__ = [
     "DASH", "as_label", "as_names_differ", "as_row_label", "count", "country", "csv_value", "cut", "cut_rows",
-    "group_notes", "header", "is_zero_change", "n_of_m", "number", "pct", "plural", "points", "size", "value_cell",
+    "group_notes", "header", "is_zero_change", "n_of_m", "number", "pct", "plural", "points", "rank_ranges", "size",
+    "value_cell",
 ]
 
 DASH = "–"  # not computed / not known
@@ -303,3 +304,11 @@ def cut_rows(rows: Sequence[Any], limit: int) -> tuple[Sequence[Any], str]:
     if limit <= 0 or len(rows) <= limit:
         return rows, ""
     return rows[:limit], n_of_m(limit, len(rows))
+
+
+def rank_ranges(stability: dict[str, Any] | None) -> dict[str, dict[int, str]]:
+    """Table -> AS number -> its rank range text ("1–3", "2"), from a report's ``evidence["stability"]``."""
+    tables = (stability or {}).get("tables", {})
+    out: dict[str, dict[int, str]] = {t: {} for t in ("providers", "gateways", "transit")}
+    out.update({table: {int(r["asn"]): str(r["range"]) for r in rows} for table, rows in tables.items()})
+    return out

@@ -60,6 +60,7 @@ def environment():  # noqa: ANN201 - jinja2.Environment
     env.filters["zero_change"] = fmt.is_zero_change
     env.filters["network"] = _network
     env.globals["transit_cautions"] = transit_cautions
+    env.globals["rank_ranges"] = fmt.rank_ranges
     env.globals["version"] = __version__
     return env
 

@@ -1,0 +1,116 @@
+"""Stability on the real 2022 topology: the variants run, the headline is the plain run's, months are honest."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from splinternet import api
+from splinternet.analysis.flow_measures import (
+    TieRule,
+    VantageScheme,
+    headline_flows,
+    originated_space,
+)
+from splinternet.analysis.stability import competition_ranks, flow_rankings
+from splinternet.api.stability import neighbour_snapshots
+from splinternet.errors import ParameterError
+from splinternet.sources.snapshot import DatasetChoice, Snapshot
+
+pytestmark = [pytest.mark.data, pytest.mark.slow]
+ROWS = 6
+QUICK = api.TransitOptions(max_origins=40, top=12, stability=True, stability_rows=ROWS)
+
+
+@pytest.fixture(scope="module")
+def snapshot(mirror_settings):
+    return Snapshot.for_date("2022-03-01", settings=mirror_settings, prefixes_date="2024-04-06")
+
+
+@pytest.fixture(scope="module")
+def stable(snapshot):
+    return api.transit("LI", None, options=QUICK, snapshot=snapshot)
+
+
+def _subset(origins, n):
+    return origins.asns[np.argsort(-origins.weight, kind="stable")[:n]]
+
+
+def test_more_vantage_columns_leave_column_0_exactly_the_headline(snapshot) -> None:
+    graph, pfx4 = snapshot.graph(), snapshot.pfx2as(4)
+    origins = api.country_membership(snapshot, "LI").origins
+    space = originated_space(graph, pfx4)
+    subset = _subset(origins, 40)
+    one = headline_flows(graph, origins, pfx4, space=space, origin_subset=subset)
+    others = (VantageScheme.ALL, VantageScheme.TRANSIT, VantageScheme.CONE)
+    many = headline_flows(graph, origins, pfx4, space=space, origin_subset=subset, more_vantages=others)
+    assert many.values.shape[2] == 4 and many.schemes == ("space", "all", "transit", "cone")
+    assert np.array_equal(many.values[:, :, 0], one.values[:, :, 0])
+    for name in ("pair_from", "pair_to", "pair_weight", "vantages", "origins_used"):
+        assert np.array_equal(getattr(many, name), getattr(one, name)), name
+    assert (many.reach, many.path_length_sum, many.paths) == (one.reach, one.path_length_sum, one.paths)
+    # each further column is that scheme's own run (up to the order of floating-point sums)
+    alone = headline_flows(graph, origins, pfx4, vantages=VantageScheme.CONE, space=space, origin_subset=subset)
+    assert np.allclose(many.values[:, :, 3], alone.values[:, :, 0], rtol=1e-9, atol=1e-15)
+
+
+def test_the_headline_is_the_plain_run(snapshot, stable) -> None:
+    plain = api.transit("LI", None, options=api.TransitOptions(max_origins=40, top=12), snapshot=snapshot)
+    assert stable.providers == plain.providers and stable.gateways == plain.gateways
+    assert stable.transit == plain.transit and stable.summary == plain.summary
+    assert "stability" not in plain.evidence
+
+
+def test_every_variant_ranks_and_the_ranges_hold(stable) -> None:
+    s = stable.evidence["stability"]
+    assert s["variants"] == ["vantages: all", "vantages: transit", "vantages: cone", "ties: lowest-asn",
+                             "ties: highest-asn", "month: 2022-02-01", "month: 2022-04-01"]
+    assert s["left_out"] == [] and s["rows"] == ROWS
+    assert [row["variant"] for row in s["inputs"]] == ["month: 2022-02-01", "month: 2022-04-01"]
+    assert all(row["dataset"] == "caida-asrel" and len(row["sha256"]) == 64 for row in s["inputs"])
+    for table, rows in s["tables"].items():
+        assert 0 < len(rows) <= ROWS
+        for leaders in s["leaders"][table].values():  # every variant ranks something first
+            assert leaders
+        for row in rows:
+            assert set(row["ranks"]) == set(s["variants"])
+            assert row["rank_min"] <= row["rank"] <= row["rank_max"] and row["share_min"] <= row["share_max"]
+    first = s["tables"]["providers"][0]
+    assert first["asn"] == stable.providers[0].asn and first["share"] == pytest.approx(stable.providers[0].border_share)
+    assert first["rank"] == 1 and isinstance(s["top_provider_holds"], bool) and s["verdict"]
+
+
+def test_a_tie_variant_is_that_tie_rule_run_alone(snapshot, stable) -> None:
+    graph, pfx4 = snapshot.graph(), snapshot.pfx2as(4)
+    origins = api.country_membership(snapshot, "LI").origins
+    alone = flow_rankings(headline_flows(graph, origins, pfx4, ties=TieRule.HIGHEST,
+                                         origin_subset=_subset(origins, 40)))
+    for table, rows in stable.evidence["stability"]["tables"].items():
+        asns = np.array([r["asn"] for r in rows], dtype=np.uint32)
+        ranks = competition_ranks(alone[table].shares, alone[table].share_of(asns))
+        assert [r["ranks"]["ties: highest-asn"] for r in rows] == [int(x) or None for x in ranks.tolist()]
+
+
+def test_a_month_the_archive_lacks_is_said_not_failed(curated_settings) -> None:
+    # the curated view holds the AS relationships of 2022-03-01 and 2022-05-01 only
+    snap = Snapshot.for_date("2022-03-01", settings=curated_settings, prefixes_date="2024-04-06")
+    found = neighbour_snapshots(snap)
+    assert [(label, other) for label, other, _ in found] == [("month: 2022-02", None), ("month: 2022-04", None)]
+    assert all("no CAIDA AS-relationship release" in why for _, _, why in found)
+
+
+def test_relationships_given_as_a_file_have_no_neighbouring_month(snapshot, mirror_settings) -> None:
+    path = snapshot.input_path("caida-asrel")
+    given = Snapshot.for_date("2022-03-01", settings=mirror_settings,
+                              choices={"caida-asrel": DatasetChoice(path=path)})
+    [(label, other, why)] = neighbour_snapshots(given)
+    assert other is None and "given as a file" in why
+
+
+def test_stability_needs_simulated_evidence() -> None:
+    with pytest.raises(ParameterError, match="observed paths have none"):
+        api.TransitOptions(evidence="observed", stability=True)
+    with pytest.raises(ParameterError, match="not yet per organization"):
+        api.TransitOptions(stability=True, by="org")
+    with pytest.raises(ParameterError, match="at least 1"):
+        api.TransitOptions(stability=True, stability_rows=0)
