@@ -176,6 +176,20 @@ for _wi, _w in enumerate(WEIGHTINGS):
 VARIANTS["default"] = VARIANTS["cti/space/split/v4"]
 
 
+@variant("front-door")
+def front_door(inputs: Inputs, cc: str) -> Ranking:
+    """`api.transit` itself, with the development inputs chosen as a user would (`--use`): the default
+    must score as ``default`` does, or the front door is not what was validated."""
+    from splinternet import api
+
+    uses = api.params.dataset_choices([
+        "caida-asorg=2022-04-01", "ipverse-country=2022-03-01",
+        f"routeviews-pfx2as={SAMPLES / 'routeviews-rv2-2020-02-about19.pfx2as.gz'}",
+        f"routeviews-pfx2as6={SAMPLES / 'routeviews-rv6-2020-02-about19.pfx2as.gz'}"])
+    report = api.transit(cc, "2020-03-01", options=api.TransitOptions(top=50), uses=uses)
+    return [(int(row["asn"]), float(row["influence"])) for row in report.transit]
+
+
 # ---------------------------------------------------------------- scoring
 
 def kendall_tau_b(ours: Ranking, theirs: Ranking, depth: int = 10) -> float:

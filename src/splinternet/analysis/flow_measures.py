@@ -19,7 +19,7 @@ from ..progress import NO_PROGRESS, Progress
 from ..sources.pfx2as import Pfx2As
 from ..tables.topology import ASGraph
 from .country import CountryOrigins, _per_origin
-from .scenario import Overlay, Scenario
+from .scenario import Overlay, OverlayArrays, Scenario
 from .simulate import as_overlay
 from .transit_evidence import PathEvidence, _batches, _merge_equivalent_stubs
 from .transit_flows import (
@@ -169,6 +169,55 @@ def _merge_by_side(overlay: Overlay, idx: np.ndarray, weight: np.ndarray, kmi: n
     return np.concatenate(reps_parts), np.concatenate(kmi_parts), rep_of
 
 
+def _stub_families(overlay: Overlay, reps: np.ndarray, classes: int, domestic: np.ndarray) -> np.ndarray:
+    """For each routing tree: the tree that can carry it as a stub family, or -1.
+
+    A stub with one enabled provider p and no peers exports nothing, so every AS's route to
+    it is its route to p plus the link p -> stub: the stub's flows are p's. When p and the
+    stubs are domestic (so paths enter the country at or before p) and p has a tree of its
+    own, the stubs are counted on p's tree, one hop further (``transit_flows``), and their
+    class needs no propagation. Only classes of merged stubs (the first ``classes`` trees)
+    qualify.
+    """
+    net = overlay.arrays
+    node_ok = overlay.node_enabled
+    tree_at = {int(r): t for t, r in enumerate(reps.tolist())}
+    host = np.full(len(reps), -1, dtype=np.int64)
+    for c in range(classes):
+        s = int(reps[c])
+        if not (domestic[s] and node_ok[s]):
+            continue
+        if net.customer_ok[net.customer_ptr[s]:net.customer_ptr[s + 1]].any() or \
+                net.added_customer_ok[net.added_customer_ptr[s]:net.added_customer_ptr[s + 1]].any():
+            continue
+        if net.peer_ok[net.peer_ptr[s]:net.peer_ptr[s + 1]].any() or \
+                net.added_peer_ok[net.added_peer_ptr[s]:net.added_peer_ptr[s + 1]].any():
+            continue
+        lo, hi = net.provider_ptr[s], net.provider_ptr[s + 1]
+        ups = net.provider_idx[lo:hi][net.provider_ok[lo:hi]]
+        xlo, xhi = net.added_provider_ptr[s], net.added_provider_ptr[s + 1]
+        extra = net.added_provider_idx[xlo:xhi][net.added_provider_ok[xlo:xhi]]
+        if len(ups) + len(extra) != 1:
+            continue
+        p = int(ups[0]) if len(ups) else int(extra[0])
+        t = tree_at.get(p)
+        if t is None or not (domestic[p] and node_ok[p]) or not _sends_to(net, p, s):
+            continue
+        host[c] = t
+    return host
+
+
+def _sends_to(net: OverlayArrays, provider: int, customer: int) -> bool:
+    """Whether ``provider`` exports routes to ``customer`` (its send flag sits in its customer lists)."""
+    lo, hi = net.customer_ptr[provider], net.customer_ptr[provider + 1]
+    at = lo + int(np.searchsorted(net.customer_idx[lo:hi], customer))  # the graph's lists are sorted
+    if at < hi and net.customer_idx[at] == customer and net.customer_ok[at]:
+        return True
+    lo, hi = net.added_customer_ptr[provider], net.added_customer_ptr[provider + 1]
+    hits = np.flatnonzero(net.added_customer_idx[lo:hi] == customer)
+    return bool(len(hits) and net.added_customer_ok[lo + hits].any())
+
+
 def _split_gateways(acc: np.ndarray, pairs: dict[int, float], n: int, reps: np.ndarray, rep_weight: np.ndarray,
                     rep_of: np.ndarray, idx: np.ndarray, weight: np.ndarray) -> None:
     """A merged stub origin is the first domestic AS only towards itself: its class's credit (and its
@@ -232,6 +281,7 @@ def flow_measures(graph: ASGraph, origins: CountryOrigins, weights: np.ndarray, 
     rep_weight = np.zeros((len(reps), vw.shape[1]))
     np.add.at(rep_weight, rep_of, merged_weight)
     merged = (reps, rep_weight, rep_of, merged_idx, merged_weight)
+    classes = len(reps)
     # origin j of ``run`` is simulated by tree tree_of[j]
     tree_of = np.empty(len(run), dtype=np.int64)
     tree_of[np.flatnonzero(silent)] = rep_of
@@ -239,6 +289,19 @@ def flow_measures(graph: ASGraph, origins: CountryOrigins, weights: np.ndarray, 
     reps = np.concatenate((reps, o_idx[run][~silent].astype(np.int64)))
     rep_weight = np.ascontiguousarray(np.concatenate((rep_weight, ow[run][~silent])))
     rep_kmi = np.concatenate((rep_kmi, kmi[~silent]))
+    # a class of domestic stubs whose only neighbour is a domestic origin rides on that origin's tree
+    host = _stub_families(overlay, reps, classes, domestic)
+    children = np.zeros_like(rep_weight)
+    children_kmi = np.zeros(len(reps))
+    absorbed = np.flatnonzero(host >= 0)
+    np.add.at(children, host[absorbed], rep_weight[absorbed])
+    np.add.at(children_kmi, host[absorbed], rep_kmi[absorbed])
+    active = np.flatnonzero(host < 0)
+    renumber = np.full(len(reps), -1, dtype=np.int64)
+    renumber[active] = np.arange(len(active))
+    tree_of = renumber[np.where(host[tree_of] >= 0, host[tree_of], tree_of)]
+    reps, rep_weight, rep_kmi = reps[active], np.ascontiguousarray(rep_weight[active]), rep_kmi[active]
+    children, children_kmi = np.ascontiguousarray(children[active]), children_kmi[active]
     code = _TIE_CODE[TieRule(ties)]
     net = overlay.arrays
     check_send = not all(ok.all() for ok in (net.provider_ok, net.customer_ok, net.peer_ok, net.added_provider_ok,
@@ -252,7 +315,7 @@ def flow_measures(graph: ASGraph, origins: CountryOrigins, weights: np.ndarray, 
         for piece in np.array_split(batch, max(1, len(batch) // PIECE)):
             got = np.zeros(len(piece))
             part = run_flow_origins(reps[piece].astype(np.int32), rep_weight[piece], rep_kmi[piece],
-                                    overlay.arrays, code, check_send, domestic, vw, acc, totals, got)
+                                    children[piece], children_kmi[piece], overlay.arrays, code, check_send, domestic, vw, acc, totals, got)
             reached[piece] = got
             for key, value in part.items():
                 pairs[key] = pairs.get(key, 0.0) + value
@@ -363,7 +426,8 @@ def warm_kernels(progress: Progress = NO_PROGRESS) -> None:
         domestic = np.array([False, True])
         vw = np.array([[1.0], [0.0]])
         for code in (TIE_LOWEST, TIE_SPLIT):
-            run_flow_origins(np.array([1], np.int32), np.ones((1, 1)), np.ones(1), overlay.arrays, code, False,
+            run_flow_origins(np.array([1], np.int32), np.ones((1, 1)), np.ones(1), np.zeros((1, 1)), np.zeros(1),
+                             overlay.arrays, code, False,
                              domestic, vw, np.zeros((2, MEASURES, 1)), np.zeros(3), np.zeros(1))
     finally:
         progress.finish()

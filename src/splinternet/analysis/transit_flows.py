@@ -148,12 +148,16 @@ def _pull_upward(u, start, tie_to, rel, tie_mode, ntie, hi, weight, domestic, vw
 
 
 @njit(cache=True, nogil=True)
-def flow_origin(origin, weight, kmi_weight, net, tie_mode, check_send, domestic, vw, rel, length, nh, queue, seq,
-                hops, ntie, hi, tie_to, flow, run, acc, pairs, totals):
+def flow_origin(origin, weight, kmi_weight, child, child_kmi, net, tie_mode, check_send, domestic, vw, rel, length,
+                nh, queue, seq, hops, ntie, hi, tie_to, flow, run, acc, pairs, totals):
     """Propagate routes to ``origin`` and add its weighted measures into ``acc[x, measure, column]``.
 
     ``vw[x, k]``: vantage weight of AS x in column k (zero for domestic ASes and non-vantages);
     ``weight[k]``: the origin's weight in column k; ``kmi_weight``: its Kentik prefix weight.
+    ``child[k]``, ``child_kmi``: the summed weights of domestic stubs whose only neighbour is
+    this (domestic) origin, their provider. Every route to such a stub is the route to its
+    provider plus one hop (the stub exports nothing), so their flows are this tree's flows
+    and they are counted here, one hop further from each AS, instead of in trees of their own.
     ``pairs``: border hand-offs of column 0, ``foreign * n + domestic -> weighted flow``.
     ``totals`` += column 0's (weight x vantage weight x path length, weight x vantage weight,
     vantage points with a route). Returns column 0's vantage weight with a route.
@@ -176,17 +180,20 @@ def flow_origin(origin, weight, kmi_weight, net, tie_mode, check_send, domestic,
             run[x, k] = 0.0
     if tie_mode != TIE_LOWEST:
         _upward_ties(seq[:total], net, rel, length, ntie, hi, tie_to)
+    border = np.empty(kk)
+    for k in range(kk):  # the stubs' paths enter the country where their provider's do
+        border[k] = weight[k] + child[k]
     cursor = 0
     reached = 0.0
     for i in range(total):  # each AS's flow is final when its turn comes: push it on
         w = seq[i]
         if tie_mode != TIE_LOWEST and rel[w] <= 1:
-            cursor = _pull_upward(w, cursor, tie_to, rel, tie_mode, ntie, hi, weight, domestic, vw, flow, run, acc,
+            cursor = _pull_upward(w, cursor, tie_to, rel, tie_mode, ntie, hi, border, domestic, vw, flow, run, acc,
                                   pairs)
         if w == origin:
             continue
         if tie_mode == TIE_LOWEST:
-            _push(w, nh[w], 1.0, weight, domestic, vw, flow, run, acc, pairs)
+            _push(w, nh[w], 1.0, border, domestic, vw, flow, run, acc, pairs)
         elif rel[w] == 3:  # customer and peer routes were pulled by their next hops
             # providers one hop closer (provider lists are short); a provider's send flag
             # towards w sits in its customer list: searched only when some link is disabled
@@ -208,21 +215,31 @@ def flow_origin(origin, weight, kmi_weight, net, tie_mode, check_send, domestic,
                     count += 1
             if tie_mode == TIE_SPLIT:
                 for t in range(count):
-                    _push(w, hops[t], 1.0 / count, weight, domestic, vw, flow, run, acc, pairs)
+                    _push(w, hops[t], 1.0 / count, border, domestic, vw, flow, run, acc, pairs)
             else:
                 best = hops[0]
                 for t in range(1, count):
                     if hops[t] > best:
                         best = hops[t]
-                _push(w, best, 1.0, weight, domestic, vw, flow, run, acc, pairs)
+                _push(w, best, 1.0, border, domestic, vw, flow, run, acc, pairs)
+    families = child_kmi > 0.0 or child[0] > 0.0
+    vantages = 0.0
     for i in range(total):  # every flow is final: count them
         x = seq[i]
         v = vw[x, 0]
         if v > 0.0:
             reached += v
-            totals[0] += weight[0] * v * length[x]
-            totals[2] += 1.0
+            vantages += 1.0
+            totals[0] += border[0] * v * length[x] + child[0] * v  # the stubs' paths: one hop longer
         if x == origin:
+            if families:  # the provider is a transit AS, one hop from the stubs, on a customer route
+                for k in range(kk):
+                    crossing = child[k] * flow[x, k]
+                    acc[x, TRANSIT, k] += crossing
+                    acc[x, RETAIL, k] += child_kmi * flow[x, k]
+                    acc[x, DOWNHILL, k] += crossing
+                    acc[x, CTI, k] += crossing
+                    acc[x, CTI_PEERS, k] += crossing
             continue
         downhill = rel[x] == 1
         # CTI's published code also keeps a peer of the origin that has customers (it tests the
@@ -231,21 +248,35 @@ def flow_origin(origin, weight, kmi_weight, net, tie_mode, check_send, domestic,
         d = length[x]
         position = RETAIL if d == 1 else WHOLESALE if d == 2 else BACKBONE
         for k in range(kk):
-            acc[x, TRANSIT, k] += weight[k] * flow[x, k]
-            acc[x, position, k] += kmi_weight * (flow[x, k] + (0.0 if domestic[x] else vw[x, k]))
+            here = flow[x, k] + (0.0 if domestic[x] else vw[x, k])
+            acc[x, TRANSIT, k] += border[k] * flow[x, k]
+            acc[x, position, k] += kmi_weight * here
             if downhill or peer_of_origin:
-                crossing = weight[k] * (flow[x, k] + (0.0 if domestic[x] else vw[x, k]))
+                crossing = weight[k] * here
                 acc[x, CTI_PEERS, k] += crossing / d
                 if downhill:
                     acc[x, DOWNHILL, k] += crossing
                     acc[x, CTI, k] += crossing / d
-    totals[1] += weight[0] * reached
+        if families:  # the same ASes seen from the stubs: one hop further, a peer of the provider no more
+            farther = WHOLESALE if d == 1 else BACKBONE
+            for k in range(kk):
+                here = flow[x, k] + (0.0 if domestic[x] else vw[x, k])
+                acc[x, farther, k] += child_kmi * here
+                if downhill:
+                    crossing = child[k] * here
+                    acc[x, DOWNHILL, k] += crossing
+                    acc[x, CTI, k] += crossing / (d + 1)
+                    acc[x, CTI_PEERS, k] += crossing / (d + 1)
+    totals[1] += border[0] * reached
+    totals[2] += vantages * (2.0 if families else 1.0)
     return reached
 
 
 @njit(cache=True, nogil=True)
-def run_flow_origins(origins, weights, kmi, net, tie_mode, check_send, domestic, vw, acc, totals, reached):
-    """:func:`flow_origin` over a batch of origins (one batch per thread, without the GIL).
+def run_flow_origins(origins, weights, kmi, children, children_kmi, net, tie_mode, check_send, domestic, vw, acc,
+                     totals, reached):
+    """:func:`flow_origin` over a batch of origins (one batch per thread, without the GIL); ``children[j]``,
+    ``children_kmi[j]``: origin j's stub family (zero when it has none).
 
     Returns the border hand-offs of column 0 as a dict ``foreign * n + domestic -> weighted flow``.
     """
@@ -267,7 +298,8 @@ def run_flow_origins(origins, weights, kmi, net, tie_mode, check_send, domestic,
     pairs = dict()
     pairs[np.int64(-1)] = 0.0
     for j in range(origins.shape[0]):
-        reached[j] = flow_origin(origins[j], weights[j, :], kmi[j], net, tie_mode, check_send, domestic, vw, rel,
-                                 length, nh, queue, seq, hops, ntie, hi, tie_to, flow, run, acc, pairs, totals)
+        reached[j] = flow_origin(origins[j], weights[j, :], kmi[j], children[j, :], children_kmi[j], net, tie_mode,
+                                 check_send, domestic, vw, rel, length, nh, queue, seq, hops, ntie, hi, tie_to, flow,
+                                 run, acc, pairs, totals)
     del pairs[np.int64(-1)]
     return pairs
