@@ -29,6 +29,20 @@ def test_country_page_has_table_and_charts(client) -> None:
     assert "Content-Security-Policy" in response.headers
 
 
+def test_country_page_by_organization(client) -> None:
+    import time
+
+    for _ in range(240):  # a new question: a job page until the run ends
+        response = client.get(f"/country?cc=LI&date={DATE}&by=org")
+        if response.status_code != 202:
+            break
+        time.sleep(0.5)
+    assert response.status_code == 200, response.text
+    assert "Rows are organizations" in response.text and 'id="providers"' in response.text
+    assert '<option value="org" selected>' in response.text
+    assert client.get(f"/country?cc=LI&date={DATE}&by=asn").status_code == 400
+
+
 def test_uncached_page_polls_a_job(client) -> None:
     response = client.get(f"/country?cc=LI&date={DATE}&prefixes_date=2024-04-07")
     # a new prefixes date is a new request: either a job page, or (if already failed/known) a clear message

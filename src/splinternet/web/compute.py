@@ -62,15 +62,17 @@ class SnapshotPool:
                 self._tables.popitem(last=False)
 
 
-def _options(top: int, view: str = "address", weight: str = "ipv4") -> api.TransitOptions:
-    return api.TransitOptions(view=api.MembershipView(view), weighting=api.Weighting(weight), top=top)
+def _options(top: int, view: str = "address", weight: str = "ipv4", by: str = "as") -> api.TransitOptions:
+    return api.TransitOptions(view=api.MembershipView(view), weighting=api.Weighting(weight), top=top,
+                              by=api.Grouping(by))
 
 
 def transit(pool: SnapshotPool, cc: str, date: str, prefixes_date: str | None, *, top: int = 20,
-            view: str = "address", weight: str = "ipv4", progress: Progress = NO_PROGRESS) -> dict[str, Any]:
+            view: str = "address", weight: str = "ipv4", by: str = "as",
+            progress: Progress = NO_PROGRESS) -> dict[str, Any]:
     snap = pool.snapshot(date, prefixes_date, progress)
     try:
-        report = api.transit(cc, date, options=_options(top, view, weight), snapshot=snap, progress=progress)
+        report = api.transit(cc, date, options=_options(top, view, weight, by), snapshot=snap, progress=progress)
     finally:
         pool.keep_tables(date, prefixes_date, snap)
     return to_jsonable(report)

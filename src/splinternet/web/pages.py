@@ -44,7 +44,7 @@ def _cached_page(state: AppState, key: str, build: Any) -> HTMLResponse:
 def country(request: Request, cc: Text = None, date: Text = None, prefixes_date: Text = None,
             measure: Annotated[str, Query(max_length=32)] = "border_share",
             by: Annotated[str, Query(max_length=8)] = "as") -> HTMLResponse:
-    q = {"cc": cc, "date": date, "prefixes_date": prefixes_date}
+    q = {"cc": cc, "date": date, "prefixes_date": prefixes_date, "by": by}
     if measure not in report_html.MAP_MEASURES:
         raise ParameterError(f"measure {measure[:32]!r}: expected one of {', '.join(report_html.MAP_MEASURES)}")
     if not cc:
@@ -52,6 +52,8 @@ def country(request: Request, cc: Text = None, date: Text = None, prefixes_date:
     state = state_of(request)
     code = check_cc(cc)
     asked_pfx = check_optional_date(prefixes_date, "prefixes_date")
+    if by not in ("as", "org"):
+        raise ParameterError(f"by {by[:16]!r}: expected 'as' (each AS) or 'org' (sibling ASes merged)")
     # served at once from a world dataset of that date when the server has one holding the country
     world_page = world_country_page(request, state, code, check_optional_date(date), asked_pfx, by=by, measure=measure)
     if world_page is not None:
@@ -59,9 +61,12 @@ def country(request: Request, cc: Text = None, date: Text = None, prefixes_date:
     day = check_date(date)
     pfx = asked_pfx or state.settings.prefixes_date
     params = {"cc": code, "date": day, "prefixes_date": pfx, "top": compute.FULL_TOP}  # the API's key
+    if by == "org":
+        params["by"] = by
     try:
         key, full = state.result("transit", params, f"transit {code} {day}", lambda p: compute.transit(
-            state.pool, code, day, pfx, top=compute.FULL_TOP, progress=p), wait=False, client=client_of(request))
+            state.pool, code, day, pfx, top=compute.FULL_TOP, by=by, progress=p), wait=False,
+            client=client_of(request))
         value = cut_transit(full, 20)
     except Pending as pending:
         return _job_page(pending, str(request.url))
