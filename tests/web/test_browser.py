@@ -5,17 +5,13 @@ Screenshots of each page are saved under the test's temporary directory (printed
 
 from __future__ import annotations
 
-import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
 from .conftest import DATE, LATER, PREFIXES
+from .live_server import CHROMIUM, live_server
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
 
 pytestmark = [
@@ -26,21 +22,8 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def live_url(web_app):
-    import uvicorn
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(web_app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with live_server(web_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

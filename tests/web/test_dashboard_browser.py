@@ -3,18 +3,14 @@ page, a comparison and a phone-width page, checked for content, and no request l
 
 from __future__ import annotations
 
-import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from .conftest import DATE, LATER
+from .live_server import CHROMIUM, live_server
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
 
 pytestmark = [
@@ -26,21 +22,8 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def dash_url(dash_app):
-    import uvicorn
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(dash_app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with live_server(dash_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
