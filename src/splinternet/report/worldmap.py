@@ -167,6 +167,16 @@ def share_by_country(rows: Sequence[Mapping[str, object]], measure: str) -> dict
     return out
 
 
+def _ramp(y: float, low: str, high: str) -> list[str]:
+    """The legend's colour ramp (five steps of the map's scale) with its two end labels, as SVG lines."""
+    steps = 5
+    out = [f'<rect x="{20 + i * 40}" y="{y}" width="40" height="12" fill="{_color((i + 0.5) / steps)}"/>'
+           for i in range(steps)]
+    out.append(f'<text x="20" y="{y + 28}" font-size="12" fill="#333">{low}</text>')
+    out.append(f'<text x="{20 + steps * 40}" y="{y + 28}" font-size="12" fill="#333" text-anchor="end">{high}</text>')
+    return out
+
+
 def choropleth_svg(values: Mapping[str, float], *, title: str, home: str | None = None, percent: bool = True,
                    element_id: str = "world-map") -> str:
     """Inline SVG: each country filled by its value (darker = more), ``home`` outlined in orange, a legend.
@@ -198,12 +208,7 @@ def choropleth_svg(values: Mapping[str, float], *, title: str, home: str | None 
                      f"<title>{escape(label)}</title></path>")
     lines.append("</g>")
     y = _HEIGHT + 10
-    steps = 5
-    for i in range(steps):
-        lines.append(f'<rect x="{20 + i * 40}" y="{y}" width="40" height="12" fill="{_color((i + 0.5) / steps)}"/>')
-    lines.append(f'<text x="20" y="{y + 28}" font-size="12" fill="#333">{fmt(0.0)}</text>')
-    lines.append(f'<text x="{20 + steps * 40}" y="{y + 28}" font-size="12" fill="#333" text-anchor="end">'
-                 f"{fmt(top)}</text>")
+    lines.extend(_ramp(y, fmt(0.0), fmt(top)))
     lines.append(f'<rect x="250" y="{y}" width="14" height="12" fill="{_HOME}"/>'
                  f'<text x="270" y="{y + 10}" font-size="12" fill="#333">country analysed</text>')
     lines.append(f'<rect x="400" y="{y}" width="14" height="12" fill="{_MISSING}"/>'
@@ -247,12 +252,7 @@ def index_svg(values: Mapping[str, float | None], *, title: str, shade: Callable
         lines.append(f'<a href="{escape(href)}">{path}</a>' if href else path)
     lines.append("</g>")
     y = _HEIGHT + 10
-    steps = 5
-    for i in range(steps):
-        lines.append(f'<rect x="{20 + i * 40}" y="{y}" width="40" height="12" fill="{_color((i + 0.5) / steps)}"/>')
-    lines.append(f'<text x="20" y="{y + 28}" font-size="12" fill="#333">{escape(legend[0])}</text>')
-    lines.append(f'<text x="{20 + steps * 40}" y="{y + 28}" font-size="12" fill="#333" text-anchor="end">'
-                 f"{escape(legend[1])}</text>")
+    lines.extend(_ramp(y, escape(legend[0]), escape(legend[1])))
     lines.append(f'<rect x="250" y="{y}" width="14" height="12" fill="{_MISSING}"/>'
                  f'<text x="270" y="{y + 10}" font-size="12" fill="#333">no data</text>')
     lines.append(f'<text x="{_WIDTH - 10:g}" y="{y + 10}" font-size="11" fill="#777" text-anchor="end">'
