@@ -162,8 +162,9 @@ def build_world(date: str | dt.date | None, out: str | Path, *, options: WorldOp
     for membership in memberships:
         started = time.perf_counter()
         origins = membership.origins
-        report, evidence = simulated_report(snapshot, origins, transit_options, space=space, top=len(graph))
-        trees += int(str(evidence.details.get("routing_trees", 0)))
+        report, _ = simulated_report(snapshot, origins, transit_options, space=space, top=len(graph))
+        country_trees = int(report.evidence["routing_trees"])
+        trees += country_trees
         report.evidence["gateway_blocks"] = largest_blocks([g.asn for g in report.gateways[:MAX_TOP]], origins,
                                                            snapshot.pfx2as(4))
         report.evidence["vantage_concentration"] = None  # as transit gives it for simulated evidence
@@ -177,7 +178,7 @@ def build_world(date: str | dt.date | None, out: str | Path, *, options: WorldOp
                               one_carrier_away_share=carriers["lost_share"][worst])
         store.write_country(origins.cc, {**_tables(report, indices, orgs), "carriers": carriers},
                             {"seconds": round(time.perf_counter() - started, 3),
-                             "routing_trees": evidence.details.get("routing_trees")})
+                             "routing_trees": country_trees})
         progress.advance(1)
     progress.finish()
     clock["end"] = time.perf_counter()
