@@ -131,3 +131,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--regen-golden", action="store_true", default=False,
                      help="Rewrite the golden files of the presentation snapshot tests (tests/report/golden) "
                           "instead of comparing with them; also SPLINTERNET_REGEN_GOLDEN=1.")
+
+
+def _start_rank(module: list[pytest.Item]) -> int:
+    """0 for a module with a slow peer comparison (its peer runs processes of its own), 1 with another
+    slow test, 2 otherwise."""
+    marks = [{m.name for m in item.iter_markers()} for item in module]
+    return 0 if any({"peer", "slow"} <= m for m in marks) else 1 if any("slow" in m for m in marks) else 2
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Whole modules reordered: slow peer comparisons first, then modules with a slow test, then the rest.
+
+    pytest-xdist (``--dist loadscope --no-loadscope-reorder``, pyproject) hands modules to the
+    two workers in this order, so the long ones start at once and the many short ones fill the
+    end; by default it would start with the modules of most tests and leave single long tests
+    for last, one worker running them while the other idles. Tests within a module keep their order.
+    """
+    modules: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        modules.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
+    order = sorted(modules.values(), key=_start_rank)  # stable: collection order within a rank
+    items[:] = [item for module in order for item in module]

@@ -162,6 +162,7 @@ def test_help_imports_no_command_module(tmp_path: Path) -> None:
     assert not [m for m in seen["modules"] if m.split(".")[0] in _HEAVY]
 
 
+@pytest.mark.slow
 @pytest.mark.data
 def test_mrt_dump_imports_only_the_mrt_reader(tmp_path: Path, shared_file) -> None:
     seen = _modules_after(["mrt", "dump", str(shared_file(RIS_UPDATES))], tmp_path)

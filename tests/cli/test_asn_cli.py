@@ -19,6 +19,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
                           env=dict(os.environ), timeout=180)
 
 
+@pytest.mark.slow
 def test_asn_json_matches_raw_relationships(mirror_env, shared_file) -> None:
     out = run("asn", "12389", "--date", "2022-03-01", "--json")
     assert out.returncode == 0, out.stderr

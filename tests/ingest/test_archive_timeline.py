@@ -49,6 +49,7 @@ def test_border_crossings_by_hand() -> None:
     assert gateway.tolist() == [12389, 12389, 0, 0, 0, 0]
 
 
+@pytest.mark.slow
 @pytest.mark.data
 def test_archive_timeline_on_real_updates_equals_a_python_count(mirror_settings, tmp_path) -> None:
     from splinternet import api

@@ -61,6 +61,7 @@ def test_cli_errors_are_one_line(env, tmp_path) -> None:
     assert step.returncode == 2 and "not a step: '1y'" in step.stderr
 
 
+@pytest.mark.slow
 def test_country_timeline_collapses_steps_and_events_match_the_data(env, tmp_path, shared_file) -> None:
     plot = tmp_path / "am.png"
     done = run("timeline", "AM", "--from", "2022-03-01", "--to", "2022-05-10", "--step", "1w", "--prefixes-date",

@@ -139,6 +139,7 @@ def reference_bytes(table: RouteTable) -> bytes:
     return b"".join(line.encode() + b"\n" for line in bgpdump_reference.bgpdump_lines(table))
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(route_tables(), st.sampled_from([1, 100, 600, 2000, 1 << 20]))
 def test_kernel_writes_the_reference_bytes(table: RouteTable, chunk_bytes: int) -> None:

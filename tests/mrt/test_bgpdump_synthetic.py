@@ -29,6 +29,7 @@ def both(data: bytes, tmp_path) -> tuple[list[str], list[str]]:
     return list(bgpdump_lines(table)), theirs.splitlines()
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                                                  HealthCheck.function_scoped_fixture])
 @given(data=mrt_stream(ipv6_next_hop_lengths=(16, 32), shuffle=False))

@@ -150,6 +150,7 @@ def test_top_variants_are_one_computation(client, web_app) -> None:
     assert len({j.key for j in keys}) <= 1
 
 
+@pytest.mark.slow
 @pytest.mark.data
 def test_a_cut_ranking_is_the_librarys_ranking_at_that_depth(client, web_settings) -> None:
     response = client.get(f"/api/v1/whatif/LI?date={DATE}&without=AS8447&top=5")

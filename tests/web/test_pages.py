@@ -59,6 +59,7 @@ def test_bad_parameters_render_an_error_page(client) -> None:
     assert response.status_code == 400 and "AS number" in response.text
 
 
+@pytest.mark.slow
 def test_blocking_page_by_name_and_by_upload(client) -> None:
     response = client.post("/blocking", data={"name": "small.txt", "date": PREFIXES}, follow_redirects=True)
     assert response.status_code in (200, 202)

@@ -74,6 +74,7 @@ def test_report_opens_in_chromium_without_any_request(results, tmp_path: Path) -
     assert requests == [target.as_uri()]
 
 
+@pytest.mark.slow
 def test_report_command_writes_the_file(mirror_env, register_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "LI.html"
     result = CliRunner().invoke(app, ["report", "LI", "--date", DATE, "--prefixes-date", PREFIXES, "--html", str(out),
@@ -95,6 +96,7 @@ def test_report_command_refuses_a_non_html_name(tmp_path: Path) -> None:
     assert "expected a file name ending in .html" in run.stderr and "Traceback" not in run.stderr
 
 
+@pytest.mark.slow
 def test_report_with_resolutions_has_collateral_tables_and_the_map(mirror_env, register_dir: Path,
                                                                     tmp_path: Path) -> None:
     from .conftest import RESOLUTIONS

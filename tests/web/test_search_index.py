@@ -37,6 +37,7 @@ def reference(orgs, text: str, limit: int) -> list[int]:
     return [int(a) for a in orgs.asns[pick]]
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_search_agrees_with_the_plain_reading(snap, data) -> None:
