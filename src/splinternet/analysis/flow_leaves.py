@@ -26,6 +26,9 @@ from .scenario import Overlay, OverlayArrays
 
 __all__ = ["LeafGroups", "leaf_groups", "spread_over_leaves"]
 
+GROUP_WIDTH = 16  # a leaf with more sending providers than this is a group of its own
+_MIX = 0x9E3779B97F4A7C15  # odd multiplier of the row hash (golden ratio, 64 bits)
+
 
 class LeafGroups(NamedTuple):
     """Groups of leaf vantage points with the same sending providers, as the kernel reads them.
@@ -105,32 +108,48 @@ def leaf_groups(overlay: Overlay, vw: np.ndarray, keep: np.ndarray) -> Leaves:
     starts = np.flatnonzero(first)
     ends = np.append(starts[1:], len(leaf_of))[:len(starts)].astype(np.int64)
     members = leaf_of[starts]
-    index: dict[tuple[int, ...], int] = {}
-    group_of = np.empty(len(members), dtype=np.int64)
-    solo_of: dict[int, int] = {}
-    for i, (lo, hi, w) in enumerate(zip(starts.tolist(), ends.tolist(), members.tolist(), strict=True)):
-        key = tuple(provider_of[lo:hi].tolist())
-        if peer_fed[w]:  # a key of its own: its group is this leaf
-            key = (*key, -1 - w)
-            solo_of[len(index)] = w
-        group_of[i] = index.setdefault(key, len(index))
-    # groups in the order of their keys, whoever their members: a column of weights added to
-    # vw (zero for the others) then leaves the other columns' sums in the same order, bit for bit
-    keys = sorted(index)
-    rank = np.empty(len(keys), dtype=np.int64)
-    rank[[index[key] for key in keys]] = np.arange(len(keys))
-    group_of = rank[group_of]
-    sets = [tuple(p for p in key if p >= 0) for key in keys]
-    solo = np.full(len(sets), -1, dtype=np.int32)
-    solo[rank[list(solo_of)]] = list(solo_of.values())
-    ptr = np.zeros(len(sets) + 1, dtype=np.int64)
-    np.cumsum([len(s) for s in sets], out=ptr[1:])
-    provider = np.fromiter((p for s in sets for p in s), dtype=np.int32, count=int(ptr[-1]))
-    group_vw = np.zeros((len(sets), vw.shape[1]))
+    sizes = ends - starts
+    # one row per member: its own number if it must be alone (a peer sends it routes, or its
+    # providers are too many for the table), then its providers; equal rows, one group
+    alone = peer_fed[members] | (sizes > GROUP_WIDTH)
+    table = np.full((len(members), GROUP_WIDTH + 1), -1, dtype=np.int64)
+    table[:, 0] = np.where(alone, members, -1)
+    row = np.repeat(np.arange(len(members)), sizes)
+    col = np.arange(len(leaf_of)) - np.repeat(starts, sizes)
+    fits = col < GROUP_WIDTH
+    table[row[fits], 1 + col[fits]] = provider_of[fits]
+    lead, group_of = _equal_rows(table)
+    solo = np.where(peer_fed[members[lead]], members[lead], -1).astype(np.int32)
+    ptr = np.zeros(len(lead) + 1, dtype=np.int64)
+    np.cumsum(sizes[lead], out=ptr[1:])
+    at = np.repeat(starts[lead], sizes[lead]) + (np.arange(int(ptr[-1])) - np.repeat(ptr[:-1], sizes[lead]))
+    provider = provider_of[at].astype(np.int32)
+    group_vw = np.zeros((len(lead), vw.shape[1]))
     np.add.at(group_vw, group_of, vw[members])
-    count = np.bincount(group_of, weights=(vw[members, 0] > 0).astype(np.float64), minlength=len(sets))
+    count = np.bincount(group_of, weights=(vw[members, 0] > 0).astype(np.float64), minlength=len(lead))
     groups = LeafGroups(ptr, provider, group_vw, np.ascontiguousarray(group_vw[:, 0]), count, solo)
     return Leaves(reduced, has_customers, groups, members, group_of)
+
+
+def _equal_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Groups of equal rows: the first row of each group, and each row's group.
+
+    The groups come in an order that depends on the rows' contents only, not on which
+    other rows are present: a column of weights added to vw (zero for the others) then
+    leaves the other columns' sums in the same order, bit for bit. Rows are grouped by a
+    64-bit hash and then compared in full; on a collision the exact (slower) sort decides.
+    """
+    mixed = np.zeros(len(table), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for c in range(table.shape[1]):
+            mixed = (mixed ^ table[:, c].astype(np.uint64)) * np.uint64(_MIX)
+            mixed ^= mixed >> np.uint64(29)
+    _, lead, group_of = np.unique(mixed, return_index=True, return_inverse=True)
+    group_of = group_of.reshape(-1)
+    if np.array_equal(table, table[lead[group_of]]):
+        return lead, group_of
+    _, lead, group_of = np.unique(table, axis=0, return_index=True, return_inverse=True)
+    return lead, group_of.reshape(-1)
 
 
 def spread_over_leaves(leaves: Leaves, vw: np.ndarray, acc: np.ndarray, pairs: dict[int, float], positions: np.ndarray,
