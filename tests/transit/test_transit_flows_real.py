@@ -56,30 +56,47 @@ def test_split_ties_and_headline_defaults_add_up(snapshot) -> None:
     assert 0 < flows.values[:, CTI, 0].max() <= 1 and 0 < flows.reach <= 1
 
 
+def _assert_same_flows(got, want) -> None:
+    np.testing.assert_allclose(got.values, want.values, rtol=1e-9, atol=1e-15)
+    np.testing.assert_array_equal(got.pair_from, want.pair_from)
+    np.testing.assert_array_equal(got.pair_to, want.pair_to)
+    np.testing.assert_allclose(got.pair_weight, want.pair_weight, rtol=1e-9, atol=1e-15)
+    np.testing.assert_allclose(got.origin_reach, want.origin_reach, rtol=1e-12, equal_nan=True)
+    assert got.reach == pytest.approx(want.reach, rel=1e-9)
+    assert got.path_length_sum == pytest.approx(want.path_length_sum, rel=1e-9)
+    assert got.paths == want.paths
+
+
 @pytest.mark.parametrize("ties", list(TieRule))
-def test_stub_families_ride_on_their_provider_exactly(snapshot, monkeypatch, ties) -> None:
-    """Domestic stubs whose only neighbour is a domestic origin are counted on its tree, one hop further:
-    every measure, hand-off and reach equals the run that gives them trees of their own."""
+def test_shortcuts_equal_the_full_propagation(snapshot, monkeypatch, ties) -> None:
+    """The two shortcuts of flow_measures change no figure, with and without a removal:
+
+    - domestic stubs whose only neighbour is a domestic origin, counted on its tree one hop
+      further, equal the run that gives them trees of their own;
+    - leaf vantage points routed in groups after the propagation (flow_leaves) equal the run
+      that propagates routes to every AS.
+    """
     import splinternet.analysis.flow_measures as fm
+    from splinternet.analysis.flow_leaves import leaf_groups
     from splinternet.analysis.scenario import Scenario
 
     graph = snapshot.graph()
-    # AL: 11 stub families (MD, used before, has 12) at a quarter of MD's 193 origins' cost
+    # AL: 11 stub families, one stub per provider like MD's 12 (used before), at about a third of MD's cost
     origins = country_origins("AL", snapshot.pfx2as(4), None, snapshot.orgs(), snapshot.country_blocks("AL"),
                               weighting=Weighting.IPV4)
-    weights = vantage_weights(graph, origins, ("all", "transit"))
+    schemes = ("all", "transit")
+    weights = vantage_weights(graph, origins, schemes)
     top = int(graph.asns[np.argmax(graph.customer_cone_sizes())])
     for scenario in (None, Scenario().without_as(top)):
-        shared = flow_measures(graph, origins, weights, schemes=("all", "transit"), ties=ties, scenario=scenario)
+        shared = flow_measures(graph, origins, weights, schemes=schemes, ties=ties, scenario=scenario)
         with monkeypatch.context() as patch:
             patch.setattr(fm, "_stub_families", lambda overlay, reps, classes, domestic: np.full(len(reps), -1))
-            alone = flow_measures(graph, origins, weights, schemes=("all", "transit"), ties=ties, scenario=scenario)
+            alone = flow_measures(graph, origins, weights, schemes=schemes, ties=ties, scenario=scenario)
         assert shared.routing_trees < alone.routing_trees  # AL has stub families: the test would be empty
-        np.testing.assert_allclose(shared.values, alone.values, rtol=1e-9, atol=1e-15)
-        np.testing.assert_array_equal(shared.pair_from, alone.pair_from)
-        np.testing.assert_array_equal(shared.pair_to, alone.pair_to)
-        np.testing.assert_allclose(shared.pair_weight, alone.pair_weight, rtol=1e-9, atol=1e-15)
-        np.testing.assert_allclose(shared.origin_reach, alone.origin_reach, rtol=1e-12, equal_nan=True)
-        assert shared.reach == pytest.approx(alone.reach, rel=1e-9)
-        assert shared.path_length_sum == pytest.approx(alone.path_length_sum, rel=1e-9)
-        assert shared.paths == alone.paths
+        _assert_same_flows(shared, alone)
+        with monkeypatch.context() as patch:
+            patch.setattr(fm, "LEAVES", lambda overlay, vw, keep: leaf_groups(overlay, vw, np.ones_like(keep)))
+            every = flow_measures(graph, origins, weights, schemes=schemes, ties=ties, scenario=scenario)
+        grouped = leaf_groups(fm.as_overlay(graph, scenario), weights, np.zeros(len(graph), dtype=bool))
+        assert len(grouped.member) > 40_000 and len(grouped.groups.v0) < len(grouped.member)  # not an empty test
+        _assert_same_flows(shared, every)

@@ -19,6 +19,7 @@ from ..progress import NO_PROGRESS, Progress
 from ..sources.pfx2as import Pfx2As
 from ..tables.topology import ASGraph
 from .country import CountryOrigins, _per_origin
+from .flow_leaves import leaf_groups, spread_over_leaves
 from .scenario import Overlay, OverlayArrays, Scenario
 from .simulate import as_overlay
 from .transit_evidence import PathEvidence, _batches, _merge_equivalent_stubs
@@ -141,6 +142,7 @@ def vantage_weights(graph: ASGraph, origins: CountryOrigins, schemes: tuple[str,
     return out
 
 
+LEAVES = leaf_groups  # leaf vantage points routed in groups (a test keeps every AS in the propagation instead)
 PIECE = 64  # routing trees per kernel call: progress moves, and the border dict stays small
 
 
@@ -307,20 +309,28 @@ def flow_measures(graph: ASGraph, origins: CountryOrigins, weights: np.ndarray, 
     check_send = not all(ok.all() for ok in (net.provider_ok, net.customer_ok, net.peer_ok, net.added_provider_ok,
                                              net.added_customer_ok, net.added_peer_ok))  # some link may not send
     reached = np.zeros(len(reps))
+    origin_vantage = np.zeros(n, dtype=np.bool_)  # an origin that is a vantage point sends through others' trees
+    origin_vantage[o_idx[o_idx >= 0]] = True
+    origin_vantage &= vw.any(axis=1)
+    leaves = LEAVES(overlay, vw, origin_vantage)
+    group_count, entries = len(leaves.groups.v0), len(leaves.groups.provider)
 
-    def work(batch: np.ndarray) -> tuple[np.ndarray, dict, np.ndarray]:
+    def work(batch: np.ndarray) -> tuple[np.ndarray, dict, np.ndarray, np.ndarray, np.ndarray]:
         acc = np.zeros((n, MEASURES, vw.shape[1]))
         totals = np.zeros(3)
+        positions = np.zeros((group_count, 3))
+        handed = np.zeros((entries, vw.shape[1]))
         pairs: dict[int, float] = {}
         for piece in np.array_split(batch, max(1, len(batch) // PIECE)):
             got = np.zeros(len(piece))
             part = run_flow_origins(reps[piece].astype(np.int32), rep_weight[piece], rep_kmi[piece],
-                                    children[piece], children_kmi[piece], overlay.arrays, code, check_send, domestic, vw, acc, totals, got)
+                                    children[piece], children_kmi[piece], leaves.net, leaves.has_customers,
+                                    leaves.groups, code, check_send, domestic, vw, acc, totals, got, positions, handed)
             reached[piece] = got
             for key, value in part.items():
                 pairs[key] = pairs.get(key, 0.0) + value
             progress.advance(len(piece))
-        return acc, pairs, totals
+        return acc, pairs, totals, positions, handed
 
     batches = _batches(len(reps), workers)
     progress.start("simulating routes to the country's networks", len(reps))
@@ -333,9 +343,11 @@ def flow_measures(graph: ASGraph, origins: CountryOrigins, weights: np.ndarray, 
     acc = sum((p[0] for p in parts), np.zeros((n, MEASURES, vw.shape[1])))
     path_totals = sum((p[2] for p in parts), np.zeros(3))
     pairs: dict[int, float] = {}
-    for _, part, _ in parts:
-        for key, value in part.items():
+    for part in parts:
+        for key, value in part[1].items():
             pairs[key] = pairs.get(key, 0.0) + value
+    spread_over_leaves(leaves, vw, acc, pairs, sum((p[3] for p in parts), np.zeros((group_count, 3))),
+                       sum((p[4] for p in parts), np.zeros((entries, vw.shape[1]))), RETAIL, BORDER)
     _split_gateways(acc, pairs, n, *merged)
     keys = np.fromiter(pairs.keys(), dtype=np.int64, count=len(pairs))
     order = np.argsort(keys)
@@ -425,9 +437,11 @@ def warm_kernels(progress: Progress = NO_PROGRESS) -> None:
         overlay = as_overlay(graph, None)
         domestic = np.array([False, True])
         vw = np.array([[1.0], [0.0]])
+        leaves = leaf_groups(overlay, vw, np.array([False, True]))
         for code in (TIE_LOWEST, TIE_SPLIT):
             run_flow_origins(np.array([1], np.int32), np.ones((1, 1)), np.ones(1), np.zeros((1, 1)), np.zeros(1),
-                             overlay.arrays, code, False,
-                             domestic, vw, np.zeros((2, MEASURES, 1)), np.zeros(3), np.zeros(1))
+                             leaves.net, leaves.has_customers, leaves.groups, code, False, domestic, vw,
+                             np.zeros((2, MEASURES, 1)), np.zeros(3), np.zeros(1), np.zeros((len(leaves.groups.v0), 3)),
+                             np.zeros((len(leaves.groups.provider), 1)))
     finally:
         progress.finish()

@@ -148,8 +148,74 @@ def _pull_upward(u, start, tie_to, rel, tie_mode, ntie, hi, weight, domestic, vw
 
 
 @njit(cache=True, nogil=True)
-def flow_origin(origin, weight, kmi_weight, child, child_kmi, net, tie_mode, check_send, domestic, vw, rel, length,
-                nh, queue, seq, hops, ntie, hi, tie_to, flow, run, acc, pairs, totals):
+def _leaf_groups_push(groups, tie_mode, weight, kmi_weight, child, child_kmi, rel, length, domestic, flow, run, acc,
+                      positions, handed, totals):
+    """Route and push the leaf groups (``flow_leaves``): each group's best providers are those whose
+    route is shortest (every provider route is of one class), the group's summed vantage weight
+    goes to them by the tie rule; what each member gets is spread over it at the end of the run.
+    A leaf that got a peer route in the propagation is one of the tree's ASes and skipped here.
+
+    Returns column 0's vantage weight of the groups with a route.
+    """
+    ptr, provider, gvw = groups.ptr, groups.provider, groups.vw
+    kk = gvw.shape[1]
+    families = child_kmi > 0.0 or child[0] > 0.0
+    reached = 0.0
+    for g in range(ptr.shape[0] - 1):
+        if groups.solo[g] >= 0 and rel[groups.solo[g]] >= 0:  # a peer sent it a route: it is in the tree
+            continue
+        best = -1
+        count = 0
+        low = -1
+        high = -1
+        for e in range(ptr[g], ptr[g + 1]):
+            u = provider[e]
+            if rel[u] < 0:
+                continue
+            d = length[u]
+            if best < 0 or d < best:
+                best, count, low, high = d, 1, u, u
+            elif d == best:
+                count += 1
+                if u < low:
+                    low = u
+                if u > high:
+                    high = u
+        if count == 0:
+            continue
+        d = best + 1  # the leaves' own distance from the origin
+        positions[g, 0 if d == 1 else 1 if d == 2 else 2] += kmi_weight
+        if families:  # the family's stubs: one hop further
+            positions[g, 1 if d == 1 else 2] += child_kmi
+        v0 = groups.v0[g]
+        reached += v0
+        totals[0] += weight[0] * v0 * d + child[0] * v0
+        totals[2] += groups.counted[g] * (2.0 if families else 1.0)
+        for e in range(ptr[g], ptr[g + 1]):
+            u = provider[e]
+            if rel[u] < 0 or length[u] != best:
+                continue
+            if tie_mode == TIE_SPLIT:
+                f = 1.0 / count
+            elif (tie_mode == TIE_LOWEST and u == low) or (tie_mode == TIE_HIGHEST and u == high):
+                f = 1.0
+            else:
+                continue
+            for k in range(kk):
+                a = f * gvw[g, k]
+                flow[u, k] += a
+                if domestic[u]:  # leaves are foreign: the hand-off enters the country here
+                    handed[e, k] += weight[k] * f
+                    acc[u, GATEWAY, k] += weight[k] * a
+                else:
+                    run[u, k] += a
+    return reached
+
+
+@njit(cache=True, nogil=True)
+def flow_origin(origin, weight, kmi_weight, child, child_kmi, net, has_customers, groups, tie_mode, check_send, domestic,
+                vw, rel, length, nh, queue, seq, hops, ntie, hi, tie_to, flow, run, acc, pairs, totals, positions,
+                handed):
     """Propagate routes to ``origin`` and add its weighted measures into ``acc[x, measure, column]``.
 
     ``vw[x, k]``: vantage weight of AS x in column k (zero for domestic ASes and non-vantages);
@@ -159,12 +225,15 @@ def flow_origin(origin, weight, kmi_weight, child, child_kmi, net, tie_mode, che
     provider plus one hop (the stub exports nothing), so their flows are this tree's flows
     and they are counted here, one hop further from each AS, instead of in trees of their own.
     ``pairs``: border hand-offs of column 0, ``foreign * n + domestic -> weighted flow``.
+    ``net`` lacks the leaves of ``groups`` (``flow_leaves``; ``has_customers`` is of the full
+    network): they are routed and counted per group, into ``positions`` and ``handed``.
     ``totals`` += column 0's (weight x vantage weight x path length, weight x vantage weight,
     vantage points with a route). Returns column 0's vantage weight with a route.
     """
     p_ptr, p_idx = net.provider_ptr, net.provider_idx
-    c_ptr, c_idx, c_ok = net.customer_ptr, net.customer_idx, net.customer_ok
+    c_idx, c_ok = net.customer_idx, net.customer_ok
     xp_ptr, xp_idx = net.added_provider_ptr, net.added_provider_idx
+    c_ptr = net.customer_ptr
     xc_ptr, xc_idx, xc_ok = net.added_customer_ptr, net.added_customer_idx, net.added_customer_ok
     n = rel.shape[0]
     front, stubs = propagate_ordered(origin, net, rel, length, nh, queue)
@@ -183,8 +252,10 @@ def flow_origin(origin, weight, kmi_weight, child, child_kmi, net, tie_mode, che
     border = np.empty(kk)
     for k in range(kk):  # the stubs' paths enter the country where their provider's do
         border[k] = weight[k] + child[k]
+    # the leaves send first: nobody sends through them
+    reached = _leaf_groups_push(groups, tie_mode, border, kmi_weight, child, child_kmi, rel, length, domestic, flow,
+                                run, acc, positions, handed, totals)
     cursor = 0
-    reached = 0.0
     for i in range(total):  # each AS's flow is final when its turn comes: push it on
         w = seq[i]
         if tie_mode != TIE_LOWEST and rel[w] <= 1:
@@ -244,7 +315,7 @@ def flow_origin(origin, weight, kmi_weight, child, child_kmi, net, tie_mode, che
         downhill = rel[x] == 1
         # CTI's published code also keeps a peer of the origin that has customers (it tests the
         # last link against "provider of anyone", the origin being replaced by a country label)
-        peer_of_origin = rel[x] == 2 and length[x] == 1 and (c_ptr[x + 1] > c_ptr[x] or xc_ptr[x + 1] > xc_ptr[x])
+        peer_of_origin = rel[x] == 2 and length[x] == 1 and has_customers[x]
         d = length[x]
         position = RETAIL if d == 1 else WHOLESALE if d == 2 else BACKBONE
         for k in range(kk):
@@ -273,10 +344,11 @@ def flow_origin(origin, weight, kmi_weight, child, child_kmi, net, tie_mode, che
 
 
 @njit(cache=True, nogil=True)
-def run_flow_origins(origins, weights, kmi, children, children_kmi, net, tie_mode, check_send, domestic, vw, acc,
-                     totals, reached):
+def run_flow_origins(origins, weights, kmi, children, children_kmi, net, has_customers, groups, tie_mode, check_send,
+                     domestic, vw, acc, totals, reached, positions, handed):
     """:func:`flow_origin` over a batch of origins (one batch per thread, without the GIL); ``children[j]``,
-    ``children_kmi[j]``: origin j's stub family (zero when it has none).
+    ``children_kmi[j]``: origin j's stub family (zero when it has none). ``net``, ``has_customers``,
+    ``groups``, ``positions``, ``handed``: see :func:`flow_origin`.
 
     Returns the border hand-offs of column 0 as a dict ``foreign * n + domestic -> weighted flow``.
     """
@@ -298,8 +370,8 @@ def run_flow_origins(origins, weights, kmi, children, children_kmi, net, tie_mod
     pairs = dict()
     pairs[np.int64(-1)] = 0.0
     for j in range(origins.shape[0]):
-        reached[j] = flow_origin(origins[j], weights[j, :], kmi[j], children[j, :], children_kmi[j], net, tie_mode,
-                                 check_send, domestic, vw, rel, length, nh, queue, seq, hops, ntie, hi, tie_to, flow,
-                                 run, acc, pairs, totals)
+        reached[j] = flow_origin(origins[j], weights[j, :], kmi[j], children[j, :], children_kmi[j], net,
+                                 has_customers, groups, tie_mode, check_send, domestic, vw, rel, length, nh, queue,
+                                 seq, hops, ntie, hi, tie_to, flow, run, acc, pairs, totals, positions, handed)
     del pairs[np.int64(-1)]
     return pairs
