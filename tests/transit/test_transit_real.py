@@ -40,6 +40,11 @@ def test_countries(snapshot, cc) -> None:
     assert report.evidence["vantage_points"] > 0.6 * len(snapshot.graph())  # every foreign AS
     assert {s["dataset"] for s in report.sources} >= {"caida-asrel", "caida-asorg", "routeviews-pfx2as",
                                                      "ipverse-country"}
+    # the module's snapshot served the other countries too: only this one's block files are its inputs
+    own = {r.url for r in snapshot.loaded_country_blocks(cc).releases}
+    blocks = [s["url"] for s in report.sources if s["dataset"] in ("ipverse-country", "rir-delegated")]
+    assert blocks and set(blocks) <= own
+    assert sum(s["dataset"] == "ipverse-country" for s in report.sources) <= 2  # IPv4 and IPv6 of one country
     if cc == "RU":  # the well-known picture on the eve of the exit: Lumen and Cogent among the top carriers
         top = [r.asn for r in report.providers[:8]]
         assert 3356 in top and 174 in top

@@ -49,6 +49,9 @@ __all__ = ["Evidence", "Membership", "TransitOptions", "country_membership", "la
            "simulated_report", "transit", "vantage_concentration", "with_sources"]
 
 
+_BLOCK_DATASETS = ("ipverse-country", "rir-delegated")  # one file per country or region, not per analysis
+
+
 class Evidence(StrEnum):
     """Where the paths come from: simulated on the AS graph, or observed in collectors' MRT archives."""
 
@@ -326,6 +329,13 @@ def left_out(what: str, exc: DataNotFoundError | DownloadError) -> str:
 
 def with_sources(report: TransitReport, snapshot: Snapshot, notes: list[str] | tuple[str, ...] = ()
                  ) -> TransitReport:
-    """The report with the snapshot's provenance and every note: the caller's, then the releases'."""
+    """The report with the snapshot's provenance and every note: the caller's, then the releases'.
+
+    A snapshot serves many countries (the web app, a world run): of the country-block files
+    it holds, only those this report's country was read from are listed.
+    """
     every = list(notes) + snapshot.date_notes() + snapshot.release_notes() + snapshot.damage_notes()
-    return replace(report, sources=snapshot.provenance(), notes=every)
+    blocks = snapshot.loaded_country_blocks(report.cc)
+    mine = {r.url for r in blocks.releases} if blocks is not None else set()
+    sources = [s for s in snapshot.provenance() if s.get("dataset") not in _BLOCK_DATASETS or s.get("url") in mine]
+    return replace(report, sources=sources, notes=every)

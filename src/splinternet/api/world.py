@@ -47,7 +47,6 @@ from .providers import (
 
 __all__ = ["WorldOptions", "WorldSummary", "build_world", "world_country", "world_indices"]
 
-_BLOCK_DATASETS = ("ipverse-country", "rir-delegated")
 MAX_TOP = 100  # rows per table world_country can return: gateway blocks are kept for this many gateways
 
 
@@ -168,7 +167,7 @@ def build_world(date: str | dt.date | None, out: str | Path, *, options: WorldOp
         report.evidence["gateway_blocks"] = largest_blocks([g.asn for g in report.gateways[:MAX_TOP]], origins,
                                                            snapshot.pfx2as(4))
         report.evidence["vantage_concentration"] = None  # as transit gives it for simulated evidence
-        report = _with_country_sources(report, snapshot, list(membership.notes))
+        report = with_sources(report, snapshot, list(membership.notes))
         indices = country_indices(report, orgs, graph, origins.domestic)
         carriers = _carriers(report, snapshot, options)
         if carriers["asn"]:
@@ -205,15 +204,6 @@ def _carriers(report: TransitReport, snapshot: Snapshot, options: WorldOptions) 
         for key, value in zip(keys, values, strict=True):
             rows[key].append(value)
     return rows
-
-
-def _with_country_sources(report: TransitReport, snapshot: Snapshot, notes: list[str]) -> TransitReport:
-    """``with_sources``, keeping only this country's block files among the country-specific inputs."""
-    report = with_sources(report, snapshot, notes)
-    detail = snapshot.country_blocks_detail(report.cc)
-    mine = {r.url for r in detail.releases}
-    sources = [s for s in report.sources if s.get("dataset") not in _BLOCK_DATASETS or s.get("url") in mine]
-    return replace(report, sources=sources)
 
 
 def _json(value: Any) -> str:

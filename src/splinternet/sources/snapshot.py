@@ -284,6 +284,11 @@ class Snapshot:
 
         return self._cached(f"blocks-detail|{cc.lower()}", load)
 
+    def loaded_country_blocks(self, cc: str) -> CountryBlocks | None:
+        """The country's blocks if an analysis of this snapshot loaded them, else None (nothing is loaded)."""
+        value: CountryBlocks | None = self._tables.get(f"blocks-detail|{cc.lower()}")
+        return value
+
     def _chosen_ipverse(self, cc: str) -> CountryBlocks:
         """A country's blocks from the ipverse commit the caller chose by date, whatever the RIR files say."""
         v4, v6 = (self.release("ipverse-country", cc=cc.lower(), family=family) for family in ("4", "6"))
