@@ -67,6 +67,17 @@ def _check(graph, country, weights: np.ndarray, rule: TieRule, scenario, workers
 @st.composite
 def weighted(draw):
     graph, country, _, removed = draw(topologies())
+    # a country's space may be originated by ASes registered abroad: they are vantage points too
+    abroad = sorted(set(graph.asns.tolist()) - set(country.domestic.tolist()) - set(removed))
+    extra = draw(st.lists(st.sampled_from(abroad), max_size=2, unique=True)) if abroad else []
+    if extra:
+        raw = np.concatenate((country.v4_addresses, draw(st.lists(st.floats(0.1, 10), min_size=len(extra),
+                                                                  max_size=len(extra)))))
+        order = np.argsort(np.concatenate((country.asns, np.array(extra, np.uint32))), kind="stable")
+        country = replace(country, asns=np.concatenate((country.asns, np.array(extra, np.uint32)))[order],
+                          v4_addresses=raw[order], weight=(raw / raw.sum())[order],
+                          v6_slash64=np.zeros(len(raw)), kmi_v4=np.concatenate((country.kmi_v4, np.ones(len(extra))))[order],
+                          kmi_v6=np.zeros(len(raw)), country_v4=int(raw.sum()), routed_v4=float(raw.sum()))
     # column 0: every AS equally; column 1: arbitrary non-negative weights (some zero)
     raw = draw(st.lists(st.sampled_from([0.0, 0.5, 1.0, 3.0, 10.0]), min_size=len(graph), max_size=len(graph)))
     weights = np.column_stack([np.ones(len(graph)), np.array(raw)])

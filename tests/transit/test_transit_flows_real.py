@@ -77,7 +77,7 @@ def test_shortcuts_equal_the_full_propagation(snapshot, monkeypatch, ties) -> No
       that propagates routes to every AS.
     """
     import splinternet.analysis.flow_measures as fm
-    from splinternet.analysis.flow_leaves import leaf_groups
+    from splinternet.analysis.flow_leaves import leaf_groups, no_leaves
     from splinternet.analysis.scenario import Scenario
 
     graph = snapshot.graph()
@@ -95,7 +95,7 @@ def test_shortcuts_equal_the_full_propagation(snapshot, monkeypatch, ties) -> No
         assert shared.routing_trees < alone.routing_trees  # AL has stub families: the test would be empty
         _assert_same_flows(shared, alone)
         with monkeypatch.context() as patch:
-            patch.setattr(fm, "LEAVES", lambda overlay, vw, keep: leaf_groups(overlay, vw, np.ones_like(keep)))
+            patch.setattr(fm, "LEAVES", no_leaves)
             every = flow_measures(graph, origins, weights, schemes=schemes, ties=ties, scenario=scenario)
         grouped = leaf_groups(fm.as_overlay(graph, scenario), weights, np.zeros(len(graph), dtype=bool))
         assert len(grouped.member) > 40_000 and len(grouped.groups.v0) < len(grouped.member)  # not an empty test

@@ -13,18 +13,24 @@ Leaves with the same sending providers and no sending peer choose alike in every
 tree, so they are grouped: a tree costs one pass per group over its providers instead of
 one per leaf. What differs between the members (their vantage weights) is linear in every
 measure, so the kernel sums per group and :func:`spread_over_leaves` hands each member its
-part at the end. A leaf with a sending peer is a group of its own.
+part at the end. A leaf with a sending peer is a group of its own, and so is a leaf that
+is also one of the run's origins: in its own tree it is the origin, not a leaf.
+
+The leaves, the network without them and the grouping of every leaf are the overlay's,
+worked out once per overlay (a world run asks for the baseline's once per country); a
+run only picks the groups of its own vantage points.
 """
 
 from __future__ import annotations
 
+import weakref
 from typing import NamedTuple
 
 import numpy as np
 
 from .scenario import Overlay, OverlayArrays
 
-__all__ = ["LeafGroups", "leaf_groups", "spread_over_leaves"]
+__all__ = ["LeafGroups", "Leaves", "leaf_groups", "no_leaves", "spread_over_leaves"]
 
 GROUP_WIDTH = 16  # a leaf with more sending providers than this is a group of its own
 _MIX = 0x9E3779B97F4A7C15  # odd multiplier of the row hash (golden ratio, 64 bits)
@@ -35,8 +41,9 @@ class LeafGroups(NamedTuple):
 
     ``ptr``/``provider``: CSR of each group's providers (ascending); ``vw[g, k]``: the
     members' summed vantage weights per column; ``v0``/``counted``: column 0's summed weight
-    and how many members have a positive one; ``solo[g]``: the only member of a group whose
-    member a peer sends routes to (counted only in trees where it has no route yet), else -1.
+    and how many members have a positive one; ``solo[g]``: the only member of a group that
+    may have a route of its own in a tree (a peer sends it routes, or it is an origin of the
+    run): counted only in trees where it has none; else -1.
     """
 
     ptr: np.ndarray  # int64, groups + 1
@@ -57,6 +64,23 @@ class Leaves(NamedTuple):
     group_of: np.ndarray  # its group
 
 
+class _LeafNetwork(NamedTuple):
+    """What an overlay's leaves are, once: the network without them and every leaf's grouping."""
+
+    net: OverlayArrays  # without the leaves in any customer list
+    has_customers: np.ndarray
+    peer_fed: np.ndarray  # bool per AS: some peer sends it routes
+    routed: np.ndarray  # bool per AS: a leaf with at least one sending provider
+    provider_ptr: np.ndarray  # per AS (n + 1): its sending providers if it is a leaf
+    provider: np.ndarray
+    group: np.ndarray  # per AS: the leaf's group among all leaves (-1 for others)
+    group_ptr: np.ndarray  # CSR of each group's providers
+    group_provider: np.ndarray
+
+
+_NETWORKS: weakref.WeakKeyDictionary[Overlay, _LeafNetwork] = weakref.WeakKeyDictionary()
+
+
 def _keep_customers(ptr: np.ndarray, idx: np.ndarray, ok: np.ndarray, drop: np.ndarray
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A customer CSR without the entries pointing at ``drop`` ASes."""
@@ -67,68 +91,107 @@ def _keep_customers(ptr: np.ndarray, idx: np.ndarray, ok: np.ndarray, drop: np.n
     return new_ptr, np.ascontiguousarray(idx[keep]), np.ascontiguousarray(ok[keep])
 
 
-def leaf_groups(overlay: Overlay, vw: np.ndarray, keep: np.ndarray) -> Leaves:
-    """The leaves of ``overlay`` (enabled ASes without a customer entry) apart from ``keep`` (bool
-    per AS: the run's origins with a vantage weight), dropped from every customer list; those
-    with a vantage weight grouped by their sending providers.
+def _csr_rows(ptr: np.ndarray, values: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The CSR of ``rows`` picked from (``ptr``, ``values``), in that order."""
+    sizes = ptr[rows + 1] - ptr[rows]
+    out_ptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=out_ptr[1:])
+    at = np.repeat(ptr[rows], sizes) + (np.arange(int(out_ptr[-1])) - np.repeat(out_ptr[:-1], sizes))
+    return out_ptr, values[at]
 
-    An origin without a vantage weight may be a leaf: as the origin it is the propagation's
-    seed, which needs its own lists only, and elsewhere it counts for nothing.
-    """
+
+def _leaf_network(overlay: Overlay) -> _LeafNetwork:
+    """The overlay's leaves (enabled ASes without a customer entry), worked out once per overlay."""
+    found = _NETWORKS.get(overlay)
+    if found is not None:
+        return found
     net = overlay.arrays
     n = len(net.node_ok)
     has_customers = (np.diff(net.customer_ptr) > 0) | (np.diff(net.added_customer_ptr) > 0)
     peer_fed = np.zeros(n, dtype=bool)
     peer_fed[net.peer_idx[net.peer_ok]] = True
     peer_fed[net.added_peer_idx[net.added_peer_ok]] = True
-    leaf = net.node_ok & ~has_customers & ~keep
+    leaf = net.node_ok & ~has_customers
     c_ptr, c_idx, c_ok = _keep_customers(net.customer_ptr, net.customer_idx, net.customer_ok, leaf)
     xc_ptr, xc_idx, xc_ok = _keep_customers(net.added_customer_ptr, net.added_customer_idx, net.added_customer_ok,
                                             leaf)
     still = (np.diff(c_ptr) > 0) | (np.diff(xc_ptr) > 0)
     reduced = net._replace(customer_ptr=c_ptr, customer_idx=c_idx, customer_ok=c_ok, added_customer_ptr=xc_ptr,
                            added_customer_idx=xc_idx, added_customer_ok=xc_ok, order=net.order[still[net.order]])
-    # (leaf, provider) for every provider entry that sends to a leaf with a vantage weight
-    counted = leaf & vw.any(axis=1)
+    # (leaf, provider) for every provider entry that sends to a leaf, sorted, each link once
     pairs_leaf, pairs_provider = [], []
     for ptr, idx, ok in ((net.customer_ptr, net.customer_idx, net.customer_ok),
                          (net.added_customer_ptr, net.added_customer_idx, net.added_customer_ok)):
         owner = np.repeat(np.arange(n, dtype=np.int64), np.diff(ptr))
-        hit = ok & counted[idx]
+        hit = ok & leaf[idx]
         pairs_leaf.append(idx[hit].astype(np.int64))
         pairs_provider.append(owner[hit])
     leaf_of, provider_of = np.concatenate(pairs_leaf), np.concatenate(pairs_provider)
     order = np.lexsort((provider_of, leaf_of))
     leaf_of, provider_of = leaf_of[order], provider_of[order]
-    keep_pair = np.ones(len(leaf_of), dtype=bool)
-    keep_pair[1:] = (leaf_of[1:] != leaf_of[:-1]) | (provider_of[1:] != provider_of[:-1])
-    leaf_of, provider_of = leaf_of[keep_pair], provider_of[keep_pair]  # a link given twice sends once
-    first = np.ones(len(leaf_of), dtype=bool)
-    first[1:] = leaf_of[1:] != leaf_of[:-1]
-    starts = np.flatnonzero(first)
-    ends = np.append(starts[1:], len(leaf_of))[:len(starts)].astype(np.int64)
-    members = leaf_of[starts]
-    sizes = ends - starts
-    # one row per member: its own number if it must be alone (a peer sends it routes, or its
-    # providers are too many for the table), then its providers; equal rows, one group
-    alone = peer_fed[members] | (sizes > GROUP_WIDTH)
+    fresh = np.ones(len(leaf_of), dtype=bool)
+    fresh[1:] = (leaf_of[1:] != leaf_of[:-1]) | (provider_of[1:] != provider_of[:-1])
+    leaf_of, provider_of = leaf_of[fresh], provider_of[fresh]
+    provider_ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(leaf_of, minlength=n), out=provider_ptr[1:])
+    routed = np.diff(provider_ptr) > 0
+    # one row per routed leaf: its own number if its providers are too many for the table, then
+    # its providers; equal rows, one group
+    members = np.flatnonzero(routed)
+    starts, sizes = provider_ptr[members], provider_ptr[members + 1] - provider_ptr[members]
     table = np.full((len(members), GROUP_WIDTH + 1), -1, dtype=np.int64)
-    table[:, 0] = np.where(alone, members, -1)
+    table[:, 0] = np.where(sizes > GROUP_WIDTH, members, -1)
     row = np.repeat(np.arange(len(members)), sizes)
     col = np.arange(len(leaf_of)) - np.repeat(starts, sizes)
     fits = col < GROUP_WIDTH
     table[row[fits], 1 + col[fits]] = provider_of[fits]
     lead, group_of = _equal_rows(table)
-    solo = np.where(peer_fed[members[lead]], members[lead], -1).astype(np.int32)
-    ptr = np.zeros(len(lead) + 1, dtype=np.int64)
-    np.cumsum(sizes[lead], out=ptr[1:])
-    at = np.repeat(starts[lead], sizes[lead]) + (np.arange(int(ptr[-1])) - np.repeat(ptr[:-1], sizes[lead]))
-    provider = provider_of[at].astype(np.int32)
-    group_vw = np.zeros((len(lead), vw.shape[1]))
+    group = np.full(n, -1, dtype=np.int64)
+    group[members] = group_of
+    group_ptr, group_provider = _csr_rows(provider_ptr, provider_of.astype(np.int32), members[lead])
+    found = _LeafNetwork(reduced, has_customers, peer_fed, routed, provider_ptr, provider_of.astype(np.int32), group,
+                         group_ptr, group_provider)
+    _NETWORKS[overlay] = found
+    return found
+
+
+def leaf_groups(overlay: Overlay, vw: np.ndarray, alone: np.ndarray) -> Leaves:
+    """The overlay's network without its leaves, and the groups of the leaves with a vantage weight.
+
+    ``alone`` (bool per AS): leaves that get a group of their own, on top of those a peer
+    sends routes to: the run's origins with a vantage weight. The shared groups come in the
+    order of their providers whoever their members are, the lone ones after them by AS: a
+    column of weights added to vw (zero for the others) then leaves the other columns' sums
+    in the same order, bit for bit.
+    """
+    found = _leaf_network(overlay)
+    members = np.flatnonzero(found.routed & vw.any(axis=1))
+    lone = found.peer_fed[members] | alone[members]
+    used, shared_of = np.unique(found.group[members[~lone]], return_inverse=True)
+    solo_members = members[lone]
+    ptr_a, prov_a = _csr_rows(found.group_ptr, found.group_provider, used)
+    ptr_b, prov_b = _csr_rows(found.provider_ptr, found.provider, solo_members)
+    ptr = np.concatenate((ptr_a, ptr_a[-1] + ptr_b[1:]))
+    provider = np.ascontiguousarray(np.concatenate((prov_a, prov_b)), dtype=np.int32)
+    group_of = np.empty(len(members), dtype=np.int64)
+    group_of[~lone] = shared_of.reshape(-1)
+    group_of[lone] = len(used) + np.arange(len(solo_members))
+    solo = np.concatenate((np.full(len(used), -1), solo_members)).astype(np.int32)
+    groups_n = len(used) + len(solo_members)
+    group_vw = np.zeros((groups_n, vw.shape[1]))
     np.add.at(group_vw, group_of, vw[members])
-    count = np.bincount(group_of, weights=(vw[members, 0] > 0).astype(np.float64), minlength=len(lead))
-    groups = LeafGroups(ptr, provider, group_vw, np.ascontiguousarray(group_vw[:, 0]), count, solo)
-    return Leaves(reduced, has_customers, groups, members, group_of)
+    counted = np.bincount(group_of, weights=(vw[members, 0] > 0).astype(np.float64), minlength=groups_n)
+    groups = LeafGroups(ptr, provider, group_vw, np.ascontiguousarray(group_vw[:, 0]), counted, solo)
+    return Leaves(found.net, found.has_customers, groups, members, group_of)
+
+
+def no_leaves(overlay: Overlay, vw: np.ndarray, alone: np.ndarray) -> Leaves:
+    """Every AS in the propagation and no group: what :func:`leaf_groups` must equal (tests)."""
+    net = overlay.arrays
+    has_customers = (np.diff(net.customer_ptr) > 0) | (np.diff(net.added_customer_ptr) > 0)
+    empty = LeafGroups(np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32), np.zeros((0, vw.shape[1])),
+                       np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int32))
+    return Leaves(net, has_customers, empty, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
 
 
 def _equal_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

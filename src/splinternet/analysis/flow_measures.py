@@ -142,7 +142,7 @@ def vantage_weights(graph: ASGraph, origins: CountryOrigins, schemes: tuple[str,
     return out
 
 
-LEAVES = leaf_groups  # leaf vantage points routed in groups (a test keeps every AS in the propagation instead)
+LEAVES = leaf_groups  # leaf vantage points routed in groups (a test swaps in flow_leaves.no_leaves)
 PIECE = 64  # routing trees per kernel call: progress moves, and the border dict stays small
 
 
@@ -309,7 +309,8 @@ def flow_measures(graph: ASGraph, origins: CountryOrigins, weights: np.ndarray, 
     check_send = not all(ok.all() for ok in (net.provider_ok, net.customer_ok, net.peer_ok, net.added_provider_ok,
                                              net.added_customer_ok, net.added_peer_ok))  # some link may not send
     reached = np.zeros(len(reps))
-    origin_vantage = np.zeros(n, dtype=np.bool_)  # an origin that is a vantage point sends through others' trees
+    # an origin that is a vantage point is the origin of its own tree and a leaf of its own elsewhere
+    origin_vantage = np.zeros(n, dtype=np.bool_)
     origin_vantage[o_idx[o_idx >= 0]] = True
     origin_vantage &= vw.any(axis=1)
     leaves = LEAVES(overlay, vw, origin_vantage)

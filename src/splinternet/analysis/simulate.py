@@ -14,6 +14,7 @@ acyclic provider-customer graph (see docs), and cyclic graphs are refused up fro
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import IntEnum
@@ -298,10 +299,22 @@ def default_threads() -> int:
     return max(1, min(8, numba.get_num_threads()))
 
 
+_BASELINES: weakref.WeakKeyDictionary[ASGraph, Overlay] = weakref.WeakKeyDictionary()
+
+
 def as_overlay(graph: ASGraph, scenario: Scenario | Overlay | None) -> Overlay:
-    """The compiled overlay for a scenario (the baseline when None); reuses a compiled one."""
+    """The compiled overlay for a scenario (the baseline when None); reuses a compiled one.
+
+    The baseline of a graph is compiled once and kept while the graph lives: a world run
+    asks for it once per country. Nothing writes into an overlay's arrays.
+    """
     if isinstance(scenario, Overlay):
         return scenario
+    if scenario is None or scenario.is_baseline:
+        overlay = _BASELINES.get(graph)
+        if overlay is None:
+            overlay = _BASELINES[graph] = compile_overlay(graph, None)
+        return overlay
     return compile_overlay(graph, scenario)
 
 

@@ -204,9 +204,10 @@ def transit_report(
     trimmed = dict(zip(evidence.candidates.tolist(), trimmed_mean(evidence.shares / evidence.shares_divisor).tolist(),
                        strict=True))
     if flows is not None:  # no trimmed mean over weighted vantage points: the transit share is the weighted mean
-        trimmed = {int(a): float(x) for a, x in zip(asns.tolist(), transit_mean.tolist(), strict=True) if x > 0}
+        carrying = np.flatnonzero(transit_mean > 0)
+        trimmed = dict(zip(asns[carrying].tolist(), transit_mean[carrying].tolist(), strict=True))
     only, only_foreign = single_homed(graph, origins.domestic, overlay)
-    position = {int(a): i for i, a in enumerate(asns)}
+    position = dict(zip(asns.tolist(), range(len(asns)), strict=True))
     origin_share = dict(zip(origins.asns.tolist(), origins.weight.tolist(), strict=True))
 
     providers: list[ProviderRow] = []
@@ -250,8 +251,9 @@ def transit_report(
         ))
 
     if influence is not None:
-        order = np.argsort(-influence, kind="stable")
-        ranked = [(int(asns[i]), float(influence[i])) for i in order[:top] if influence[i] > 0]
+        order = np.argsort(-influence, kind="stable")[:top]
+        order = order[influence[order] > 0]
+        ranked = list(zip(asns[order].tolist(), influence[order].tolist(), strict=True))
     else:
         ranked = sorted(trimmed.items(), key=lambda kv: -kv[1])[:top]
     names, countries = _name_lookup(orgs, np.array([a for a, _ in ranked], dtype=np.uint32))

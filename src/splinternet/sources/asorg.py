@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -123,8 +124,13 @@ class OrgTable:
         org_rows = np.flatnonzero(self.org_countries == cc.upper())
         return self.asns[np.isin(self.as_org, org_rows)]
 
-    def known_countries(self) -> set[str]:
-        return {str(c) for c in self.org_countries if c}
+    @cached_property
+    def _countries(self) -> frozenset[str]:
+        return frozenset(str(c) for c in self.org_countries if c)
+
+    def known_countries(self) -> frozenset[str]:
+        """Country codes some organization is registered in (worked out once per table)."""
+        return self._countries
 
 
 def load_as_orgs(path: str | os.PathLike[str], *, bad: BadRecords | None = None) -> OrgTable:
