@@ -7,6 +7,7 @@ This module is pure: it takes the default ranking and one ranking per variant (f
 share vectors keyed by AS number) and says, for each headline row, the range of ranks
 and shares it takes over the variants, and whether the #1 changes. The api layer
 (``api/stability.py``) runs the variants; docs/methodology.md says why each is in.
+``org_stability.py`` merges each variant's vectors by organization and then ranks them here.
 
 Ranks are competition ranks: 1 + the number of ASes with a strictly larger share, so
 equal shares share a rank and a rank never depends on the order ASes are stored in. An
@@ -15,7 +16,7 @@ AS with no share in a variant is *unranked* there.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -62,11 +63,10 @@ def flow_rankings(flows: FlowMeasures, column: int = 0) -> dict[str, Ranking]:
     """The headline tables' shares from one column of flow measures, normalized as ``transit_report`` does."""
     from .transit_flows import BORDER, CTI, GATEWAY
 
-    border = flows.values[:, BORDER, column]
-    total = float(border.sum())
-    scale = 1.0 / total if total > 0 else 1.0
-    return {"providers": Ranking(flows.asns, border * scale),
-            "gateways": Ranking(flows.asns, flows.values[:, GATEWAY, column] * scale),
+    border, gateway = flows.values[:, BORDER, column], flows.values[:, GATEWAY, column]
+    total = border.sum()  # divided, not multiplied by 1/total: the report's own floats, so ties order alike
+    return {"providers": Ranking(flows.asns, border / total if total > 0 else border.copy()),
+            "gateways": Ranking(flows.asns, gateway / total if total > 0 else gateway.copy()),
             "transit": Ranking(flows.asns, flows.values[:, CTI, column].copy())}
 
 
@@ -85,6 +85,10 @@ class RankRange:
     stable: bool  # the same rank in every variant
     range: str  # "3" when stable, "1–3", "2–unranked" when some variant gives it no share
     ranks: dict[str, int | None]  # variant -> rank (None: unranked)
+    # an organization's row (analysis/org_stability.py): its CAIDA org id, and ``asn`` is its member
+    # with the largest default share; ``members`` each member with a positive default share
+    org_id: str | None = None
+    members: list[dict[str, Any]] | None = None
 
 
 def rank_ranges(default: Ranking, variants: Mapping[str, Ranking], rows: int,
@@ -120,10 +124,13 @@ class Stability:
     rows: int  # the top rows of each table that are followed
     left_out: list[str]  # variants that could not run, each with why
     tables: dict[str, list[RankRange]]
-    leaders: dict[str, dict[str, list[int]]]  # table -> variant -> the AS(es) ranked first ("default" included)
+    # table -> variant -> the AS numbers (by organization: the org ids) ranked first ("default" included)
+    leaders: dict[str, dict[str, list[int]]] | dict[str, dict[str, list[str]]]
     top_provider_holds: bool | None  # None when there is no provider to compare
     verdict: str
     inputs: list[dict[str, Any]] = field(default_factory=list)  # the neighbouring releases the variants read
+    by: str = "as"  # what a row is: one AS ("as") or one organization ("org")
+    measures: dict[str, str] = field(default_factory=lambda: dict(TABLES))  # table -> the share it is ranked by
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -132,18 +139,25 @@ class Stability:
         """The headline row of ``asn`` in ``table``, None when it is not among the rows followed."""
         return next((r for r in self.tables.get(table, []) if r.asn == asn), None)
 
+    def org_row(self, table: str, org_id: str) -> RankRange | None:
+        """The headline row of the organization ``org_id`` in ``table`` (by organization), else None."""
+        return next((r for r in self.tables.get(table, []) if r.org_id == org_id), None)
+
 
 def headline_stability(default: Mapping[str, Ranking], variants: Mapping[str, Mapping[str, Ranking]], *,
                        rows: int = 10, names: Mapping[int, str] | None = None,
                        left_out: list[str] | tuple[str, ...] = (),
-                       inputs: list[dict[str, Any]] | None = None) -> Stability:
+                       inputs: list[dict[str, Any]] | None = None,
+                       label: Callable[[int], str] | None = None) -> Stability:
     """Rank ranges of every headline table, the leaders per variant and a one-line verdict.
 
     ``default`` and each of ``variants`` map a table of :data:`TABLES` to its ranking.
+    ``label`` names a row's key in the verdict (default: ``Name (AS<n>)`` from ``names``).
     """
     tables = {t: rank_ranges(default[t], {v: r[t] for v, r in variants.items()}, rows, names) for t in TABLES}
     leaders = {t: {v: _leaders(r[t]) for v, r in {"default": default, **variants}.items()} for t in TABLES}
-    holds, verdict = _verdict(leaders["providers"], names or {}, left_out)
+    named = names or {}
+    holds, verdict = _verdict(leaders["providers"], label or (lambda asn: _label(asn, named)), left_out)
     return Stability(variants=list(variants), rows=rows, left_out=list(left_out), tables=tables, leaders=leaders,
                      top_provider_holds=holds, verdict=verdict, inputs=list(inputs or []))
 
@@ -159,7 +173,7 @@ def _label(asn: int, names: Mapping[int, str]) -> str:
     return f"{names[asn]} (AS{asn})" if names.get(asn) else f"AS{asn}"
 
 
-def _verdict(leaders: Mapping[str, list[int]], names: Mapping[int, str],
+def _verdict(leaders: Mapping[str, list[int]], label: Callable[[int], str],
              left_out: list[str] | tuple[str, ...]) -> tuple[bool | None, str]:
     first = leaders.get("default", [])
     variants = {v: a for v, a in leaders.items() if v != "default"}
@@ -168,9 +182,9 @@ def _verdict(leaders: Mapping[str, list[int]], names: Mapping[int, str],
         return None, "no provider is ranked, so there is no headline to test"
     if not variants:
         return None, f"no variant could run, so the stability of the top provider is unknown{missing}"
-    who = " and ".join(_label(a, names) for a in first)
+    who = " and ".join(label(a) for a in first)
     changed = {v: a for v, a in variants.items() if a != first}
     if not changed:
         return True, f"the top provider, {who}, is the same in every variant ({len(variants)} of {len(variants)}){missing}"
-    detail = "; ".join(f"{v}: {' and '.join(_label(a, names) for a in a_) or 'none'} first" for v, a_ in changed.items())
+    detail = "; ".join(f"{v}: {' and '.join(label(a) for a in a_) or 'none'} first" for v, a_ in changed.items())
     return False, f"the top provider, {who}, changes in {len(changed)} of {len(variants)} variants ({detail}){missing}"

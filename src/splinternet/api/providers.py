@@ -94,8 +94,6 @@ class TransitOptions:
         if self.stability and self.evidence is not Evidence.SIMULATED:
             raise ParameterError("stability re-runs the simulation over its variants; observed paths have none",
                                  parameter="stability")
-        if self.stability and self.by is Grouping.ORG:  # rank ranges are per AS; merging them is not done yet
-            raise ParameterError("stability ranges are computed per AS, not yet per organization", parameter="stability")
         if self.stability_rows < 1:
             raise ParameterError(f"stability rows must be at least 1, not {self.stability_rows}",
                                  parameter="stability_rows")
@@ -231,7 +229,7 @@ def _with_stability(snapshot: Snapshot, origins: CountryOrigins, options: Transi
 
     return stability_report(snapshot, origins, run, ties=options.ties, top=options.top,
                             vantages=None if options.vantages else options.vantage_weights,
-                            rows=options.stability_rows)
+                            rows=options.stability_rows, by=options.by)
 
 
 def vantage_concentration(evidence: PathEvidence, asns: list[int], orgs: OrgTable) -> list[dict[str, object]]:

@@ -19,6 +19,8 @@ import numpy as np
 
 from ..analysis.country import CountryOrigins
 from ..analysis.flow_measures import FlowMeasures, TieRule, VantageScheme, originated_space
+from ..analysis.org_merge import Grouping
+from ..analysis.org_stability import org_stability
 from ..analysis.stability import TABLES, Ranking, flow_rankings, headline_stability
 from ..analysis.transit import TransitReport, transit_report
 from ..analysis.transit_evidence import PathEvidence
@@ -40,17 +42,20 @@ _UNREADABLE = (DataNotFoundError, DownloadError, InputError, IntegrityError)
 
 
 def stability_report(snapshot: Snapshot, origins: CountryOrigins, run: FlowRunner, *, ties: TieRule,
-                     vantages: VantageScheme | None, top: int, rows: int) -> tuple[TransitReport, PathEvidence]:
+                     vantages: VantageScheme | None, top: int, rows: int, by: Grouping = Grouping.AS
+                     ) -> tuple[TransitReport, PathEvidence]:
     """The simulated report of ``run`` with ``evidence["stability"]``: rank ranges over the variants.
 
     ``ties`` and ``vantages`` are the caller's (``vantages`` None: vantage points chosen by
-    AS number, so there is no scheme to vary); ``rows`` top rows of each table are followed.
+    AS number, so there is no scheme to vary); ``rows`` top rows of each table are followed,
+    per AS or, ``by`` org, per organization (every variant merged as the org report merges).
     """
     graph, pfx4, orgs = snapshot.graph(), snapshot.pfx2as(4), snapshot.orgs()
     space = originated_space(graph, pfx4)
     others = () if vantages is None else tuple(s for s in VantageScheme if s is not vantages)
     evidence, flows = run(graph, ties, others, space)
-    report = transit_report(evidence, origins, orgs, graph, date=snapshot.date_text, top=top, flows=flows)
+    report = transit_report(evidence, origins, orgs, graph, date=snapshot.date_text, top=top, flows=flows,
+                            by=by)
     variants: dict[str, dict[str, Ranking]] = {f"vantages: {s.value}": flow_rankings(flows, k)
                                                for k, s in enumerate(others, 1)}
     left_out = [] if others else ["vantages: none, the vantage points were chosen by the caller"]
@@ -71,8 +76,11 @@ def stability_report(snapshot: Snapshot, origins: CountryOrigins, run: FlowRunne
         inputs += [{**row, "variant": label} for row in neighbour.provenance() if row["dataset"] == _ASREL]
         left_out += [f"{label}: {note}" for note in neighbour.damage_notes()]
     default = flow_rankings(flows)
-    stability = headline_stability(default, variants, rows=rows, names=_names(orgs, default, variants, rows),
-                                   left_out=left_out, inputs=inputs)
+    if Grouping(by) is Grouping.ORG:
+        stability = org_stability(default, variants, orgs, rows=rows, left_out=left_out, inputs=inputs)
+    else:
+        stability = headline_stability(default, variants, rows=rows, names=_names(orgs, default, variants, rows),
+                                       left_out=left_out, inputs=inputs)
     report.evidence["stability"] = stability.to_dict()
     return report, evidence
 

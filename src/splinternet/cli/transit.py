@@ -90,7 +90,7 @@ def render_text(report: api.TransitReport) -> None:
                           fmt.pct(row.border_share), _transit_cell(row), fmt.count(row.networks_served),
                           fmt.count(row.single_homed), fmt.count(row.single_foreign_upstream), served,
                           *([fmt.members(row, "border_share")] if by_org else []),
-                          *([ranges["providers"].get(row.asn, "")] if stability else []))
+                          *([ranges["providers"].get(fmt.row_key(row), "")] if stability else []))
         console.print(table)
     elif report.evidence.get("ranked") is False:
         console.print("nothing ranked: the observed evidence is too thin (--rank-thin ranks it anyway)")
@@ -104,7 +104,7 @@ def render_text(report: api.TransitReport) -> None:
             gates.add_row(str(i), fmt.as_row_label(g, 44), fmt.pct(g.gateway_share), _transit_cell(g),
                           fmt.count(g.foreign_providers), fmt.pct(g.origin_share),
                           *([fmt.members(g, "gateway_share")] if by_org else []),
-                          *([ranges["gateways"].get(g.asn, "")] if stability else []))
+                          *([ranges["gateways"].get(fmt.row_key(g), "")] if stability else []))
         console.print(gates)
     if stability:
         render_stability(stability)
@@ -123,6 +123,10 @@ def render_stability(stability: dict[str, Any]) -> None:
     console.print(f"rank range: competition ranks over the default and {len(stability['variants'])} variants "
                   f"({', '.join(stability['variants'])}); followed for the top {stability['rows']} "
                   "of each table", markup=False, highlight=False, soft_wrap=True)
+    if stability.get("by") == "org":
+        ranked = "; ".join(f"{table} by {what}" for table, what in stability["measures"].items())
+        console.print(f"ranks per organization (every variant merged as the rows are): {ranked}",
+                      markup=False, highlight=False, soft_wrap=True)
     for line in stability["left_out"]:
         console.print(f"variant left out: {line}", markup=False, highlight=False, soft_wrap=True)
     for row in stability["inputs"]:

@@ -23,7 +23,7 @@ from .common import (
     UseOption,
 )
 from .output import announce, err_console, print_json, progress_bar, to_jsonable, warn_reserved
-from .transit import PrefixDateOption
+from .transit import ByOption, PrefixDateOption
 
 
 def report_command(
@@ -43,6 +43,7 @@ def report_command(
                                                      "section.")] = None,
     top: TopOption = 20,
     stability: StabilityOption = False,
+    by: ByOption = api.Grouping.AS,
     strict: StrictOption = False,
     allow_damaged: AllowDamagedOption = False,
     offline: OfflineOption = False,
@@ -56,7 +57,7 @@ def report_command(
     settings = Settings.from_env(offline=offline or None)
     asns = api.params.asn_list(without, what="for the what-if section") if without else []
     warn_reserved(asns)
-    options = api.TransitOptions(top=top, stability=stability)
+    options = api.TransitOptions(top=top, stability=stability, by=by)  # the what-if section stays per AS
     choices = api.params.dataset_choices(use)
     with progress_bar() as progress:
         snapshot = api.Snapshot.for_date(date, settings=settings, prefixes_date=prefixes_date, progress=progress,

@@ -306,9 +306,20 @@ def cut_rows(rows: Sequence[Any], limit: int) -> tuple[Sequence[Any], str]:
     return rows[:limit], n_of_m(limit, len(rows))
 
 
-def rank_ranges(stability: dict[str, Any] | None) -> dict[str, dict[int, str]]:
-    """Table -> AS number -> its rank range text ("1–3", "2"), from a report's ``evidence["stability"]``."""
+def rank_ranges(stability: dict[str, Any] | None) -> dict[str, dict[int | str, str]]:
+    """Table -> row key -> its rank range text ("1–3", "2"), from a report's ``evidence["stability"]``.
+
+    The key is the AS number, or for an organization's row its org id (:func:`row_key`).
+    """
     tables = (stability or {}).get("tables", {})
-    out: dict[str, dict[int, str]] = {t: {} for t in ("providers", "gateways", "transit")}
-    out.update({table: {int(r["asn"]): str(r["range"]) for r in rows} for table, rows in tables.items()})
+    out: dict[str, dict[int | str, str]] = {t: {} for t in ("providers", "gateways", "transit")}
+    out.update({table: {row_key(r): str(r["range"]) for r in rows} for table, rows in tables.items()})
     return out
+
+
+def row_key(row: Any) -> int | str:
+    """What identifies a ranked row: an organization's org id, else its AS number (dict or row object)."""
+    def get(key: str) -> Any:
+        return row.get(key) if isinstance(row, Mapping) else getattr(row, key, None)
+
+    return str(get("org_id")) if get("org_id") else int(get("asn"))

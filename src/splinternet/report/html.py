@@ -61,6 +61,7 @@ def environment():  # noqa: ANN201 - jinja2.Environment
     env.filters["network"] = _network
     env.globals["transit_cautions"] = transit_cautions
     env.globals["rank_ranges"] = fmt.rank_ranges
+    env.globals["row_key"] = fmt.row_key
     env.globals["version"] = __version__
     return env
 
