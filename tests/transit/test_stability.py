@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from splinternet.analysis.org_stability import org_stability
 from splinternet.analysis.stability import (
     TABLES,
     Ranking,
@@ -13,6 +15,7 @@ from splinternet.analysis.stability import (
     headline_stability,
     rank_ranges,
 )
+from splinternet.sources.asorg import OrgTable
 
 
 def reference_rank(shares: dict[int, float], asn: int) -> int | None:
@@ -106,3 +109,58 @@ def test_no_variant_means_unknown_not_stable() -> None:
     default = {t: _ranking({1: 0.5}) for t in TABLES}
     result = headline_stability(default, {}, left_out=["months: given as a file"])
     assert result.top_provider_holds is None and "unknown" in result.verdict
+
+
+# organizations of the property test below: ASes 1-15 belong to ORG-0 .. ORG-4 (by a % 5);
+# 16 and above have no known organization, so each is its own ("AS16")
+_ORGS = OrgTable(asns=np.arange(1, 16, dtype=np.uint32), as_names=np.array([f"N{a}" for a in range(1, 16)], object),
+                 as_org=np.arange(1, 16, dtype=np.int32) % 5, as_source=np.array(["RIPE"] * 15, dtype=object),
+                 org_ids=np.array([f"ORG-{k}" for k in range(5)], dtype=object),
+                 org_names=np.array([f"Org {k}" for k in range(5)], dtype=object),
+                 org_countries=np.array(["DE"] * 5, dtype=object))
+
+
+def _org_of(asn: int) -> str:
+    return f"ORG-{asn % 5}" if asn <= 15 else f"AS{asn}"
+
+
+def reference_org_shares(shares: dict[int, float]) -> dict[str, float]:
+    """An organization's share: the sum of its members' shares, by hand."""
+    out: dict[str, float] = {}
+    for asn, share in shares.items():
+        out[_org_of(asn)] = out.get(_org_of(asn), 0.0) + share
+    return out
+
+
+# ASes 1-22; a variant may hold ASes the default lacks (a neighbouring month's graph)
+as_share_maps = st.dictionaries(st.integers(1, 22), st.integers(0, 6).map(lambda k: k / 8), min_size=1, max_size=22)
+
+
+@settings(max_examples=150, deadline=None)
+@given(default=as_share_maps, variants=st.lists(as_share_maps, max_size=4), rows=st.integers(1, 10))
+def test_org_ranges_merge_every_variant_by_organization(default, variants, rows) -> None:
+    named = {f"v{i}": v for i, v in enumerate(variants)}
+    result = org_stability({t: _ranking(default) for t in TABLES},
+                           {k: {t: _ranking(v) for t in TABLES} for k, v in named.items()}, _ORGS, rows=rows)
+    merged = reference_org_shares(default)
+    merged_variants = {k: reference_org_shares(v) for k, v in named.items()}
+    want = {w["asn"]: w for w in reference_ranges(merged, merged_variants, len(merged))}  # keyed by org id here
+    assert result.by == "org" and result.measures["transit"] == "influence, upper bound (sum of members)"
+    for table in TABLES:
+        got = result.tables[table]
+        assert len(got) == min(rows, sum(1 for s in merged.values() if s > 0))
+        assert [r.share for r in got] == sorted((r.share for r in got), reverse=True)
+        for row in got:
+            w = want[row.org_id]
+            assert row.share == pytest.approx(merged[row.org_id], abs=1e-12)
+            assert row.rank == w["rank"] and row.ranks == w["ranks"]
+            assert (row.rank_min, row.rank_max, row.stable) == (w["rank_min"], w["rank_max"], w["stable"])
+            assert (row.share_min, row.share_max) == pytest.approx((w["share_min"], w["share_max"]), abs=1e-12)
+            members = {a: s for a, s in default.items() if _org_of(a) == row.org_id and s > 0}
+            assert {m["asn"]: m["share"] for m in row.members} == members
+            assert row.asn == row.members[0]["asn"] and members[row.asn] == max(members.values())
+            assert row.name == (f"Org {row.org_id[-1]}" if row.org_id.startswith("ORG-") else "")
+    leaders = result.leaders["providers"]
+    for variant, shares in {"default": merged, **merged_variants}.items():
+        top = max(shares.values(), default=0.0)
+        assert leaders[variant] == (sorted(k for k, s in shares.items() if s == top) if top > 0 else [])

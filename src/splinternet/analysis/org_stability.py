@@ -59,7 +59,8 @@ def org_stability(default: Mapping[str, Ranking], variants: Mapping[str, Mapping
     result = headline_stability(merged, {v: org_rankings(r, groups) for v, r in variants.items()}, rows=rows,
                                 names=names, left_out=left_out, inputs=inputs, label=label)
     tables = {t: [_org_row(r, groups, default[t], ids) for r in result.tables[t]] for t in TABLES}
-    leaders = {t: {v: [ids[int(k)] for k in keys] for v, keys in per.items()} for t, per in result.leaders.items()}
+    leaders = {t: {v: sorted(ids[int(k)] for k in keys) for v, keys in per.items()}
+               for t, per in result.leaders.items()}
     return replace(result, tables=tables, leaders=leaders, by="org", measures=dict(ORG_MEASURES))
 
 
