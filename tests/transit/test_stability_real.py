@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -12,6 +14,8 @@ from splinternet.analysis.flow_measures import (
     headline_flows,
     originated_space,
 )
+from splinternet.analysis.org_merge import org_groups
+from splinternet.analysis.org_stability import org_rankings
 from splinternet.analysis.stability import competition_ranks, flow_rankings
 from splinternet.api.stability import neighbour_snapshots
 from splinternet.errors import ParameterError
@@ -80,11 +84,22 @@ def test_every_variant_ranks_and_the_ranges_hold(stable) -> None:
     assert first["rank"] == 1 and isinstance(s["top_provider_holds"], bool) and s["verdict"]
 
 
-def test_a_tie_variant_is_that_tie_rule_run_alone(snapshot, stable) -> None:
+@pytest.fixture(scope="module")
+def highest_alone(snapshot):
+    """The per-AS rankings of the variant "ties: highest-asn", run alone."""
     graph, pfx4 = snapshot.graph(), snapshot.pfx2as(4)
     origins = api.country_membership(snapshot, "LI").origins
-    alone = flow_rankings(headline_flows(graph, origins, pfx4, ties=TieRule.HIGHEST,
-                                         origin_subset=_subset(origins, 40)))
+    return flow_rankings(headline_flows(graph, origins, pfx4, ties=TieRule.HIGHEST,
+                                        origin_subset=_subset(origins, 40)))
+
+
+@pytest.fixture(scope="module")
+def org_stable(snapshot):
+    return api.transit("LI", None, options=replace(QUICK, by="org"), snapshot=snapshot)
+
+
+def test_a_tie_variant_is_that_tie_rule_run_alone(stable, highest_alone) -> None:
+    alone = highest_alone
     for table, rows in stable.evidence["stability"]["tables"].items():
         asns = np.array([r["asn"] for r in rows], dtype=np.uint32)
         ranks = competition_ranks(alone[table].shares, alone[table].share_of(asns))
@@ -110,7 +125,41 @@ def test_relationships_given_as_a_file_have_no_neighbouring_month(snapshot, mirr
 def test_stability_needs_simulated_evidence() -> None:
     with pytest.raises(ParameterError, match="observed paths have none"):
         api.TransitOptions(evidence="observed", stability=True)
-    with pytest.raises(ParameterError, match="not yet per organization"):
-        api.TransitOptions(stability=True, by="org")
     with pytest.raises(ParameterError, match="at least 1"):
         api.TransitOptions(stability=True, stability_rows=0)
+
+
+def test_stability_by_org_follows_the_org_reports_own_order(org_stable) -> None:
+    s = org_stable.evidence["stability"]
+    assert s["by"] == "org" and s["measures"]["transit"] == "influence, upper bound (sum of members)"
+    assert org_stable.evidence["transit_ranked_by"] == "influence, upper bound (sum of members)"
+    shown = {"providers": [(r.org_id, r.asn, r.border_share) for r in org_stable.providers],
+             "gateways": [(r.org_id, r.asn, r.gateway_share) for r in org_stable.gateways],
+             "transit": [(r["org_id"], r["asn"], r["influence_bounds"]["upper"]) for r in org_stable.transit]}
+    for table, rows in s["tables"].items():
+        assert [(r["org_id"], r["asn"], r["share"]) for r in rows] == shown[table][:ROWS]  # the same floats
+        assert len(rows) == ROWS and rows[0]["rank"] == 1
+    assert s["leaders"]["providers"]["default"] == [org_stable.providers[0].org_id]
+    assert org_stable.providers[0].name in s["verdict"] and org_stable.providers[0].org_id in s["verdict"]
+
+
+def test_an_org_variant_is_its_members_summed_by_hand(snapshot, org_stable, highest_alone) -> None:
+    """One variant merged with a dict (org id, else AS<n>) and ranked by hand: the same ranks, exact sums."""
+    orgs = snapshot.orgs()
+    s = org_stable.evidence["stability"]
+    for table, ranking in highest_alone.items():
+        summed: dict[str, float] = {}
+        for asn, share in zip(ranking.asns.tolist(), ranking.shares.tolist(), strict=True):
+            if share > 0:
+                info = orgs.get(asn)
+                key = info.org_id if info is not None and info.org_id else f"AS{asn}"
+                summed[key] = summed.get(key, 0.0) + share
+        for row in s["tables"][table]:
+            mine = summed.get(row["org_id"], 0.0)
+            want = 1 + sum(1 for v in summed.values() if v > mine) if mine > 0 else None
+            assert row["ranks"]["ties: highest-asn"] == want, (table, row["org_id"])
+            assert row["share_min"] - 1e-12 <= mine <= row["share_max"] + 1e-12
+        groups = org_groups(orgs, ranking.asns)
+        merged = org_rankings({table: ranking}, groups)[table]
+        positive = {k: v for k, v in zip(groups.ids.tolist(), merged.shares.tolist(), strict=True) if v > 0}
+        assert positive == pytest.approx(summed, abs=1e-12)
