@@ -49,3 +49,28 @@ def test_report_shows_the_rank_ranges(mirror_env, tmp_path) -> None:
     first = stability["tables"]["providers"][0]
     assert f'<td class="rank-range">{first["range"]}</td>' in html
     assert stability["verdict"].capitalize() in html.replace("&#39;", "'").replace("&amp;", "&")
+
+
+def test_report_by_organization_ranges_per_organization(mirror_env, tmp_path) -> None:
+    page = tmp_path / "li-org.html"
+    out = run("report", "LI", "--html", str(page), *BASE, "--top", "8", "--stability", "--by", "org", "--json")
+    assert out.returncode == 0, out.stderr
+    transit = json.loads(out.stdout)["transit"]
+    stability = transit["evidence"]["stability"]
+    assert stability["by"] == "org" and stability["measures"]["transit"] == "influence, upper bound (sum of members)"
+    for table in ("providers", "gateways"):
+        rows, shown = stability["tables"][table], transit[table]
+        assert [r["org_id"] for r in rows][:len(shown)] == [p["org_id"] for p in shown][:len(rows)]
+        assert all(r["members"] and r["asn"] == r["members"][0]["asn"] for r in rows)
+    html = page.read_text(encoding="utf-8").replace("&#39;", "'").replace("&amp;", "&")
+    assert "Rows are organizations: every variant is merged by organization" in html
+    assert "(ranked by influence, upper bound (sum of members))" in html
+    providers = html[html.index('id="providers"'):]
+    providers = providers[:providers.index("</table>")]
+    cells = [c.split("</td>")[0] for c in providers.split('<td class="rank-range">')[1:]]
+    ranges = {r["org_id"]: r["range"] for r in stability["tables"]["providers"]}
+    assert len(cells) == len(transit["providers"]) == 8
+    assert cells == [ranges.get(p["org_id"], "") for p in transit["providers"]]
+    # an organization of several ASes is one row, labelled by its members
+    several = [r for r in stability["tables"]["transit"] if len(r["members"]) > 1]
+    assert several and "+".join(f"AS{m['asn']}" for m in several[0]["members"][:3]) in html

@@ -163,3 +163,19 @@ def test_an_org_variant_is_its_members_summed_by_hand(snapshot, org_stable, high
         merged = org_rankings({table: ranking}, groups)[table]
         positive = {k: v for k, v in zip(groups.ids.tolist(), merged.shares.tolist(), strict=True) if v > 0}
         assert positive == pytest.approx(summed, abs=1e-12)
+
+
+def test_the_text_shows_each_organizations_range(org_stable) -> None:
+    from splinternet.cli import output
+    from splinternet.cli.transit import render_text
+
+    with output.console.capture() as captured:
+        render_text(org_stable)
+    text = captured.get()
+    flat = " ".join(text.split())
+    assert "ranks per organization (every variant merged as the rows are)" in flat
+    assert "transit by influence, upper bound (sum of members)" in flat
+    ranges = {r["org_id"]: r["range"] for r in org_stable.evidence["stability"]["tables"]["providers"]}
+    for i, row in enumerate(org_stable.providers[:ROWS], 1):
+        line = next(ln for ln in text.splitlines() if ln.startswith(f"│ {i} ") and f"AS{row.asn}" in ln)
+        assert line.rstrip(" │").endswith(ranges[row.org_id]), line
