@@ -14,6 +14,7 @@ from splinternet import api
 from splinternet.analysis.observed import _accumulate, clean_paths, is_reserved_asn
 from splinternet.analysis.observed_agreement import (
     MIN_OBSERVED_COVERAGE,
+    kendall_tau_b,
     observed_coverage,
     ranking_agreement,
     thin_evidence_report,
@@ -175,3 +176,15 @@ def test_thin_evidence_ranks_nothing_unless_asked() -> None:
     asked = thin_evidence_report(thin, 0.0006, ranked=True)
     assert asked.providers == ["row"] and asked.evidence["thin_evidence"] and "Ranked anyway" in asked.summary
     assert observed_coverage({"coverage": {}}) == 0.0
+
+
+@settings(deadline=None)  # the first call imports scipy
+@given(st.lists(st.tuples(st.integers(1, 6), st.integers(1, 6)), min_size=2, max_size=25))
+def test_kendall_tau_b_is_scipys(pairs) -> None:
+    """The pair count of the agreement equals scipy's tau-b (the test's reference; not a run-time dependency)."""
+    from scipy.stats import kendalltau
+
+    x, y = [a for a, _ in pairs], [b for _, b in pairs]
+    if len(set(x)) < 2 or len(set(y)) < 2:
+        return
+    assert kendall_tau_b(x, y) == pytest.approx(float(kendalltau(x, y, variant="b").statistic), abs=1e-12)

@@ -16,8 +16,8 @@ from typing import Any
 
 from .transit import TransitReport
 
-__all__ = ["AGREEMENT_DEPTH", "MIN_OBSERVED_COVERAGE", "observed_coverage", "ranking_agreement", "side_by_side",
-           "thin_evidence_report"]
+__all__ = ["AGREEMENT_DEPTH", "MIN_OBSERVED_COVERAGE", "kendall_tau_b", "observed_coverage", "ranking_agreement",
+           "side_by_side", "thin_evidence_report"]
 
 MIN_OBSERVED_COVERAGE = 0.5
 """Share of the country's IPv4 space the observed paths must cover before their ranking is shown.
@@ -65,6 +65,29 @@ def thin_evidence_report(report: TransitReport, coverage: float, *, ranked: bool
     return replace(report, evidence=evidence, providers=[], gateways=[], transit=[], summary=summary)
 
 
+def kendall_tau_b(x: list[int], y: list[int]) -> float:
+    """Kendall's tau-b of two paired rank lists (ties allowed; not both constant).
+
+    Pairs are counted one by one: the lists compared are two top-k lists' union, a few
+    dozen ranks at most, so the quadratic count costs nothing and needs no scipy at run time.
+    """
+    concordant = discordant = tied_x = tied_y = 0
+    for i in range(len(x)):
+        for j in range(i + 1, len(x)):
+            dx, dy = x[i] - x[j], y[i] - y[j]
+            if dx == 0 and dy == 0:
+                continue
+            if dx == 0:
+                tied_x += 1
+            elif dy == 0:
+                tied_y += 1
+            elif (dx > 0) == (dy > 0):
+                concordant += 1
+            else:
+                discordant += 1
+    return (concordant - discordant) / math.sqrt((concordant + discordant + tied_x) * (concordant + discordant + tied_y))
+
+
 def ranking_agreement(first: list[int], second: list[int], depth: int = AGREEMENT_DEPTH) -> dict[str, Any]:
     """Overlap of the top 5 and top ``depth`` of two rankings (AS numbers, best first), and Kendall's tau-b.
 
@@ -72,10 +95,6 @@ def ranking_agreement(first: list[int], second: list[int], depth: int = AGREEMEN
     at that depth shares that list's last place (``depth + 1``), the usual reading of top-k
     lists (Fagin, Kumar and Sivakumar 2003). Tau is None when fewer than two ASes are ranked.
     """
-    from scipy.stats import (
-        kendalltau,  # only this comparison needs scipy; keep it off the import path
-    )
-
     a, b = first[:depth], second[:depth]
     union = list(dict.fromkeys([*a, *b]))
     rank_a = {asn: i for i, asn in enumerate(a, 1)}
@@ -85,7 +104,7 @@ def ranking_agreement(first: list[int], second: list[int], depth: int = AGREEMEN
         x = [rank_a.get(asn, depth + 1) for asn in union]
         y = [rank_b.get(asn, depth + 1) for asn in union]
         if len(set(x)) > 1 and len(set(y)) > 1:
-            tau = float(kendalltau(x, y, variant="b").statistic)
+            tau = kendall_tau_b(x, y)
     top5 = min(5, depth)
     return {"depth": depth, "overlap_at_5": len(set(first[:top5]) & set(second[:top5])),
             "overlap_at_depth": len(set(a) & set(b)), "kendall_tau": tau, "union": len(union)}
