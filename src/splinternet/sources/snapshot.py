@@ -440,7 +440,8 @@ class Snapshot:
         """Every input this snapshot used: dataset, release date, URL, size, sha256, bad records (and files given).
 
         ``chosen`` says what the caller chose for that dataset (``date 2024-04-06``, ``file /path``),
-        None where the catalog chose for the snapshot's date.
+        None where the catalog chose for the snapshot's date. Sorted by dataset, then URL or path:
+        a snapshot that served other questions first (the web app's) lists them in the same order.
         """
         out = [{**r.to_dict(), "chosen": self._chosen(r.dataset, by_date=True)} for r in self.used_releases()]
         for g in self.given.values():
@@ -449,7 +450,7 @@ class Snapshot:
                         "note": g.note, "url": None, "path": str(g.path), "sha256": g.sha256,
                         "bad_records": damage.to_dict() if damage is not None else None,
                         "chosen": self._chosen(g.dataset, by_date=False)})
-        return out
+        return sorted(out, key=lambda row: (row["dataset"], row.get("url") or "", row.get("path") or ""))
 
     def _chosen(self, dataset: str, *, by_date: bool) -> str | None:
         choice = self.choices.get(dataset)
