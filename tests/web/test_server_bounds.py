@@ -4,7 +4,6 @@ oversized bodies refused while they stream, uploads bounded in number, spools ne
 from __future__ import annotations
 
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,6 +14,8 @@ import pytest
 from splinternet.config import Settings
 from splinternet.web import WebSettings, create_app
 from splinternet.web.server import server_config
+
+from .live_server import serving
 
 BOUNDARY = "splinternetboundary"
 
@@ -33,27 +34,13 @@ class Running:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
-    import uvicorn
-
     cache = tmp_path_factory.mktemp("bounded-cache")
     settings = WebSettings(data=Settings(cache_dir=cache, offline=True), max_upload_bytes=64 * 1024,
                            header_timeout_s=1.0, body_timeout_s=1.5, keep_alive_s=1, max_uploads=1,
                            max_connections=8, disk_cache=False)
     app = create_app(settings)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(server_config(app, settings, host="127.0.0.1", port=port))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    assert srv.started, "the server did not start"
-    yield Running(port, settings, app)
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serving(lambda port: server_config(app, settings, host="127.0.0.1", port=port)) as port:
+        yield Running(port, settings, app)
 
 
 def _closed_within(sock: socket.socket, seconds: float) -> float | None:

@@ -91,6 +91,11 @@ def _keep_customers(ptr: np.ndarray, idx: np.ndarray, ok: np.ndarray, drop: np.n
     return new_ptr, np.ascontiguousarray(idx[keep]), np.ascontiguousarray(ok[keep])
 
 
+def _has_customers(net: OverlayArrays) -> np.ndarray:
+    """Per AS: whether it has a customer entry at all (the graph's or the scenario's)."""
+    return (np.diff(net.customer_ptr) > 0) | (np.diff(net.added_customer_ptr) > 0)
+
+
 def _csr_rows(ptr: np.ndarray, values: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The CSR of ``rows`` picked from (``ptr``, ``values``), in that order."""
     sizes = ptr[rows + 1] - ptr[rows]
@@ -107,7 +112,7 @@ def _leaf_network(overlay: Overlay) -> _LeafNetwork:
         return found
     net = overlay.arrays
     n = len(net.node_ok)
-    has_customers = (np.diff(net.customer_ptr) > 0) | (np.diff(net.added_customer_ptr) > 0)
+    has_customers = _has_customers(net)
     peer_fed = np.zeros(n, dtype=bool)
     peer_fed[net.peer_idx[net.peer_ok]] = True
     peer_fed[net.added_peer_idx[net.added_peer_ok]] = True
@@ -118,20 +123,16 @@ def _leaf_network(overlay: Overlay) -> _LeafNetwork:
     still = (np.diff(c_ptr) > 0) | (np.diff(xc_ptr) > 0)
     reduced = net._replace(customer_ptr=c_ptr, customer_idx=c_idx, customer_ok=c_ok, added_customer_ptr=xc_ptr,
                            added_customer_idx=xc_idx, added_customer_ok=xc_ok, order=net.order[still[net.order]])
-    # (leaf, provider) for every provider entry that sends to a leaf, sorted, each link once
-    pairs_leaf, pairs_provider = [], []
+    # leaf * n + provider for every provider entry that sends to a leaf: sorted by leaf, then
+    # provider, each link once
+    links = []
     for ptr, idx, ok in ((net.customer_ptr, net.customer_idx, net.customer_ok),
                          (net.added_customer_ptr, net.added_customer_idx, net.added_customer_ok)):
         owner = np.repeat(np.arange(n, dtype=np.int64), np.diff(ptr))
         hit = ok & leaf[idx]
-        pairs_leaf.append(idx[hit].astype(np.int64))
-        pairs_provider.append(owner[hit])
-    leaf_of, provider_of = np.concatenate(pairs_leaf), np.concatenate(pairs_provider)
-    order = np.lexsort((provider_of, leaf_of))
-    leaf_of, provider_of = leaf_of[order], provider_of[order]
-    fresh = np.ones(len(leaf_of), dtype=bool)
-    fresh[1:] = (leaf_of[1:] != leaf_of[:-1]) | (provider_of[1:] != provider_of[:-1])
-    leaf_of, provider_of = leaf_of[fresh], provider_of[fresh]
+        links.append(idx[hit].astype(np.int64) * n + owner[hit])
+    keys = np.unique(np.concatenate(links))
+    leaf_of, provider_of = keys // n, (keys % n).astype(np.int32)
     provider_ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(leaf_of, minlength=n), out=provider_ptr[1:])
     routed = np.diff(provider_ptr) > 0
@@ -148,9 +149,9 @@ def _leaf_network(overlay: Overlay) -> _LeafNetwork:
     lead, group_of = _equal_rows(table)
     group = np.full(n, -1, dtype=np.int64)
     group[members] = group_of
-    group_ptr, group_provider = _csr_rows(provider_ptr, provider_of.astype(np.int32), members[lead])
-    found = _LeafNetwork(reduced, has_customers, peer_fed, routed, provider_ptr, provider_of.astype(np.int32), group,
-                         group_ptr, group_provider)
+    group_ptr, group_provider = _csr_rows(provider_ptr, provider_of, members[lead])
+    found = _LeafNetwork(reduced, has_customers, peer_fed, routed, provider_ptr, provider_of, group, group_ptr,
+                         group_provider)
     _NETWORKS[overlay] = found
     return found
 
@@ -188,10 +189,9 @@ def leaf_groups(overlay: Overlay, vw: np.ndarray, alone: np.ndarray) -> Leaves:
 def no_leaves(overlay: Overlay, vw: np.ndarray, alone: np.ndarray) -> Leaves:
     """Every AS in the propagation and no group: what :func:`leaf_groups` must equal (tests)."""
     net = overlay.arrays
-    has_customers = (np.diff(net.customer_ptr) > 0) | (np.diff(net.added_customer_ptr) > 0)
     empty = LeafGroups(np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32), np.zeros((0, vw.shape[1])),
                        np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int32))
-    return Leaves(net, has_customers, empty, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    return Leaves(net, _has_customers(net), empty, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
 
 
 def _equal_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -58,10 +58,11 @@ def single_homed(graph: ASGraph, domestic: np.ndarray, overlay: Overlay | None =
     is_dom[d_idx[d_idx >= 0]] = True
     providers = _provider_lists(graph, overlay)
     for d in np.flatnonzero(is_dom):
-        ups = of[providers(d)]
+        up_idx = providers(d)
+        ups = of[up_idx]
         if len(ups) and np.all(ups == ups[0]):
             only[ups[0]] += 1
-        foreign = ups[~is_dom[providers(d)]]
+        foreign = ups[~is_dom[up_idx]]
         if len(foreign) and np.all(foreign == foreign[0]):
             only_foreign[foreign[0]] += 1
     return only, only_foreign
