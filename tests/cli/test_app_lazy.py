@@ -168,7 +168,7 @@ def test_mrt_dump_imports_only_the_mrt_reader(tmp_path: Path, shared_file) -> No
     seen = _modules_after(["mrt", "dump", str(shared_file(RIS_UPDATES))], tmp_path)
     assert seen["code"] == 0
     ours = {m for m in seen["modules"] if m.startswith("splinternet.")}
-    assert seen["kernel_modules"], "the dump parses with numba kernels"
+    # numba kernels, if any run (the ahead-of-time build runs none: tests/mrt/test_ahead_of_time.py), are MRT's
     assert all(m.startswith("splinternet.sources.mrt.") for m in seen["kernel_modules"]), seen["kernel_modules"]
     others = {m for m in ours if m.startswith("splinternet.cli.")} - {
         "splinternet.cli.app", "splinternet.cli.mrt", "splinternet.cli.common", "splinternet.cli.output"}

@@ -30,14 +30,14 @@ def _warn_bad(bad_count: int, examples: list, label: str) -> None:
 def dump_command(file: FileArg, strict: StrictOption = False, json: JsonOption = False) -> None:
     """Print one line per element exactly as ``bgpdump -m FILE`` does."""
     with progress_bar() as progress:
-        result = read_mrt(file, strict=strict, progress=progress)
+        result = read_mrt(file, strict=strict, progress=progress, start_fast=True)
     if json:
         print_json({"path": str(file), "lines": list(bgpdump_lines(result.table)), "bad_records": result.bad.summary()})
         return
     sys.stdout.flush()
     out = sys.stdout.buffer  # the kernel's bytes as they are: no per-line Python
     try:
-        for chunk in bgpdump_chunks(result.table):
+        for chunk in bgpdump_chunks(result.table, start_fast=True):
             out.write(chunk)
         out.flush()
     except BrokenPipeError:  # `| head`: the reader left, which is not an error
@@ -50,7 +50,7 @@ def dump_command(file: FileArg, strict: StrictOption = False, json: JsonOption =
 def stats_command(file: FileArg, strict: StrictOption = False, json: JsonOption = False) -> None:
     """Records, elements by type, peers, prefixes (IPv4/IPv6), time span and bad records of one file."""
     with progress_bar() as progress:
-        result = read_mrt(file, strict=strict, progress=progress)
+        result = read_mrt(file, strict=strict, progress=progress, start_fast=True)
     summary = summarize(result)
     if json:
         print_json(summary)

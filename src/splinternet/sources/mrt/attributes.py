@@ -36,9 +36,8 @@ from .layout import (
     SEG_SEQUENCE,
     SEG_SET,
     SEG_START,
-    u16,
-    u32,
 )
+from .wire import u16, u32
 
 AS_TRANS = 23456
 MAX_MP = 8

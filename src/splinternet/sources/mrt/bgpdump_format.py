@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from .bgpdump_kernel import bgpdump_chunk
+from .compiled import BGPDUMP_ATTRIBUTE_COLUMNS, BGPDUMP_ELEMENT_COLUMNS, bgpdump_kernel
 from .layout import KIND_STATE, KIND_WITHDRAW, T_TABLE_DUMP_V2
 from .table import RouteTable
 
@@ -20,22 +20,6 @@ __all__ = ["bgpdump_chunks", "bgpdump_lines", "bgpdump_printable", "ipv4", "ipv6
 
 _TD2_PRINTED = (2, 4, 8, 10)  # bgpdump skips RIB multicast and RIB_GENERIC records
 CHUNK_BYTES = 1 << 20
-
-_ELEMENT_DTYPES = (
-    ("kind", np.uint8), ("mrt_type", np.uint8), ("mrt_subtype", np.uint8), ("timestamp", np.int64),
-    ("microsecond", np.uint32), ("peer_afi", np.uint8), ("peer_hi", np.uint64), ("peer_lo", np.uint64),
-    ("peer_asn", np.uint32), ("local_hi", np.uint64), ("local_lo", np.uint64), ("local_asn", np.uint32),
-    ("afi", np.uint8), ("prefix_hi", np.uint64), ("prefix_lo", np.uint64), ("prefix_len", np.uint8),
-    ("path_id", np.uint32), ("next_hop_afi", np.uint8), ("next_hop_hi", np.uint64), ("next_hop_lo", np.uint64),
-    ("from_mp", np.uint8), ("old_state", np.uint16), ("new_state", np.uint16), ("attr", np.int64),
-)
-_ATTR_DTYPES = (
-    ("flags", np.uint64), ("origin", np.int8), ("path_status", np.int8), ("med", np.uint32),
-    ("local_pref", np.uint32), ("aggregator_asn", np.uint32), ("aggregator_addr", np.uint32),
-    ("next_hop", np.uint32), ("path_offsets", np.int64), ("path_asns", np.uint32), ("path_segments", np.uint8),
-    ("community_offsets", np.int64), ("communities", np.uint32),
-)
-
 
 def ipv4(value: int) -> str:
     return f"{value >> 24}.{(value >> 16) & 255}.{(value >> 8) & 255}.{value & 255}"
@@ -69,7 +53,7 @@ def bgpdump_printable(table: RouteTable) -> np.ndarray:
     return ~td2 | np.isin(table.mrt_subtype, _TD2_PRINTED)
 
 
-def _frozen(values: np.ndarray, dtype: type) -> np.ndarray:
+def _frozen(values: np.ndarray, dtype: str) -> np.ndarray:
     """A contiguous read-only view in ``dtype``: the kernel then has one signature for every table."""
     view: np.ndarray = np.ascontiguousarray(values, dtype=dtype).view()
     view.flags.writeable = False
@@ -81,15 +65,17 @@ def _columns(table: RouteTable) -> list[np.ndarray]:
     rows = table.attr[routed]
     if rows.size and (int(rows.min()) < 0 or int(rows.max()) >= len(table.attrs)):
         raise ValueError("an announcement or RIB entry points outside the attribute table")
-    return ([_frozen(getattr(table, name), dtype) for name, dtype in _ELEMENT_DTYPES]
-            + [_frozen(getattr(table.attrs, name), dtype) for name, dtype in _ATTR_DTYPES])
+    return ([_frozen(getattr(table, name), dtype) for name, dtype in BGPDUMP_ELEMENT_COLUMNS]
+            + [_frozen(getattr(table.attrs, name), dtype) for name, dtype in BGPDUMP_ATTRIBUTE_COLUMNS])
 
 
-def bgpdump_chunks(table: RouteTable, chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
+def bgpdump_chunks(table: RouteTable, chunk_bytes: int = CHUNK_BYTES, *, start_fast: bool = False) -> Iterator[bytes]:
     """The ``bgpdump -m`` text of the printable elements, in table order: whole lines, about ``chunk_bytes`` each.
 
-    A line longer than ``chunk_bytes`` (a huge AS path) gets a chunk of its own.
+    A line longer than ``chunk_bytes`` (a huge AS path) gets a chunk of its own. ``start_fast``:
+    a one-off dump may use the kernel compiled ahead of time (``compiled``); the text is the same.
     """
+    bgpdump_chunk = bgpdump_kernel(start_fast, len(table))
     columns = _columns(table)
     out = np.empty(chunk_bytes, np.uint8)
     start, n = 0, len(table)

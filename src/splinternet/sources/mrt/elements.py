@@ -46,9 +46,8 @@ from .layout import (
     R_TIME,
     R_TYPE,
     R_USEC,
-    be_words,
-    u32,
 )
+from .wire import be_words, u32
 
 
 @njit(cache=True, inline="always")

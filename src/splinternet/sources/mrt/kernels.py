@@ -56,13 +56,9 @@ from .layout import (
     R_TIME,
     R_TYPE,
     R_USEC,
-    be_words,
-    known_type,
-    plausible_header,
-    u16,
-    u32,
 )
 from .ribs import peer_table, rib_record, table_dump
+from .wire import be_words, known_type, plausible_header, u16, u32
 
 
 @njit(cache=True)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -19,7 +21,7 @@ from ...errors import BadRecords, InputError
 from ...progress import NO_PROGRESS, Progress
 from ..compression import Compression, read_decompressed
 from . import layout as L
-from .kernels import parse_mrt
+from .compiled import parse_kernel
 from .table import AttributeTable, RouteTable
 
 __all__ = ["MrtResult", "MrtStats", "parse_mrt_bytes", "read_mrt"]
@@ -95,15 +97,20 @@ def _trim(arrays: tuple[np.ndarray, ...], counts: list[int]) -> tuple[np.ndarray
             arrays[10][:ncomm], arrays[11][:nlcomm])
 
 
-def _run(buf: np.ndarray, fill: bool, arrays: tuple[np.ndarray, ...], errs: tuple[np.ndarray, ...],
-         peers: tuple[np.ndarray, ...]) -> np.ndarray:
+def _run(parse: Callable[..., Any], buf: np.ndarray, fill: bool, arrays: tuple[np.ndarray, ...],
+         errs: tuple[np.ndarray, ...], peers: tuple[np.ndarray, ...]) -> np.ndarray:
     cnt = np.zeros(L.N_COUNTERS, np.int64)
-    parse_mrt(buf, fill, cnt, *arrays, *errs, *peers)
+    parse(buf, fill, cnt, *arrays, *errs, *peers)
     return cnt
 
 
-def parse_mrt_bytes(buf: np.ndarray, progress: Progress = NO_PROGRESS) -> tuple[RouteTable, np.ndarray, tuple]:
-    """Parse decompressed MRT bytes: (table, counters, (error offsets, positions, codes))."""
+def parse_mrt_bytes(buf: np.ndarray, progress: Progress = NO_PROGRESS, *,
+                    start_fast: bool = False) -> tuple[RouteTable, np.ndarray, tuple]:
+    """Parse decompressed MRT bytes: (table, counters, (error offsets, positions, codes)).
+
+    ``start_fast``: a one-off read in a fresh process (see ``compiled``); the tables are the same.
+    """
+    parse = parse_kernel(start_fast, int(buf.shape[0]))
     errs = (np.zeros(L.MAX_ERRORS, np.int64), np.zeros(L.MAX_ERRORS, np.int64), np.zeros(L.MAX_ERRORS, np.int32))
     peers = (np.zeros(65536, np.uint8), np.zeros(65536, np.uint64), np.zeros(65536, np.uint64),
              np.zeros(65536, np.uint32))
@@ -112,12 +119,12 @@ def parse_mrt_bytes(buf: np.ndarray, progress: Progress = NO_PROGRESS) -> tuple[
     progress.start("parsing MRT", 2)
     guess = _guess(int(buf.shape[0]))
     arrays = _alloc(guess)
-    cnt = _run(buf, True, arrays, errs, peers)
+    cnt = _run(parse, buf, True, arrays, errs, peers)
     progress.advance(1)
     counts = [int(c) for c in cnt[:5]]
     if any(c > g for c, g in zip(counts, guess, strict=True)):  # guess too small: exact second pass
         arrays = _alloc(counts)
-        cnt = _run(buf, True, arrays, errs, peers)
+        cnt = _run(parse, buf, True, arrays, errs, peers)
         assert [int(c) for c in cnt[:5]] == counts, "MRT passes disagree"
     progress.advance(1)
     progress.finish()
@@ -144,11 +151,13 @@ def parse_mrt_bytes(buf: np.ndarray, progress: Progress = NO_PROGRESS) -> tuple[
 
 
 def read_mrt(path: str | os.PathLike[str], *, strict: bool = False, progress: Progress = NO_PROGRESS,
-             limits: DecompressionLimits | None = None) -> MrtResult:
+             limits: DecompressionLimits | None = None, start_fast: bool = False) -> MrtResult:
     """Read one MRT file into a route table; damaged input is skipped and counted (or raises if strict).
 
     An empty file (or one with nothing before its stream damage) is an error, never an empty
     table: it would pass as a quiet collector. ``limits`` bound decompression (default: environment).
+    ``start_fast``: a one-off read in a fresh process may use the kernels compiled ahead of time
+    (``compiled``), which skip numba's start-up; the result is the same.
     """
     bad = BadRecords(strict=strict)
     t0 = time.perf_counter()
@@ -160,7 +169,7 @@ def read_mrt(path: str | os.PathLike[str], *, strict: bool = False, progress: Pr
                    f"no data decompressed before the stream damage ({dec.damage})")
         raise InputError(path, problem, offset=dec.damage_offset, expected="MRT records")
     buf = np.frombuffer(dec.data, np.uint8)
-    table, cnt, (err_off, err_at, err_code) = parse_mrt_bytes(buf, progress)
+    table, cnt, (err_off, err_at, err_code) = parse_mrt_bytes(buf, progress, start_fast=start_fast)
     t2 = time.perf_counter()
     n_err = int(cnt[L.C_ERR])
     where = "" if dec.compression is Compression.PLAIN else " of the decompressed stream"

@@ -21,11 +21,8 @@ from .layout import (
     R_PEER_ASN,
     R_PEER_HI,
     R_PEER_LO,
-    be_words,
-    plausible_header,
-    u16,
-    u32,
 )
+from .wire import be_words, plausible_header, u16, u32
 
 
 @njit(cache=True)
