@@ -94,28 +94,59 @@ def exclusive_overlap(family: FamilyPrefixes, starts: np.ndarray, ends: np.ndarr
     prefixes.
     """
     out = np.zeros(len(family), dtype=np.float64)
+    held, units = exclusive_overlap_held(family, starts, ends, top)
+    out[held] = units
+    return out
+
+
+def exclusive_overlap_held(family: FamilyPrefixes, starts: np.ndarray, ends: np.ndarray, top: int
+                           ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`exclusive_overlap` as (prefix indices, units), only the prefixes that hold some.
+
+    A country's blocks touch a few thousand of the million segments: nothing here is as
+    long as the table, so a run over every country does not pay the table once per country.
+    """
     if len(family) == 0 or len(starts) == 0:
-        return out
-    seg = (family.seg_lo if family.version == 4 else family.seg_hi).astype(np.uint64)
-    label = family.seg_label
-    seg_end = np.empty_like(seg)  # exclusive end of each segment
-    seg_end[:-1] = seg[1:]
-    seg_end[-1] = np.uint64(top)
-    lengths = (ends - starts).astype(np.float64) + 1.0
-    cum = np.cumsum(lengths)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    seg = np.asarray(family.seg_lo if family.version == 4 else family.seg_hi, dtype=np.uint64)
     s = np.asarray(starts, dtype=np.uint64)
     e = np.asarray(ends, dtype=np.uint64)
-    # only the segments that meet an interval: a country's blocks touch a few of the million
+    cum = np.cumsum((ends - starts).astype(np.float64) + 1.0)
+    meet = _meeting_segments(seg, s, e)
+    after = meet + 1
+    meet_end = np.where(after < len(seg), seg[np.minimum(after, len(seg) - 1)], np.uint64(top))  # exclusive
+    covered = _cover(s, e, cum, meet_end) - _cover(s, e, cum, seg[meet])
+    label = family.seg_label[meet]
+    keep = (label >= 0) & (covered > 0)
+    held, at = _distinct(label[keep], len(family))
+    # bincount adds each prefix's pieces in segment order, as a dense accumulation would
+    return held.astype(np.int64), np.bincount(at, weights=covered[keep], minlength=len(held))
+
+
+def _distinct(keys: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ``keys`` (integers in [0, size)), ascending, and each key's position among them.
+
+    A sort when the keys are few (one country), one mark per possible key when they are many
+    (all space): either way no pass over the table for a small country, no sort of a million.
+    """
+    if len(keys) * 16 < size:
+        distinct, at = np.unique(keys, return_inverse=True)
+        return distinct, at.reshape(-1)
+    present = np.zeros(size, dtype=np.bool_)
+    present[keys] = True
+    return np.flatnonzero(present), (np.cumsum(present) - 1)[keys]
+
+
+def _meeting_segments(seg: np.ndarray, s: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """Ascending indices of the segments (starts ``seg``) that meet any interval [s, e]."""
     first = np.maximum(np.searchsorted(seg, s, side="right") - 1, 0)
     last = np.searchsorted(seg, e, side="right")  # exclusive: segments starting after the interval do not meet it
-    marks = np.zeros(len(seg) + 1, dtype=np.int64)
-    np.add.at(marks, first, 1)
-    np.add.at(marks, last, -1)
-    meet = np.flatnonzero(np.cumsum(marks[:-1]) > 0)
-    covered = _cover(s, e, cum, seg_end[meet]) - _cover(s, e, cum, seg[meet])
-    keep = (label[meet] >= 0) & (covered > 0)
-    np.add.at(out, label[meet][keep], covered[keep])
-    return out
+    counts = np.maximum(last - first, 0)
+    total = int(counts.sum())
+    ranges = np.repeat(first - (np.cumsum(counts) - counts), counts) + np.arange(total)
+    if total < 2 or bool((ranges[1:] > ranges[:-1]).all()):
+        return ranges
+    return np.unique(ranges)  # neighbouring blocks may share a segment
 
 
 @dataclass(frozen=True, eq=False)
@@ -149,17 +180,28 @@ def origin_index(pfx2as: Pfx2As, *, everywhere: bool = True) -> OriginIndex:
 
 def _entry_weights(pfx2as: Pfx2As, scope: RangeSet | None) -> tuple[np.ndarray, np.ndarray]:
     """Exclusive space per pfx2as entry: (IPv4 addresses, IPv6 /64s), restricted to ``scope``."""
+    rows, space, units = _held_entries(pfx2as, scope)
+    dense = np.zeros(len(pfx2as), dtype=np.float64), np.zeros(len(pfx2as), dtype=np.float64)
+    dense[0][rows], dense[1][rows] = space, units
+    return dense
+
+
+def _held_entries(pfx2as: Pfx2As, scope: RangeSet | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The entries holding some of ``scope`` (ascending rows) with their (IPv4 addresses, IPv6 /64s)."""
     table = pfx2as.table
-    space = np.zeros(len(pfx2as), dtype=np.float64)
-    units = np.zeros(len(pfx2as), dtype=np.float64)
+    parts = []
     for version, family in ((4, table.v4), (6, table.v6)):
         if len(family) == 0:
             continue
-        per = scoped_exclusive_space(family, scope)
-        held = per > 0  # a country's blocks give most prefixes nothing
-        target = space if version == 4 else units
-        np.add.at(target, family.row[held], per[held])
-    return space, units
+        held, per = scoped_exclusive_held(family, scope)
+        parts.append((family.row[held], per, version))
+    rows, at = _distinct(np.concatenate([r for r, _, _ in parts] or [np.zeros(0, np.int64)]), len(pfx2as))
+    space, units = np.zeros(len(rows)), np.zeros(len(rows))
+    start = 0
+    for entry_rows, per, version in parts:  # each entry is one prefix of one family
+        (space if version == 4 else units)[at[start:start + len(entry_rows)]] = per
+        start += len(entry_rows)
+    return rows, space, units
 
 
 def scoped_exclusive_space(family: FamilyPrefixes, scope: RangeSet | None) -> np.ndarray:
@@ -167,19 +209,27 @@ def scoped_exclusive_space(family: FamilyPrefixes, scope: RangeSet | None) -> np
 
     IPv4 in addresses, IPv6 in /64s (see :func:`exclusive_overlap`).
     """
+    out = np.zeros(len(family), dtype=np.float64)
+    held, units = scoped_exclusive_held(family, scope)
+    out[held] = units
+    return out
+
+
+def scoped_exclusive_held(family: FamilyPrefixes, scope: RangeSet | None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`scoped_exclusive_space` as (prefix indices, units) of the prefixes that hold some."""
     if family.version == 4:
         if scope is None:
             starts, ends = np.array([0], np.uint64), np.array([(1 << 32) - 1], np.uint64)
         else:
             s, e = scope.ipv4_ranges()
             starts, ends = s.astype(np.uint64), e.astype(np.uint64)
-        return exclusive_overlap(family, starts, ends, 1 << 32)
+        return exclusive_overlap_held(family, starts, ends, 1 << 32)
     if scope is None:
         starts, ends = np.array([0], np.uint64), np.array([(1 << 64) - 1], np.uint64)
     else:
         s_hi, _, e_hi, _ = scope.ipv6_ranges()
         starts, ends = _merge_hi(s_hi, e_hi)
-    return exclusive_overlap(family, starts, ends, (1 << 64) - 1)
+    return exclusive_overlap_held(family, starts, ends, (1 << 64) - 1)
 
 
 def _merge_hi(s_hi: np.ndarray, e_hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -222,6 +272,33 @@ def _per_origin_rows(index: OriginIndex, rows: np.ndarray, values: np.ndarray) -
     return index.asns, total
 
 
+def _origin_slots(index: OriginIndex, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The origins of the entries ``rows``: (their ASNs, sorted; each origin entry's slot among them; entry counts).
+
+    With it, a per-entry array given on ``rows`` sums per origin over those origins alone
+    (:func:`_sum_per_origin`), in the order :func:`_per_origin_rows` adds them.
+    """
+    counts = index.counts[rows]
+    first = index.table.origin_offsets[rows]
+    before = np.cumsum(counts) - counts
+    flat = np.repeat(first - before, counts) + np.arange(int(counts.sum()))
+    held, slot = _distinct(index.inverse[flat], len(index.asns))
+    return index.asns[held], slot, counts
+
+
+def _sum_per_origin(slots: tuple[np.ndarray, np.ndarray, np.ndarray], values: np.ndarray) -> np.ndarray:
+    asns, slot, counts = slots
+    share = np.repeat(values / np.maximum(counts, 1), counts)
+    return np.bincount(slot, weights=share, minlength=len(asns))
+
+
+def _look_up(asns: np.ndarray, values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """``values`` (aligned with sorted ``asns``) at each of ``wanted``; 0 where an ASN is absent."""
+    at = np.minimum(np.searchsorted(asns, wanted), max(len(asns) - 1, 0))
+    found = (at < len(asns)) & (asns[at] == wanted) if len(asns) else np.zeros(len(wanted), dtype=bool)
+    return np.where(found, values[at] if len(asns) else 0.0, 0.0)
+
+
 def country_origins(
     cc: str,
     pfx2as_v4: Pfx2As,
@@ -256,17 +333,17 @@ def country_origins(
         if index is None or index.table is not table or (view is MembershipView.ADDRESS
                                                           and index.everywhere_totals is None):
             index = origin_index(table, everywhere=view is MembershipView.ADDRESS)
-        space, units = _entry_weights(table, scope)
-        rows = np.flatnonzero((space > 0) | (units > 0))  # the entries holding some of the country's space
+        rows, space, units = _held_entries(table, scope)  # the entries holding some of the country's space
         version, length = table.version[rows], table.length[rows].astype(np.float64)
         size4 = np.where(version == 4, 2.0 ** (32 - length), 1.0)
         size6 = np.where(version == 6, 2.0 ** (64 - np.minimum(length, 64.0)), 1.0)
-        frac = np.where(version == 4, space[rows] / size4, units[rows] / size6)
+        frac = np.where(version == 4, space / size4, units / size6)
         kmi = _kmi(length, version) * np.clip(frac, 0.0, 1.0)
         k4 = np.where(version == 4, kmi, 0.0)
         k6 = np.where(version == 6, kmi, 0.0)
-        for key, values in (("v4", space[rows]), ("v6", units[rows]), ("k4", k4), ("k6", k6)):
-            per_asn[key].append(_per_origin_rows(index, rows, values))
+        slots = _origin_slots(index, rows)
+        for key, values in (("v4", space), ("v6", units), ("k4", k4), ("k6", k6)):
+            per_asn[key].append((slots[0], _sum_per_origin(slots, values)))
         if view is MembershipView.ADDRESS:
             assert index.everywhere_totals is not None
             per_asn["all4"].append((index.asns, index.everywhere_totals[0]))
@@ -275,8 +352,8 @@ def country_origins(
 
     def gather(key: str) -> np.ndarray:
         out = np.zeros(len(all_asns), dtype=np.float64)
-        for asns, values in per_asn[key]:
-            out[np.searchsorted(all_asns, asns)] += values
+        for asns, values in per_asn[key]:  # table by table, as each origin's sum always ran
+            out += _look_up(asns, values, all_asns)
         return out
 
     v4, v6, k4, k6 = gather("v4"), gather("v6"), gather("k4"), gather("k6")

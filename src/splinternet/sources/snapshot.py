@@ -163,6 +163,7 @@ class Snapshot:
     asked: set[str] = field(default_factory=set)  # every dataset a release was looked up for, found or not
     bad: BadRecords = field(default_factory=BadRecords)
     _tables: dict[str, Any] = field(default_factory=dict)
+    _missing: dict[str, DataNotFoundError] = field(default_factory=dict)  # country-block files looked up in vain
 
     @classmethod
     def for_date(cls, date: str | dt.date | None, *, settings: Settings | None = None,
@@ -269,8 +270,15 @@ class Snapshot:
 
         def load() -> CountryBlocks:
             def resolve(dataset: str, **params: str) -> Release:
-                return self.releases.get(release_key(dataset, params)) or fetch_release(
-                    dataset, requested, self.settings, progress=self.progress, **params)
+                key = release_key(dataset, params)
+                if key in self._missing:  # every country asks for the same RIR files: list a directory once
+                    raise self._missing[key].with_traceback(None)
+                try:
+                    return self.releases.get(key) or fetch_release(dataset, requested, self.settings,
+                                                                   progress=self.progress, **params)
+                except DataNotFoundError as exc:
+                    self._missing[key] = exc
+                    raise
 
             if ipverse_choice is not None:
                 return self._chosen_ipverse(cc)
