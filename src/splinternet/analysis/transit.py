@@ -163,6 +163,17 @@ def _name_lookup(orgs: OrgTable, asns: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return orgs.names(asns), orgs.countries(asns)
 
 
+class _NameBook:
+    """Display name, AS name and country of a set of ASes, looked up in one batch (a report names hundreds)."""
+
+    def __init__(self, orgs: OrgTable, asns: np.ndarray) -> None:
+        distinct = np.unique(np.asarray(asns, dtype=np.uint32))
+        keys = distinct.tolist()
+        self.name = dict(zip(keys, (str(x) for x in orgs.names(distinct)), strict=True))
+        self.aut = dict(zip(keys, (str(x) for x in orgs.aut_names(distinct)), strict=True))
+        self.country = dict(zip(keys, (str(x) for x in orgs.countries(distinct)), strict=True))
+
+
 def transit_report(
     evidence: PathEvidence,
     origins: CountryOrigins,
@@ -211,26 +222,30 @@ def transit_report(
     position = dict(zip(asns.tolist(), range(len(asns)), strict=True))
     origin_share = dict(zip(origins.asns.tolist(), origins.weight.tolist(), strict=True))
 
+    provider_at = np.argsort(-border, kind="stable")[:top]
+    provider_at = provider_at[border[provider_at] > 0]
+    gateway_at = np.argsort(-gateway, kind="stable")[:top]
+    gateway_at = gateway_at[gateway[gateway_at] > 0]
+    # each provider's links, heaviest first (input order among equal weights), found by slicing
+    by_link = np.lexsort((-pair_weight, pair_from))
+    link_from, link_to, link_weight = pair_from[by_link], pair_to[by_link], pair_weight[by_link]
+    link_lo = np.searchsorted(link_from, asns[provider_at], side="left")
+    link_hi = np.searchsorted(link_from, asns[provider_at], side="right")
+    served_rows = [np.arange(lo, min(hi, lo + served_per_provider)) for lo, hi in zip(link_lo, link_hi, strict=True)]
+    named = _NameBook(orgs, np.concatenate([asns[provider_at], asns[gateway_at],
+                                            *(link_to[r] for r in served_rows)]))
+
     providers: list[ProviderRow] = []
-    for i in np.argsort(-border, kind="stable")[:top]:
-        if border[i] <= 0:
-            break
+    for i, lo, hi, rows in zip(provider_at.tolist(), link_lo.tolist(), link_hi.tolist(), served_rows, strict=True):
         asn = int(asns[i])
-        mine = pair_from == asn
-        to, w = pair_to[mine], pair_weight[mine]
-        order = np.argsort(-w, kind="stable")
-        names, _ = _name_lookup(orgs, to[order][:served_per_provider])
-        aut = orgs.aut_names(to[order][:served_per_provider])
-        served = [{"asn": int(a), "name": str(nm), "as_name": str(an),
+        served = [{"asn": a, "name": named.name[a], "as_name": named.aut[a],
                    "share": float(x / border_total) if border_total > 0 else 0.0}
-                  for a, nm, an, x in zip(to[order][:served_per_provider], names, aut, w[order][:served_per_provider],
-                                          strict=True)]
-        name, country = _name_lookup(orgs, np.array([asn]))
+                  for a, x in zip(link_to[rows].tolist(), link_weight[rows], strict=True)]
         kmi = {k: float(getattr(evidence, k)[i] / v) for k in ("retail", "wholesale", "backbone")}
         providers.append(ProviderRow(
-            asn=asn, name=str(name[0]), as_name=str(orgs.aut_names(np.array([asn]))[0]), country=str(country[0]),
+            asn=asn, name=named.name[asn], as_name=named.aut[asn], country=named.country[asn],
             border_share=float(border[i]),
-            transit_share=trimmed.get(asn), transit_mean=float(transit_mean[i]), networks_served=int(len(to)),
+            transit_share=trimmed.get(asn), transit_mean=float(transit_mean[i]), networks_served=hi - lo,
             served=served, single_homed=int(only[i]), single_foreign_upstream=int(only_foreign[i]),
             customer_base=kmi,
         ))
@@ -239,13 +254,10 @@ def transit_report(
     for a, b in zip(pair_to.tolist(), pair_from.tolist(), strict=True):
         foreign_up.setdefault(a, set()).add(b)
     gateways: list[GatewayRow] = []
-    for i in np.argsort(-gateway, kind="stable")[:top]:
-        if gateway[i] <= 0:
-            break
+    for i in gateway_at.tolist():
         asn = int(asns[i])
-        name, _ = _name_lookup(orgs, np.array([asn]))
         gateways.append(GatewayRow(
-            asn=asn, name=str(name[0]), as_name=str(orgs.aut_names(np.array([asn]))[0]),
+            asn=asn, name=named.name[asn], as_name=named.aut[asn],
             gateway_share=float(gateway[i]), transit_share=trimmed.get(asn),
             transit_mean=float(transit_mean[i]), foreign_providers=len(foreign_up.get(asn, ())),
             origin_share=float(origin_share.get(asn, 0.0)),
