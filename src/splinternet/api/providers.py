@@ -270,11 +270,13 @@ def largest_blocks(asns: list[int], origins: CountryOrigins, pfx4: Pfx2As) -> li
     from one that carries many networks; front ends caution about the first.
     """
     first = pfx4.first_origin()
-    alone = (pfx4.version == 4) & (np.diff(pfx4.origin_offsets) == 1)
+    # one pass over the table for all the ASes, then each AS's rows among the few that are theirs
+    theirs = np.flatnonzero((pfx4.version == 4) & (np.diff(pfx4.origin_offsets) == 1)
+                            & np.isin(first, np.asarray(asns, dtype=first.dtype)))
     own = dict(zip(origins.asns.tolist(), origins.v4_addresses.tolist(), strict=True))
     out: list[dict[str, object]] = []
     for asn in asns:
-        rows = np.flatnonzero(alone & (first == asn))
+        rows = theirs[first[theirs] == asn]
         space = own.get(asn, 0.0)
         if len(rows) == 0 or space <= 0:
             continue
