@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from prefix_reference import merge, prefix_span
 from test_prefix_kernels import MAX4, v4_prefixes
 
-from splinternet.analysis.country import exclusive_overlap
+from splinternet.analysis.country import _distinct, exclusive_overlap
 from splinternet.tables.prefixes import PrefixTable
 
 
@@ -57,3 +57,16 @@ def test_exclusive_overlap_matches_interval_arithmetic(prefixes, raw_scope) -> N
     got = exclusive_overlap(family, starts, ends, 1 << 32)
     unique = [(int(lo), int(length)) for lo, length in zip(family.lo.tolist(), family.length.tolist(), strict=True)]
     assert got.tolist() == reference(unique, scope)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 5000).flatmap(lambda size: st.tuples(st.just(size), st.lists(st.integers(0, size - 1),
+                                                                                   max_size=400))))
+def test_distinct_keys_both_ways_match_a_sort(case) -> None:
+    """``_distinct`` sorts few keys and marks many; either way it is ``np.unique`` with its inverse."""
+    size, keys = case
+    keys = np.array(keys, dtype=np.int64)
+    got, at = _distinct(keys, size)
+    want, want_at = np.unique(keys, return_inverse=True)
+    assert got.tolist() == want.tolist()
+    assert at.tolist() == want_at.reshape(-1).tolist()
