@@ -21,6 +21,7 @@ __all__ = ["bgpdump_chunks", "bgpdump_lines", "bgpdump_printable", "ipv4", "ipv6
 _TD2_PRINTED = (2, 4, 8, 10)  # bgpdump skips RIB multicast and RIB_GENERIC records
 CHUNK_BYTES = 1 << 20
 
+
 def ipv4(value: int) -> str:
     return f"{value >> 24}.{(value >> 16) & 255}.{(value >> 8) & 255}.{value & 255}"
 
