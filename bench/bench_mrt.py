@@ -222,9 +222,11 @@ def render(rows: list[dict], repeats: int, load: tuple[float, float], pinned: bo
         out.append("| " + " | ".join(cells) + " |")
     out += [
         "",
-        "The whole-process figures include about 1 s of Python, numpy and numba start-up and JIT-cache loading, "
-        "which dominates on 5-minute update files: as a command, bgpdump is faster on them. Peers and ours run one "
-        "after the other per file, in the same run.",
+        "The whole-process figures here run the JIT kernels (`read_mrt` without `start_fast`) and so include about "
+        "1 s of Python, numpy and numba start-up and JIT-cache loading, which dominates on 5-minute update files. "
+        "The `mrt dump` command itself runs the kernels compiled ahead of time and starts without numba: see the "
+        "start-up section (`bench/bench_startup.py`). Peers and ours run one after the other per file, in the same "
+        "run.",
     ]
     return "\n".join(out)
 
