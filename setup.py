@@ -42,7 +42,12 @@ def _kernel_modules(*names: str) -> list:
 
 def _compile_ahead(output: Path) -> None:
     # a JIT cache of these kernels refers to them as splinternet modules, which cannot be imported here
-    os.environ["NUMBA_CACHE_DIR"] = tempfile.mkdtemp(prefix="splinternet-build-")
+    with tempfile.TemporaryDirectory(prefix="splinternet-build-") as cache:
+        os.environ["NUMBA_CACHE_DIR"] = cache
+        _compile_with_numba(output)
+
+
+def _compile_with_numba(output: Path) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # numba.pycc is "pending deprecation" (since numba 0.57)
         from numba import types
