@@ -10,9 +10,22 @@ from splinternet.analysis.country import CountryOrigins
 from splinternet.analysis.simulate import ROUTE_CUSTOMER, ROUTE_PEER, propagate
 from splinternet.tables.topology import ASGraph
 
+_M64 = (1 << 64) - 1
 
-def _paths(routes, asn: int, rule: str) -> list[tuple[list[int], float]]:
-    """Every path from ``asn`` to the origin with the share of ``asn``'s traffic it carries under ``rule``."""
+
+def tie_key(seed: int, w: int, u: int) -> int:
+    """AS index w's rank of neighbour index u in its own random order: splitmix64, as the kernel computes it."""
+    x = (seed * 0x9E3779B97F4A7C15 + w * 0xBF58476D1CE4E5B9 + u) & _M64
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _M64
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _M64
+    return x ^ (x >> 31)
+
+
+def _paths(routes, asn: int, rule: str, graph: ASGraph) -> list[tuple[list[int], float]]:
+    """Every path from ``asn`` to the origin with the share of ``asn``'s traffic it carries under ``rule``.
+
+    ``rule`` "random:SEED": each AS takes the tied next hop first in its own random order.
+    """
     hops = [int(h) for h in routes.tied_next_hops(asn)]
     if not hops:
         return [([asn], 1.0)]
@@ -20,9 +33,13 @@ def _paths(routes, asn: int, rule: str) -> list[tuple[list[int], float]]:
         hops, share = [min(hops)], 1.0
     elif rule == "highest-asn":
         hops, share = [max(hops)], 1.0
+    elif rule.startswith("random:"):
+        seed, w = int(rule.split(":")[1]), graph.require_index(asn)
+        index = {h: graph.require_index(h) for h in hops}
+        hops, share = [max(hops, key=lambda h: (tie_key(seed, w, index[h]), index[h]))], 1.0
     else:
         share = 1.0 / len(hops)
-    return [([asn, *rest], share * f) for h in hops for rest, f in _paths(routes, h, rule)]
+    return [([asn, *rest], share * f) for h in hops for rest, f in _paths(routes, h, rule, graph)]
 
 
 def reference_flows(graph: ASGraph, origins: CountryOrigins, vantage_weight: dict[int, float], rule: str,
@@ -45,7 +62,7 @@ def reference_flows(graph: ASGraph, origins: CountryOrigins, vantage_weight: dic
             sums["totals"]["reach"] += weight * vw
             sums["totals"]["paths"] += 1
             sums["reach"][origin] += vw
-            for path, f in _paths(routes, v, rule):
+            for path, f in _paths(routes, v, rule, graph):
                 share = weight * vw * f
                 for pos, x in enumerate(path):
                     if x == origin:

@@ -30,11 +30,15 @@ MEASURES = {"transit": TRANSIT, "downhill": DOWNHILL, "cti": CTI, "border": BORD
             "cti_peers": CTI_PEERS}
 
 
-def _check(graph, country, weights: np.ndarray, rule: TieRule, scenario, workers: int) -> None:
+def _check(graph, country, weights: np.ndarray, rule: TieRule | int, scenario, workers: int) -> None:
+    """``rule``: a tie rule, or the seed of random tie orders (each AS its own)."""
     # column 0 weighs origins as the country does, column 1 equally
     per_column = [country, replace(country, weight=np.full(len(country.asns), 1.0 / len(country.asns)))]
-    got = flow_measures(graph, country, weights, schemes=("a", "b"), ties=rule, scenario=scenario, workers=workers,
+    seed = rule if isinstance(rule, int) else None
+    got = flow_measures(graph, country, weights, schemes=("a", "b"), ties=TieRule.SPLIT if seed is not None else rule,
+                        scenario=scenario, workers=workers, tie_seed=seed,
                         origin_weights=np.column_stack([c.weight for c in per_column]))
+    rule_name = f"random:{seed}" if seed is not None else TieRule(rule).value
     removed = set(scenario.removed_ases) if scenario is not None else set()
     domestic = set(country.domestic.tolist())
     for k in range(weights.shape[1]):
@@ -44,7 +48,7 @@ def _check(graph, country, weights: np.ndarray, rule: TieRule, scenario, workers
         routed = sum(w for a, w in zip(country.asns.tolist(), per_column[k].weight.tolist(), strict=True)
                      if int(graph.index_of(a)[0]) >= 0 and a not in removed)
         norm = max(total, 1e-300) * (routed or 1.0)
-        ref = reference_flows(graph, per_column[k], column, rule.value, scenario)
+        ref = reference_flows(graph, per_column[k], column, rule_name, scenario)
         for name, m in MEASURES.items():
             np.testing.assert_allclose(got.values[:, m, k], as_array(graph, ref[name]) / norm, rtol=1e-9,
                                        atol=1e-12, err_msg=f"{name} column {k} {rule}")
@@ -62,6 +66,10 @@ def _check(graph, country, weights: np.ndarray, rule: TieRule, scenario, workers
             assert pairs.keys() == expected.keys()
             for key, value in expected.items():
                 assert pairs[key] == pytest.approx(value, rel=1e-9)
+
+
+# the tie rules, and seeds of random tie orders (each AS its own order)
+RULES = st.one_of(st.sampled_from(list(TieRule)), st.integers(0, (1 << 40) - 1))
 
 
 @st.composite
@@ -85,14 +93,14 @@ def weighted(draw):
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(weighted(), st.sampled_from(list(TieRule)), st.sampled_from([1, 2]))
+@given(weighted(), RULES, st.sampled_from([1, 2]))
 def test_flow_kernel_matches_path_enumeration(case, rule, workers) -> None:
     graph, country, weights, _ = case
     _check(graph, country, weights, rule, None, workers)
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(weighted(), st.sampled_from(list(TieRule)), st.data())
+@given(weighted(), RULES, st.data())
 def test_flow_kernel_matches_path_enumeration_under_scenario(case, rule, data) -> None:
     graph, country, weights, removed = case
     asns = graph.asns.tolist()

@@ -19,7 +19,7 @@ from ..progress import NO_PROGRESS, Progress
 from ..sources.pfx2as import Pfx2As
 from ..tables.topology import ASGraph
 from .country import CountryOrigins, _per_origin
-from .flow_leaves import leaf_groups, spread_over_leaves
+from .flow_leaves import leaf_groups, no_leaves, spread_over_leaves
 from .scenario import Overlay, OverlayArrays, Scenario
 from .simulate import as_overlay
 from .transit_evidence import PathEvidence, _batches, _merge_equivalent_stubs
@@ -31,6 +31,7 @@ from .transit_flows import (
     RETAIL,
     TIE_HIGHEST,
     TIE_LOWEST,
+    TIE_RANDOM,
     TIE_SPLIT,
     TRANSIT,
     WHOLESALE,
@@ -59,6 +60,13 @@ class TieRule(StrEnum):
 
 
 _TIE_CODE = {TieRule.LOWEST: TIE_LOWEST, TieRule.SPLIT: TIE_SPLIT, TieRule.HIGHEST: TIE_HIGHEST}
+
+
+def _seed(seed: int) -> int:
+    """A tie seed as the kernels take it (added to TIE_RANDOM in one int64)."""
+    if not 0 <= seed < 1 << 40:
+        raise ValueError(f"tie seed {seed}: expected 0 <= seed < 2**40")
+    return seed
 
 
 class VantageScheme(StrEnum):
@@ -246,7 +254,7 @@ def _split_gateways(acc: np.ndarray, pairs: dict[int, float], n: int, reps: np.n
 def flow_measures(graph: ASGraph, origins: CountryOrigins, weights: np.ndarray, *, schemes: tuple[str, ...],
                   ties: TieRule = TieRule.SPLIT, scenario: Scenario | Overlay | None = None,
                   origin_weights: np.ndarray | None = None, origin_subset: np.ndarray | None = None,
-                  eligible: np.ndarray | None = None, workers: int = 2,
+                  eligible: np.ndarray | None = None, workers: int = 2, tie_seed: int | None = None,
                   progress: Progress = NO_PROGRESS) -> FlowMeasures:
     """Every measure of ``transit_flows`` for the country, one column per vantage scheme.
 
@@ -254,7 +262,8 @@ def flow_measures(graph: ASGraph, origins: CountryOrigins, weights: np.ndarray, 
     (default: ``origins.weight`` in every column), so one propagation serves them all.
     ``eligible`` (bool per AS, graph order) restricts the vantage points further: a
     what-if passes the scenario's enabled ASes to its "before" run too, so that both runs
-    are seen from the same vantage points.
+    are seen from the same vantage points. ``tie_seed`` replaces ``ties`` by random tie orders,
+    each AS its own (an experiment: the split is their expectation; ``transit_flows.TIE_RANDOM``).
     """
     overlay = as_overlay(graph, scenario)
     n = len(graph)
@@ -304,7 +313,7 @@ def flow_measures(graph: ASGraph, origins: CountryOrigins, weights: np.ndarray, 
     tree_of = renumber[np.where(host[tree_of] >= 0, host[tree_of], tree_of)]
     reps, rep_weight, rep_kmi = reps[active], np.ascontiguousarray(rep_weight[active]), rep_kmi[active]
     children, children_kmi = np.ascontiguousarray(children[active]), children_kmi[active]
-    code = _TIE_CODE[TieRule(ties)]
+    code = _TIE_CODE[TieRule(ties)] if tie_seed is None else TIE_RANDOM + _seed(tie_seed)
     net = overlay.arrays
     check_send = not all(ok.all() for ok in (net.provider_ok, net.customer_ok, net.peer_ok, net.added_provider_ok,
                                              net.added_customer_ok, net.added_peer_ok))  # some link may not send
@@ -313,7 +322,8 @@ def flow_measures(graph: ASGraph, origins: CountryOrigins, weights: np.ndarray, 
     origin_vantage = np.zeros(n, dtype=np.bool_)
     origin_vantage[o_idx[o_idx >= 0]] = True
     origin_vantage &= vw.any(axis=1)
-    leaves = LEAVES(overlay, vw, origin_vantage)
+    # a random order is each AS's own, so leaves cannot share a group's choice
+    leaves = (LEAVES if tie_seed is None else no_leaves)(overlay, vw, origin_vantage)
     group_count, entries = len(leaves.groups.v0), len(leaves.groups.provider)
 
     def work(batch: np.ndarray) -> tuple[np.ndarray, dict, np.ndarray, np.ndarray, np.ndarray]:

@@ -5,7 +5,10 @@ Real routers break ties on things the AS graph does not have (IGP cost, router I
 age), so a ranking that changes with the tie rule is decided by an arbitrary choice.
 Here every AS's unit of traffic (its vantage weight) flows down the routing DAG
 towards the origin; at an AS with several equally good next hops it goes to the lowest
-ASN, to the highest, or splits equally over all of them (``TIE_*``).
+ASN, to the highest, or splits equally over all of them (``TIE_*``); or, as an experiment
+on how far unknown tie-breakers move a figure, to the first in a random order of the AS's
+own (``TIE_RANDOM``: each AS its own order, independent of the others, seeded). The split
+is the expected flow of such independent random choices.
 
 Each of the K columns of the vantage weights is a separate set of vantage points (e.g.
 every foreign AS equally, or each weighted by the space it serves), so one propagation
@@ -44,6 +47,7 @@ __all__ = [
     "RETAIL",
     "TIE_HIGHEST",
     "TIE_LOWEST",
+    "TIE_RANDOM",
     "TIE_SPLIT",
     "TRANSIT",
     "WHOLESALE",
@@ -52,6 +56,7 @@ __all__ = [
 ]
 
 TIE_LOWEST, TIE_SPLIT, TIE_HIGHEST = 0, 1, 2
+TIE_RANDOM = 3  # and up: each AS's own random order of its neighbours, seed = mode - TIE_RANDOM (no leaf groups)
 TRANSIT, DOWNHILL, CTI, BORDER, GATEWAY, CTI_PEERS, RETAIL, WHOLESALE, BACKBONE = range(9)
 MEASURES = 9
 
@@ -80,9 +85,33 @@ def _push(w, u, f, weight, domestic, vw, flow, run, acc, pairs):
             run[u, k] += handed
 
 
+@njit(cache=True, inline="always")
+def tie_key(seed, w, u):
+    """AS w's rank of its neighbour u in a random order of its own (splitmix64 of seed, w, u)."""
+    x = np.uint64(seed) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(w) * np.uint64(0xBF58476D1CE4E5B9) + np.uint64(u)
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+@njit(cache=True, inline="always")
+def _prefers(tie_mode, w, u, held):
+    """Whether AS w, breaking a tie by ``tie_mode``, takes next hop u over ``held`` (-1: none yet).
+
+    ``TIE_HIGHEST``: the higher index; ``TIE_RANDOM + seed``: the higher key in w's own order.
+    """
+    if held < 0:
+        return True
+    if tie_mode >= TIE_RANDOM:
+        a, b = tie_key(tie_mode - TIE_RANDOM, w, u), tie_key(tie_mode - TIE_RANDOM, w, held)
+        return a > b or (a == b and u > held)
+    return u > held
+
+
 @njit(cache=True, nogil=True)
-def _upward_ties(seq, net, rel, length, ntie, hi, tie_to):
-    """ntie/hi of every AS holding a customer or peer route: how many equally good next hops, and the highest.
+def _upward_ties(seq, net, rel, length, ntie, hi, tie_to, tie_mode):
+    """ntie/hi of every AS holding a customer or peer route: how many equally good next hops, and the one
+    ``tie_mode`` takes when it takes one (``_prefers``: the highest index, or the first in a random order).
 
     Those next hops hold origin or customer routes: a few ASes above the origin. Scanning
     their provider and peer lists finds every tie without walking the long peer lists of
@@ -118,7 +147,7 @@ def _upward_ties(seq, net, rel, length, ntie, hi, tie_to):
                 w = idx[j]
                 if ok[j] and rel[w] == cls and length[w] == cand:
                     ntie[w] += 1
-                    if u > hi[w]:
+                    if _prefers(tie_mode, w, u, hi[w]):
                         hi[w] = u
                     tie_to[written] = w
                     written += 1
@@ -158,6 +187,8 @@ def _leaf_groups_push(groups, tie_mode, weight, kmi_weight, child, child_kmi, re
     Returns column 0's vantage weight of the groups with a route.
     """
     ptr, provider, gvw = groups.ptr, groups.provider, groups.vw
+    if tie_mode >= TIE_RANDOM and ptr.shape[0] > 1:  # each leaf has its own order: no group can share one
+        raise ValueError("random tie orders need every AS in the propagation (flow_leaves.no_leaves)")
     kk = gvw.shape[1]
     families = child_kmi > 0.0 or child[0] > 0.0
     reached = 0.0
@@ -248,7 +279,7 @@ def flow_origin(origin, weight, kmi_weight, child, child_kmi, net, has_customers
             flow[x, k] = 0.0
             run[x, k] = 0.0
     if tie_mode != TIE_LOWEST:
-        _upward_ties(seq[:total], net, rel, length, ntie, hi, tie_to)
+        _upward_ties(seq[:total], net, rel, length, ntie, hi, tie_to, tie_mode)
     border = np.empty(kk)
     for k in range(kk):  # the stubs' paths enter the country where their provider's do
         border[k] = weight[k] + child[k]
@@ -290,7 +321,7 @@ def flow_origin(origin, weight, kmi_weight, child, child_kmi, net, has_customers
             else:
                 best = hops[0]
                 for t in range(1, count):
-                    if hops[t] > best:
+                    if _prefers(tie_mode, w, hops[t], best):
                         best = hops[t]
                 _push(w, best, 1.0, border, domestic, vw, flow, run, acc, pairs)
     families = child_kmi > 0.0 or child[0] > 0.0
