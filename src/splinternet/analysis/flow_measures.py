@@ -406,14 +406,15 @@ def headline_flows(graph: ASGraph, origins: CountryOrigins, pfx4: Pfx2As | None,
                    scenario: Scenario | Overlay | None = None, space: np.ndarray | None = None,
                    chosen_vantages: np.ndarray | None = None, eligible: np.ndarray | None = None,
                    origin_subset: np.ndarray | None = None, more_vantages: tuple[VantageScheme, ...] = (),
-                   workers: int = 2, progress: Progress = NO_PROGRESS) -> FlowMeasures:
+                   workers: int = 2, tie_seed: int | None = None, progress: Progress = NO_PROGRESS) -> FlowMeasures:
     """The flows behind the report's headline figures: docs/methodology.md gives the defaults' reasons.
 
     ``pfx4`` (the IPv4 prefix-to-AS table) is needed for the ``space`` vantage scheme only,
     unless ``space`` (from :func:`originated_space`, computed once for many countries) is
     given. ``chosen_vantages`` (AS numbers) replaces the scheme: those ASes, equally.
     ``more_vantages`` adds one column per further scheme to the same propagation (the
-    headline stays column 0), so alternatives cost no second run.
+    headline stays column 0), so alternatives cost no second run. ``tie_seed``: random tie
+    orders, each AS its own, instead of ``ties`` (see :func:`flow_measures`).
     """
     if more_vantages and chosen_vantages is not None and len(chosen_vantages):
         raise ValueError("further vantage schemes go with a scheme, not with chosen vantage points")
@@ -432,7 +433,8 @@ def headline_flows(graph: ASGraph, origins: CountryOrigins, pfx4: Pfx2As | None,
         weights = vantage_weights(graph, origins, schemes, space=space)
         label = schemes
     return flow_measures(graph, origins, weights, schemes=label, ties=TieRule(ties), scenario=scenario,
-                         origin_subset=origin_subset, eligible=eligible, workers=workers, progress=progress)
+                         origin_subset=origin_subset, eligible=eligible, workers=workers, tie_seed=tie_seed,
+                         progress=progress)
 
 
 def warm_kernels(progress: Progress = NO_PROGRESS) -> None:

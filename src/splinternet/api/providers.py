@@ -145,13 +145,15 @@ def country_membership(snapshot: Snapshot, cc: str, *, view: MembershipView | st
 def simulated_flows(graph: ASGraph, origins: CountryOrigins, pfx4: Pfx2As, options: TransitOptions, *,
                     overlay: Overlay | None = None, eligible: np.ndarray | None = None,
                     space: np.ndarray | None = None, more_vantages: tuple[VantageScheme, ...] = (),
-                    progress: Progress = NO_PROGRESS) -> tuple[PathEvidence, FlowMeasures]:
+                    tie_seed: int | None = None, progress: Progress = NO_PROGRESS
+                    ) -> tuple[PathEvidence, FlowMeasures]:
     """Simulated flows with the options' tie rule and vantage points, and the evidence a report reads from them.
 
     ``eligible`` (bool per AS, graph order) limits the vantage points (a what-if uses the
     same ones before and after); ``space`` is each AS's originated IPv4 space when already
     computed (a world run computes it once); ``more_vantages`` adds columns after the
-    options' own (column 0, the one the evidence reads).
+    options' own (column 0, the one the evidence reads); ``tie_seed``, random tie orders
+    (each AS its own) instead of the options' tie rule, for the stability variants.
     """
     if options.evidence is not Evidence.SIMULATED:
         raise ParameterError("what-if and diff simulate routes; observed paths cannot show a changed topology")
@@ -162,7 +164,7 @@ def simulated_flows(graph: ASGraph, origins: CountryOrigins, pfx4: Pfx2As, optio
     flows = headline_flows(graph, origins, pfx4, vantages=options.vantage_weights, ties=options.ties,
                            scenario=overlay, space=space, chosen_vantages=chosen, eligible=eligible,
                            origin_subset=subset, more_vantages=more_vantages, workers=options.workers,
-                           progress=progress)
+                           tie_seed=tie_seed, progress=progress)
     evidence = flow_evidence(flows, origins)
     if subset is not None:
         skipped = ~np.isin(origins.asns, subset)
@@ -222,10 +224,10 @@ def _with_stability(snapshot: Snapshot, origins: CountryOrigins, options: Transi
 
     pfx4 = snapshot.pfx2as(4)
 
-    def run(graph: ASGraph, ties: TieRule, more: tuple[VantageScheme, ...], space: np.ndarray | None
-            ) -> tuple[PathEvidence, FlowMeasures]:
+    def run(graph: ASGraph, ties: TieRule, more: tuple[VantageScheme, ...], space: np.ndarray | None,
+            tie_seed: int | None = None) -> tuple[PathEvidence, FlowMeasures]:
         return simulated_flows(graph, origins, pfx4, replace(options, ties=ties), space=space, more_vantages=more,
-                               progress=progress)
+                               tie_seed=tie_seed, progress=progress)
 
     return stability_report(snapshot, origins, run, ties=options.ties, top=options.top,
                             vantages=None if options.vantages else options.vantage_weights,

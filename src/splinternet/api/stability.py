@@ -4,7 +4,8 @@
 simulation (so this module does not import the one that calls it).
 
 The variants are the honest alternatives docs/methodology.md lists: the other tie rules
-(one propagation each), the other vantage schemes (extra columns of the headline's own
+(one propagation each), random tie orders with each AS its own (two seeds, one
+propagation each), the other vantage schemes (extra columns of the headline's own
 propagation, so free of a second run) and the CAIDA AS relationships of the previous and
 next month (one propagation each). The headline itself is column 0 of the first run, so
 it is exactly the report a plain run gives.
@@ -30,12 +31,14 @@ from ..sources.catalog import list_releases
 from ..sources.snapshot import DatasetChoice, Snapshot
 from ..tables.topology import ASGraph
 
-__all__ = ["FlowRunner", "neighbour_snapshots", "stability_report"]
+__all__ = ["FlowRunner", "RANDOM_TIE_SEEDS", "neighbour_snapshots", "stability_report"]
 
-# (graph, tie rule, further vantage schemes, originated space or None) -> the flows of the
-# caller's options with that tie rule on that graph, and the evidence a report reads
-FlowRunner = Callable[[ASGraph, TieRule, tuple[VantageScheme, ...], np.ndarray | None],
+# (graph, tie rule, further vantage schemes, originated space or None, random tie seed or None)
+# -> the flows of the caller's options with that tie rule (or those random tie orders) on
+# that graph, and the evidence a report reads
+FlowRunner = Callable[[ASGraph, TieRule, tuple[VantageScheme, ...], np.ndarray | None, int | None],
                       tuple[PathEvidence, FlowMeasures]]
+RANDOM_TIE_SEEDS = (1, 2)  # each AS its own random tie order: two draws of unknown tie-breakers
 
 _ASREL = "caida-asrel"
 _UNREADABLE = (DataNotFoundError, DownloadError, InputError, IntegrityError)
@@ -53,7 +56,7 @@ def stability_report(snapshot: Snapshot, origins: CountryOrigins, run: FlowRunne
     graph, pfx4, orgs = snapshot.graph(), snapshot.pfx2as(4), snapshot.orgs()
     space = originated_space(graph, pfx4)
     others = () if vantages is None else tuple(s for s in VantageScheme if s is not vantages)
-    evidence, flows = run(graph, ties, others, space)
+    evidence, flows = run(graph, ties, others, space, None)
     report = transit_report(evidence, origins, orgs, graph, date=snapshot.date_text, top=top, flows=flows,
                             by=by)
     variants: dict[str, dict[str, Ranking]] = {f"vantages: {s.value}": flow_rankings(flows, k)
@@ -61,7 +64,9 @@ def stability_report(snapshot: Snapshot, origins: CountryOrigins, run: FlowRunne
     left_out = [] if others else ["vantages: none, the vantage points were chosen by the caller"]
     for rule in TieRule:
         if rule is not ties:
-            variants[f"ties: {rule.value}"] = flow_rankings(run(graph, rule, (), space)[1])
+            variants[f"ties: {rule.value}"] = flow_rankings(run(graph, rule, (), space, None)[1])
+    for seed in RANDOM_TIE_SEEDS:
+        variants[f"ties: random per AS {seed}"] = flow_rankings(run(graph, ties, (), space, seed)[1])
     inputs: list[dict[str, object]] = []
     for label, neighbour, why in neighbour_snapshots(snapshot):
         if neighbour is None:
@@ -72,7 +77,7 @@ def stability_report(snapshot: Snapshot, origins: CountryOrigins, run: FlowRunne
         except _UNREADABLE as exc:
             left_out.append(f"{label}: its AS relationships could not be read: {exc}")
             continue
-        variants[label] = flow_rankings(run(other, ties, (), None)[1])
+        variants[label] = flow_rankings(run(other, ties, (), None, None)[1])
         inputs += [{**row, "variant": label} for row in neighbour.provenance() if row["dataset"] == _ASREL]
         left_out += [f"{label}: {note}" for note in neighbour.damage_notes()]
     default = flow_rankings(flows)
