@@ -18,7 +18,7 @@ The default vantage points (weighted by IPv4 space). An experiment for
 docs/validation.md, not a method of the tool.
 
 Run: python bench/random_ties.py [--seeds 5] [--country RU] [--date 2022-03-01]
-Needs ../shared/data (the mirror); about 8 s per global order and 30 s per per-AS order on 2 cores.
+Needs ../shared/data (the mirror); about 8 s per global order and 22 s per per-AS order on 2 cores.
 """
 
 from __future__ import annotations
