@@ -23,7 +23,7 @@ def test_transit_stability_text_and_json(mirror_env) -> None:
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
     stability = report["evidence"]["stability"]
-    assert len(stability["variants"]) == 9 and stability["rows"] == 10
+    assert len(stability["variants"]) == 10 and stability["rows"] == 10
     first = stability["tables"]["providers"][0]
     assert first["asn"] == report["providers"][0]["asn"] and first["rank"] == 1
     text = run("transit", "LI", *BASE, "--max-origins", "30", "--top", "12", "--stability")

@@ -17,7 +17,7 @@ from splinternet.analysis.flow_measures import (
 from splinternet.analysis.org_merge import org_groups
 from splinternet.analysis.org_stability import org_rankings
 from splinternet.analysis.stability import competition_ranks, flow_rankings
-from splinternet.api.stability import RANDOM_TIE_SEEDS, neighbour_snapshots
+from splinternet.api.stability import CONFIRMED, RANDOM_TIE_SEEDS, neighbour_snapshots
 from splinternet.errors import ParameterError
 from splinternet.sources.snapshot import DatasetChoice, Snapshot
 
@@ -69,7 +69,7 @@ def test_every_variant_ranks_and_the_ranges_hold(stable) -> None:
     s = stable.evidence["stability"]
     assert s["variants"] == ["vantages: all", "vantages: transit", "vantages: cone", "ties: lowest-asn",
                              "ties: highest-asn", "ties: random per AS 1", "ties: random per AS 2",
-                             "month: 2022-02-01", "month: 2022-04-01"]
+                             "month: 2022-02-01", "month: 2022-04-01", "links: confirmed by a neighbouring month"]
     assert s["left_out"] == [] and s["rows"] == ROWS
     assert [row["variant"] for row in s["inputs"]] == ["month: 2022-02-01", "month: 2022-04-01"]
     assert all(row["dataset"] == "caida-asrel" and len(row["sha256"]) == 64 for row in s["inputs"])
@@ -104,7 +104,12 @@ def test_a_tie_variant_is_that_tie_rule_run_alone(stable, highest_alone, snapsho
     origins = api.country_membership(snapshot, "LI").origins
     random_alone = flow_rankings(headline_flows(graph, origins, pfx4, tie_seed=RANDOM_TIE_SEEDS[1],
                                                 origin_subset=_subset(origins, 40)))
-    for variant, alone in (("ties: highest-asn", highest_alone), ("ties: random per AS 2", random_alone)):
+    months = [other.graph() for _, other, _ in neighbour_snapshots(snapshot) if other is not None]
+    confirmed = graph.confirmed_by(months)
+    assert len(months) == 2 and 0 < confirmed.provider_customer_links < graph.provider_customer_links
+    confirmed_alone = flow_rankings(headline_flows(confirmed, origins, pfx4, origin_subset=_subset(origins, 40)))
+    for variant, alone in (("ties: highest-asn", highest_alone), ("ties: random per AS 2", random_alone),
+                           (CONFIRMED, confirmed_alone)):
         for table, rows in stable.evidence["stability"]["tables"].items():
             asns = np.array([r["asn"] for r in rows], dtype=np.uint32)
             ranks = competition_ranks(alone[table].shares, alone[table].share_of(asns))

@@ -6,8 +6,9 @@ simulation (so this module does not import the one that calls it).
 The variants are the honest alternatives docs/methodology.md lists: the other tie rules
 (one propagation each), random tie orders with each AS its own (two seeds, one
 propagation each), the other vantage schemes (extra columns of the headline's own
-propagation, so free of a second run) and the CAIDA AS relationships of the previous and
-next month (one propagation each). The headline itself is column 0 of the first run, so
+propagation, so free of a second run), the CAIDA AS relationships of the previous and
+next month (one propagation each), and the month's own links less those neither
+neighbouring month infers the same (one propagation). The headline itself is column 0 of the first run, so
 it is exactly the report a plain run gives.
 """
 
@@ -31,7 +32,7 @@ from ..sources.catalog import list_releases
 from ..sources.snapshot import DatasetChoice, Snapshot
 from ..tables.topology import ASGraph
 
-__all__ = ["FlowRunner", "RANDOM_TIE_SEEDS", "neighbour_snapshots", "stability_report"]
+__all__ = ["CONFIRMED", "FlowRunner", "RANDOM_TIE_SEEDS", "neighbour_snapshots", "stability_report"]
 
 # (graph, tie rule, further vantage schemes, originated space or None, random tie seed or None)
 # -> the flows of the caller's options with that tie rule (or those random tie orders) on
@@ -39,6 +40,7 @@ __all__ = ["FlowRunner", "RANDOM_TIE_SEEDS", "neighbour_snapshots", "stability_r
 FlowRunner = Callable[[ASGraph, TieRule, tuple[VantageScheme, ...], np.ndarray | None, int | None],
                       tuple[PathEvidence, FlowMeasures]]
 RANDOM_TIE_SEEDS = (1, 2)  # each AS its own random tie order: two draws of unknown tie-breakers
+CONFIRMED = "links: confirmed by a neighbouring month"
 
 _ASREL = "caida-asrel"
 _UNREADABLE = (DataNotFoundError, DownloadError, InputError, IntegrityError)
@@ -68,6 +70,7 @@ def stability_report(snapshot: Snapshot, origins: CountryOrigins, run: FlowRunne
     for seed in RANDOM_TIE_SEEDS:
         variants[f"ties: random per AS {seed}"] = flow_rankings(run(graph, ties, (), space, seed)[1])
     inputs: list[dict[str, object]] = []
+    months: list[ASGraph] = []
     for label, neighbour, why in neighbour_snapshots(snapshot):
         if neighbour is None:
             left_out.append(f"{label}: {why}")
@@ -78,8 +81,13 @@ def stability_report(snapshot: Snapshot, origins: CountryOrigins, run: FlowRunne
             left_out.append(f"{label}: its AS relationships could not be read: {exc}")
             continue
         variants[label] = flow_rankings(run(other, ties, (), None, None)[1])
+        months.append(other)
         inputs += [{**row, "variant": label} for row in neighbour.provenance() if row["dataset"] == _ASREL]
         left_out += [f"{label}: {note}" for note in neighbour.damage_notes()]
+    if months:  # the month's own links, less those no neighbouring month infers the same
+        variants[CONFIRMED] = flow_rankings(run(graph.confirmed_by(months), ties, (), None, None)[1])
+    else:
+        left_out.append(f"{CONFIRMED}: no neighbouring month to confirm links with")
     default = flow_rankings(flows)
     if Grouping(by) is Grouping.ORG:
         stability = org_stability(default, variants, orgs, rows=rows, left_out=left_out, inputs=inputs)

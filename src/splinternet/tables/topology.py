@@ -177,6 +177,37 @@ class ASGraph:
         out[hit] = pos[hit]
         return out
 
+    def link_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(providers, customers, peers_a, peers_b) as AS numbers, each peering once (a < b): what
+        :meth:`from_links` takes."""
+        n = len(self)
+        customers = self.asns[np.repeat(np.arange(n), np.diff(self.provider_indptr))]
+        providers = self.asns[self.provider_indices]
+        owner = np.repeat(np.arange(n), np.diff(self.peer_indptr))
+        once = owner < self.peer_indices
+        return providers, customers, self.asns[owner[once]], self.asns[self.peer_indices[once]]
+
+    def confirmed_by(self, others: list[ASGraph]) -> ASGraph:
+        """The links of this graph that at least one of ``others`` has too, with the same relationship.
+
+        CAIDA infers relationships month by month; a link inferred in one month alone is the
+        least certain part of it. A subset of an acyclic provider graph is still acyclic, and
+        every AS stays (with its links, possibly none), as do the clique and IXP lists.
+        """
+        def keys(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+            return (a.astype(np.uint64) << np.uint64(32)) | b.astype(np.uint64)
+
+        prov, cust, pa, pb = self.link_arrays()
+        seen_p2c = np.zeros(len(prov), dtype=bool)
+        seen_p2p = np.zeros(len(pa), dtype=bool)
+        for other in others:
+            o_prov, o_cust, o_pa, o_pb = other.link_arrays()
+            seen_p2c |= np.isin(keys(prov, cust), keys(o_prov, o_cust))
+            seen_p2p |= np.isin(keys(pa, pb), keys(o_pa, o_pb))
+        return ASGraph.from_links(prov[seen_p2c], cust[seen_p2c], pa[seen_p2p], pb[seen_p2p], extra_asns=self.asns,
+                                  clique=self.clique, ixps=self.ixps,
+                                  source=f"{self.source or 'in memory'}, links confirmed by another month")
+
     def require_index(self, asn: int) -> int:
         """Dense index of one AS; a ParameterError naming the AS when the graph lacks it."""
         idx = int(self.index_of(asn)[0])
