@@ -3,7 +3,8 @@
 CAIDA infers AS relationships month by month, and a link inferred in one month only is
 less certain than one seen again. This builds, for a date, the CAIDA graph of that month
 restricted to the links whose relationship is also inferred, the same, in the previous or
-the next month (a subset of an acyclic graph, so still acyclic), writes it as an as-rel
+the next month (``ASGraph.confirmed_by``, also a `--stability` variant; a subset of an
+acyclic graph, so still acyclic), writes it as an as-rel
 file, and runs `transit` on it (given with `--use caida-asrel=FILE`) and on the full month,
 under each tie rule. It is an experiment for docs/validation.md, not a method of the tool:
 the CTI development set (March 2020) cannot score it, because the mirror has no CAIDA
@@ -22,8 +23,6 @@ import os
 import tempfile
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("SPLINTERNET_MIRROR", str((ROOT / ".." / "shared" / "data").resolve()))
 
@@ -39,30 +38,26 @@ def _month(date: dt.date, step: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def links(graph: ASGraph) -> set[tuple[int, int, int]]:
-    """(provider, customer, -1) and (low ASN, high ASN, 0) of every link."""
-    n = len(graph)
-    owner = np.repeat(np.arange(n), np.diff(graph.provider_indptr))
-    p2c = zip(graph.asns[graph.provider_indices].tolist(), graph.asns[owner].tolist(), strict=True)
-    owner = np.repeat(np.arange(n), np.diff(graph.peer_indptr))
-    a, b = graph.asns[owner], graph.asns[graph.peer_indices]
-    p2p = zip(np.minimum(a, b).tolist(), np.maximum(a, b).tolist(), strict=True)
-    return {(p, c, -1) for p, c in p2c} | {(x, y, 0) for x, y in p2p}
-
-
 def confirmed_file(date: dt.date, out: Path) -> tuple[Path, int, int, list[tuple[int, int, int]]]:
-    """The month's links seen the same in a neighbouring month, as a bzip2 as-rel file; counts and the dropped."""
+    """The month's links seen the same in a neighbouring month (``ASGraph.confirmed_by``), as a bzip2 as-rel
+    file; the counts and the links dropped."""
     snapshots = {step: Snapshot.for_date(_month(date, step)) for step in (-1, 0, 1)}
-    now, before, after = (links(snapshots[step].graph()) for step in (0, -1, 1))
-    kept = sorted(link for link in now if link in before or link in after)
-    dropped = sorted(now.difference(kept))
+    graph = snapshots[0].graph()
+    kept = graph.confirmed_by([snapshots[-1].graph(), snapshots[1].graph()])
+    now, after = _triples(graph), _triples(kept)
     with bz2.open(snapshots[0].input_path("caida-asrel"), "rt") as published:
         header = [line for line in published if line.startswith("#")]  # the clique and IXP lines
     with bz2.open(out, "wt") as f:
         f.writelines(header)
         f.write(f"# links of {date:%Y-%m} also inferred in {_month(date, -1):%Y-%m} or {_month(date, 1):%Y-%m}\n")
-        f.writelines(f"{a}|{b}|{r}\n" for a, b, r in kept)
-    return out, len(kept), len(dropped), dropped
+        f.writelines(f"{a}|{b}|{r}\n" for a, b, r in sorted(after))
+    return out, len(after), len(now) - len(after), sorted(now - after)
+
+
+def _triples(graph: ASGraph) -> set[tuple[int, int, int]]:
+    prov, cust, pa, pb = graph.link_arrays()
+    return ({(a, b, -1) for a, b in zip(prov.tolist(), cust.tolist(), strict=True)}
+            | {(a, b, 0) for a, b in zip(pa.tolist(), pb.tolist(), strict=True)})
 
 
 def _top(report, k: int = 4) -> tuple[str, int]:  # noqa: ANN001

@@ -46,12 +46,8 @@ NAMES = {13786: "Seabras", 3356: "Lumen", 9002: "RETN", 9009: "M247", 1299: "Are
 
 def relabelled(graph: ASGraph, label: np.ndarray) -> tuple[ASGraph, np.ndarray]:
     """The graph with AS ``graph.asns[i]`` renamed ``label[i]``; and, per new index, the old index."""
-    n = len(graph)
-    customers = np.repeat(np.arange(n), np.diff(graph.provider_indptr))
-    owner = np.repeat(np.arange(n), np.diff(graph.peer_indptr))
-    one_way = owner < graph.peer_indices
-    new = ASGraph.from_links(label[graph.provider_indices], label[customers], label[owner[one_way]],
-                             label[graph.peer_indices[one_way]], extra_asns=label)
+    renamed = [label[graph.index_of(asns)] for asns in graph.link_arrays()]
+    new = ASGraph.from_links(*renamed, extra_asns=label)
     return new, np.argsort(label, kind="stable")
 
 
