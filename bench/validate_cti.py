@@ -17,6 +17,7 @@ origin weights ``space`` = IPv4 and IPv6 shares averaged, ``v4``, ``equal``, ``s
 MEASURE/VANTAGES/ORIGIN-WEIGHTS column.
 
 Run: python bench/validate_cti.py [--countries CU,IN] [--variants default,...] [--out FILE]
+         [--confirmed-by 2020-01-01,2021-01-01]   (only the links those months also have)
      python bench/validate_cti.py --russia space/cti     (RU 2022-03-01 under three tie rules)
      python bench/validate_cti.py --speed                (transit RU before/after, in-process)
 Needs ../shared/data (the mirror). All variants on the 38 countries: about 22 min on a busy
@@ -31,7 +32,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -369,6 +370,9 @@ def main() -> None:
     parser.add_argument("--russia", default="", help="SCHEME/MEASURE: only the RU 2022-03-01 check, e.g. space/cti")
     parser.add_argument("--speed", action="store_true", help="only time transit RU before/after, in-process")
     parser.add_argument("--per-country", type=int, default=3, help="variants shown in the per-country table")
+    parser.add_argument("--confirmed-by", default="",
+                        help="comma-separated dates: keep only the links these months' AS relationships also have "
+                             "(ASGraph.confirmed_by), e.g. 2020-01-01,2021-01-01")
     args = parser.parse_args()
     if args.speed:
         print("\n".join(speed(log=lambda s: print(s, flush=True))))
@@ -385,6 +389,12 @@ def main() -> None:
         sys.exit(f"unknown variant(s) {', '.join(unknown)}; known: {', '.join(VARIANTS)}")
     start = time.perf_counter()
     inputs = Inputs.load()
+    confirming = [d.strip() for d in args.confirmed_by.split(",") if d.strip()]
+    if confirming:
+        before = (inputs.graph.provider_customer_links, inputs.graph.peer_links)
+        inputs = replace(inputs, graph=inputs.graph.confirmed_by([Snapshot.for_date(d).graph() for d in confirming]))
+        print(f"links confirmed by {', '.join(confirming)}: provider-customer {before[0]:,} -> "
+              f"{inputs.graph.provider_customer_links:,}, peer {before[1]:,} -> {inputs.graph.peer_links:,}", flush=True)
     loaded = time.perf_counter() - start
     print(f"tables loaded in {loaded:.1f} s", flush=True)
     results = run(inputs, countries, names, log=lambda s: print(s, flush=True))
