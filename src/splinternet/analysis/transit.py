@@ -159,10 +159,6 @@ class TransitReport(Result):
         return asdict(self)
 
 
-def _name_lookup(orgs: OrgTable, asns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    return orgs.names(asns), orgs.countries(asns)
-
-
 class _NameBook:
     """Display name, AS name and country of a set of ASes, looked up in one batch (a report names hundreds)."""
 
@@ -232,7 +228,14 @@ def transit_report(
     link_lo = np.searchsorted(link_from, asns[provider_at], side="left")
     link_hi = np.searchsorted(link_from, asns[provider_at], side="right")
     served_rows = [np.arange(lo, min(hi, lo + served_per_provider)) for lo, hi in zip(link_lo, link_hi, strict=True)]
+    if influence is not None:
+        order = np.argsort(-influence, kind="stable")[:top]
+        order = order[influence[order] > 0]
+        ranked = list(zip(asns[order].tolist(), influence[order].tolist(), strict=True))
+    else:
+        ranked = sorted(trimmed.items(), key=lambda kv: -kv[1])[:top]
     named = _NameBook(orgs, np.concatenate([asns[provider_at], asns[gateway_at],
+                                            np.array([a for a, _ in ranked], dtype=np.uint32),
                                             *(link_to[r] for r in served_rows)]))
 
     providers: list[ProviderRow] = []
@@ -263,21 +266,13 @@ def transit_report(
             origin_share=float(origin_share.get(asn, 0.0)),
         ))
 
-    if influence is not None:
-        order = np.argsort(-influence, kind="stable")[:top]
-        order = order[influence[order] > 0]
-        ranked = list(zip(asns[order].tolist(), influence[order].tolist(), strict=True))
-    else:
-        ranked = sorted(trimmed.items(), key=lambda kv: -kv[1])[:top]
-    names, countries = _name_lookup(orgs, np.array([a for a, _ in ranked], dtype=np.uint32))
-    aut = orgs.aut_names(np.array([a for a, _ in ranked], dtype=np.uint32))
     dom = set(origins.domestic.tolist())
     transit_rows = [
-        {"asn": a, "name": str(nm), "as_name": str(an), "country": str(c), "domestic": a in dom,
+        {"asn": a, "name": named.name[a], "as_name": named.aut[a], "country": named.country[a], "domestic": a in dom,
          "influence": None if influence is None else float(influence[position[a]]),
          "transit_share": trimmed.get(a), "transit_mean": float(transit_mean[position[a]]),
          "border_share": float(border[position[a]]), "gateway_share": float(gateway[position[a]])}
-        for (a, _), nm, an, c in zip(ranked, names, aut, countries, strict=True)
+        for a, _ in ranked
     ]
     if Grouping(by) is Grouping.ORG:
         vectors = ReportVectors(
