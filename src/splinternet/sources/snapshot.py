@@ -163,7 +163,8 @@ class Snapshot:
     asked: set[str] = field(default_factory=set)  # every dataset a release was looked up for, found or not
     bad: BadRecords = field(default_factory=BadRecords)
     _tables: dict[str, Any] = field(default_factory=dict)
-    _missing: dict[str, DataNotFoundError] = field(default_factory=dict)  # country-block files looked up in vain
+    # what each country-block file lookup found (or why not): every country asks for the same RIR files
+    _looked_up: dict[str, Release | DataNotFoundError] = field(default_factory=dict)
 
     @classmethod
     def for_date(cls, date: str | dt.date | None, *, settings: Settings | None = None,
@@ -271,14 +272,16 @@ class Snapshot:
         def load() -> CountryBlocks:
             def resolve(dataset: str, **params: str) -> Release:
                 key = release_key(dataset, params)
-                if key in self._missing:  # every country asks for the same RIR files: list a directory once
-                    raise self._missing[key].with_traceback(None)
-                try:
-                    return self.releases.get(key) or fetch_release(dataset, requested, self.settings,
-                                                                   progress=self.progress, **params)
-                except DataNotFoundError as exc:
-                    self._missing[key] = exc
-                    raise
+                if key not in self._looked_up:  # list a directory once, whether the file is there or not
+                    try:
+                        self._looked_up[key] = self.releases.get(key) or fetch_release(
+                            dataset, requested, self.settings, progress=self.progress, **params)
+                    except DataNotFoundError as exc:
+                        self._looked_up[key] = exc
+                found = self._looked_up[key]
+                if isinstance(found, DataNotFoundError):
+                    raise found.with_traceback(None)
+                return found
 
             if ipverse_choice is not None:
                 return self._chosen_ipverse(cc)
