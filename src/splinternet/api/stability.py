@@ -8,8 +8,8 @@ The variants are the honest alternatives docs/methodology.md lists: the other ti
 propagation each), the other vantage schemes (extra columns of the headline's own
 propagation, so free of a second run), the CAIDA AS relationships of the previous and
 next month (one propagation each), and the month's own links less those neither
-neighbouring month infers the same (one propagation). The headline itself is column 0 of the first run, so
-it is exactly the report a plain run gives.
+neighbouring month infers the same (one propagation). The headline itself is column 0
+of the first run, so it is exactly the report a plain run gives.
 """
 
 from __future__ import annotations
@@ -84,8 +84,8 @@ def stability_report(snapshot: Snapshot, origins: CountryOrigins, run: FlowRunne
         months.append(other)
         inputs += [{**row, "variant": label} for row in neighbour.provenance() if row["dataset"] == _ASREL]
         left_out += [f"{label}: {note}" for note in neighbour.damage_notes()]
-    if months:  # the month's own links, less those no neighbouring month infers the same
-        variants[CONFIRMED] = flow_rankings(run(graph.confirmed_by(months), ties, (), None, None)[1])
+    if months:  # the month's own links, less those no neighbouring month infers the same; the same ASes, so space
+        variants[CONFIRMED] = flow_rankings(run(graph.confirmed_by(months), ties, (), space, None)[1])
     else:
         left_out.append(f"{CONFIRMED}: no neighbouring month to confirm links with")
     default = flow_rankings(flows)
