@@ -191,6 +191,40 @@ def front_door(inputs: Inputs, cc: str) -> Ranking:
     return [(int(row["asn"]), float(row["influence"])) for row in report.transit]
 
 
+# The ASes feeding route collectors, as CTI's monitors: the mirror has no archive within two years of
+# March 2020, so the peers of its newest update files stand in (a proxy: four 5-minute files of three
+# collectors, 2022-2024, against CTI's every full-feed RIS and RouteViews peer of 2020).
+COLLECTOR_FILES = (("rrc23", "2022-04-21T02:04"), ("rrc23", "2022-05-01T23:09"),
+                   ("route-views.sydney", "2022-06-01T04:20"), ("rrc01", "2024-10-01T00:59"))
+
+
+def collector_peers(inputs: Inputs) -> np.ndarray:
+    """The peer ASes of COLLECTOR_FILES, read with the tool's own archive code (once)."""
+    from splinternet.analysis.observed import collector_peer_asns
+    from splinternet.api.archives import archive_table
+
+    if "collectors" not in inputs.extras:
+        paths = []
+        for collector, when in COLLECTOR_FILES:
+            family = "ris" if collector.startswith("rrc") else "routeviews"
+            paths.append(str(Snapshot.for_date(when).release(f"{family}-updates", collector=collector).path))
+        inputs.extras["collectors"] = collector_peer_asns(archive_table(Snapshot.for_date(COLLECTOR_FILES[0][1]),
+                                                                        paths))[0]
+    return inputs.extras["collectors"]
+
+
+@variant("cti/collectors-proxy/split/v4")
+def collectors_proxy(inputs: Inputs, cc: str) -> Ranking:
+    """Influence (CTI) from the collector peers of COLLECTOR_FILES, each once, ties split, IPv4 origin weights."""
+    from splinternet.analysis.flow_measures import flow_measures, vantage_weights
+
+    base = inputs.origins(cc)
+    vw = vantage_weights(inputs.graph, base, ("collectors",), collectors=collector_peers(inputs))
+    flows_ = flow_measures(inputs.graph, base, vw, schemes=("collectors",), ties="split",
+                           origin_weights=weighted_origins(inputs, cc, "v4").weight[:, None])
+    return flows_.ranking(MEASURE_NAMES["cti"])
+
+
 # ---------------------------------------------------------------- scoring
 
 def kendall_tau_b(ours: Ranking, theirs: Ranking, depth: int = 10) -> float:

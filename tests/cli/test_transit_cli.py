@@ -76,6 +76,18 @@ def test_thin_observed_evidence_ranks_nothing_unless_asked(mirror_env) -> None:
     assert report["evidence"]["observed_vs_simulated"]["depth"] == 5
 
 
+def test_collector_peers_as_vantage_points(mirror_env) -> None:
+    base = ["--date", "2022-04-21T02:04", "--prefixes-date", "2024-04-06", "--vantage-weights", "collectors"]
+    out = run("whatif", "LI", *base, "--collector", "rrc23", "--without", "8447", "--json")
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    for side in ("before", "after"):
+        about = report[side]["evidence"]["collector_vantages"]
+        assert about["mrt_files"][0].endswith("updates.20220421.0200.gz") and about["ases"] >= 5
+    missing = run("transit", "LI", *base, "--collector", "route-views.nowhere")
+    assert missing.returncode == 2 and "MRT archives" in missing.stderr and "Traceback" not in missing.stderr
+
+
 def test_clear_errors_without_traceback(mirror_env) -> None:
     for args, message in ((["transit", "XQ", "--date", "2022-03-01", "--prefixes-date", "2024-04-06"], "XQ"),
                           (["transit", "RU", "--date", "2022-03-01"], "routeviews-pfx2as"),

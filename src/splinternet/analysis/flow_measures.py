@@ -39,6 +39,7 @@ from .transit_flows import (
 )
 
 __all__ = [
+    "GRAPH_SCHEMES",
     "DEFAULT_TIES",
     "DEFAULT_VANTAGES",
     "FlowMeasures",
@@ -74,6 +75,11 @@ class VantageScheme(StrEnum):
     SPACE = "space"  # every foreign AS, weighted by the address space it originates
     TRANSIT = "transit"  # foreign ASes with customers, equally
     CONE = "cone"  # foreign ASes weighted by their customer cone (ASes)
+    COLLECTORS = "collectors"  # foreign ASes feeding route collectors (CTI's monitors), equally: read from MRT files
+
+
+# the schemes worked out from the AS graph and the prefix table alone (collectors need MRT archives)
+GRAPH_SCHEMES = (VantageScheme.ALL, VantageScheme.SPACE, VantageScheme.TRANSIT, VantageScheme.CONE)
 
 
 @dataclass(frozen=True, eq=False)
@@ -126,8 +132,10 @@ def originated_space(graph: ASGraph, pfx4: Pfx2As) -> np.ndarray:
 
 
 def vantage_weights(graph: ASGraph, origins: CountryOrigins, schemes: tuple[str, ...], *,
-                    space: np.ndarray | None = None, cone: np.ndarray | None = None) -> np.ndarray:
-    """(n, K) vantage weights, zero on domestic ASes; ``space``/``cone`` per AS in graph order when needed."""
+                    space: np.ndarray | None = None, cone: np.ndarray | None = None,
+                    collectors: np.ndarray | None = None) -> np.ndarray:
+    """(n, K) vantage weights, zero on domestic ASes; ``space``/``cone`` per AS in graph order when needed,
+    ``collectors`` the AS numbers feeding the route collectors (``observed.collector_peer_asns``)."""
     n = len(graph)
     foreign = np.ones(n, dtype=bool)
     d = graph.index_of(origins.domestic)
@@ -144,6 +152,12 @@ def vantage_weights(graph: ASGraph, origins: CountryOrigins, schemes: tuple[str,
             col = space
         elif s is VantageScheme.TRANSIT:
             col = has_customers.astype(np.float64)
+        elif s is VantageScheme.COLLECTORS:
+            if collectors is None:
+                raise ValueError("the collectors scheme needs the AS numbers feeding the route collectors")
+            col = np.zeros(n)
+            idx = graph.index_of(np.asarray(collectors, dtype=np.uint32))
+            col[idx[idx >= 0]] = 1.0
         else:
             col = cone if cone is not None else graph.customer_cone_sizes().astype(np.float64)
         out[:, k] = np.where(foreign, col, 0.0)
@@ -406,14 +420,16 @@ def headline_flows(graph: ASGraph, origins: CountryOrigins, pfx4: Pfx2As | None,
                    scenario: Scenario | Overlay | None = None, space: np.ndarray | None = None,
                    chosen_vantages: np.ndarray | None = None, eligible: np.ndarray | None = None,
                    origin_subset: np.ndarray | None = None, more_vantages: tuple[VantageScheme, ...] = (),
-                   workers: int = 2, tie_seed: int | None = None, progress: Progress = NO_PROGRESS) -> FlowMeasures:
+                   collectors: np.ndarray | None = None, workers: int = 2, tie_seed: int | None = None,
+                   progress: Progress = NO_PROGRESS) -> FlowMeasures:
     """The flows behind the report's headline figures: docs/methodology.md gives the defaults' reasons.
 
     ``pfx4`` (the IPv4 prefix-to-AS table) is needed for the ``space`` vantage scheme only,
     unless ``space`` (from :func:`originated_space`, computed once for many countries) is
     given. ``chosen_vantages`` (AS numbers) replaces the scheme: those ASes, equally.
     ``more_vantages`` adds one column per further scheme to the same propagation (the
-    headline stays column 0), so alternatives cost no second run. ``tie_seed``: random tie
+    headline stays column 0), so alternatives cost no second run. ``collectors``: the AS numbers
+    feeding the route collectors, for the ``collectors`` scheme. ``tie_seed``: random tie
     orders, each AS its own, instead of ``ties`` (see :func:`flow_measures`).
     """
     if more_vantages and chosen_vantages is not None and len(chosen_vantages):
@@ -430,7 +446,7 @@ def headline_flows(graph: ASGraph, origins: CountryOrigins, pfx4: Pfx2As | None,
             if pfx4 is None:
                 raise ValueError("space-weighted vantage points need the IPv4 prefix-to-AS table")
             space = originated_space(graph, pfx4)
-        weights = vantage_weights(graph, origins, schemes, space=space)
+        weights = vantage_weights(graph, origins, schemes, space=space, collectors=collectors)
         label = schemes
     return flow_measures(graph, origins, weights, schemes=label, ties=TieRule(ties), scenario=scenario,
                          origin_subset=origin_subset, eligible=eligible, workers=workers, tie_seed=tie_seed,

@@ -19,7 +19,7 @@ from ..tables.prefixes import FamilyPrefixes, RangeSet
 from .country import CountryOrigins, MembershipView, _kmi, scoped_exclusive_space
 from .transit_evidence import PathEvidence
 
-__all__ = ["clean_paths", "is_reserved_asn", "observed_evidence"]
+__all__ = ["clean_paths", "collector_peer_asns", "is_reserved_asn", "observed_evidence"]
 
 # what clean_paths says of each path (the status codes it writes)
 PATH_KEPT, PATH_LOOP, PATH_RESERVED_ASN, PATH_AS_SET, PATH_EMPTY = 0, 1, 2, 3, 4
@@ -164,6 +164,33 @@ def _prefix_weights(table: RouteTable, rows: np.ndarray, origins: CountryOrigins
     return weight, kmi, coverage
 
 
+def _full_feed(table: RouteTable, rows: np.ndarray, share: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per collector peer (address and AS) of ``rows``: has it routes for at least ``share`` of the
+    prefixes of the peer with the most; and each row's peer."""
+    peer_key = np.stack([table.peer_hi[rows], table.peer_lo[rows], table.peer_asn[rows].astype(np.uint64)])
+    _, peer_of = np.unique(peer_key, axis=1, return_inverse=True)
+    peer_of = peer_of.ravel()
+    counts = np.bincount(peer_of)
+    return counts >= share * (counts.max() if len(counts) else 0), peer_of
+
+
+def collector_peer_asns(table: RouteTable, full_feed_share: float = 0.5) -> tuple[np.ndarray, dict[str, object]]:
+    """The ASes feeding the collectors of ``table``, each once (CTI counts one host AS's monitors together).
+
+    A RIB shows every peer's whole table, so only full-feed peers are kept (routes for at least
+    ``full_feed_share`` of the largest peer's prefixes), as for observed evidence. An update file
+    shows only what changed in a few minutes, so it cannot tell a full feed from a partial one:
+    without RIB rows every peer seen counts, and the details say so.
+    """
+    rows = _last_state(table)
+    rib = rows[table.kind[rows] == KIND_RIB]
+    judged = rib if len(rib) else rows
+    full, peer_of = _full_feed(table, judged, full_feed_share if len(rib) else 0.0)
+    asns = np.unique(table.peer_asn[judged][full[peer_of]]).astype(np.uint32)
+    return asns, {"judged_from": "rib" if len(rib) else "updates", "collector_peers": int(len(full)),
+                  "full_feed_peers": int(full.sum()) if len(rib) else None, "ases": int(len(asns))}
+
+
 def observed_evidence(
     table: RouteTable,
     origins: CountryOrigins,
@@ -177,12 +204,8 @@ def observed_evidence(
     this share of the prefixes of the peer with the most; 0 keeps every peer.
     """
     rows = _last_state(table)
-    peer_key = np.stack([table.peer_hi[rows], table.peer_lo[rows], table.peer_asn[rows].astype(np.uint64)])
-    _, peer_of = np.unique(peer_key, axis=1, return_inverse=True)
-    peer_of = peer_of.ravel()
-    counts = np.bincount(peer_of)
-    full = counts >= full_feed_share * (counts.max() if len(counts) else 0)
-    details: dict[str, object] = {"collector_peers": int(len(counts)), "full_feed_peers": int(full.sum()),
+    full, peer_of = _full_feed(table, rows, full_feed_share)
+    details: dict[str, object] = {"collector_peers": int(len(full)), "full_feed_peers": int(full.sum()),
                                   "routes": int(len(rows))}
     rows = rows[full[peer_of]]
     weight, kmi, coverage = _prefix_weights(table, rows, origins, blocks)

@@ -315,7 +315,8 @@ def _pct(x: float | None) -> str:
 _VANTAGE_TEXT = {"space": "vantage points weighted by the IPv4 space they originate",
                  "cone": "vantage points weighted by their customer cones",
                  "transit": "only networks with customers as vantage points", "chosen": "only the chosen vantage points",
-                 "all": "every foreign network an equal vantage point"}
+                 "all": "every foreign network an equal vantage point",
+                 "collectors": "the networks feeding the route collectors as vantage points, equally"}
 _TIE_TEXT = {"split": "tied routes split equally", "lowest-asn": "ties to the lowest next-hop ASN",
              "highest-asn": "ties to the highest next-hop ASN"}
 

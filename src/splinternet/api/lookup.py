@@ -20,7 +20,7 @@ from ..sources.pfx2as import Pfx2As
 from ..sources.rir import Delegations
 from ..sources.snapshot import DatasetChoices, Snapshot, snapshot_for
 from . import params
-from .providers import left_out
+from .notes import left_out
 
 __all__ = ["AsSearch", "as_profile", "as_search", "ip_lookup"]
 

@@ -34,19 +34,18 @@ from ..analysis.org_merge import Grouping
 from ..analysis.scenario import Overlay
 from ..analysis.transit import TransitReport, transit_report
 from ..analysis.transit_evidence import PathEvidence
-from ..errors import DataNotFoundError, DownloadError, ParameterError, UnknownCountryError
+from ..errors import DataNotFoundError, ParameterError, UnknownCountryError
 from ..progress import NO_PROGRESS, Progress
 from ..sources.asorg import OrgTable
-from ..sources.mrt import read_mrt
-from ..sources.mrt.table import concat_tables
 from ..sources.pfx2as import Pfx2As
 from ..sources.snapshot import DatasetChoices, Snapshot, snapshot_for
 from ..tables.topology import ASGraph
 from . import params
+from .archives import archive_paths, archive_table, collector_vantages
 from .observed_view import observed_view
 
-__all__ = ["Evidence", "Membership", "TransitOptions", "country_membership", "largest_blocks", "left_out", "simulated_flows",
-           "simulated_report", "transit", "vantage_concentration", "with_sources"]
+__all__ = ["Evidence", "Membership", "TransitOptions", "collector_asns", "country_membership", "largest_blocks",
+           "simulated_flows", "simulated_report", "transit", "vantage_concentration", "with_sources"]
 
 
 _BLOCK_DATASETS = ("ipverse-country", "rir-delegated")  # one file per country or region, not per analysis
@@ -145,15 +144,17 @@ def country_membership(snapshot: Snapshot, cc: str, *, view: MembershipView | st
 def simulated_flows(graph: ASGraph, origins: CountryOrigins, pfx4: Pfx2As, options: TransitOptions, *,
                     overlay: Overlay | None = None, eligible: np.ndarray | None = None,
                     space: np.ndarray | None = None, more_vantages: tuple[VantageScheme, ...] = (),
-                    tie_seed: int | None = None, progress: Progress = NO_PROGRESS
-                    ) -> tuple[PathEvidence, FlowMeasures]:
+                    collectors: np.ndarray | None = None, tie_seed: int | None = None,
+                    progress: Progress = NO_PROGRESS) -> tuple[PathEvidence, FlowMeasures]:
     """Simulated flows with the options' tie rule and vantage points, and the evidence a report reads from them.
 
     ``eligible`` (bool per AS, graph order) limits the vantage points (a what-if uses the
     same ones before and after); ``space`` is each AS's originated IPv4 space when already
     computed (a world run computes it once); ``more_vantages`` adds columns after the
-    options' own (column 0, the one the evidence reads); ``tie_seed``, random tie orders
-    (each AS its own) instead of the options' tie rule, for the stability variants.
+    options' own (column 0, the one the evidence reads); ``collectors``, the AS numbers
+    feeding the route collectors when the options ask for them as vantage points
+    (:func:`collector_asns`); ``tie_seed``, random tie orders (each AS its own) instead of
+    the options' tie rule, for the stability variants.
     """
     if options.evidence is not Evidence.SIMULATED:
         raise ParameterError("what-if and diff simulate routes; observed paths cannot show a changed topology")
@@ -163,8 +164,8 @@ def simulated_flows(graph: ASGraph, origins: CountryOrigins, pfx4: Pfx2As, optio
     chosen = np.asarray(options.vantages, dtype=np.uint32) if options.vantages else None
     flows = headline_flows(graph, origins, pfx4, vantages=options.vantage_weights, ties=options.ties,
                            scenario=overlay, space=space, chosen_vantages=chosen, eligible=eligible,
-                           origin_subset=subset, more_vantages=more_vantages, workers=options.workers,
-                           tie_seed=tie_seed, progress=progress)
+                           origin_subset=subset, more_vantages=more_vantages, collectors=collectors,
+                           workers=options.workers, tie_seed=tie_seed, progress=progress)
     evidence = flow_evidence(flows, origins)
     if subset is not None:
         skipped = ~np.isin(origins.asns, subset)
@@ -173,14 +174,25 @@ def simulated_flows(graph: ASGraph, origins: CountryOrigins, pfx4: Pfx2As, optio
     return evidence, flows
 
 
+def collector_asns(snapshot: Snapshot, options: TransitOptions) -> tuple[np.ndarray | None, dict[str, object] | None]:
+    """The ASes feeding the route collectors and where they were read, when the options take them as
+    vantage points (``vantage_weights="collectors"``, no chosen ones); else (None, None)."""
+    if options.vantages or options.vantage_weights is not VantageScheme.COLLECTORS:
+        return None, None
+    return collector_vantages(snapshot, options.collectors, options.mrt_files, options.full_feed_share)
+
+
 def simulated_report(snapshot: Snapshot, origins: CountryOrigins, options: TransitOptions, *,
                      overlay: Overlay | None = None, eligible: np.ndarray | None = None,
                      space: np.ndarray | None = None, top: int | None = None,
                      progress: Progress = NO_PROGRESS) -> tuple[TransitReport, PathEvidence]:
     """The transit report from simulated flows (no sources yet: see :func:`with_sources`), and its evidence."""
     graph = snapshot.graph()
+    collectors, about = collector_asns(snapshot, options)
     evidence, flows = simulated_flows(graph, origins, snapshot.pfx2as(4), options, overlay=overlay,
-                                      eligible=eligible, space=space, progress=progress)
+                                      eligible=eligible, space=space, collectors=collectors, progress=progress)
+    if about is not None:
+        evidence.details["collector_vantages"] = about
     report = transit_report(evidence, origins, snapshot.orgs(), graph, date=snapshot.date_text,
                             top=options.top if top is None else top, overlay=overlay, flows=flows, by=options.by)
     return report, evidence
@@ -223,11 +235,16 @@ def _with_stability(snapshot: Snapshot, origins: CountryOrigins, options: Transi
     from .stability import stability_report
 
     pfx4 = snapshot.pfx2as(4)
+    collectors, about = collector_asns(snapshot, options)
 
     def run(graph: ASGraph, ties: TieRule, more: tuple[VantageScheme, ...], space: np.ndarray | None,
             tie_seed: int | None = None) -> tuple[PathEvidence, FlowMeasures]:
-        return simulated_flows(graph, origins, pfx4, replace(options, ties=ties), space=space, more_vantages=more,
-                               tie_seed=tie_seed, progress=progress)
+        evidence, flows = simulated_flows(graph, origins, pfx4, replace(options, ties=ties), space=space,
+                                          more_vantages=more, collectors=collectors, tie_seed=tie_seed,
+                                          progress=progress)
+        if about is not None:
+            evidence.details["collector_vantages"] = about
+        return evidence, flows
 
     return stability_report(snapshot, origins, run, ties=options.ties, top=options.top,
                             vantages=None if options.vantages else options.vantage_weights,
@@ -292,41 +309,12 @@ def largest_blocks(asns: list[int], origins: CountryOrigins, pfx4: Pfx2As) -> li
 def _observed(snapshot: Snapshot, origins: CountryOrigins, options: TransitOptions, notes: list[str]
               ) -> PathEvidence:
     """Observed path evidence from MRT files: the given ones, or each collector's RIB (else update file) for the date."""
-    paths = list(options.mrt_files)
-    if not paths:
-        for collector in options.collectors:
-            family = "ris" if collector.startswith("rrc") else "routeviews"
-            try:
-                paths.append(str(snapshot.release(f"{family}-rib", collector=collector).path))
-            except DataNotFoundError:
-                try:
-                    paths.append(str(snapshot.release(f"{family}-updates", collector=collector).path))
-                except DataNotFoundError as exc:
-                    notes.append(left_out(f"collector {collector}", exc))
-    if not paths:
-        raise DataNotFoundError("MRT archives", snapshot.date_text, reason="no RIB or update file for any collector "
-                                f"({', '.join(options.collectors)}) at this date")
-    tables = []
-    for path in paths:
-        result = read_mrt(path, strict=snapshot.strict)
-        snapshot.bad.merge(result.bad)
-        tables.append(result.table)
+    paths = archive_paths(snapshot, options.collectors, options.mrt_files, notes)
     blocks = snapshot.country_blocks(origins.cc) if origins.view.value == "address" else None
-    evidence = observed_evidence(concat_tables(tables), origins, blocks, full_feed_share=options.full_feed_share)
+    evidence = observed_evidence(archive_table(snapshot, paths), origins, blocks,
+                                 full_feed_share=options.full_feed_share)
     evidence.details["mrt_files"] = [str(p) for p in paths]
     return evidence
-
-
-def left_out(what: str, exc: DataNotFoundError | DownloadError) -> str:
-    """A one-line note for an input that had no release: what, and the nearest that exist."""
-    nearest = getattr(exc, "nearest", None)
-    wanted = str(getattr(exc, "wanted", "") or "").split(" (")[0]  # the date, without the parameters
-    when = f"no release at or before {wanted}" if wanted else "no release for this date"
-    if nearest:
-        return f"{what} left out: {when} (nearest: {', '.join(nearest)})"
-    if getattr(exc, "dataset", None):
-        return f"{what} left out: {when}"
-    return f"{what} left out: {exc}"
 
 
 def with_sources(report: TransitReport, snapshot: Snapshot, notes: list[str] | tuple[str, ...] = ()

@@ -20,7 +20,13 @@ from collections.abc import Callable
 import numpy as np
 
 from ..analysis.country import CountryOrigins
-from ..analysis.flow_measures import FlowMeasures, TieRule, VantageScheme, originated_space
+from ..analysis.flow_measures import (
+    GRAPH_SCHEMES,
+    FlowMeasures,
+    TieRule,
+    VantageScheme,
+    originated_space,
+)
 from ..analysis.org_merge import Grouping
 from ..analysis.org_stability import org_stability
 from ..analysis.stability import TABLES, Ranking, flow_rankings, headline_stability
@@ -57,7 +63,8 @@ def stability_report(snapshot: Snapshot, origins: CountryOrigins, run: FlowRunne
     """
     graph, pfx4, orgs = snapshot.graph(), snapshot.pfx2as(4), snapshot.orgs()
     space = originated_space(graph, pfx4)
-    others = () if vantages is None else tuple(s for s in VantageScheme if s is not vantages)
+    # the collectors scheme needs the date's MRT archives: a variant only when it is the headline's own
+    others = () if vantages is None else tuple(s for s in GRAPH_SCHEMES if s is not vantages)
     evidence, flows = run(graph, ties, others, space, None)
     report = transit_report(evidence, origins, orgs, graph, date=snapshot.date_text, top=top, flows=flows,
                             by=by)

@@ -20,7 +20,17 @@ from .common import (
     UseOption,
 )
 from .output import console, print_inputs, print_json, print_notes, progress_bar, warn_reserved
-from .transit import ByOption, PrefixDateOption, TiesOption, VantageOption, ViewOption, WeightOption
+from .transit import (
+    ByOption,
+    CollectorOption,
+    MrtOption,
+    PrefixDateOption,
+    TiesOption,
+    VantageOption,
+    ViewOption,
+    WeightOption,
+    collector_choice,
+)
 
 
 def _side_by_side(before: api.TransitReport, after: api.TransitReport, top: int) -> Table:
@@ -48,6 +58,8 @@ def whatif_command(
     weight: WeightOption = api.Weighting.IPV4,
     ties: TiesOption = api.TieRule.SPLIT,
     vantage_weights: VantageOption = api.VantageScheme.SPACE,
+    collector: CollectorOption = None,
+    mrt: MrtOption = None,
     by: ByOption = api.Grouping.AS,
     prefixes_date: PrefixDateOption = None,
     use: UseOption = None,
@@ -69,7 +81,8 @@ def whatif_command(
         report = api.whatif(cc, date, asns, without_orgs=tuple(without_org or ()), links_only=links_only,
                             snapshot=snapshot, progress=progress,
                             options=api.TransitOptions(view=view, weighting=weight, top=top, ties=ties,
-                                                       vantage_weights=vantage_weights, by=by))
+                                                       vantage_weights=vantage_weights, by=by,
+                                                       mrt_files=tuple(mrt or ()), collectors=collector_choice(collector)))
     if json_out:
         print_json(report)
         return
@@ -133,6 +146,7 @@ def diff_command(
     weight: WeightOption = api.Weighting.IPV4,
     ties: TiesOption = api.TieRule.SPLIT,
     vantage_weights: VantageOption = api.VantageScheme.SPACE,
+    collector: CollectorOption = None,
     by: ByOption = api.Grouping.AS,
     prefixes_date: PrefixDateOption = None,
     use: UseOption = None,
@@ -150,7 +164,8 @@ def diff_command(
                           settings=Settings.from_env(offline=offline or None), strict=strict,
                           allow_damaged=allow_damaged, uses=choices,
                           options=api.TransitOptions(view=view, weighting=weight, top=top, ties=ties,
-                                                     vantage_weights=vantage_weights, by=by))
+                                                     vantage_weights=vantage_weights, by=by,
+                                                     collectors=collector_choice(collector)))
     if json_out:
         print_json(report)
         return

@@ -59,12 +59,25 @@ TiesOption = Annotated[api.TieRule, typer.Option("--ties", help="Equally good ro
 VantageOption = Annotated[api.VantageScheme, typer.Option("--vantage-weights", help="Who sends traffic into the "
                                                       "country: 'space' (each foreign AS by the IPv4 space it "
                                                       "originates, default), 'all' (equally), 'transit' (ASes "
-                                                      "with customers), 'cone' (by customer cone).")]
+                                                      "with customers), 'cone' (by customer cone), 'collectors' "
+                                                      "(the networks feeding the route collectors, equally: "
+                                                      "CTI's monitors; see --collector).")]
+CollectorOption = Annotated[list[str] | None, typer.Option("--collector", help="Observed evidence, or the "
+                                                          "'collectors' vantage points: route collector (rrcNN or "
+                                                          "route-views.*), repeatable.")]
+MrtOption = Annotated[list[str] | None, typer.Option("--mrt", help="Observed evidence, or the 'collectors' vantage "
+                                                    "points: MRT file(s) to read instead of the catalog's "
+                                                    "(repeatable).")]
 ByOption = Annotated[api.Grouping, typer.Option("--by", help="One row per AS ('as'), or per organization ('org': "
                                                 "sibling ASes merged by their CAIDA organization, members listed).")]
 PrefixDateOption = Annotated[str | None, typer.Option("--prefixes-date", help="Take prefix-to-AS data (IPv4 and "
                                                       "IPv6) from this date instead (when none exists for --date): "
                                                       "both prefix-to-AS datasets chosen by date.")]
+
+
+def collector_choice(collector: list[str] | None) -> tuple[str, ...]:
+    """The --collector choice, or the options' default collectors."""
+    return tuple(collector) if collector else api.TransitOptions().collectors
 
 
 def render_text(report: api.TransitReport) -> None:
@@ -199,10 +212,8 @@ def transit_command(
     max_origins: Annotated[int | None, typer.Option("--max-origins", min=1, help="Analyse only the N largest "
                                                     "origins (a quick look; the report says what was skipped).")]
     = None,
-    collector: Annotated[list[str] | None, typer.Option("--collector", help="Observed evidence: route collector "
-                                                        "(rrcNN or route-views.*), repeatable.")] = None,
-    mrt: Annotated[list[str] | None, typer.Option("--mrt", help="Observed evidence: MRT file(s) to read instead "
-                                                  "of the catalog's (repeatable).")] = None,
+    collector: CollectorOption = None,
+    mrt: MrtOption = None,
     all_peers: Annotated[bool, typer.Option("--all-peers", help="Observed evidence: keep peers that are not "
                                             "full-feed.")] = False,
     rank_thin: Annotated[bool, typer.Option("--rank-thin", help="Observed evidence: rank even when the paths cover "
@@ -224,7 +235,6 @@ def transit_command(
         snapshot = api.Snapshot.for_date(date, settings=Settings.from_env(offline=offline or None),
                                          prefixes_date=prefixes_date, progress=progress, strict=strict,
                                          allow_damaged=allow_damaged, choices=choices)
-        extra: dict[str, Any] = {"collectors": tuple(collector)} if collector else {}
         kinds = [api.Evidence.SIMULATED, api.Evidence.OBSERVED] if evidence is EvidenceChoice.BOTH \
             else [api.Evidence(evidence.value)]
         reports = []
@@ -233,7 +243,8 @@ def transit_command(
                                          vantage_weights=vantage_weights, by=by,
                                          max_origins=max_origins, mrt_files=tuple(mrt or ()),
                                          full_feed_share=0.0 if all_peers else 0.5, rank_thin_evidence=rank_thin,
-                                         stability=stability and kind is api.Evidence.SIMULATED, **extra)
+                                         stability=stability and kind is api.Evidence.SIMULATED,
+                                         collectors=collector_choice(collector))
             reports.append(api.transit(cc, date, options=options, snapshot=snapshot, progress=progress))
     if plot_path is not None:
         plot(reports[0], plot_path)

@@ -239,6 +239,10 @@ class Snapshot:
         except DownloadError as exc:
             return None, f"{dataset}: {exc}"
 
+    def derived(self, key: str, compute: Callable[[], T]) -> T:
+        """A value worked out from this snapshot's inputs, once (a world run asks for it per country)."""
+        return self._cached(f"derived|{key}", compute)
+
     def _cached(self, key: str, load: Callable[[], T]) -> T:
         if key not in self._tables:
             self._tables[key] = load()
