@@ -39,10 +39,10 @@ from .transit_flows import (
 )
 
 __all__ = [
-    "GRAPH_SCHEMES",
     "DEFAULT_TIES",
     "DEFAULT_VANTAGES",
     "FlowMeasures",
+    "GRAPH_SCHEMES",
     "TieRule",
     "VantageScheme",
     "flow_evidence",
