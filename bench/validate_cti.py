@@ -13,8 +13,9 @@ transit share over every foreign AS, lowest-ASN ties); the others are named
 MEASURE/VANTAGES/TIES/ORIGIN-WEIGHTS (measures of analysis/transit_flows.py; vantage
 schemes of analysis/flow_measures.py plus ``cone500``, the 500 largest customer cones;
 origin weights ``space`` = IPv4 and IPv6 shares averaged, ``v4``, ``equal``, ``sqrt-v4``);
-``default`` is the chosen one. One propagation per country and tie rule serves every
-MEASURE/VANTAGES/ORIGIN-WEIGHTS column.
+``default`` is the chosen one; ``cti/collectors-proxy/split/v4`` routes from the peers of the
+mirror's newest collector update files (``COLLECTOR_FILES``), standing in for CTI's monitors.
+One propagation per country and tie rule serves every MEASURE/VANTAGES/ORIGIN-WEIGHTS column.
 
 Run: python bench/validate_cti.py [--countries CU,IN] [--variants default,...] [--out FILE]
          [--confirmed-by 2020-01-01,2021-01-01]   (only the links those months also have)
