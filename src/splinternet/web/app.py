@@ -26,12 +26,13 @@ from ..errors import (
     SplinternetError,
     UnknownCountryError,
 )
-from .api_routes import JobNotFound, UploadTooLarge
+from .api_routes import JobNotFound
 from .dashboard import NoWorldData
 from .guard import RequestGuard
 from .jobs import Busy, ComputationTimeout
 from .settings import WebSettings
 from .state import AppState, Pending
+from .uploads import UploadTooLarge
 
 __all__ = ["create_app", "remove_stale_spools", "status_of"]
 

@@ -11,11 +11,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from ..errors import ParameterError
 from ..report import html as report_html
 from . import compute
-from .api_routes import blocking_job, client_of, spool_uploads, state_of
+from .api_routes import blocking_job, client_of, state_of
 from .cut import cut_transit, cut_whatif
 from .dashboard import world_country_page
 from .params import check_asns, check_cc, check_date, check_optional_date, list_registers
 from .state import AppState, Pending
+from .uploads import spool_uploads
 
 __all__ = ["router"]
 
