@@ -24,7 +24,8 @@ from .transit_evidence import PathEvidence
 if TYPE_CHECKING:
     from .flow_measures import FlowMeasures
 
-__all__ = ["GatewayRow", "ORG_ROW_FIELDS", "ProviderRow", "TransitReport", "single_homed", "transit_report", "trimmed_mean"]
+__all__ = ["GatewayRow", "ORG_ROW_FIELDS", "ProviderRow", "SHAKY_HANDOFF", "TransitReport", "single_homed", "summarize",
+           "transit_report", "trimmed_mean"]
 
 TRIM = 0.10
 ORG_ROW_FIELDS = ("org_id", "members", "transit_bounds")  # set on organizations' rows only
@@ -117,6 +118,9 @@ class ProviderRow:
     org_id: str | None = None
     members: list[dict[str, Any]] | None = None
     transit_bounds: dict[str, float] | None = None
+    # share of its border share handed over on links neither neighbouring month's CAIDA relationships
+    # confirm (analysis/handoff_links); None when not checked (observed paths, no neighbouring month)
+    unconfirmed_handoff: float | None = None
 
 
 @dataclass(frozen=True)
@@ -335,6 +339,9 @@ def _asns_text(row: ProviderRow | GatewayRow, shown: int = 4) -> str:
     return "+".join(f"AS{m['asn']}" for m in row.members[:shown]) + (f" and {more} more" if more > 0 else "")
 
 
+SHAKY_HANDOFF = 0.5  # the summary names a top provider when at least this share of it crosses unconfirmed links
+
+
 def summarize(report: TransitReport) -> str:
     """One plain paragraph that says what the figures say."""
     m, e = report.membership, report.evidence
@@ -350,6 +357,11 @@ def summarize(report: TransitReport) -> str:
         top3 = sum(r.border_share for r in p)
         parts.append(f"The largest international transit providers are {lead}; together the top three hand over "
                      f"{_pct(top3)} of inbound paths to the first domestic network.")
+        for r in p:
+            if r.unconfirmed_handoff is not None and r.unconfirmed_handoff >= SHAKY_HANDOFF:
+                parts.append(f"{r.name or 'AS' + str(r.asn)} hands over {_pct(r.unconfirmed_handoff)} of its share on "
+                             f"links that neither neighbouring month's AS relationships confirm, so that figure "
+                             f"rests on one month's inference.")
         singles = [r for r in report.providers if r.single_foreign_upstream]
         if singles:
             s = max(singles, key=lambda r: r.single_foreign_upstream)

@@ -42,6 +42,7 @@ from ..sources.snapshot import DatasetChoices, Snapshot, snapshot_for
 from ..tables.topology import ASGraph
 from . import params
 from .archives import archive_paths, archive_table, collector_vantages
+from .handoff import with_handoff_check
 from .observed_view import observed_view
 
 __all__ = ["Evidence", "Membership", "TransitOptions", "collector_asns", "country_membership", "largest_blocks",
@@ -195,7 +196,7 @@ def simulated_report(snapshot: Snapshot, origins: CountryOrigins, options: Trans
         evidence.details["collector_vantages"] = about
     report = transit_report(evidence, origins, snapshot.orgs(), graph, date=snapshot.date_text,
                             top=options.top if top is None else top, overlay=overlay, flows=flows, by=options.by)
-    return report, evidence
+    return with_handoff_check(report, evidence, snapshot), evidence
 
 
 def transit(cc: str, date: str | dt.date | None, *, options: TransitOptions = TransitOptions(),
@@ -246,9 +247,10 @@ def _with_stability(snapshot: Snapshot, origins: CountryOrigins, options: Transi
             evidence.details["collector_vantages"] = about
         return evidence, flows
 
-    return stability_report(snapshot, origins, run, ties=options.ties, top=options.top,
-                            vantages=None if options.vantages else options.vantage_weights,
-                            rows=options.stability_rows, by=options.by)
+    report, evidence = stability_report(snapshot, origins, run, ties=options.ties, top=options.top,
+                                        vantages=None if options.vantages else options.vantage_weights,
+                                        rows=options.stability_rows, by=options.by)
+    return with_handoff_check(report, evidence, snapshot), evidence
 
 
 def vantage_concentration(evidence: PathEvidence, asns: list[int], orgs: OrgTable) -> list[dict[str, object]]:

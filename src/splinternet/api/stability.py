@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -38,7 +39,8 @@ from ..sources.catalog import list_releases
 from ..sources.snapshot import DatasetChoice, Snapshot
 from ..tables.topology import ASGraph
 
-__all__ = ["CONFIRMED", "FlowRunner", "RANDOM_TIE_SEEDS", "neighbour_snapshots", "stability_report"]
+__all__ = ["CONFIRMED", "FlowRunner", "NeighbourGraphs", "RANDOM_TIE_SEEDS", "neighbour_graphs", "neighbour_snapshots",
+           "stability_report"]
 
 # (graph, tie rule, further vantage schemes, originated space or None, random tie seed or None)
 # -> the flows of the caller's options with that tie rule (or those random tie orders) on
@@ -76,21 +78,12 @@ def stability_report(snapshot: Snapshot, origins: CountryOrigins, run: FlowRunne
             variants[f"ties: {rule.value}"] = flow_rankings(run(graph, rule, (), space, None)[1])
     for seed in RANDOM_TIE_SEEDS:
         variants[f"ties: random per AS {seed}"] = flow_rankings(run(graph, ties, (), space, seed)[1])
-    inputs: list[dict[str, object]] = []
-    months: list[ASGraph] = []
-    for label, neighbour, why in neighbour_snapshots(snapshot):
-        if neighbour is None:
-            left_out.append(f"{label}: {why}")
-            continue
-        try:
-            other = neighbour.graph()
-        except _UNREADABLE as exc:
-            left_out.append(f"{label}: its AS relationships could not be read: {exc}")
-            continue
+    found = neighbour_graphs(snapshot)
+    left_out += found.left_out
+    inputs = list(found.inputs)
+    months = [other for _, other in found.graphs]
+    for label, other in found.graphs:
         variants[label] = flow_rankings(run(other, ties, (), None, None)[1])
-        months.append(other)
-        inputs += [{**row, "variant": label} for row in neighbour.provenance() if row["dataset"] == _ASREL]
-        left_out += [f"{label}: {note}" for note in neighbour.damage_notes()]
     if months:  # the month's own links, less those no neighbouring month infers the same; the same ASes, so space
         variants[CONFIRMED] = flow_rankings(run(graph.confirmed_by(months), ties, (), space, None)[1])
     else:
@@ -103,6 +96,37 @@ def stability_report(snapshot: Snapshot, origins: CountryOrigins, run: FlowRunne
                                        left_out=left_out, inputs=inputs)
     report.evidence["stability"] = stability.to_dict()
     return report, evidence
+
+
+@dataclass(frozen=True)
+class NeighbourGraphs:
+    """The AS relationships of the neighbouring months that could be read, and why the others could not."""
+
+    graphs: list[tuple[str, ASGraph]]  # (label, graph): "month: 2022-02-01"
+    left_out: list[str]  # "label: why", and the damage notes of the files read
+    inputs: list[dict[str, object]]  # provenance rows of the files read, each with its label as "variant"
+
+
+def neighbour_graphs(snapshot: Snapshot) -> NeighbourGraphs:
+    """The neighbouring months' AS relationships (:func:`neighbour_snapshots`), read once per snapshot."""
+    def read() -> NeighbourGraphs:
+        graphs: list[tuple[str, ASGraph]] = []
+        left_out: list[str] = []
+        inputs: list[dict[str, object]] = []
+        for label, neighbour, why in neighbour_snapshots(snapshot):
+            if neighbour is None:
+                left_out.append(f"{label}: {why}")
+                continue
+            try:
+                graphs.append((label, neighbour.graph()))
+            except _UNREADABLE as exc:
+                left_out.append(f"{label}: its AS relationships could not be read: {exc}")
+                continue
+            inputs += [{**row, "variant": label} for row in neighbour.provenance() if row["dataset"] == _ASREL]
+            left_out += [f"{label}: {note}" for note in neighbour.damage_notes()]
+        return NeighbourGraphs(graphs, left_out, inputs)
+
+    return snapshot.derived("neighbour-graphs", read)
 
 
 def neighbour_snapshots(snapshot: Snapshot) -> list[tuple[str, Snapshot | None, str]]:

@@ -279,7 +279,9 @@ def world_country(out: str | Path, cc: str, *, top: int = 25) -> TransitReport:
     by_provider: dict[int, list[dict[str, Any]]] = {}
     for i, a in enumerate(served["provider"]):
         by_provider.setdefault(a, []).append({k: served[k][i] for k in _SERVED})
-    providers = [ProviderRow(**{k: prov[k][i] for k in _row_fields(ProviderRow)}, served=by_provider.get(a, []),
+    # a dataset written before a row gained an optional field lacks its column: the field's default
+    providers = [ProviderRow(**{k: prov[k][i] for k in _row_fields(ProviderRow) if k in prov},
+                             served=by_provider.get(a, []),
                              customer_base={k: prov[k][i] for k in _KMI})
                  for i, a in enumerate(prov["asn"][:top])]
     gateways = [GatewayRow(**{k: gate[k][i] for k in _row_fields(GatewayRow)}) for i in range(min(top, len(gate["asn"])))]

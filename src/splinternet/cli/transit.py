@@ -80,6 +80,16 @@ def collector_choice(collector: list[str] | None) -> tuple[str, ...]:
     return tuple(collector) if collector else api.TransitOptions().collectors
 
 
+SHAKY_CAPTION = ("\n†: most of the share crosses links that neither neighbouring month's AS relationships confirm "
+                 "(unconfirmed_handoff in --json)")
+
+
+def _shaky(row: Any) -> bool:
+    """Whether most of a provider's share crosses links only this month's AS relationships infer."""
+    share = getattr(row, "unconfirmed_handoff", None)
+    return share is not None and share >= api.SHAKY_HANDOFF
+
+
 def render_text(report: api.TransitReport) -> None:
     data = to_jsonable(report)
     stability = report.evidence.get("stability")
@@ -94,13 +104,14 @@ def render_text(report: api.TransitReport) -> None:
                       title="International transit providers (foreign AS handing traffic to the first domestic "
                             "network)" + (", sibling ASes merged by organization" if by_org else ""),
                       caption="only (foreign) provider of: domestic networks with it as their only (foreign) upstream"
-                              + ORG_CAPTION * by_org)
+                              + ORG_CAPTION * by_org + SHAKY_CAPTION * any(_shaky(r) for r in report.providers))
         if stability:
             table.add_column("rank range")
         for i, row in enumerate(report.providers, 1):
             served = ", ".join(fmt.cut(s["name"], 24) or f"AS{s['asn']}" for s in row.served[:2])
             table.add_row(str(i), fmt.as_row_label(row, 44), fmt.country(row.country),
-                          fmt.pct(row.border_share), _transit_cell(row), fmt.count(row.networks_served),
+                          fmt.pct(row.border_share) + " †" * _shaky(row), _transit_cell(row),
+                          fmt.count(row.networks_served),
                           fmt.count(row.single_homed), fmt.count(row.single_foreign_upstream), served,
                           *([fmt.members(row, "border_share")] if by_org else []),
                           *([ranges["providers"].get(fmt.row_key(row), "")] if stability else []))

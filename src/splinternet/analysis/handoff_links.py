@@ -1,0 +1,54 @@
+"""How much of each provider's border share crosses links that the neighbouring months do not confirm.
+
+CAIDA infers AS relationships month by month, and a link inferred in one month alone is
+the least certain part of a topology (``ASGraph.confirmed_by``). A provider's border share
+is the traffic it hands to the first domestic network, over one link per hand-off; when
+most of it crosses a link that neither the previous nor the next month infers with the
+same relationship, the figure rests on one month's inference, and the report says so
+(RU 2022-03-01: Seabras's lead is one such link, ``docs/validation.md``). Only the hand-off
+link is checked, not the links further along the paths.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..tables.topology import ASGraph
+
+__all__ = ["confirmed_link_keys", "unconfirmed_handoff"]
+
+
+def _unordered(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    lo, hi = np.minimum(a, b).astype(np.uint64), np.maximum(a, b).astype(np.uint64)
+    return (lo << np.uint64(32)) | hi
+
+
+def confirmed_link_keys(graph: ASGraph, neighbours: list[ASGraph]) -> np.ndarray:
+    """Sorted keys of the links of ``graph`` that some neighbour has with the same relationship.
+
+    Two ASes have one relationship in a CAIDA file, so a link is keyed by its pair of ASes.
+    """
+    prov, cust, pa, pb = graph.confirmed_by(neighbours).link_arrays()
+    return np.unique(np.concatenate([_unordered(prov, cust), _unordered(pa, pb)]))
+
+
+def unconfirmed_handoff(pair_from: np.ndarray, pair_to: np.ndarray, pair_weight: np.ndarray,
+                        confirmed: np.ndarray, groups: list[list[int]]) -> list[float | None]:
+    """Per group of foreign ASes (a provider row: one AS, or an organization's members; no AS in two
+    groups): the share of their hand-off weight (``pair_*``, foreign AS -> first domestic AS) over
+    links not in ``confirmed``. None for a group with no hand-off weight.
+    """
+    keys = _unordered(np.asarray(pair_from), np.asarray(pair_to))
+    at = np.minimum(np.searchsorted(confirmed, keys), max(len(confirmed) - 1, 0))
+    known = confirmed[at] == keys if len(confirmed) else np.zeros(len(keys), dtype=bool)
+    members = np.array([a for g in groups for a in g], dtype=np.int64)
+    row = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
+    order = np.argsort(members, kind="stable")
+    members, row = members[order], row[order]
+    frm = np.asarray(pair_from, dtype=np.int64)
+    slot = np.minimum(np.searchsorted(members, frm), max(len(members) - 1, 0))
+    listed = members[slot] == frm if len(members) else np.zeros(len(frm), dtype=bool)
+    weight = np.asarray(pair_weight, dtype=np.float64)
+    total = np.bincount(row[slot[listed]], weights=weight[listed], minlength=len(groups))
+    shaky = np.bincount(row[slot[listed & ~known]], weights=weight[listed & ~known], minlength=len(groups))
+    return [float(u / t) if t > 0 else None for u, t in zip(shaky.tolist(), total.tolist(), strict=True)]
