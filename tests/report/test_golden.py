@@ -27,14 +27,16 @@ GOLDEN = Path(__file__).parent / "golden"
 
 
 def _report() -> TransitReport:
-    """A small report with the cases that went wrong: tiny shares, a long name, a region code, many notes."""
+    """A small report with the cases that went wrong: tiny shares, a long name, a region code, many notes,
+    a share resting on one month's links."""
     served = [{"asn": 64501, "name": "Alpha Net", "as_name": "", "share": 0.31},
               {"asn": 31399, "name": "Mercedes-Benz Group AG", "as_name": "DAIMLER-AS", "share": 0.000068}]
     providers = [  # AS names: the same as the organization's (hidden), another name (shown), none
         ProviderRow(3356, "Level 3 Parent, LLC", "LEVEL3", "US", 0.3123, 0.2871, 0.29, 12, served, 2, 2, {}),
         ProviderRow(9304, "HGC Global Communications Limited of Hong Kong", "HUTCHISON-AS-AP", "HK", 0.0000684,
                     None, 0.0, 1, served[1:], 0, 1, {}),
-        ProviderRow(6939, "Hurricane Electric LLC", "HURRICANE", "", 0.2, 0.1, 0.1, 3, served[:1], 0, 0, {}),
+        ProviderRow(6939, "Hurricane Electric LLC", "HURRICANE", "", 0.2, 0.1, 0.1, 3, served[:1], 0, 0, {},
+                    unconfirmed_handoff=0.8),  # mostly over links one month alone infers: marked
         ProviderRow(3216, "PJSC VimpelCom", "SOVAM-AS", "RU", 0.05, 0.04, 0.04, 2, served[:1], 0, 0, {}),
     ]
     gateways = [GatewayRow(31399, "Mercedes-Benz Group AG", "DAIMLER-AS", 0.079, 0.0001, 0.001, 54, 0.148),

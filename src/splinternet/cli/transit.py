@@ -80,14 +80,7 @@ def collector_choice(collector: list[str] | None) -> tuple[str, ...]:
     return tuple(collector) if collector else api.TransitOptions().collectors
 
 
-SHAKY_CAPTION = ("\n†: most of the share crosses links that neither neighbouring month's AS relationships confirm "
-                 "(unconfirmed_handoff in --json)")
-
-
-def _shaky(row: Any) -> bool:
-    """Whether most of a provider's share crosses links only this month's AS relationships infer."""
-    share = getattr(row, "unconfirmed_handoff", None)
-    return share is not None and share >= api.SHAKY_HANDOFF
+SHAKY_CAPTION = f"\n†: {fmt.SHAKY_NOTE} (unconfirmed_handoff in --json)"
 
 
 def render_text(report: api.TransitReport) -> None:
@@ -104,13 +97,13 @@ def render_text(report: api.TransitReport) -> None:
                       title="International transit providers (foreign AS handing traffic to the first domestic "
                             "network)" + (", sibling ASes merged by organization" if by_org else ""),
                       caption="only (foreign) provider of: domestic networks with it as their only (foreign) upstream"
-                              + ORG_CAPTION * by_org + SHAKY_CAPTION * any(_shaky(r) for r in report.providers))
+                              + ORG_CAPTION * by_org + SHAKY_CAPTION * any(fmt.shaky(r) for r in report.providers))
         if stability:
             table.add_column("rank range")
         for i, row in enumerate(report.providers, 1):
             served = ", ".join(fmt.cut(s["name"], 24) or f"AS{s['asn']}" for s in row.served[:2])
             table.add_row(str(i), fmt.as_row_label(row, 44), fmt.country(row.country),
-                          fmt.pct(row.border_share) + " †" * _shaky(row), _transit_cell(row),
+                          fmt.pct(row.border_share) + " †" * fmt.shaky(row), _transit_cell(row),
                           fmt.count(row.networks_served),
                           fmt.count(row.single_homed), fmt.count(row.single_foreign_upstream), served,
                           *([fmt.members(row, "border_share")] if by_org else []),
@@ -184,7 +177,8 @@ def render_agreement(check: dict[str, Any]) -> None:
 
 
 _CSV_COLUMNS = ["evidence", "table", "rank", "asn", "name", "as_name", "country", "border_share", "gateway_share",
-                "transit_share", "transit_mean", "networks_served", "single_homed", "single_foreign_upstream"]
+                "transit_share", "transit_mean", "networks_served", "single_homed", "single_foreign_upstream",
+                "unconfirmed_handoff"]
 
 
 def write_csv(reports: list[api.TransitReport]) -> None:

@@ -317,6 +317,18 @@ def rank_ranges(stability: dict[str, Any] | None) -> dict[str, dict[int | str, s
     return out
 
 
+SHAKY_NOTE = "most of the share crosses links that neither neighbouring month's AS relationships confirm"
+
+
+def shaky(row: Any) -> bool:
+    """Whether most of a provider row's share crosses hand-off links only this month's AS relationships
+    infer (``unconfirmed_handoff`` at least ``api.SHAKY_HANDOFF``; dict or row object)."""
+    from .. import api
+
+    share = row.get("unconfirmed_handoff") if isinstance(row, Mapping) else getattr(row, "unconfirmed_handoff", None)
+    return share is not None and share >= api.SHAKY_HANDOFF
+
+
 def row_key(row: Any) -> int | str:
     """What identifies a ranked row: an organization's org id, else its AS number (dict or row object)."""
     def get(key: str) -> Any:

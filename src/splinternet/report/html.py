@@ -62,6 +62,8 @@ def environment():  # noqa: ANN201 - jinja2.Environment
     env.globals["transit_cautions"] = transit_cautions
     env.globals["rank_ranges"] = fmt.rank_ranges
     env.globals["row_key"] = fmt.row_key
+    env.globals["shaky"] = fmt.shaky
+    env.globals["shaky_note"] = fmt.SHAKY_NOTE
     env.globals["version"] = __version__
     return env
 
