@@ -118,6 +118,11 @@ def test_collectors_scheme_runs_the_archives_peers(mirror_settings) -> None:
     assert {f"vantages: {s.value}" for s in (VantageScheme.ALL, VantageScheme.SPACE, VantageScheme.TRANSIT,
                                               VantageScheme.CONE)} <= names
     assert "vantages: collectors" not in names
+    # a collector without archives for the date is left out with a note, the others still count
+    both = api.transit("UA", None, options=replace(options, collectors=("rrc23", "route-views.nowhere")),
+                       snapshot=snapshot)
+    assert any("collector route-views.nowhere left out" in n for n in both.notes)
+    assert both.evidence["collector_vantages"]["ases"] == about["ases"]
 
 
 @pytest.mark.data

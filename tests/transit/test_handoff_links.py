@@ -65,7 +65,10 @@ def test_seabras_lead_rests_on_one_months_link(mirror_settings) -> None:
     """RU 2022-03-01: Seabras's hand-off to Rostelecom is inferred in March only (docs/validation.md)."""
     snapshot = Snapshot.for_date("2022-03-01", settings=mirror_settings, prefixes_date="2024-04-06")
     report = api.transit("RU", None, options=api.TransitOptions(max_origins=120, top=5), snapshot=snapshot)
-    assert report.evidence["handoff_links"] == {"confirmed_by": ["2022-02-01", "2022-04-01"], "left_out": []}
+    about = report.evidence["handoff_links"]
+    assert about["confirmed_by"] == ["2022-02-01", "2022-04-01"] and about["left_out"] == []
+    assert [row["url"].rsplit("/", 1)[1] for row in about["inputs"]] == ["20220201.as-rel.txt.bz2",
+                                                                         "20220401.as-rel.txt.bz2"]
     rows = {r.asn: r for r in report.providers}
     assert rows[13786].unconfirmed_handoff > 0.95 and rows[3356].unconfirmed_handoff < 0.1
     assert all(r.unconfirmed_handoff is not None for r in report.providers)

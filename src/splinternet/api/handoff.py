@@ -21,7 +21,7 @@ def _confirmed(snapshot: Snapshot) -> tuple[np.ndarray | None, dict[str, object]
     def find() -> tuple[np.ndarray | None, dict[str, object]]:
         found = neighbour_graphs(snapshot)
         about: dict[str, object] = {"confirmed_by": [label.removeprefix("month: ") for label, _ in found.graphs],
-                                    "left_out": list(found.left_out)}
+                                    "left_out": list(found.left_out), "inputs": list(found.inputs)}
         if not found.graphs:
             return None, about
         return confirmed_link_keys(snapshot.graph(), [g for _, g in found.graphs]), about

@@ -326,7 +326,9 @@ def with_sources(report: TransitReport, snapshot: Snapshot, notes: list[str] | t
     A snapshot serves many countries (the web app, a world run): of the country-block files
     it holds, only those this report's country was read from are listed.
     """
-    every = list(notes) + snapshot.date_notes() + snapshot.release_notes() + snapshot.damage_notes()
+    collectors = report.evidence.get("collector_vantages") or {}  # a collector without archives, as a note
+    every = (list(notes) + list(collectors.get("notes", [])) + snapshot.date_notes() + snapshot.release_notes()
+             + snapshot.damage_notes())
     blocks = snapshot.loaded_country_blocks(report.cc)
     mine = {r.url for r in blocks.releases} if blocks is not None else set()
     sources = [s for s in snapshot.provenance() if s.get("dataset") not in _BLOCK_DATASETS or s.get("url") in mine]
