@@ -40,7 +40,7 @@ def _report() -> TransitReport:
         ProviderRow(3216, "PJSC VimpelCom", "SOVAM-AS", "RU", 0.05, 0.04, 0.04, 2, served[:1], 0, 0, {}),
     ]
     gateways = [GatewayRow(31399, "Mercedes-Benz Group AG", "DAIMLER-AS", 0.079, 0.0001, 0.001, 54, 0.148),
-                GatewayRow(64501, "Alpha Net", "", 0.5, 0.4, 0.4, 3, 0.2)]
+                GatewayRow(64501, "Alpha Net", "", 0.5, 0.4, 0.4, 3, 0.2, unconfirmed_handoff=0.6)]
     evidence = {"kind": "simulated", "vantage_points": 71560, "paths": 122465920,
                 "gateway_blocks": [{"asn": 31399, "prefix": "53.0.0.0/8", "ipv4_addresses": 16777216.0,
                                     "share_of_own_space": 1.0}]}

@@ -71,7 +71,10 @@ def test_seabras_lead_rests_on_one_months_link(mirror_settings) -> None:
                                                                          "20220401.as-rel.txt.bz2"]
     rows = {r.asn: r for r in report.providers}
     assert rows[13786].unconfirmed_handoff > 0.95 and rows[3356].unconfirmed_handoff < 0.1
-    assert all(r.unconfirmed_handoff is not None for r in report.providers)
+    assert all(r.unconfirmed_handoff is not None for r in [*report.providers, *report.gateways])
+    # the gateway side of the same pairs: Rostelecom receives Seabras's share over that link
+    rostelecom = next(g for g in report.gateways if g.asn == 12389)
+    assert 0.05 < rostelecom.unconfirmed_handoff < 0.5 and "It receives" not in report.summary
     assert "Seabras 1 USA, LLC hands over" in report.summary and "Level 3 Parent, LLC hands over" not in report.summary
     merged = api.transit("RU", None, options=api.TransitOptions(max_origins=120, top=5, by="org"), snapshot=snapshot)
     seabras = next(r for r in merged.providers if 13786 in [m["asn"] for m in r.members])
@@ -86,5 +89,5 @@ def test_no_neighbouring_month_leaves_the_rows_unchecked(mirror_settings, shared
     report = api.transit("CU", None, options=api.TransitOptions(top=5), snapshot=snapshot)
     about = report.evidence["handoff_links"]
     assert about["confirmed_by"] == [] and "given as a file" in about["left_out"][0]
-    assert report.providers and all(r.unconfirmed_handoff is None for r in report.providers)
+    assert report.providers and all(r.unconfirmed_handoff is None for r in [*report.providers, *report.gateways])
     assert "neighbouring month" not in report.summary

@@ -34,9 +34,10 @@ def confirmed_link_keys(graph: ASGraph, neighbours: list[ASGraph]) -> np.ndarray
 
 def unconfirmed_handoff(pair_from: np.ndarray, pair_to: np.ndarray, pair_weight: np.ndarray,
                         confirmed: np.ndarray, groups: list[list[int]]) -> list[float | None]:
-    """Per group of foreign ASes (a provider row: one AS, or an organization's members; no AS in two
-    groups): the share of their hand-off weight (``pair_*``, foreign AS -> first domestic AS) over
-    links not in ``confirmed``. None for a group with no hand-off weight.
+    """Per group of ASes (a row: one AS, or an organization's members; no AS in two groups): the share
+    of the hand-off weight (``pair_*``, foreign AS -> first domestic AS) of the pairs whose first AS
+    is in the group, over links not in ``confirmed``. None for a group with no hand-off weight.
+    Gateways (the domestic side) pass the pairs reversed; a link is the same either way round.
     """
     keys = _unordered(np.asarray(pair_from), np.asarray(pair_to))
     at = np.minimum(np.searchsorted(confirmed, keys), max(len(confirmed) - 1, 0))

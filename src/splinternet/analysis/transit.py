@@ -138,6 +138,7 @@ class GatewayRow:
     org_id: str | None = None  # an organization's row: as on ProviderRow
     members: list[dict[str, Any]] | None = None
     transit_bounds: dict[str, float] | None = None
+    unconfirmed_handoff: float | None = None  # as on ProviderRow: of the share it receives from abroad
 
 
 @dataclass(frozen=True, repr=False)
@@ -371,6 +372,9 @@ def summarize(report: TransitReport) -> str:
         g = report.gateways[0]
         parts.append(f"The main gateway is {g.name or 'AS' + str(g.asn)} ({_asns_text(g)}), first domestic network on "
                      f"{_pct(g.gateway_share)} of inbound paths.")
+        if g.unconfirmed_handoff is not None and g.unconfirmed_handoff >= SHAKY_HANDOFF:
+            parts.append(f"It receives {_pct(g.unconfirmed_handoff)} of that on links that neither neighbouring "
+                         f"month's AS relationships confirm.")
     if e.get("coverage"):
         cov = e["coverage"]
         parts.append("The observed paths cover " + " and ".join(f"{_pct(v)} of its {k.upper().replace('IPV', 'IPv')} space"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
@@ -30,8 +31,9 @@ def _confirmed(snapshot: Snapshot) -> tuple[np.ndarray | None, dict[str, object]
 
 
 def with_handoff_check(report: TransitReport, evidence: PathEvidence, snapshot: Snapshot) -> TransitReport:
-    """The report with each provider row's ``unconfirmed_handoff`` and ``evidence["handoff_links"]`` (the
-    months read); the summary names a top provider whose share rests mostly on such links.
+    """The report with each provider and gateway row's ``unconfirmed_handoff`` and
+    ``evidence["handoff_links"]`` (the months read); the summary names a top provider, or the main
+    gateway, whose share rests mostly on such links.
 
     For simulated paths on the snapshot's own AS relationships; with no neighbouring month the
     rows stay None and the evidence says why.
@@ -40,8 +42,11 @@ def with_handoff_check(report: TransitReport, evidence: PathEvidence, snapshot: 
     report.evidence["handoff_links"] = about
     if confirmed is None:
         return report
-    groups = [[int(m["asn"]) for m in r.members] if r.members else [r.asn] for r in report.providers]
-    shares = unconfirmed_handoff(evidence.pair_from, evidence.pair_to, evidence.pair_weight, confirmed, groups)
-    rows = [replace(r, unconfirmed_handoff=v) for r, v in zip(report.providers, shares, strict=True)]
-    report = replace(report, providers=rows)
+    def checked(rows: list[Any], first: np.ndarray, second: np.ndarray) -> list[Any]:
+        groups = [[int(m["asn"]) for m in r.members] if r.members else [r.asn] for r in rows]
+        shares = unconfirmed_handoff(first, second, evidence.pair_weight, confirmed, groups)
+        return [replace(r, unconfirmed_handoff=v) for r, v in zip(rows, shares, strict=True)]
+
+    report = replace(report, providers=checked(report.providers, evidence.pair_from, evidence.pair_to),
+                     gateways=checked(report.gateways, evidence.pair_to, evidence.pair_from))
     return replace(report, summary=summarize(report))

@@ -284,7 +284,8 @@ def world_country(out: str | Path, cc: str, *, top: int = 25) -> TransitReport:
                              served=by_provider.get(a, []),
                              customer_base={k: prov[k][i] for k in _KMI})
                  for i, a in enumerate(prov["asn"][:top])]
-    gateways = [GatewayRow(**{k: gate[k][i] for k in _row_fields(GatewayRow)}) for i in range(min(top, len(gate["asn"])))]
+    gateways = [GatewayRow(**{k: gate[k][i] for k in _row_fields(GatewayRow) if k in gate})
+                for i in range(min(top, len(gate["asn"])))]
     keys = [k for k in trans if k not in ("rank", "cc")]
     transit_rows = [{k: trans[k][i] for k in keys} for i in range(min(top, len(trans["rank"])))]
     evidence = json.loads(row["evidence"])

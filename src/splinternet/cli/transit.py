@@ -116,9 +116,11 @@ def render_text(report: api.TransitReport) -> None:
     if report.gateways:
         gates = Table("#", "gateway", "gateway share", "transit share", "foreign providers", "own share of country",
                       *(["member ASes (own gateway share)"] if by_org else []), *(["rank range"] if stability else []),
-                      title="Domestic gateways (first domestic network on inbound paths)")
+                      title="Domestic gateways (first domestic network on inbound paths)",
+                      caption=SHAKY_CAPTION.strip() if any(fmt.shaky(g) for g in report.gateways) else None)
         for i, g in enumerate(report.gateways, 1):
-            gates.add_row(str(i), fmt.as_row_label(g, 44), fmt.pct(g.gateway_share), _transit_cell(g),
+            gates.add_row(str(i), fmt.as_row_label(g, 44), fmt.pct(g.gateway_share) + " †" * fmt.shaky(g),
+                          _transit_cell(g),
                           fmt.count(g.foreign_providers), fmt.pct(g.origin_share),
                           *([fmt.members(g, "gateway_share")] if by_org else []),
                           *([ranges["gateways"].get(fmt.row_key(g), "")] if stability else []))
