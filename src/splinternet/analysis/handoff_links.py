@@ -1,7 +1,7 @@
 """How much of each provider's border share crosses links that the neighbouring months do not confirm.
 
 CAIDA infers AS relationships month by month, and a link inferred in one month alone is
-the least certain part of a topology (``ASGraph.confirmed_by``). A provider's border share
+the least certain part of a topology (``ASGraph.confirmed_links``). A provider's border share
 is the traffic it hands to the first domestic network, over one link per hand-off; when
 most of it crosses a link that neither the previous nor the next month infers with the
 same relationship, the figure rests on one month's inference, and the report says so
@@ -28,7 +28,7 @@ def confirmed_link_keys(graph: ASGraph, neighbours: list[ASGraph]) -> np.ndarray
 
     Two ASes have one relationship in a CAIDA file, so a link is keyed by its pair of ASes.
     """
-    prov, cust, pa, pb = graph.confirmed_by(neighbours).link_arrays()
+    prov, cust, pa, pb = graph.confirmed_links(neighbours)
     return np.unique(np.concatenate([_unordered(prov, cust), _unordered(pa, pb)]))
 
 
@@ -39,17 +39,15 @@ def unconfirmed_handoff(pair_from: np.ndarray, pair_to: np.ndarray, pair_weight:
     is in the group, over links not in ``confirmed``. None for a group with no hand-off weight.
     Gateways (the domestic side) pass the pairs reversed; a link is the same either way round.
     """
-    keys = _unordered(np.asarray(pair_from), np.asarray(pair_to))
-    at = np.minimum(np.searchsorted(confirmed, keys), max(len(confirmed) - 1, 0))
-    known = confirmed[at] == keys if len(confirmed) else np.zeros(len(keys), dtype=bool)
+    known = np.isin(_unordered(np.asarray(pair_from), np.asarray(pair_to)), confirmed)
     members = np.array([a for g in groups for a in g], dtype=np.int64)
     row = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
     order = np.argsort(members, kind="stable")
     members, row = members[order], row[order]
     frm = np.asarray(pair_from, dtype=np.int64)
-    slot = np.minimum(np.searchsorted(members, frm), max(len(members) - 1, 0))
-    listed = members[slot] == frm if len(members) else np.zeros(len(frm), dtype=bool)
-    weight = np.asarray(pair_weight, dtype=np.float64)
-    total = np.bincount(row[slot[listed]], weights=weight[listed], minlength=len(groups))
-    shaky = np.bincount(row[slot[listed & ~known]], weights=weight[listed & ~known], minlength=len(groups))
+    listed = np.isin(frm, members)
+    group = row[np.searchsorted(members, frm[listed])]  # each listed pair's row
+    weight = np.asarray(pair_weight, dtype=np.float64)[listed]
+    total = np.bincount(group, weights=weight, minlength=len(groups))
+    shaky = np.bincount(group[~known[listed]], weights=weight[~known[listed]], minlength=len(groups))
     return [float(u / t) if t > 0 else None for u, t in zip(shaky.tolist(), total.tolist(), strict=True)]

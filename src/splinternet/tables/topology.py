@@ -187,12 +187,12 @@ class ASGraph:
         once = owner < self.peer_indices
         return providers, customers, self.asns[owner[once]], self.asns[self.peer_indices[once]]
 
-    def confirmed_by(self, others: list[ASGraph]) -> ASGraph:
-        """The links of this graph that at least one of ``others`` has too, with the same relationship.
+    def confirmed_links(self, others: list[ASGraph]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The links of this graph that at least one of ``others`` has too, with the same relationship,
+        as :meth:`link_arrays` gives them.
 
         CAIDA infers relationships month by month; a link inferred in one month alone is the
-        least certain part of it. A subset of an acyclic provider graph is still acyclic, and
-        every AS stays (with its links, possibly none), as do the clique and IXP lists.
+        least certain part of it.
         """
         def keys(a: np.ndarray, b: np.ndarray) -> np.ndarray:
             return (a.astype(np.uint64) << np.uint64(32)) | b.astype(np.uint64)
@@ -204,9 +204,14 @@ class ASGraph:
             o_prov, o_cust, o_pa, o_pb = other.link_arrays()
             seen_p2c |= np.isin(keys(prov, cust), keys(o_prov, o_cust))
             seen_p2p |= np.isin(keys(pa, pb), keys(o_pa, o_pb))
-        return ASGraph.from_links(prov[seen_p2c], cust[seen_p2c], pa[seen_p2p], pb[seen_p2p], extra_asns=self.asns,
-                                  clique=self.clique, ixps=self.ixps,
-                                  source=f"{self.source or 'in memory'}, links confirmed by another month")
+        return prov[seen_p2c], cust[seen_p2c], pa[seen_p2p], pb[seen_p2p]
+
+    def confirmed_by(self, others: list[ASGraph]) -> ASGraph:
+        """The graph of :meth:`confirmed_links`. A subset of an acyclic provider graph is still
+        acyclic, and every AS stays (with its links, possibly none), as do the clique and IXP lists.
+        """
+        return ASGraph.from_links(*self.confirmed_links(others), extra_asns=self.asns, clique=self.clique,
+                                  ixps=self.ixps, source=f"{self.source or 'in memory'}, links confirmed by another month")
 
     def require_index(self, asn: int) -> int:
         """Dense index of one AS; a ParameterError naming the AS when the graph lacks it."""
