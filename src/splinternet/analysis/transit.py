@@ -24,8 +24,8 @@ from .transit_evidence import PathEvidence
 if TYPE_CHECKING:
     from .flow_measures import FlowMeasures
 
-__all__ = ["GatewayRow", "ORG_ROW_FIELDS", "ProviderRow", "SHAKY_HANDOFF", "TransitReport", "single_homed", "summarize",
-           "transit_report", "trimmed_mean"]
+__all__ = ["GatewayRow", "ORG_ROW_FIELDS", "ProviderRow", "SHAKY_HANDOFF", "TransitReport", "rests_on_one_month", "single_homed",
+           "summarize", "transit_report", "trimmed_mean"]
 
 TRIM = 0.10
 ORG_ROW_FIELDS = ("org_id", "members", "transit_bounds")  # set on organizations' rows only
@@ -343,6 +343,11 @@ def _asns_text(row: ProviderRow | GatewayRow, shown: int = 4) -> str:
 SHAKY_HANDOFF = 0.5  # the summary names a top provider when at least this share of it crosses unconfirmed links
 
 
+def rests_on_one_month(share: float | None) -> bool:
+    """Whether a row's ``unconfirmed_handoff`` is large enough for the summary and the tables to say so."""
+    return share is not None and share >= SHAKY_HANDOFF
+
+
 def summarize(report: TransitReport) -> str:
     """One plain paragraph that says what the figures say."""
     m, e = report.membership, report.evidence
@@ -359,7 +364,7 @@ def summarize(report: TransitReport) -> str:
         parts.append(f"The largest international transit providers are {lead}; together the top three hand over "
                      f"{_pct(top3)} of inbound paths to the first domestic network.")
         for r in p:
-            if r.unconfirmed_handoff is not None and r.unconfirmed_handoff >= SHAKY_HANDOFF:
+            if rests_on_one_month(r.unconfirmed_handoff):
                 parts.append(f"{r.name or 'AS' + str(r.asn)} hands over {_pct(r.unconfirmed_handoff)} of its share on "
                              f"links that neither neighbouring month's AS relationships confirm, so that figure "
                              f"rests on one month's inference.")
@@ -372,7 +377,7 @@ def summarize(report: TransitReport) -> str:
         g = report.gateways[0]
         parts.append(f"The main gateway is {g.name or 'AS' + str(g.asn)} ({_asns_text(g)}), first domestic network on "
                      f"{_pct(g.gateway_share)} of inbound paths.")
-        if g.unconfirmed_handoff is not None and g.unconfirmed_handoff >= SHAKY_HANDOFF:
+        if rests_on_one_month(g.unconfirmed_handoff):
             parts.append(f"It receives {_pct(g.unconfirmed_handoff)} of that on links that neither neighbouring "
                          f"month's AS relationships confirm.")
     if e.get("coverage"):

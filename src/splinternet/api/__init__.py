@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from ..analysis.org_merge import Grouping
     from ..analysis.profile import AsProfile
     from ..analysis.timeline import ShareTimeline
-    from ..analysis.transit import SHAKY_HANDOFF, TransitReport
+    from ..analysis.transit import TransitReport
     from ..analysis.whatif import WhatIfReport
     from ..analysis.world_events import EventThresholds, WorldEvent
     from ..sources.registry import RegisterKind
@@ -58,7 +58,7 @@ _WHERE = {
     "Evidence": ".providers", "GroupTable": "..analysis.blocking_groups", "Grouping": "..analysis.org_merge", "Membership": ".providers", "MembershipView": "..analysis.country", "Weighting": "..analysis.country",
     "RegisterKind": "..sources.registry", "ShareTimeline": "..analysis.timeline", "SimulateOptions": ".routes",
     "SimulationResult": ".routes", "Snapshot": "..sources.snapshot", "TieRule": "..analysis.flow_measures", "TransitOptions": ".providers", "VantageScheme": "..analysis.flow_measures",
-    "TransitReport": "..analysis.transit", "SHAKY_HANDOFF": "..analysis.transit", "UpdateCadence": "..analysis.blocking_updates",
+    "TransitReport": "..analysis.transit", "UpdateCadence": "..analysis.blocking_updates",
     "WhatIfReport": "..analysis.whatif", "archive_timeline": ".timeline", "as_profile": ".lookup",
     "as_search": ".lookup", "blocking_diff": ".blocking", "blocking_register_timeline": ".timeline",
     "blocking_report": ".blocking", "blocking_series": ".blocking", "blocking_updates": ".blocking",
@@ -91,7 +91,6 @@ __all__ = [
     "Membership",
     "MembershipView",
     "RegisterKind",
-    "SHAKY_HANDOFF",
     "ShareTimeline",
     "SimulateOptions",
     "SimulationResult",

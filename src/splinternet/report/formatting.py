@@ -321,12 +321,12 @@ SHAKY_NOTE = "most of the share crosses links that neither neighbouring month's 
 
 
 def shaky(row: Any) -> bool:
-    """Whether most of a provider row's share crosses hand-off links only this month's AS relationships
-    infer (``unconfirmed_handoff`` at least ``api.SHAKY_HANDOFF``; dict or row object)."""
-    from .. import api
+    """Whether most of a row's share crosses hand-off links only this month's AS relationships infer
+    (``analysis.transit.rests_on_one_month``; dict or row object)."""
+    from ..analysis.transit import rests_on_one_month
 
-    share = row.get("unconfirmed_handoff") if isinstance(row, Mapping) else getattr(row, "unconfirmed_handoff", None)
-    return share is not None and share >= api.SHAKY_HANDOFF
+    return rests_on_one_month(row.get("unconfirmed_handoff") if isinstance(row, Mapping)
+                              else getattr(row, "unconfirmed_handoff", None))
 
 
 def row_key(row: Any) -> int | str:
