@@ -16,7 +16,7 @@ from numba import njit, prange
 from ..progress import NO_PROGRESS, Progress
 from ..tables.topology import ASGraph
 from .scenario import Overlay, Scenario
-from .simulate import MAX_LENGTH, as_overlay, default_threads, propagate_into
+from .simulate import MAX_LENGTH, as_overlay, default_threads, propagate_keyed, route_keys
 
 __all__ = [
     "CHANGE_GAINED", "CHANGE_LENGTH", "CHANGE_LOST", "CHANGE_MOVED", "CHANGE_NAMES", "ScenarioComparison",
@@ -39,11 +39,12 @@ def _compare(origins, base, scen, n, per_origin, lost_per_as, moved_per_as, delt
     len_b = np.empty(n, dtype=np.int32)
     nh_b = np.empty(n, dtype=np.int32)
     queue = np.empty(n, dtype=np.int32)
+    key = route_keys(n)
     cap = d_origin.shape[0]
     for j in range(origins.shape[0]):
         o = origins[j]
-        propagate_into(o, base, rel_a, len_a, nh_a, queue)
-        propagate_into(o, scen, rel_b, len_b, nh_b, queue)
+        propagate_keyed(o, base, key, rel_a, len_a, nh_a, queue)
+        propagate_keyed(o, scen, key, rel_b, len_b, nh_b, queue)
         for v in range(n):
             had = rel_a[v] >= 0
             has = rel_b[v] >= 0

@@ -34,7 +34,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .simulate import propagate_ordered
+from .simulate import propagate_keyed, route_keys
 
 __all__ = [
     "BACKBONE",
@@ -245,7 +245,7 @@ def _leaf_groups_push(groups, tie_mode, weight, kmi_weight, child, child_kmi, re
 
 @njit(cache=True, nogil=True)
 def flow_origin(origin, weight, kmi_weight, child, child_kmi, net, has_customers, groups, tie_mode, check_send, domestic,
-                vw, rel, length, nh, queue, seq, hops, ntie, hi, tie_to, flow, run, acc, pairs, totals, positions,
+                vw, key, rel, length, nh, queue, seq, hops, ntie, hi, tie_to, flow, run, acc, pairs, totals, positions,
                 handed):
     """Propagate routes to ``origin`` and add its weighted measures into ``acc[x, measure, column]``.
 
@@ -267,7 +267,7 @@ def flow_origin(origin, weight, kmi_weight, child, child_kmi, net, has_customers
     c_ptr = net.customer_ptr
     xc_ptr, xc_idx, xc_ok = net.added_customer_ptr, net.added_customer_idx, net.added_customer_ok
     n = rel.shape[0]
-    front, stubs = propagate_ordered(origin, net, rel, length, nh, queue)
+    front, stubs = propagate_keyed(origin, net, key, rel, length, nh, queue)
     total = front + stubs
     if total == 0:
         return 0.0
@@ -385,6 +385,7 @@ def run_flow_origins(origins, weights, kmi, children, children_kmi, net, has_cus
     """
     n = domestic.shape[0]
     kk = vw.shape[1]
+    key = route_keys(n)
     rel = np.empty(n, dtype=np.int8)
     length = np.empty(n, dtype=np.int32)
     nh = np.empty(n, dtype=np.int32)
@@ -402,7 +403,7 @@ def run_flow_origins(origins, weights, kmi, children, children_kmi, net, has_cus
     pairs[np.int64(-1)] = 0.0
     for j in range(origins.shape[0]):
         reached[j] = flow_origin(origins[j], weights[j, :], kmi[j], children[j, :], children_kmi[j], net,
-                                 has_customers, groups, tie_mode, check_send, domestic, vw, rel, length, nh, queue,
+                                 has_customers, groups, tie_mode, check_send, domestic, vw, key, rel, length, nh, queue,
                                  seq, hops, ntie, hi, tie_to, flow, run, acc, pairs, totals, positions, handed)
     del pairs[np.int64(-1)]
     return pairs

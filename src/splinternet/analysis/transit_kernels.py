@@ -19,7 +19,7 @@ import math
 import numpy as np
 from numba import njit
 
-from .simulate import propagate_into
+from .simulate import propagate_keyed, route_keys
 
 __all__ = ["DOMESTIC", "MASK_WORDS", "accumulate_origin", "run_origins"]
 
@@ -158,6 +158,7 @@ def run_origins(origins, weights, kmi, net, info, acc, shares, totals, reached_o
     length = np.empty(n, dtype=np.int32)
     nh = np.empty(n, dtype=np.int32)
     queue = np.empty(n, dtype=np.int32)
+    route_key = route_keys(n)
     order = np.empty(n, dtype=np.int64)
     counts = np.empty(n + 2, dtype=np.int64)
     work = np.zeros((n, 2), dtype=np.int64)
@@ -169,7 +170,8 @@ def run_origins(origins, weights, kmi, net, info, acc, shares, totals, reached_o
     pairs[np.int64(-1)] = 0.0
     for j in range(origins.shape[0]):
         origin = origins[j]
-        if propagate_into(origin, net, rel, length, nh, queue) == 0:
+        front, stubs = propagate_keyed(origin, net, route_key, rel, length, nh, queue)
+        if front + stubs == 0:
             continue
         before = totals[2]
         written = accumulate_origin(origin, weights[j], kmi[j], nh, length, info, order, counts, work, mask, acc,
