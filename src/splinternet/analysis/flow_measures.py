@@ -19,6 +19,7 @@ from ..progress import NO_PROGRESS, Progress
 from ..sources.pfx2as import Pfx2As
 from ..tables.topology import ASGraph
 from .country import CountryOrigins, _per_origin
+from .flow_handoffs import book_pairs, border_slots, new_book
 from .flow_leaves import leaf_groups, no_leaves, spread_over_leaves
 from .scenario import Overlay, OverlayArrays, Scenario
 from .simulate import as_overlay
@@ -340,22 +341,23 @@ def flow_measures(graph: ASGraph, origins: CountryOrigins, weights: np.ndarray, 
     leaves = (LEAVES if tie_seed is None else no_leaves)(overlay, vw, origin_vantage)
     group_count, entries = len(leaves.groups.v0), len(leaves.groups.provider)
 
-    def work(batch: np.ndarray) -> tuple[np.ndarray, dict, np.ndarray, np.ndarray, np.ndarray]:
+    slots = border_slots(leaves.net, domestic)
+
+    def work(batch: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         acc = np.zeros((n, MEASURES, vw.shape[1]))
         totals = np.zeros(3)
         positions = np.zeros((group_count, 3))
         handed = np.zeros((entries, vw.shape[1]))
-        pairs: dict[int, float] = {}
+        book = new_book(len(slots.giver))
         for piece in np.array_split(batch, max(1, len(batch) // PIECE)):
             got = np.zeros(len(piece))
-            part = run_flow_origins(reps[piece].astype(np.int32), rep_weight[piece], rep_kmi[piece],
-                                    children[piece], children_kmi[piece], leaves.net, leaves.has_customers,
-                                    leaves.groups, code, check_send, domestic, vw, acc, totals, got, positions, handed)
+            book += run_flow_origins(reps[piece].astype(np.int32), rep_weight[piece], rep_kmi[piece],
+                                     children[piece], children_kmi[piece], leaves.net, leaves.has_customers,
+                                     leaves.groups, code, check_send, domestic, vw, slots.slot, len(slots.giver), acc,
+                                     totals, got, positions, handed)
             reached[piece] = got
-            for key, value in part.items():
-                pairs[key] = pairs.get(key, 0.0) + value
             progress.advance(len(piece))
-        return acc, pairs, totals, positions, handed
+        return acc, book, totals, positions, handed
 
     batches = _batches(len(reps), workers)
     progress.start("simulating routes to the country's networks", len(reps))
@@ -367,10 +369,7 @@ def flow_measures(graph: ASGraph, origins: CountryOrigins, weights: np.ndarray, 
     progress.finish()
     acc = sum((p[0] for p in parts), np.zeros((n, MEASURES, vw.shape[1])))
     path_totals = sum((p[2] for p in parts), np.zeros(3))
-    pairs: dict[int, float] = {}
-    for part in parts:
-        for key, value in part[1].items():
-            pairs[key] = pairs.get(key, 0.0) + value
+    pairs = book_pairs(sum((p[1] for p in parts), new_book(len(slots.giver))), slots, n)
     spread_over_leaves(leaves, vw, acc, pairs, sum((p[3] for p in parts), np.zeros((group_count, 3))),
                        sum((p[4] for p in parts), np.zeros((entries, vw.shape[1]))), RETAIL, BORDER)
     _split_gateways(acc, pairs, n, *merged)
@@ -467,10 +466,11 @@ def warm_kernels(progress: Progress = NO_PROGRESS) -> None:
         domestic = np.array([False, True])
         vw = np.array([[1.0], [0.0]])
         leaves = leaf_groups(overlay, vw, np.array([False, True]))
+        slots = border_slots(leaves.net, domestic)
         for code in (TIE_LOWEST, TIE_SPLIT):
             run_flow_origins(np.array([1], np.int32), np.ones((1, 1)), np.ones(1), np.zeros((1, 1)), np.zeros(1),
-                             leaves.net, leaves.has_customers, leaves.groups, code, False, domestic, vw,
-                             np.zeros((2, MEASURES, 1)), np.zeros(3), np.zeros(1), np.zeros((len(leaves.groups.v0), 3)),
+                             leaves.net, leaves.has_customers, leaves.groups, code, False, domestic, vw, slots.slot,
+                             len(slots.giver), np.zeros((2, MEASURES, 1)), np.zeros(3), np.zeros(1), np.zeros((len(leaves.groups.v0), 3)),
                              np.zeros((len(leaves.groups.provider), 1)))
     finally:
         progress.finish()

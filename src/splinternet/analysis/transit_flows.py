@@ -34,6 +34,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .flow_handoffs import entry_down, entry_peer, entry_to, entry_up, new_book
 from .simulate import propagate_keyed, route_keys
 
 __all__ = [
@@ -62,10 +63,11 @@ MEASURES = 9
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _push(w, u, f, weight, domestic, vw, flow, run, acc, pairs):
+def _push(w, u, e, f, weight, domestic, vw, flow, run, acc, book):
     """Next hop u receives share f of the flow arriving at (and starting from) w; ``weight[k]``: the origin's.
 
-    Border hand-offs of column 0 also go to ``pairs[w * n + u]``.
+    Border hand-offs of column 0 also go to ``book[e]`` (``flow_handoffs``), e the slot of the
+    link w -> u (any value when w -> u is no border: w domestic or u foreign).
     """
     kk = vw.shape[1]
     if domestic[w]:
@@ -79,8 +81,7 @@ def _push(w, u, f, weight, domestic, vw, flow, run, acc, pairs):
             acc[w, BORDER, k] += weight[k] * handed
             acc[u, GATEWAY, k] += weight[k] * handed
             if k == 0 and handed > 0.0:
-                key = np.int64(w) * domestic.shape[0] + u
-                pairs[key] = pairs.get(key, 0.0) + weight[0] * handed
+                book[e] += weight[0] * handed
         else:
             run[u, k] += handed
 
@@ -109,7 +110,7 @@ def _prefers(tie_mode, w, u, held):
 
 
 @njit(cache=True, nogil=True)
-def _upward_ties(seq, net, rel, length, ntie, hi, tie_to, tie_mode):
+def _upward_ties(seq, net, slot, rel, length, ntie, hi, tie_to, tie_slot, tie_mode):
     """ntie/hi of every AS holding a customer or peer route: how many equally good next hops, and the one
     ``tie_mode`` takes when it takes one (``_prefers``: the highest index, or the first in a random order).
 
@@ -118,7 +119,8 @@ def _upward_ties(seq, net, rel, length, ntie, hi, tie_to, tie_mode):
     the ASes that received the routes (the propagation's phase 2 walks the same lists).
     Each tie found (next hop u, AS w) is appended to ``tie_to`` in ``seq`` order of u, each
     u's ties closed by -1, so the flow pass reads them back in that order instead of
-    scanning the lists again. Returns the number of entries written.
+    scanning the lists again; ``tie_slot``: the link's hand-off slot (``flow_handoffs``).
+    Returns the number of entries written.
     """
     p_ptr, p_idx, p_ok = net.provider_ptr, net.provider_idx, net.provider_ok
     q_ptr, q_idx, q_ok = net.peer_ptr, net.peer_idx, net.peer_ok
@@ -143,6 +145,7 @@ def _upward_ties(seq, net, rel, length, ntie, hi, tie_to, tie_mode):
                 ptr, idx, ok, cls = q_ptr, q_idx, q_ok, 2
             else:
                 ptr, idx, ok, cls = xq_ptr, xq_idx, xq_ok, 2
+            added = side == 1 or side == 3
             for j in range(ptr[u], ptr[u + 1]):
                 w = idx[j]
                 if ok[j] and rel[w] == cls and length[w] == cand:
@@ -150,6 +153,7 @@ def _upward_ties(seq, net, rel, length, ntie, hi, tie_to, tie_mode):
                     if _prefers(tie_mode, w, u, hi[w]):
                         hi[w] = u
                     tie_to[written] = w
+                    tie_slot[written] = slot[entry_down(net, j, added) if cls == 1 else entry_peer(net, j, added)]
                     written += 1
         tie_to[written] = -1  # end of u's ties
         written += 1
@@ -157,7 +161,7 @@ def _upward_ties(seq, net, rel, length, ntie, hi, tie_to, tie_mode):
 
 
 @njit(cache=True, nogil=True)
-def _pull_upward(u, start, tie_to, rel, tie_mode, ntie, hi, weight, domestic, vw, flow, run, acc, pairs):
+def _pull_upward(u, start, tie_to, tie_slot, tie_mode, ntie, hi, weight, domestic, vw, flow, run, acc, book):
     """u (an origin or customer route) takes its share of the flow of every AS it is a best next hop for
     by a customer or peer route: the ties ``_upward_ties`` recorded for u, from ``tie_to[start]`` on.
 
@@ -169,9 +173,9 @@ def _pull_upward(u, start, tie_to, rel, tie_mode, ntie, hi, weight, domestic, vw
         if w < 0:  # u's ties end here
             return j + 1
         if tie_mode == TIE_SPLIT:
-            _push(w, u, 1.0 / ntie[w], weight, domestic, vw, flow, run, acc, pairs)
+            _push(w, u, tie_slot[j], 1.0 / ntie[w], weight, domestic, vw, flow, run, acc, book)
         elif hi[w] == u:
-            _push(w, u, 1.0, weight, domestic, vw, flow, run, acc, pairs)
+            _push(w, u, tie_slot[j], 1.0, weight, domestic, vw, flow, run, acc, book)
         j += 1
     return j
 
@@ -243,10 +247,18 @@ def _leaf_groups_push(groups, tie_mode, weight, kmi_weight, child, child_kmi, re
     return reached
 
 
+@njit(cache=True, inline="always")
+def _sends(ptr, idx, ok, u, w):
+    """Whether provider u sends its routes to customer w: the flag sits in u's sorted customer list."""
+    lo, top = ptr[u], ptr[u + 1]
+    at = lo + np.searchsorted(idx[lo:top], w)
+    return at < top and idx[at] == w and ok[at]
+
+
 @njit(cache=True, nogil=True)
 def flow_origin(origin, weight, kmi_weight, child, child_kmi, net, has_customers, groups, tie_mode, check_send, domestic,
-                vw, key, rel, length, nh, queue, seq, hops, ntie, hi, tie_to, flow, run, acc, pairs, totals, positions,
-                handed):
+                vw, slot, key, rel, length, nh, queue, seq, hops, hop_slot, ntie, hi, tie_to, tie_slot, flow, run, acc, book,
+                totals, positions, handed):
     """Propagate routes to ``origin`` and add its weighted measures into ``acc[x, measure, column]``.
 
     ``vw[x, k]``: vantage weight of AS x in column k (zero for domestic ASes and non-vantages);
@@ -255,7 +267,7 @@ def flow_origin(origin, weight, kmi_weight, child, child_kmi, net, has_customers
     this (domestic) origin, their provider. Every route to such a stub is the route to its
     provider plus one hop (the stub exports nothing), so their flows are this tree's flows
     and they are counted here, one hop further from each AS, instead of in trees of their own.
-    ``pairs``: border hand-offs of column 0, ``foreign * n + domestic -> weighted flow``.
+    ``book``: border hand-offs of column 0 per border link, ``slot``: each link entry's (``flow_handoffs``).
     ``net`` lacks the leaves of ``groups`` (``flow_leaves``; ``has_customers`` is of the full
     network): they are routed and counted per group, into ``positions`` and ``handed``.
     ``totals`` += column 0's (weight x vantage weight x path length, weight x vantage weight,
@@ -279,7 +291,7 @@ def flow_origin(origin, weight, kmi_weight, child, child_kmi, net, has_customers
             flow[x, k] = 0.0
             run[x, k] = 0.0
     if tie_mode != TIE_LOWEST:
-        _upward_ties(seq[:total], net, rel, length, ntie, hi, tie_to, tie_mode)
+        _upward_ties(seq[:total], net, slot, rel, length, ntie, hi, tie_to, tie_slot, tie_mode)
     border = np.empty(kk)
     for k in range(kk):  # the stubs' paths enter the country where their provider's do
         border[k] = weight[k] + child[k]
@@ -290,40 +302,40 @@ def flow_origin(origin, weight, kmi_weight, child, child_kmi, net, has_customers
     for i in range(total):  # each AS's flow is final when its turn comes: push it on
         w = seq[i]
         if tie_mode != TIE_LOWEST and rel[w] <= 1:
-            cursor = _pull_upward(w, cursor, tie_to, rel, tie_mode, ntie, hi, border, domestic, vw, flow, run, acc,
-                                  pairs)
+            cursor = _pull_upward(w, cursor, tie_to, tie_slot, tie_mode, ntie, hi, border, domestic, vw, flow, run,
+                                  acc, book)
         if w == origin:
             continue
         if tie_mode == TIE_LOWEST:
-            _push(w, nh[w], 1.0, border, domestic, vw, flow, run, acc, pairs)
+            u = nh[w]
+            e = slot[entry_to(net, w, u, rel[w])] if domestic[u] and not domestic[w] else -1
+            _push(w, u, e, 1.0, border, domestic, vw, flow, run, acc, book)
         elif rel[w] == 3:  # customer and peer routes were pulled by their next hops
             # providers one hop closer (provider lists are short); a provider's send flag
             # towards w sits in its customer list: searched only when some link is disabled
             want = length[w] - 1
             count = 0
-            for extra in range(2):
-                ptr, idx = (p_ptr, p_idx) if extra == 0 else (xp_ptr, xp_idx)
-                cptr, cidx, cok = (c_ptr, c_idx, c_ok) if extra == 0 else (xc_ptr, xc_idx, xc_ok)
-                for j in range(ptr[w], ptr[w + 1]):
-                    u = idx[j]
-                    if rel[u] < 0 or length[u] != want:
-                        continue
-                    if check_send:
-                        lo, top = cptr[u], cptr[u + 1]
-                        at = lo + np.searchsorted(cidx[lo:top], w)  # neighbour lists are sorted
-                        if not (at < top and cidx[at] == w and cok[at]):
-                            continue
+            for j in range(p_ptr[w], p_ptr[w + 1]):
+                u = p_idx[j]
+                if rel[u] >= 0 and length[u] == want and (not check_send or _sends(c_ptr, c_idx, c_ok, u, w)):
                     hops[count] = u
+                    hop_slot[count] = slot[entry_up(net, j, False)]
+                    count += 1
+            for j in range(xp_ptr[w], xp_ptr[w + 1]):
+                u = xp_idx[j]
+                if rel[u] >= 0 and length[u] == want and (not check_send or _sends(xc_ptr, xc_idx, xc_ok, u, w)):
+                    hops[count] = u
+                    hop_slot[count] = slot[entry_up(net, j, True)]
                     count += 1
             if tie_mode == TIE_SPLIT:
                 for t in range(count):
-                    _push(w, hops[t], 1.0 / count, border, domestic, vw, flow, run, acc, pairs)
+                    _push(w, hops[t], hop_slot[t], 1.0 / count, border, domestic, vw, flow, run, acc, book)
             else:
-                best = hops[0]
+                best = 0
                 for t in range(1, count):
-                    if _prefers(tie_mode, w, hops[t], best):
-                        best = hops[t]
-                _push(w, best, 1.0, border, domestic, vw, flow, run, acc, pairs)
+                    if _prefers(tie_mode, w, hops[t], hops[best]):
+                        best = t
+                _push(w, hops[best], hop_slot[best], 1.0, border, domestic, vw, flow, run, acc, book)
     families = child_kmi > 0.0 or child[0] > 0.0
     vantages = 0.0
     for i in range(total):  # every flow is final: count them
@@ -376,12 +388,13 @@ def flow_origin(origin, weight, kmi_weight, child, child_kmi, net, has_customers
 
 @njit(cache=True, nogil=True)
 def run_flow_origins(origins, weights, kmi, children, children_kmi, net, has_customers, groups, tie_mode, check_send,
-                     domestic, vw, acc, totals, reached, positions, handed):
+                     domestic, vw, slot, slots, acc, totals, reached, positions, handed):
     """:func:`flow_origin` over a batch of origins (one batch per thread, without the GIL); ``children[j]``,
     ``children_kmi[j]``: origin j's stub family (zero when it has none). ``net``, ``has_customers``,
-    ``groups``, ``positions``, ``handed``: see :func:`flow_origin`.
+    ``groups``, ``positions``, ``handed``: see :func:`flow_origin`; ``slot``: each link entry's
+    border slot (``flow_handoffs.border_slots``), of ``slots`` in all.
 
-    Returns the border hand-offs of column 0 as a dict ``foreign * n + domestic -> weighted flow``.
+    Returns the border hand-offs of column 0 of the batch, a book (``flow_handoffs``).
     """
     n = domestic.shape[0]
     kk = vw.shape[1]
@@ -392,6 +405,7 @@ def run_flow_origins(origins, weights, kmi, children, children_kmi, net, has_cus
     queue = np.empty(n, dtype=np.int32)
     seq = np.empty(n, dtype=np.int32)
     hops = np.empty(n, dtype=np.int32)
+    hop_slot = np.empty(n, dtype=np.int64)
     ntie = np.zeros(n, dtype=np.int32)
     hi = np.zeros(n, dtype=np.int32)
     # ties recorded per origin: at most one per provider or peer entry, plus one end mark per AS
@@ -399,11 +413,11 @@ def run_flow_origins(origins, weights, kmi, children, children_kmi, net, has_cus
                       + net.added_peer_idx.shape[0] + n, dtype=np.int32)
     flow = np.zeros((n, kk))
     run = np.zeros((n, kk))
-    pairs = dict()
-    pairs[np.int64(-1)] = 0.0
+    tie_slot = np.empty(tie_to.shape[0], dtype=np.int64)
+    book = new_book(slots)
     for j in range(origins.shape[0]):
         reached[j] = flow_origin(origins[j], weights[j, :], kmi[j], children[j, :], children_kmi[j], net,
-                                 has_customers, groups, tie_mode, check_send, domestic, vw, key, rel, length, nh, queue,
-                                 seq, hops, ntie, hi, tie_to, flow, run, acc, pairs, totals, positions, handed)
-    del pairs[np.int64(-1)]
-    return pairs
+                                 has_customers, groups, tie_mode, check_send, domestic, vw, slot, key, rel, length, nh, queue,
+                                 seq, hops, hop_slot, ntie, hi, tie_to, tie_slot, flow, run, acc, book, totals,
+                                 positions, handed)
+    return book
