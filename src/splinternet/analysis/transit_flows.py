@@ -110,6 +110,25 @@ def _prefers(tie_mode, w, u, held):
 
 
 @njit(cache=True, nogil=True)
+def _side_ties(u, cand, cls, ptr, idx, ok, base, slot, rel, length, ntie, hi, tie_mode, tie_to, tie_slot, written):
+    """The ties of next hop u over one of its lists (class ``cls`` routes of length ``cand``):
+    see :func:`_upward_ties`; ``base``: the list's first hand-off entry. Returns the new count.
+
+    (A function per list, not one loop over arrays chosen per list: that compiled slower.)
+    """
+    for j in range(ptr[u], ptr[u + 1]):
+        w = idx[j]
+        if ok[j] and rel[w] == cls and length[w] == cand:
+            ntie[w] += 1
+            if _prefers(tie_mode, w, u, hi[w]):
+                hi[w] = u
+            tie_to[written] = w
+            tie_slot[written] = slot[base + j]
+            written += 1
+    return written
+
+
+@njit(cache=True, nogil=True)
 def _upward_ties(seq, net, slot, rel, length, ntie, hi, tie_to, tie_slot, tie_mode):
     """ntie/hi of every AS holding a customer or peer route: how many equally good next hops, and the one
     ``tie_mode`` takes when it takes one (``_prefers``: the highest index, or the first in a random order).
@@ -136,25 +155,16 @@ def _upward_ties(seq, net, slot, rel, length, ntie, hi, tie_to, tie_slot, tie_mo
         if rel[u] > 1:
             continue
         cand = length[u] + 1
-        for side in range(4):
-            if side == 0:
-                ptr, idx, ok, cls = p_ptr, p_idx, p_ok, 1
-            elif side == 1:
-                ptr, idx, ok, cls = xp_ptr, xp_idx, xp_ok, 1
-            elif side == 2:
-                ptr, idx, ok, cls = q_ptr, q_idx, q_ok, 2
-            else:
-                ptr, idx, ok, cls = xq_ptr, xq_idx, xq_ok, 2
-            added = side == 1 or side == 3
-            for j in range(ptr[u], ptr[u + 1]):
-                w = idx[j]
-                if ok[j] and rel[w] == cls and length[w] == cand:
-                    ntie[w] += 1
-                    if _prefers(tie_mode, w, u, hi[w]):
-                        hi[w] = u
-                    tie_to[written] = w
-                    tie_slot[written] = slot[entry_down(net, j, added) if cls == 1 else entry_peer(net, j, added)]
-                    written += 1
+        bases = (entry_down(net, 0, False), entry_down(net, 0, True), entry_peer(net, 0, False),
+                 entry_peer(net, 0, True))
+        written = _side_ties(u, cand, 1, p_ptr, p_idx, p_ok, bases[0], slot, rel, length, ntie, hi, tie_mode, tie_to,
+                             tie_slot, written)
+        written = _side_ties(u, cand, 1, xp_ptr, xp_idx, xp_ok, bases[1], slot, rel, length, ntie, hi, tie_mode,
+                             tie_to, tie_slot, written)
+        written = _side_ties(u, cand, 2, q_ptr, q_idx, q_ok, bases[2], slot, rel, length, ntie, hi, tie_mode, tie_to,
+                             tie_slot, written)
+        written = _side_ties(u, cand, 2, xq_ptr, xq_idx, xq_ok, bases[3], slot, rel, length, ntie, hi, tie_mode,
+                             tie_to, tie_slot, written)
         tie_to[written] = -1  # end of u's ties
         written += 1
     return written
@@ -180,6 +190,19 @@ def _pull_upward(u, start, tie_to, tie_slot, tie_mode, ntie, hi, weight, domesti
     return j
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _leaf_push(g, e, u, f, weight, gvw, domestic, flow, run, acc, handed):
+    """Leaf group g sends share f of its vantage weight to provider u (its entry e)."""
+    for k in range(gvw.shape[1]):
+        a = f * gvw[g, k]
+        flow[u, k] += a
+        if domestic[u]:  # leaves are foreign: the hand-off enters the country here
+            handed[e, k] += weight[k] * f
+            acc[u, GATEWAY, k] += weight[k] * a
+        else:
+            run[u, k] += a
+
+
 @njit(cache=True, nogil=True)
 def _leaf_groups_push(groups, tie_mode, weight, kmi_weight, child, child_kmi, rel, length, domestic, flow, run, acc,
                       positions, handed, totals):
@@ -193,7 +216,6 @@ def _leaf_groups_push(groups, tie_mode, weight, kmi_weight, child, child_kmi, re
     ptr, provider, gvw = groups.ptr, groups.provider, groups.vw
     if tie_mode >= TIE_RANDOM and ptr.shape[0] > 1:  # each leaf has its own order: no group can share one
         raise ValueError("random tie orders need every AS in the propagation (flow_leaves.no_leaves)")
-    kk = gvw.shape[1]
     families = child_kmi > 0.0 or child[0] > 0.0
     reached = 0.0
     for g in range(ptr.shape[0] - 1):
@@ -203,13 +225,14 @@ def _leaf_groups_push(groups, tie_mode, weight, kmi_weight, child, child_kmi, re
         count = 0
         low = -1
         high = -1
+        first = -1  # the entry of the first best provider
         for e in range(ptr[g], ptr[g + 1]):
             u = provider[e]
-            if rel[u] < 0:
+            d = length[u]  # -1: no route
+            if d < 0:
                 continue
-            d = length[u]
             if best < 0 or d < best:
-                best, count, low, high = d, 1, u, u
+                best, count, low, high, first = d, 1, u, u, e
             elif d == best:
                 count += 1
                 if u < low:
@@ -226,9 +249,12 @@ def _leaf_groups_push(groups, tie_mode, weight, kmi_weight, child, child_kmi, re
         reached += v0
         totals[0] += weight[0] * v0 * d + child[0] * v0
         totals[2] += groups.counted[g] * (2.0 if families else 1.0)
+        if count == 1:  # one best provider (most groups): every rule sends there
+            _leaf_push(g, first, provider[first], 1.0, weight, gvw, domestic, flow, run, acc, handed)
+            continue
         for e in range(ptr[g], ptr[g + 1]):
             u = provider[e]
-            if rel[u] < 0 or length[u] != best:
+            if length[u] != best:
                 continue
             if tie_mode == TIE_SPLIT:
                 f = 1.0 / count
@@ -236,14 +262,7 @@ def _leaf_groups_push(groups, tie_mode, weight, kmi_weight, child, child_kmi, re
                 f = 1.0
             else:
                 continue
-            for k in range(kk):
-                a = f * gvw[g, k]
-                flow[u, k] += a
-                if domestic[u]:  # leaves are foreign: the hand-off enters the country here
-                    handed[e, k] += weight[k] * f
-                    acc[u, GATEWAY, k] += weight[k] * a
-                else:
-                    run[u, k] += a
+            _leaf_push(g, e, u, f, weight, gvw, domestic, flow, run, acc, handed)
     return reached
 
 

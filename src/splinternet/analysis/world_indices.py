@@ -74,9 +74,10 @@ def organizations(report: TransitReport, orgs: OrgTable) -> list[OrganizationRow
     asns = np.array([p.asn for p in report.providers], dtype=np.uint32)
     groups = org_groups(orgs, asns)
     shares = groups.sums(np.array([p.border_share for p in report.providers]))
-    out = [OrganizationRow(str(key), str(groups.names[g]),
-                           str(groups.countries[g]), float(shares[g]),
-                           [int(a) for a in asns[groups.group == g].tolist()])
+    order = np.argsort(groups.group, kind="stable")  # each organization's ASes in provider order
+    members = np.split(asns[order], np.searchsorted(groups.group[order], np.arange(1, len(groups.ids))))
+    out = [OrganizationRow(str(key), str(groups.names[g]), str(groups.countries[g]), float(shares[g]),
+                           members[g].tolist())
            for g, key in enumerate(groups.ids.tolist())]
     return sorted(out, key=lambda r: (-r.border_share, r.org_id))
 
