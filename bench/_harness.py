@@ -11,6 +11,7 @@ import platform
 import re
 import statistics
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,6 +71,16 @@ def measure_command(argv: list[str], *, repeats: int = 5, warmup: int = 1, env: 
             peak = max(peak, usage.ru_maxrss)
             out = captured
     return Measurement(statistics.median(times), min(times), max(times), peak / 1024, out, tuple(cpu))
+
+
+def fresh_numba_cache() -> dict[str, str]:
+    """Environment for a numba cache of this run only, filled by the untimed warm-up.
+
+    numba keys a cached function by its own source file, so a kernel that compiles in code
+    from another module keeps the old code after that module alone is edited; a run timed
+    on such a cache measures code that is no longer in the tree (docs/world.md).
+    """
+    return {"NUMBA_CACHE_DIR": tempfile.mkdtemp(prefix="bench-numba-")}
 
 
 def machine_line() -> str:

@@ -20,7 +20,14 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _harness import ROOT, SHARED_DATA, machine_line, measure_command, update_section  # noqa: E402
+from _harness import (  # noqa: E402
+    ROOT,
+    SHARED_DATA,
+    fresh_numba_cache,
+    machine_line,
+    measure_command,
+    update_section,
+)
 
 BGPY = ROOT / ".peers" / "bgpy" / "bin" / "python"
 DRIVER = ROOT / "tests" / "simulate" / "bgpy_driver.py"
@@ -38,7 +45,8 @@ def main() -> None:
     parser.add_argument("--bgpy-origins", type=int, default=3)
     args = parser.parse_args()
     env = {"SPLINTERNET_MIRROR": str(SHARED_DATA),
-           "SPLINTERNET_CACHE": os.environ.get("SPLINTERNET_CACHE") or tempfile.mkdtemp(prefix="bench-cache-")}
+           "SPLINTERNET_CACHE": os.environ.get("SPLINTERNET_CACHE") or tempfile.mkdtemp(prefix="bench-cache-"),
+           **fresh_numba_cache()}
     # warm the cache (downloads from the mirror) and numba's compiled-code cache, untimed
     measure_command(cli("transit", "LI", *COMMON), repeats=1, warmup=0, env=env)
 

@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _harness import SHARED_DATA, machine_line, measure_command, update_section  # noqa: E402
+from _harness import SHARED_DATA, fresh_numba_cache, machine_line, measure_command, update_section  # noqa: E402
 
 COMMON = ["--date", "2022-03-01", "--prefixes-date", "2024-04-06"]
 
@@ -63,7 +63,8 @@ def main() -> None:
     parser.add_argument("--one-by-one", action="store_true", help="also run `transit` for every country")
     args = parser.parse_args()
     env = {"SPLINTERNET_MIRROR": str(SHARED_DATA),
-           "SPLINTERNET_CACHE": os.environ.get("SPLINTERNET_CACHE") or tempfile.mkdtemp(prefix="bench-cache-")}
+           "SPLINTERNET_CACHE": os.environ.get("SPLINTERNET_CACHE") or tempfile.mkdtemp(prefix="bench-cache-"),
+           **fresh_numba_cache()}
     # warm the download cache and numba's compiled-code cache, untimed
     measure_command(cli("transit", "LI", *COMMON, "--json"), repeats=1, warmup=0, env=env)
     scratch = Path(tempfile.mkdtemp(prefix="bench-world-"))
