@@ -30,7 +30,7 @@ from .scenario import Overlay, Scenario, compile_overlay
 __all__ = [
     "MAX_LENGTH", "NO_ROUTE", "RELATIONSHIP_NAMES", "ROUTE_CUSTOMER", "ROUTE_ORIGIN", "ROUTE_PEER", "ROUTE_PROVIDER",
     "Relationship", "Routes", "TransitSummary", "as_overlay", "default_threads", "propagate", "propagate_each",
-    "propagate_into", "propagate_keyed", "propagate_ordered", "route_keys", "transit_summary",
+    "propagate_into", "propagate_keyed", "route_keys", "transit_summary",
 ]
 
 
@@ -119,12 +119,6 @@ def propagate_into(origin, net, rel, length, nh, queue):
     """
     front, stubs = propagate_keyed(origin, net, route_keys(rel.shape[0]), rel, length, nh, queue)
     return front + stubs
-
-
-@njit(cache=True)
-def propagate_ordered(origin, net, rel, length, nh, queue):
-    """:func:`propagate_into`, returning (front, stubs) so the caller can walk the ASes in order."""
-    return propagate_keyed(origin, net, route_keys(rel.shape[0]), rel, length, nh, queue)
 
 
 @njit(cache=True)

@@ -113,8 +113,6 @@ def _prefers(tie_mode, w, u, held):
 def _side_ties(u, cand, cls, ptr, idx, ok, base, slot, rel, length, ntie, hi, tie_mode, tie_to, tie_slot, written):
     """The ties of next hop u over one of its lists (class ``cls`` routes of length ``cand``):
     see :func:`_upward_ties`; ``base``: the list's first hand-off entry. Returns the new count.
-
-    (A function per list, not one loop over arrays chosen per list: that compiled slower.)
     """
     for j in range(ptr[u], ptr[u + 1]):
         w = idx[j]
@@ -190,19 +188,6 @@ def _pull_upward(u, start, tie_to, tie_slot, tie_mode, ntie, hi, weight, domesti
     return j
 
 
-@njit(cache=True, nogil=True, inline="always")
-def _leaf_push(g, e, u, f, weight, gvw, domestic, flow, run, acc, handed):
-    """Leaf group g sends share f of its vantage weight to provider u (its entry e)."""
-    for k in range(gvw.shape[1]):
-        a = f * gvw[g, k]
-        flow[u, k] += a
-        if domestic[u]:  # leaves are foreign: the hand-off enters the country here
-            handed[e, k] += weight[k] * f
-            acc[u, GATEWAY, k] += weight[k] * a
-        else:
-            run[u, k] += a
-
-
 @njit(cache=True, nogil=True)
 def _leaf_groups_push(groups, tie_mode, weight, kmi_weight, child, child_kmi, rel, length, domestic, flow, run, acc,
                       positions, handed, totals):
@@ -216,6 +201,7 @@ def _leaf_groups_push(groups, tie_mode, weight, kmi_weight, child, child_kmi, re
     ptr, provider, gvw = groups.ptr, groups.provider, groups.vw
     if tie_mode >= TIE_RANDOM and ptr.shape[0] > 1:  # each leaf has its own order: no group can share one
         raise ValueError("random tie orders need every AS in the propagation (flow_leaves.no_leaves)")
+    kk = gvw.shape[1]
     families = child_kmi > 0.0 or child[0] > 0.0
     reached = 0.0
     for g in range(ptr.shape[0] - 1):
@@ -225,14 +211,13 @@ def _leaf_groups_push(groups, tie_mode, weight, kmi_weight, child, child_kmi, re
         count = 0
         low = -1
         high = -1
-        first = -1  # the entry of the first best provider
         for e in range(ptr[g], ptr[g + 1]):
             u = provider[e]
             d = length[u]  # -1: no route
             if d < 0:
                 continue
             if best < 0 or d < best:
-                best, count, low, high, first = d, 1, u, u, e
+                best, count, low, high = d, 1, u, u
             elif d == best:
                 count += 1
                 if u < low:
@@ -249,9 +234,6 @@ def _leaf_groups_push(groups, tie_mode, weight, kmi_weight, child, child_kmi, re
         reached += v0
         totals[0] += weight[0] * v0 * d + child[0] * v0
         totals[2] += groups.counted[g] * (2.0 if families else 1.0)
-        if count == 1:  # one best provider (most groups): every rule sends there
-            _leaf_push(g, first, provider[first], 1.0, weight, gvw, domestic, flow, run, acc, handed)
-            continue
         for e in range(ptr[g], ptr[g + 1]):
             u = provider[e]
             if length[u] != best:
@@ -262,7 +244,14 @@ def _leaf_groups_push(groups, tie_mode, weight, kmi_weight, child, child_kmi, re
                 f = 1.0
             else:
                 continue
-            _leaf_push(g, e, u, f, weight, gvw, domestic, flow, run, acc, handed)
+            for k in range(kk):
+                a = f * gvw[g, k]
+                flow[u, k] += a
+                if domestic[u]:  # leaves are foreign: the hand-off enters the country here
+                    handed[e, k] += weight[k] * f
+                    acc[u, GATEWAY, k] += weight[k] * a
+                else:
+                    run[u, k] += a
     return reached
 
 
