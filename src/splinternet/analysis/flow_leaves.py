@@ -28,6 +28,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .flow_layout import Layout, compact_layout, identity_layout
 from .scenario import Overlay, OverlayArrays
 
 __all__ = ["LeafGroups", "Leaves", "leaf_groups", "no_leaves", "spread_over_leaves"]
@@ -55,13 +56,15 @@ class LeafGroups(NamedTuple):
 
 
 class Leaves(NamedTuple):
-    """The reduced network without the leaves, the groups, and each grouped leaf's group."""
+    """The reduced network without the leaves, the groups, each grouped leaf's group, and the
+    reduced network as the flow pass reads it (``flow_layout``)."""
 
     net: OverlayArrays
     has_customers: np.ndarray  # bool per AS, of the full network (the reduced one lost some)
     groups: LeafGroups
     member: np.ndarray  # AS index of each grouped leaf
     group_of: np.ndarray  # its group
+    layout: Layout
 
 
 class _LeafNetwork(NamedTuple):
@@ -76,6 +79,7 @@ class _LeafNetwork(NamedTuple):
     group: np.ndarray  # per AS: the leaf's group among all leaves (-1 for others)
     group_ptr: np.ndarray  # CSR of each group's providers
     group_provider: np.ndarray
+    layout: Layout  # ``net`` renumbered for the flow pass
 
 
 _NETWORKS: weakref.WeakKeyDictionary[Overlay, _LeafNetwork] = weakref.WeakKeyDictionary()
@@ -151,7 +155,7 @@ def _leaf_network(overlay: Overlay) -> _LeafNetwork:
     group[members] = group_of
     group_ptr, group_provider = _csr_rows(provider_ptr, provider_of, members[lead])
     found = _LeafNetwork(reduced, has_customers, peer_fed, routed, provider_ptr, provider_of, group, group_ptr,
-                         group_provider)
+                         group_provider, compact_layout(reduced))
     _NETWORKS[overlay] = found
     return found
 
@@ -183,7 +187,7 @@ def leaf_groups(overlay: Overlay, vw: np.ndarray, alone: np.ndarray) -> Leaves:
     np.add.at(group_vw, group_of, vw[members])
     counted = np.bincount(group_of, weights=(vw[members, 0] > 0).astype(np.float64), minlength=groups_n)
     groups = LeafGroups(ptr, provider, group_vw, np.ascontiguousarray(group_vw[:, 0]), counted, solo)
-    return Leaves(found.net, found.has_customers, groups, members, group_of)
+    return Leaves(found.net, found.has_customers, groups, members, group_of, found.layout)
 
 
 def no_leaves(overlay: Overlay, vw: np.ndarray, alone: np.ndarray) -> Leaves:
@@ -191,7 +195,8 @@ def no_leaves(overlay: Overlay, vw: np.ndarray, alone: np.ndarray) -> Leaves:
     net = overlay.arrays
     empty = LeafGroups(np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32), np.zeros((0, vw.shape[1])),
                        np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int32))
-    return Leaves(net, _has_customers(net), empty, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    return Leaves(net, _has_customers(net), empty, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64),
+                  identity_layout(net))
 
 
 def _equal_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

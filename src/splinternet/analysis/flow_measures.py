@@ -20,7 +20,7 @@ from ..sources.pfx2as import Pfx2As
 from ..tables.topology import ASGraph
 from .country import CountryOrigins, _per_origin
 from .flow_handoffs import book_pairs, border_slots, new_book
-from .flow_leaves import leaf_groups, no_leaves, spread_over_leaves
+from .flow_leaves import LeafGroups, leaf_groups, no_leaves, spread_over_leaves
 from .scenario import Overlay, OverlayArrays, Scenario
 from .simulate import as_overlay
 from .transit_evidence import PathEvidence, _batches, _merge_equivalent_stubs
@@ -243,6 +243,12 @@ def _sends_to(net: OverlayArrays, provider: int, customer: int) -> bool:
     return bool(len(hits) and net.added_customer_ok[lo + hits].any())
 
 
+def _renumbered_groups(groups: LeafGroups, position: np.ndarray) -> LeafGroups:
+    """The leaf groups with their ASes at their places in the pass's numbering (``flow_layout``)."""
+    solo = np.where(groups.solo >= 0, position[np.maximum(groups.solo, 0)], -1).astype(np.int32)
+    return groups._replace(provider=position[groups.provider].astype(np.int32), solo=solo)
+
+
 def _split_gateways(acc: np.ndarray, pairs: dict[int, float], n: int, reps: np.ndarray, rep_weight: np.ndarray,
                     rep_of: np.ndarray, idx: np.ndarray, weight: np.ndarray) -> None:
     """A merged stub origin is the first domestic AS only towards itself: its class's credit (and its
@@ -269,15 +275,17 @@ def _split_gateways(acc: np.ndarray, pairs: dict[int, float], n: int, reps: np.n
 def flow_measures(graph: ASGraph, origins: CountryOrigins, weights: np.ndarray, *, schemes: tuple[str, ...],
                   ties: TieRule = TieRule.SPLIT, scenario: Scenario | Overlay | None = None,
                   origin_weights: np.ndarray | None = None, origin_subset: np.ndarray | None = None,
-                  eligible: np.ndarray | None = None, workers: int = 2, tie_seed: int | None = None,
-                  progress: Progress = NO_PROGRESS) -> FlowMeasures:
+                  eligible: np.ndarray | None = None, workers: int = 2, threads: int | None = None,
+                  tie_seed: int | None = None, progress: Progress = NO_PROGRESS) -> FlowMeasures:
     """Every measure of ``transit_flows`` for the country, one column per vantage scheme.
 
     ``origin_weights`` (origins x columns) gives each column its own origin weights
     (default: ``origins.weight`` in every column), so one propagation serves them all.
     ``eligible`` (bool per AS, graph order) restricts the vantage points further: a
     what-if passes the scenario's enabled ASes to its "before" run too, so that both runs
-    are seen from the same vantage points. ``tie_seed`` replaces ``ties`` by random tie orders,
+    are seen from the same vantage points. The sums are split into ``workers`` parts (their
+    order of addition depends on it), ``threads`` of which run at once (default: all; the
+    figures do not depend on it). ``tie_seed`` replaces ``ties`` by random tie orders,
     each AS its own (an experiment: the split is their expectation; ``transit_flows.TIE_RANDOM``).
     """
     overlay = as_overlay(graph, scenario)
@@ -342,6 +350,12 @@ def flow_measures(graph: ASGraph, origins: CountryOrigins, weights: np.ndarray, 
     group_count, entries = len(leaves.groups.v0), len(leaves.groups.provider)
 
     slots = border_slots(leaves.net, domestic)
+    # the pass runs on the renumbered network (flow_layout): per-AS inputs in its order, sums back after
+    layout = leaves.layout
+    at, node = layout.position, layout.node
+    pass_inputs = (layout.net, leaves.has_customers[node], _renumbered_groups(leaves.groups, at), code, check_send,
+                   domestic[node], np.ascontiguousarray(vw[node]), slots.slot[layout.entry], len(slots.giver))
+    pass_origins = at[reps].astype(np.int32)
 
     def work(batch: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         acc = np.zeros((n, MEASURES, vw.shape[1]))
@@ -351,23 +365,22 @@ def flow_measures(graph: ASGraph, origins: CountryOrigins, weights: np.ndarray, 
         book = new_book(len(slots.giver))
         for piece in np.array_split(batch, max(1, len(batch) // PIECE)):
             got = np.zeros(len(piece))
-            book += run_flow_origins(reps[piece].astype(np.int32), rep_weight[piece], rep_kmi[piece],
-                                     children[piece], children_kmi[piece], leaves.net, leaves.has_customers,
-                                     leaves.groups, code, check_send, domestic, vw, slots.slot, len(slots.giver), acc,
-                                     totals, got, positions, handed)
+            book += run_flow_origins(pass_origins[piece], rep_weight[piece], rep_kmi[piece], children[piece],
+                                     children_kmi[piece], *pass_inputs, acc, totals, got, positions, handed)
             reached[piece] = got
             progress.advance(len(piece))
         return acc, book, totals, positions, handed
 
     batches = _batches(len(reps), workers)
     progress.start("simulating routes to the country's networks", len(reps))
-    if len(batches) > 1:
-        with ThreadPoolExecutor(max_workers=len(batches)) as pool:
+    at_once = len(batches) if threads is None else max(1, min(threads, len(batches)))
+    if at_once > 1:
+        with ThreadPoolExecutor(max_workers=at_once) as pool:
             parts = list(pool.map(work, batches))
     else:
         parts = [work(b) for b in batches]
     progress.finish()
-    acc = sum((p[0] for p in parts), np.zeros((n, MEASURES, vw.shape[1])))
+    acc = sum((p[0] for p in parts), np.zeros((n, MEASURES, vw.shape[1])))[at]
     path_totals = sum((p[2] for p in parts), np.zeros(3))
     pairs = book_pairs(sum((p[1] for p in parts), new_book(len(slots.giver))), slots, n)
     spread_over_leaves(leaves, vw, acc, pairs, sum((p[3] for p in parts), np.zeros((group_count, 3))),
@@ -419,8 +432,8 @@ def headline_flows(graph: ASGraph, origins: CountryOrigins, pfx4: Pfx2As | None,
                    scenario: Scenario | Overlay | None = None, space: np.ndarray | None = None,
                    chosen_vantages: np.ndarray | None = None, eligible: np.ndarray | None = None,
                    origin_subset: np.ndarray | None = None, more_vantages: tuple[VantageScheme, ...] = (),
-                   collectors: np.ndarray | None = None, workers: int = 2, tie_seed: int | None = None,
-                   progress: Progress = NO_PROGRESS) -> FlowMeasures:
+                   collectors: np.ndarray | None = None, workers: int = 2, threads: int | None = None,
+                   tie_seed: int | None = None, progress: Progress = NO_PROGRESS) -> FlowMeasures:
     """The flows behind the report's headline figures: docs/methodology.md gives the defaults' reasons.
 
     ``pfx4`` (the IPv4 prefix-to-AS table) is needed for the ``space`` vantage scheme only,
@@ -448,8 +461,8 @@ def headline_flows(graph: ASGraph, origins: CountryOrigins, pfx4: Pfx2As | None,
         weights = vantage_weights(graph, origins, schemes, space=space, collectors=collectors)
         label = schemes
     return flow_measures(graph, origins, weights, schemes=label, ties=TieRule(ties), scenario=scenario,
-                         origin_subset=origin_subset, eligible=eligible, workers=workers, tie_seed=tie_seed,
-                         progress=progress)
+                         origin_subset=origin_subset, eligible=eligible, workers=workers, threads=threads,
+                         tie_seed=tie_seed, progress=progress)
 
 
 def warm_kernels(progress: Progress = NO_PROGRESS) -> None:

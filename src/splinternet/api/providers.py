@@ -70,7 +70,8 @@ class TransitOptions:
     vantage_weights: VantageScheme = DEFAULT_VANTAGES  # simulated: who sends traffic into the country
     vantages: tuple[int, ...] = ()  # simulated: only these ASes, equally (replaces vantage_weights)
     top: int = 25
-    workers: int = 2
+    workers: int = 2  # simulated: the sums are split into this many parts (the figures' last bits depend on it)
+    threads: int | None = None  # simulated: how many of those parts run at once (None: all); figures do not depend on it
     max_origins: int | None = None  # only the largest origins by weight (a quick look); None = all
     collectors: tuple[str, ...] = ("rrc00", "route-views2")  # observed evidence: whose archives
     mrt_files: tuple[str, ...] = ()  # observed evidence from these files instead of the catalog
@@ -166,7 +167,8 @@ def simulated_flows(graph: ASGraph, origins: CountryOrigins, pfx4: Pfx2As, optio
     flows = headline_flows(graph, origins, pfx4, vantages=options.vantage_weights, ties=options.ties,
                            scenario=overlay, space=space, chosen_vantages=chosen, eligible=eligible,
                            origin_subset=subset, more_vantages=more_vantages, collectors=collectors,
-                           workers=options.workers, tie_seed=tie_seed, progress=progress)
+                           workers=options.workers, threads=options.threads, tie_seed=tie_seed,
+                           progress=progress)
     evidence = flow_evidence(flows, origins)
     if subset is not None:
         skipped = ~np.isin(origins.asns, subset)
