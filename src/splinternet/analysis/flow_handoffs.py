@@ -26,7 +26,8 @@ from numba import njit
 
 from .scenario import OverlayArrays
 
-__all__ = ["BorderSlots", "book_pairs", "border_slots", "entry_down", "entry_peer", "entry_to", "entry_up", "new_book"]
+__all__ = ["BorderSlots", "EntryEnds", "book_pairs", "border_slots", "entry_down", "entry_ends", "entry_peer", "entry_to",
+           "entry_up", "new_book"]
 
 
 class BorderSlots(NamedTuple):
@@ -112,18 +113,47 @@ def _owners(ptr: np.ndarray) -> np.ndarray:
     return np.repeat(np.arange(len(ptr) - 1, dtype=np.int64), np.diff(ptr))
 
 
-def border_slots(net: OverlayArrays, domestic: np.ndarray) -> BorderSlots:
-    """A slot for every link entry over which a foreign AS can hand to a domestic one (entry order)."""
+class EntryEnds(NamedTuple):
+    """Who hands to whom over every link entry, indexed by the receiving AS: worked out once per network,
+    so a country's slots cost a look at its own ASes' entries, not at all of them."""
+
+    giver: np.ndarray  # int64 per entry
+    by_taker: np.ndarray  # entry numbers grouped by taker, ascending within each
+    taker_ptr: np.ndarray  # (n + 1,): taker x's entries are by_taker[taker_ptr[x]:taker_ptr[x + 1]]
+
+
+def entry_ends(net: OverlayArrays) -> EntryEnds:
+    """The giver of every entry and the entries each AS receives over (``_bases`` numbering)."""
     own_p, own_q = _owners(net.provider_ptr), _owners(net.peer_ptr)
     own_xp, own_xq = _owners(net.added_provider_ptr), _owners(net.added_peer_ptr)
     p, q = net.provider_idx.astype(np.int64), net.peer_idx.astype(np.int64)
     xp, xq = net.added_provider_idx.astype(np.int64), net.added_peer_idx.astype(np.int64)
     giver = np.concatenate((own_p, p, q, own_xp, xp, xq))
     taker = np.concatenate((p, own_p, own_q, xp, own_xp, own_xq))
-    border = domestic[taker] & ~domestic[giver]
-    slot = np.full(len(giver), -1, dtype=np.int64)
-    slot[border] = np.arange(int(border.sum()))
-    return BorderSlots(slot, giver[border], taker[border])
+    by_taker = np.argsort(taker, kind="stable")
+    taker_ptr = np.zeros(len(net.node_ok) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(taker, minlength=len(net.node_ok)), out=taker_ptr[1:])
+    return EntryEnds(giver, by_taker, taker_ptr)
+
+
+def border_slots(net: OverlayArrays, domestic: np.ndarray, ends: EntryEnds | None = None) -> BorderSlots:
+    """A slot for every link entry over which a foreign AS can hand to a domestic one (entry order).
+
+    ``ends``: :func:`entry_ends` of ``net`` when already worked out.
+    """
+    ends = entry_ends(net) if ends is None else ends
+    takers = np.flatnonzero(domestic)
+    lo, hi = ends.taker_ptr[takers], ends.taker_ptr[takers + 1]
+    sizes = hi - lo
+    picked = np.repeat(lo, sizes) + (np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes))
+    received = ends.by_taker[picked]
+    in_entry_order = np.argsort(received)
+    entries, taker = received[in_entry_order], np.repeat(takers, sizes)[in_entry_order]
+    foreign = ~domestic[ends.giver[entries]]
+    entries, taker = entries[foreign], taker[foreign]
+    slot = np.full(len(ends.giver), -1, dtype=np.int64)
+    slot[entries] = np.arange(len(entries))
+    return BorderSlots(slot, ends.giver[entries], taker.astype(np.int64))
 
 
 @njit(cache=True)

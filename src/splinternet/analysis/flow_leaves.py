@@ -28,6 +28,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .flow_handoffs import EntryEnds, entry_ends
 from .flow_layout import Layout, compact_layout, identity_layout
 from .scenario import Overlay, OverlayArrays
 
@@ -65,6 +66,7 @@ class Leaves(NamedTuple):
     member: np.ndarray  # AS index of each grouped leaf
     group_of: np.ndarray  # its group
     layout: Layout
+    ends: EntryEnds  # of ``net``, for its border slots (``flow_handoffs``)
 
 
 class _LeafNetwork(NamedTuple):
@@ -80,6 +82,7 @@ class _LeafNetwork(NamedTuple):
     group_ptr: np.ndarray  # CSR of each group's providers
     group_provider: np.ndarray
     layout: Layout  # ``net`` renumbered for the flow pass
+    ends: EntryEnds
 
 
 _NETWORKS: weakref.WeakKeyDictionary[Overlay, _LeafNetwork] = weakref.WeakKeyDictionary()
@@ -155,7 +158,7 @@ def _leaf_network(overlay: Overlay) -> _LeafNetwork:
     group[members] = group_of
     group_ptr, group_provider = _csr_rows(provider_ptr, provider_of, members[lead])
     found = _LeafNetwork(reduced, has_customers, peer_fed, routed, provider_ptr, provider_of, group, group_ptr,
-                         group_provider, compact_layout(reduced))
+                         group_provider, compact_layout(reduced), entry_ends(reduced))
     _NETWORKS[overlay] = found
     return found
 
@@ -187,7 +190,7 @@ def leaf_groups(overlay: Overlay, vw: np.ndarray, alone: np.ndarray) -> Leaves:
     np.add.at(group_vw, group_of, vw[members])
     counted = np.bincount(group_of, weights=(vw[members, 0] > 0).astype(np.float64), minlength=groups_n)
     groups = LeafGroups(ptr, provider, group_vw, np.ascontiguousarray(group_vw[:, 0]), counted, solo)
-    return Leaves(found.net, found.has_customers, groups, members, group_of, found.layout)
+    return Leaves(found.net, found.has_customers, groups, members, group_of, found.layout, found.ends)
 
 
 def no_leaves(overlay: Overlay, vw: np.ndarray, alone: np.ndarray) -> Leaves:
@@ -196,7 +199,7 @@ def no_leaves(overlay: Overlay, vw: np.ndarray, alone: np.ndarray) -> Leaves:
     empty = LeafGroups(np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32), np.zeros((0, vw.shape[1])),
                        np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int32))
     return Leaves(net, _has_customers(net), empty, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64),
-                  identity_layout(net))
+                  identity_layout(net), entry_ends(net))
 
 
 def _equal_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -349,7 +349,7 @@ def flow_measures(graph: ASGraph, origins: CountryOrigins, weights: np.ndarray, 
     leaves = (LEAVES if tie_seed is None else no_leaves)(overlay, vw, origin_vantage)
     group_count, entries = len(leaves.groups.v0), len(leaves.groups.provider)
 
-    slots = border_slots(leaves.net, domestic)
+    slots = border_slots(leaves.net, domestic, leaves.ends)
     # the pass runs on the renumbered network (flow_layout): per-AS inputs in its order, sums back after
     layout = leaves.layout
     at, node = layout.position, layout.node

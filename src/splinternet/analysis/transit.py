@@ -175,6 +175,17 @@ class _NameBook:
         self.country = dict(zip(keys, (str(x) for x in orgs.countries(distinct)), strict=True))
 
 
+def _positions(asns: np.ndarray, wanted: list[int]) -> list[int]:
+    """Where each of ``wanted`` (all present) sits in ``asns``: a search when ``asns`` is sorted, as a
+    graph's are (a dict over every AS cost more than the report's rows), else a dict."""
+    keys = np.asarray(wanted, dtype=asns.dtype)
+    at = np.searchsorted(asns, keys)
+    if len(asns) and np.all(asns[:-1] <= asns[1:]) and np.array_equal(asns[np.minimum(at, len(asns) - 1)], keys):
+        return at.tolist()
+    position = dict(zip(asns.tolist(), range(len(asns)), strict=True))
+    return [position[a] for a in wanted]
+
+
 def transit_report(
     evidence: PathEvidence,
     origins: CountryOrigins,
@@ -220,7 +231,6 @@ def transit_report(
         carrying = np.flatnonzero(transit_mean > 0)
         trimmed = dict(zip(asns[carrying].tolist(), transit_mean[carrying].tolist(), strict=True))
     only, only_foreign = single_homed(graph, origins.domestic, overlay)
-    position = dict(zip(asns.tolist(), range(len(asns)), strict=True))
     origin_share = dict(zip(origins.asns.tolist(), origins.weight.tolist(), strict=True))
 
     provider_at = np.argsort(-border, kind="stable")[:top]
@@ -274,10 +284,10 @@ def transit_report(
     dom = set(origins.domestic.tolist())
     transit_rows = [
         {"asn": a, "name": named.name[a], "as_name": named.aut[a], "country": named.country[a], "domestic": a in dom,
-         "influence": None if influence is None else float(influence[position[a]]),
-         "transit_share": trimmed.get(a), "transit_mean": float(transit_mean[position[a]]),
-         "border_share": float(border[position[a]]), "gateway_share": float(gateway[position[a]])}
-        for a, _ in ranked
+         "influence": None if influence is None else float(influence[i]),
+         "transit_share": trimmed.get(a), "transit_mean": float(transit_mean[i]),
+         "border_share": float(border[i]), "gateway_share": float(gateway[i])}
+        for (a, _), i in zip(ranked, _positions(asns, [a for a, _ in ranked]), strict=True)
     ]
     if Grouping(by) is Grouping.ORG:
         vectors = ReportVectors(

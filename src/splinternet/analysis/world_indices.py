@@ -86,14 +86,18 @@ def _hhi(shares: list[float]) -> float | None:
     return float(np.sum(np.square(shares))) if shares else None
 
 
-def country_indices(report: TransitReport, orgs: OrgTable, graph: ASGraph, domestic: np.ndarray) -> CountryIndices:
-    """The map figures of one country; ``report`` must hold every provider and gateway (no top limit)."""
+def country_indices(report: TransitReport, orgs: OrgTable, graph: ASGraph, domestic: np.ndarray,
+                    merged: list[OrganizationRow] | None = None) -> CountryIndices:
+    """The map figures of one country; ``report`` must hold every provider and gateway (no top limit).
+
+    ``merged``: :func:`organizations` of the report, when already worked out.
+    """
     border = [p.border_share for p in report.providers]
     cumulative = np.cumsum(border)
     needed = int(np.searchsorted(cumulative, COVER - 1e-12) + 1) if border else None
     if needed is not None and needed > len(border):
         needed = len(border)
-    merged = organizations(report, orgs)
+    merged = organizations(report, orgs) if merged is None else merged
     _, only_foreign = single_homed(graph, domestic)
     m = report.membership
     return CountryIndices(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import weakref
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -286,20 +287,41 @@ def vantage_concentration(evidence: PathEvidence, asns: list[int], orgs: OrgTabl
     return out
 
 
+_SINGLE_ORIGIN: dict[int, tuple[weakref.ref[np.ndarray], np.ndarray, np.ndarray]] = {}
+
+
+def _single_origin_rows(pfx4: Pfx2As) -> tuple[np.ndarray, np.ndarray]:
+    """The IPv4 entries with one origin, ordered by it (table order among equals), and those origins:
+    worked out once per table (a world run asks for every country), kept while the table lives."""
+    key = id(pfx4.origins)
+    found = _SINGLE_ORIGIN.get(key)
+    if found is not None and found[0]() is pfx4.origins:
+        return found[1], found[2]
+    first = pfx4.first_origin()
+    single = np.flatnonzero((pfx4.version == 4) & (np.diff(pfx4.origin_offsets) == 1))
+    theirs = single[np.argsort(first[single], kind="stable")]
+
+    def forget(ref: weakref.ref[np.ndarray]) -> None:
+        if _SINGLE_ORIGIN.get(key, (None,))[0] is ref:
+            del _SINGLE_ORIGIN[key]
+
+    _SINGLE_ORIGIN[key] = (weakref.ref(pfx4.origins, forget), theirs, first[theirs])
+    return theirs, first[theirs]
+
+
 def largest_blocks(asns: list[int], origins: CountryOrigins, pfx4: Pfx2As) -> list[dict[str, object]]:
     """The largest IPv4 prefix each AS originates alone, and its size against the AS's space in the country.
 
     A gateway ranked on one large block of its own (a company's /8) is a different fact
     from one that carries many networks; front ends caution about the first.
     """
-    first = pfx4.first_origin()
-    # one pass over the table for all the ASes, then each AS's rows among the few that are theirs
-    theirs = np.flatnonzero((pfx4.version == 4) & (np.diff(pfx4.origin_offsets) == 1)
-                            & np.isin(first, np.asarray(asns, dtype=first.dtype)))
+    theirs, start = _single_origin_rows(pfx4)
     own = dict(zip(origins.asns.tolist(), origins.v4_addresses.tolist(), strict=True))
     out: list[dict[str, object]] = []
-    for asn in asns:
-        rows = theirs[first[theirs] == asn]
+    wanted = np.asarray(asns, dtype=start.dtype)  # searched in the table's own type: no copy of it per AS
+    for asn, lo, hi in zip(asns, start.searchsorted(wanted, "left").tolist(), start.searchsorted(wanted, "right").tolist(),
+                           strict=True):
+        rows = theirs[lo:hi]
         space = own.get(asn, 0.0)
         if len(rows) == 0 or space <= 0:
             continue

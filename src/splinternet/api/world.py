@@ -33,7 +33,7 @@ from ..analysis.flow_measures import (
 from ..analysis.flow_measures import warm_kernels as warm_flow_kernels
 from ..analysis.results import Result
 from ..analysis.transit import ORG_ROW_FIELDS, GatewayRow, ProviderRow, TransitReport, summarize
-from ..analysis.world_indices import CountryIndices, country_indices, organizations
+from ..analysis.world_indices import CountryIndices, OrganizationRow, country_indices, organizations
 from ..errors import DataNotFoundError, ParameterError, UnknownCountryError
 from ..progress import NO_PROGRESS, Progress
 from ..sources.snapshot import DatasetChoices, Snapshot, snapshot_for
@@ -171,14 +171,15 @@ def build_world(date: str | dt.date | None, out: str | Path, *, options: WorldOp
                                                            snapshot.pfx2as(4))
         report.evidence["vantage_concentration"] = None  # as transit gives it for simulated evidence
         report = with_sources(report, snapshot, list(membership.notes))
-        indices = country_indices(report, orgs, graph, origins.domestic)
+        merged = organizations(report, orgs)
+        indices = country_indices(report, orgs, graph, origins.domestic, merged)
         carriers = _carriers(report, snapshot, options, threads)
         if carriers["asn"]:
             worst = max(range(len(carriers["asn"])), key=lambda i: (carriers["lost_share"][i], -i))
             indices = replace(indices, carriers_removed=len(carriers["asn"]),
                               one_carrier_away_asn=carriers["asn"][worst],
                               one_carrier_away_share=carriers["lost_share"][worst])
-        store.write_country(origins.cc, {**_tables(report, indices, orgs), "carriers": carriers},
+        store.write_country(origins.cc, {**_tables(report, indices, merged), "carriers": carriers},
                             {"seconds": round(time.perf_counter() - started, 3),
                              "routing_trees": country_trees})
         return country_trees
@@ -202,22 +203,24 @@ def _each_country(memberships: list[Membership], country: Callable[[Membership, 
     Each country's sums are split into ``workers`` parts as ``transit`` splits them (so the
     figures are equal to the bit), but its parts run one after the other on one thread: one
     country's Python (report rows, tables, files) then runs beside another's routing trees
-    instead of leaving a core idle while it runs. The largest country (by origins) goes
-    first and alone, on every thread, which also loads what the others share; the others
-    follow largest first, so no big country is left running alone at the end.
+    instead of leaving a core idle while it runs. The smallest country (by origins) goes
+    first and alone, which loads what the others share (e.g. the links of the neighbouring
+    months) once; the others follow largest first, so no big country is left running
+    alone at the end.
     """
     if not memberships:
         return 0
-    largest_first = sorted(memberships, key=lambda m: -len(m.origins.asns))
-    trees = country(largest_first[0], workers)
+    by_size = sorted(memberships, key=lambda m: len(m.origins.asns))
+    trees = country(by_size[0], workers)
     progress.advance(1)
+    largest_first = by_size[:0:-1]
     if workers <= 1:
-        for membership in largest_first[1:]:
+        for membership in largest_first:
             trees += country(membership, 1)
             progress.advance(1)
         return trees
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(country, membership, 1) for membership in largest_first[1:]]
+        futures = [pool.submit(country, membership, 1) for membership in largest_first]
         try:
             for done in as_completed(futures):
                 trees += done.result()
@@ -260,10 +263,10 @@ def _row_fields(row: type) -> list[str]:
     return [f.name for f in fields(row) if f.name not in ("served", "customer_base", *ORG_ROW_FIELDS)]
 
 
-def _tables(report: TransitReport, indices: CountryIndices, orgs: Any) -> dict[str, dict[str, list[Any]]]:
-    """The country's rows of every world table (columns of plain values)."""
+def _tables(report: TransitReport, indices: CountryIndices, merged: list[OrganizationRow]
+            ) -> dict[str, dict[str, list[Any]]]:
+    """The country's rows of every world table (columns of plain values); ``merged``: its organizations."""
     p, g, t = report.providers, report.gateways, report.transit
-    merged = organizations(report, orgs)
     countries = {k: [v] for k, v in indices.to_dict().items()}
     countries.update({"date": [report.date], "evidence": [_json(report.evidence)],
                       "membership": [_json(report.membership)], "notes": [_json(report.notes)],
