@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import math
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -134,3 +136,29 @@ def test_one_carrier_away_is_the_whatif_of_each_top_provider(mirror_settings, tm
     (indices,) = api.world_indices(tmp_path)
     worst = max(table, key=lambda r: r["lost_share"])
     assert indices.carriers_removed == 2 and indices.one_carrier_away_share == worst["lost_share"]
+
+
+def test_gateway_blocks_from_the_index_equal_a_table_scan(mirror_settings) -> None:
+    """The world run looks gateway blocks up in an index built once; transit scans the table: same rows."""
+    from splinternet.api.providers import largest_blocks, single_origin_index
+
+    snapshot = _snapshot(mirror_settings)
+    pfx4 = snapshot.pfx2as(4)
+    origins = api.country_membership(snapshot, "DE").origins
+    asns = [int(a) for a in origins.asns[(-origins.weight).argsort(kind="stable")][:100]] + [4_199_999_999]
+    scanned = largest_blocks(asns, origins, pfx4)
+    assert scanned == largest_blocks(asns, origins, pfx4, single_origin_index(pfx4))
+    # slow reference: each AS's single-origin IPv4 rows in table order, the first shortest one
+    count, first = pfx4.origin_count(), pfx4.first_origin()
+    rows_of: dict[int, list[int]] = {}
+    for row in np.flatnonzero((pfx4.version == 4) & (count == 1)).tolist():
+        rows_of.setdefault(int(first[row]), []).append(row)
+    own = dict(zip(origins.asns.tolist(), origins.v4_addresses.tolist(), strict=True))
+    expected = []
+    for asn in asns:
+        rows = rows_of.get(asn, []) if own.get(asn, 0.0) > 0 else []
+        if rows:
+            best = min(rows, key=lambda r: (int(pfx4.length[r]), r))
+            expected.append((asn, str(ipaddress.IPv4Address(int(pfx4.lo[best]))), int(pfx4.length[best])))
+    got = [(b["asn"], *str(b["prefix"]).split("/")) for b in scanned]
+    assert [(a, p, int(n)) for a, p, n in got] == expected and len(got) > 50

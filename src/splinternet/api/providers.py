@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-import weakref
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import NamedTuple
 
 import numpy as np
 
@@ -46,8 +46,8 @@ from .archives import archive_paths, archive_table, collector_vantages
 from .handoff import with_handoff_check
 from .observed_view import observed_view
 
-__all__ = ["Evidence", "Membership", "TransitOptions", "collector_asns", "country_membership", "largest_blocks",
-           "simulated_flows", "simulated_report", "transit", "vantage_concentration", "with_sources"]
+__all__ = ["Evidence", "Membership", "SingleOriginIndex", "TransitOptions", "collector_asns", "country_membership",
+           "largest_blocks", "single_origin_index", "simulated_flows", "simulated_report", "transit", "vantage_concentration", "with_sources"]
 
 
 _BLOCK_DATASETS = ("ipverse-country", "rir-delegated")  # one file per country or region, not per analysis
@@ -287,41 +287,41 @@ def vantage_concentration(evidence: PathEvidence, asns: list[int], orgs: OrgTabl
     return out
 
 
-_SINGLE_ORIGIN: dict[int, tuple[weakref.ref[np.ndarray], np.ndarray, np.ndarray]] = {}
+class SingleOriginIndex(NamedTuple):
+    """A table's IPv4 entries with one origin, ordered by that origin (table order among equals), and
+    those origins: built once when many countries' gateway blocks are looked up (a world run)."""
+
+    entries: np.ndarray
+    origin: np.ndarray
 
 
-def _single_origin_rows(pfx4: Pfx2As) -> tuple[np.ndarray, np.ndarray]:
-    """The IPv4 entries with one origin, ordered by it (table order among equals), and those origins:
-    worked out once per table (a world run asks for every country), kept while the table lives."""
-    key = id(pfx4.origins)
-    found = _SINGLE_ORIGIN.get(key)
-    if found is not None and found[0]() is pfx4.origins:
-        return found[1], found[2]
+def single_origin_index(pfx4: Pfx2As) -> SingleOriginIndex:
     first = pfx4.first_origin()
     single = np.flatnonzero((pfx4.version == 4) & (np.diff(pfx4.origin_offsets) == 1))
-    theirs = single[np.argsort(first[single], kind="stable")]
-
-    def forget(ref: weakref.ref[np.ndarray]) -> None:
-        if _SINGLE_ORIGIN.get(key, (None,))[0] is ref:
-            del _SINGLE_ORIGIN[key]
-
-    _SINGLE_ORIGIN[key] = (weakref.ref(pfx4.origins, forget), theirs, first[theirs])
-    return theirs, first[theirs]
+    entries = single[np.argsort(first[single], kind="stable")]
+    return SingleOriginIndex(entries, first[entries])
 
 
-def largest_blocks(asns: list[int], origins: CountryOrigins, pfx4: Pfx2As) -> list[dict[str, object]]:
+def largest_blocks(asns: list[int], origins: CountryOrigins, pfx4: Pfx2As, index: SingleOriginIndex | None = None
+                   ) -> list[dict[str, object]]:
     """The largest IPv4 prefix each AS originates alone, and its size against the AS's space in the country.
 
     A gateway ranked on one large block of its own (a company's /8) is a different fact
-    from one that carries many networks; front ends caution about the first.
+    from one that carries many networks; front ends caution about the first. ``index``
+    (:func:`single_origin_index` of ``pfx4``) replaces a pass over the table.
     """
-    theirs, start = _single_origin_rows(pfx4)
+    if index is None:  # one pass over the table for all the ASes: cheaper than an index for one country
+        first = pfx4.first_origin()
+        theirs = np.flatnonzero((pfx4.version == 4) & (np.diff(pfx4.origin_offsets) == 1)
+                                & np.isin(first, np.asarray(asns, dtype=first.dtype)))
+        theirs = theirs[np.argsort(first[theirs], kind="stable")]
+        index = SingleOriginIndex(theirs, first[theirs])
+    wanted = np.asarray(asns, dtype=index.origin.dtype)  # searched in the index's own type: no copy of it per AS
+    lows, highs = index.origin.searchsorted(wanted, "left").tolist(), index.origin.searchsorted(wanted, "right").tolist()
     own = dict(zip(origins.asns.tolist(), origins.v4_addresses.tolist(), strict=True))
     out: list[dict[str, object]] = []
-    wanted = np.asarray(asns, dtype=start.dtype)  # searched in the table's own type: no copy of it per AS
-    for asn, lo, hi in zip(asns, start.searchsorted(wanted, "left").tolist(), start.searchsorted(wanted, "right").tolist(),
-                           strict=True):
-        rows = theirs[lo:hi]
+    for asn, lo, hi in zip(asns, lows, highs, strict=True):
+        rows = index.entries[lo:hi]
         space = own.get(asn, 0.0)
         if len(rows) == 0 or space <= 0:
             continue

@@ -45,6 +45,7 @@ from .providers import (
     country_membership,
     largest_blocks,
     simulated_report,
+    single_origin_index,
     with_sources,
 )
 
@@ -158,6 +159,7 @@ def build_world(date: str | dt.date | None, out: str | Path, *, options: WorldOp
     warm_flow_kernels(progress)
     clock["compile"] = time.perf_counter()
     space = originated_space(graph, snapshot.pfx2as(4))  # every country's vantage weights: computed once
+    blocks = single_origin_index(snapshot.pfx2as(4))  # and where each gateway's own blocks are
     transit_options = options.transit_options()
 
     def country(membership: Membership, threads: int) -> int:
@@ -168,7 +170,7 @@ def build_world(date: str | dt.date | None, out: str | Path, *, options: WorldOp
                                      top=len(graph))
         country_trees = int(report.evidence["routing_trees"])
         report.evidence["gateway_blocks"] = largest_blocks([g.asn for g in report.gateways[:MAX_TOP]], origins,
-                                                           snapshot.pfx2as(4))
+                                                           snapshot.pfx2as(4), blocks)
         report.evidence["vantage_concentration"] = None  # as transit gives it for simulated evidence
         report = with_sources(report, snapshot, list(membership.notes))
         merged = organizations(report, orgs)
