@@ -47,7 +47,8 @@ from .handoff import with_handoff_check
 from .observed_view import observed_view
 
 __all__ = ["Evidence", "Membership", "SingleOriginIndex", "TransitOptions", "collector_asns", "country_membership",
-           "largest_blocks", "single_origin_index", "simulated_flows", "simulated_report", "transit", "vantage_concentration", "with_sources"]
+           "largest_blocks", "simulated_flows", "simulated_report", "single_origin_index", "transit",
+           "vantage_concentration", "with_sources"]
 
 
 _BLOCK_DATASETS = ("ipverse-country", "rir-delegated")  # one file per country or region, not per analysis
