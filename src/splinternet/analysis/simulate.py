@@ -14,7 +14,6 @@ acyclic provider-customer graph (see docs), and cyclic graphs are refused up fro
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import IntEnum
@@ -347,21 +346,25 @@ def default_threads() -> int:
     return max(1, min(8, numba.get_num_threads()))
 
 
-_BASELINES: weakref.WeakKeyDictionary[ASGraph, Overlay] = weakref.WeakKeyDictionary()
+_BASELINE = "_splinternet_baseline_overlay"  # where a graph keeps its compiled baseline
 
 
 def as_overlay(graph: ASGraph, scenario: Scenario | Overlay | None) -> Overlay:
     """The compiled overlay for a scenario (the baseline when None); reuses a compiled one.
 
     The baseline of a graph is compiled once and kept while the graph lives: a world run
-    asks for it once per country. Nothing writes into an overlay's arrays.
+    asks for it once per country. It is kept on the graph itself: an overlay refers to its
+    graph, so a table keyed by graphs would keep every graph (and its overlay and leaf
+    network) alive for good, which a series of dates in one process measured as memory
+    growing with every date. Nothing writes into an overlay's arrays.
     """
     if isinstance(scenario, Overlay):
         return scenario
     if scenario is None or scenario.is_baseline:
-        overlay = _BASELINES.get(graph)
+        overlay = graph.__dict__.get(_BASELINE)
         if overlay is None:
-            overlay = _BASELINES[graph] = compile_overlay(graph, None)
+            overlay = compile_overlay(graph, None)
+            graph.__dict__[_BASELINE] = overlay  # a cycle the garbage collector frees with the graph
         return overlay
     return compile_overlay(graph, scenario)
 
