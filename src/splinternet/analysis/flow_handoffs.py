@@ -7,7 +7,7 @@ crosses one link, and the flow pass reads that link's list entry anyway, so each
 that can carry a hand-off gets a *slot* in a small array (a *book*), read next to the
 entry itself.
 
-Entry numbers (``_bases``): entry j of AS x's provider list is counted twice, as x
+Entry numbers (``entry_bases``): entry j of AS x's provider list is counted twice, as x
 handing to its provider (``j``) and as the provider handing to x (``P + j``); entry j
 of x's peer list is the peer handing to x (``2P + j``). The overlay's added provider
 and peer lists follow in the same way.
@@ -26,8 +26,8 @@ from numba import njit
 
 from .scenario import OverlayArrays
 
-__all__ = ["BorderSlots", "EntryEnds", "book_pairs", "border_slots", "entry_down", "entry_ends", "entry_peer", "entry_to",
-           "entry_up", "new_book"]
+__all__ = ["BorderSlots", "EntryEnds", "book_pairs", "border_slots", "entry_bases", "entry_down", "entry_ends",
+           "entry_peer", "entry_to", "entry_up", "new_book"]
 
 
 class BorderSlots(NamedTuple):
@@ -40,7 +40,7 @@ class BorderSlots(NamedTuple):
 
 
 @njit(cache=True, inline="always")
-def _bases(net):
+def entry_bases(net):
     """Start of each kind of entry: provider-up, provider-down, peer, added up, added down, added peer, end."""
     p, q = net.provider_idx.shape[0], net.peer_idx.shape[0]
     xp, xq = net.added_provider_idx.shape[0], net.added_peer_idx.shape[0]
@@ -50,19 +50,19 @@ def _bases(net):
 @njit(cache=True, inline="always")
 def entry_up(net, j, added):
     """Entry j of an AS's (added) provider list: the AS hands to that provider."""
-    return j if not added else _bases(net)[3] + j
+    return j if not added else entry_bases(net)[3] + j
 
 
 @njit(cache=True, inline="always")
 def entry_down(net, j, added):
     """Entry j of an AS's (added) provider list: that provider hands to the AS."""
-    return _bases(net)[1] + j if not added else _bases(net)[4] + j
+    return entry_bases(net)[1] + j if not added else entry_bases(net)[4] + j
 
 
 @njit(cache=True, inline="always")
 def entry_peer(net, j, added):
     """Entry j of an AS's (added) peer list: that peer hands to the AS."""
-    return _bases(net)[2] + j if not added else _bases(net)[5] + j
+    return entry_bases(net)[2] + j if not added else entry_bases(net)[5] + j
 
 
 @njit(cache=True)
@@ -123,7 +123,7 @@ class EntryEnds(NamedTuple):
 
 
 def entry_ends(net: OverlayArrays) -> EntryEnds:
-    """The giver of every entry and the entries each AS receives over (``_bases`` numbering)."""
+    """The giver of every entry and the entries each AS receives over (``entry_bases`` numbering)."""
     own_p, own_q = _owners(net.provider_ptr), _owners(net.peer_ptr)
     own_xp, own_xq = _owners(net.added_provider_ptr), _owners(net.added_peer_ptr)
     p, q = net.provider_idx.astype(np.int64), net.peer_idx.astype(np.int64)

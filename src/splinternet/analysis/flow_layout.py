@@ -23,6 +23,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .flow_handoffs import entry_bases
 from .scenario import OverlayArrays
 
 __all__ = ["Layout", "compact_layout", "identity_layout"]
@@ -43,10 +44,8 @@ class Layout(NamedTuple):
 
 def identity_layout(net: OverlayArrays) -> Layout:
     """The network as it is numbered."""
-    n = len(net.node_ok)
-    entries = 2 * len(net.provider_idx) + len(net.peer_idx) + 2 * len(net.added_provider_idx) + len(net.added_peer_idx)
-    same = np.arange(n, dtype=np.int64)
-    return Layout(net, same, same, np.arange(entries, dtype=np.int64))
+    same = np.arange(len(net.node_ok), dtype=np.int64)
+    return Layout(net, same, same, np.arange(entry_bases(net)[-1], dtype=np.int64))
 
 
 def _reachable_first(net: OverlayArrays) -> np.ndarray:
@@ -82,9 +81,8 @@ def compact_layout(net: OverlayArrays) -> Layout:
     fields["node_ok"] = np.ascontiguousarray(net.node_ok[node])
     fields["order"] = position[net.order].astype(net.order.dtype)
     # hand-off entries in flow_handoffs' numbering: provider up, provider down, peer, then the added lists alike
-    p, q, xp = len(net.provider_idx), len(net.peer_idx), len(net.added_provider_idx)
-    xbase = 2 * p + q
-    entry = np.concatenate((source["provider"], p + source["provider"], 2 * p + source["peer"],
-                            xbase + source["added_provider"], xbase + xp + source["added_provider"],
-                            xbase + 2 * xp + source["added_peer"]))
+    base = entry_bases(net)
+    entry = np.concatenate((base[0] + source["provider"], base[1] + source["provider"], base[2] + source["peer"],
+                            base[3] + source["added_provider"], base[4] + source["added_provider"],
+                            base[5] + source["added_peer"]))
     return Layout(OverlayArrays(**fields), position, node, entry)
