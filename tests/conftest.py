@@ -134,19 +134,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def _start_rank(module: list[pytest.Item]) -> int:
-    """0 for a module with a slow peer comparison (its peer runs processes of its own), 1 with another
-    slow test, 2 otherwise."""
+    """0 for a module marked ``first``, 1 with a slow peer comparison (its peer runs processes of its
+    own), 2 with another slow test, 3 otherwise."""
     marks = [{m.name for m in item.iter_markers()} for item in module]
-    return 0 if any({"peer", "slow"} <= m for m in marks) else 1 if any("slow" in m for m in marks) else 2
+    if any("first" in m for m in marks):
+        return 0
+    return 1 if any({"peer", "slow"} <= m for m in marks) else 2 if any("slow" in m for m in marks) else 3
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Whole modules reordered: slow peer comparisons first, then modules with a slow test, then the rest.
+    """Whole modules reordered: modules marked ``first``, slow peer comparisons, modules with a slow
+    test, then the rest.
 
     pytest-xdist (``--dist loadscope --no-loadscope-reorder``, pyproject) hands modules to the
     two workers in this order, so the long ones start at once and the many short ones fill the
     end; by default it would start with the modules of most tests and leave single long tests
-    for last, one worker running them while the other idles. Tests within a module keep their order.
+    for last, one worker running them while the other idles. Each worker is handed two modules at
+    the start; if both began with MRT comparisons, both would compile the MRT walker at once (about
+    40 s on a clean machine, then cached), so the BGPy comparison, which parses no MRT, is marked
+    ``first``. Tests within a module keep their order.
     """
     modules: dict[str, list[pytest.Item]] = {}
     for item in items:

@@ -21,7 +21,7 @@ from splinternet.analysis.simulate import ROUTE_ORIGIN, propagate
 from splinternet.sources.asrel import load_as_relationships
 from splinternet.tables.topology import ASGraph
 
-pytestmark = [pytest.mark.data, pytest.mark.peer, pytest.mark.slow]
+pytestmark = [pytest.mark.data, pytest.mark.peer, pytest.mark.slow, pytest.mark.first]
 
 ROOT = Path(__file__).resolve().parents[2]
 BGPY_PYTHON = ROOT / ".peers" / "bgpy" / "bin" / "python"
