@@ -4,6 +4,7 @@ LocalCluster equals in-process, a date without its topology is reported while th
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 from pathlib import Path
 
@@ -12,10 +13,12 @@ import pytest
 from typer.testing import CliRunner
 
 from splinternet import api
+from splinternet.api.world_series import DateTask, run_date
 from splinternet.cli.app import app
 from splinternet.config import Settings
 from splinternet.errors import InputError, ParameterError
 from splinternet.sources.snapshot import Snapshot
+from splinternet.tables.topology import ASGraph
 
 DATES = ("2022-03-01", "2022-04-01")
 OPTIONS = api.WorldOptions(countries=("LI", "CU"), max_origins=20)
@@ -164,3 +167,24 @@ def test_cli_series_json_and_exclusive_dates(in_process, mirror_settings, monkey
     assert isinstance(one.exception, ParameterError) and "series" in str(one.exception)
     bad = CliRunner().invoke(app, [*common, "--from", DATES[0], "--to", DATES[-1], "--step", "1y"])
     assert isinstance(bad.exception, ParameterError) and "(--step)" in str(bad.exception)
+
+
+@pytest.mark.data
+def test_a_date_leaves_no_graph_for_the_collector(mirror_settings, tmp_path) -> None:
+    """A date's graphs (its own and the neighbouring months') are freed when run_date returns, not left
+    in reference cycles for a later collection: the next date must not load its own beside them."""
+    task = DateTask(date=DATES[0], out=str(tmp_path), options=OPTIONS, prefixes_date=PREFIXES, choices=(),
+                    settings=mirror_settings, strict=False, allow_damaged=False)
+    gc.collect()
+    gc.disable()
+    try:
+        result = run_date(task)
+        gc.set_debug(gc.DEBUG_SAVEALL)  # what the collector finds unreachable is kept in gc.garbage
+        gc.collect()
+        left = sum(isinstance(found, ASGraph) for found in gc.garbage)
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert result["status"] == "done"
+    assert left == 0
