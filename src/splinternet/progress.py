@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-__all__ = ["NO_PROGRESS", "Progress"]
+__all__ = ["COMPILE_NOTE", "NO_PROGRESS", "Progress", "compile_note"]
 
 
 class Progress(Protocol):
@@ -29,3 +29,19 @@ class _Silent:
 
 
 NO_PROGRESS: Progress = _Silent()
+
+
+# first, so that a narrow terminal cuts the step's own label rather than this
+COMPILE_NOTE = "preparing compiled code (first use: up to a minute): "
+
+
+def compile_note(kernel: object) -> str:
+    """``COMPILE_NOTE`` for a step whose numba kernel this process has not called yet, else "": a prefix
+    of the step's label.
+
+    Its first call compiles it (the first run on a machine: up to a minute) or loads it from
+    numba's disk cache (a fraction of a second); without a word the bar would sit at zero for
+    as long as a compile takes. A kernel that is not a numba dispatcher (compiled ahead of
+    time) needs no note.
+    """
+    return COMPILE_NOTE if getattr(kernel, "signatures", None) == [] else ""

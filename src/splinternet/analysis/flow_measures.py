@@ -15,7 +15,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from ..progress import NO_PROGRESS, Progress
+from ..progress import NO_PROGRESS, Progress, compile_note
 from ..sources.pfx2as import Pfx2As
 from ..tables.topology import ASGraph
 from .country import CountryOrigins, _per_origin
@@ -372,7 +372,7 @@ def flow_measures(graph: ASGraph, origins: CountryOrigins, weights: np.ndarray, 
         return acc, book, totals, positions, handed
 
     batches = _batches(len(reps), workers)
-    progress.start("simulating routes to the country's networks", len(reps))
+    progress.start(compile_note(run_flow_origins) + "simulating routes to the country's networks", len(reps))
     at_once = len(batches) if threads is None else max(1, min(threads, len(batches)))
     if at_once > 1:
         with ThreadPoolExecutor(max_workers=at_once) as pool:

@@ -22,7 +22,7 @@ import numba
 import numpy as np
 from numba import njit, prange
 
-from ..progress import NO_PROGRESS, Progress
+from ..progress import NO_PROGRESS, Progress, compile_note
 from ..tables.topology import ASGraph
 from .scenario import Overlay, Scenario, compile_overlay
 
@@ -504,7 +504,7 @@ def transit_summary(graph: ASGraph, origins: Iterable[int] | np.ndarray | None =
     transit = np.zeros(n, dtype=np.float64)
     length_hist = np.zeros(MAX_LENGTH + 1, dtype=np.int64)
     rel_hist = np.zeros(4, dtype=np.int64)
-    progress.start("propagating origins", int(idx.shape[0]))
+    progress.start(compile_note(_accumulate_threads) + "propagating origins", int(idx.shape[0]))
     try:
         for s in range(0, idx.shape[0], chunk):
             part = idx[s:s + chunk]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..progress import NO_PROGRESS, Progress
+from ..progress import NO_PROGRESS, Progress, compile_note
 from ..tables.topology import ASGraph
 from .country import CountryOrigins
 from .scenario import Overlay, Scenario
@@ -124,7 +124,7 @@ def simulate_evidence(
     )
     k = max(len(cand), 1)
     batches = _batches(len(reps), workers)
-    progress.start("simulating routes to domestic origins", len(reps))
+    progress.start(compile_note(run_origins) + "simulating routes to domestic origins", len(reps))
 
     reached = np.zeros(len(reps), dtype=np.int64)
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from ...config import DecompressionLimits
 from ...errors import BadRecords, InputError
-from ...progress import NO_PROGRESS, Progress
+from ...progress import NO_PROGRESS, Progress, compile_note
 from ..compression import Compression, read_decompressed
 from . import layout as L
 from .compiled import parse_kernel
@@ -116,7 +116,7 @@ def parse_mrt_bytes(buf: np.ndarray, progress: Progress = NO_PROGRESS, *,
              np.zeros(65536, np.uint32))
     buf = buf.view()
     buf.flags.writeable = False  # one compiled signature for bytes-backed and owned arrays alike
-    progress.start("parsing MRT", 2)
+    progress.start(compile_note(parse) + "parsing MRT", 2)
     guess = _guess(int(buf.shape[0]))
     arrays = _alloc(guess)
     cnt = _run(parse, buf, True, arrays, errs, peers)
