@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-__all__ = ["COMPILE_NOTE", "NO_PROGRESS", "Progress", "compile_note"]
+__all__ = ["COMPILE_NOTE", "COMPILE_STEP", "NO_PROGRESS", "Progress", "compile_note"]
 
 
 class Progress(Protocol):
@@ -31,8 +31,9 @@ class _Silent:
 NO_PROGRESS: Progress = _Silent()
 
 
-# first, so that a narrow terminal cuts the step's own label rather than this
-COMPILE_NOTE = "preparing compiled code (first use: up to a minute): "
+COMPILE_STEP = "preparing compiled code (first use: up to a minute)"  # a step of its own (world runs)
+# before a step's own label, so that a narrow terminal cuts the label rather than this
+COMPILE_NOTE = COMPILE_STEP + ": "
 
 
 def compile_note(kernel: object) -> str:

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from ..progress import NO_PROGRESS, Progress, compile_note
+from ..progress import COMPILE_STEP, NO_PROGRESS, Progress, compile_note
 from ..sources.pfx2as import Pfx2As
 from ..tables.topology import ASGraph
 from .country import CountryOrigins, _per_origin
@@ -471,7 +471,7 @@ def warm_kernels(progress: Progress = NO_PROGRESS) -> None:
     numba compiles on the first call and caches the machine code on disk; without this
     step the first real call would sit silent for as long as the compilation takes.
     """
-    progress.start("preparing compiled kernels (compiled on the first run only; may take a minute)", None)
+    progress.start(COMPILE_STEP, None)
     try:
         graph = ASGraph.from_links(np.array([1], np.uint32), np.array([2], np.uint32), np.zeros(0, np.uint32),
                                    np.zeros(0, np.uint32))
