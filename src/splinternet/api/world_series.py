@@ -76,9 +76,10 @@ def run_date(task: DateTask, progress: Progress = NO_PROGRESS) -> dict[str, Any]
         return {"date": task.date, "status": "failed", "code": exc.code, "reason": str(exc),
                 "seconds": round(time.perf_counter() - began, 3)}
     finally:
-        # a graph and its compiled baseline refer to each other (simulate.as_overlay), so only the
-        # cycle collector frees a date's graphs, and it may not run before the next date loads
-        # its own: a 12-date series held about 90 MiB more, its peak 76 MiB more (measured)
+        # a date's graphs sit in reference cycles (a graph and its compiled baseline refer to each
+        # other, simulate.as_overlay; build_world's per-country closure holds the graph too), so
+        # only the cycle collector frees them, and it may not run before the next date loads its
+        # own: a 12-date series held about 90 MiB more, its peak 76 MiB more (measured)
         snapshot = None
         gc.collect()
     return {**summary.to_dict(), "date": task.date, "data_date": summary.date, "status": "done"}
