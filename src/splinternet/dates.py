@@ -1,6 +1,6 @@
 """What a date means, decided once so every layer (catalog, snapshot, API, CLI, web) reads it alike.
 
-Rules (docs/architecture.md, "Dates"):
+Rules (docs/architecture.md, "dates.py"):
 
 - A date is a UTC day (``YYYY-MM-DD``) or a UTC time (``YYYY-MM-DDTHH:MM``). A day means the
   whole day: a release published that day at any time counts as "at or before" it, and when

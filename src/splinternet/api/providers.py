@@ -80,7 +80,7 @@ class TransitOptions:
     full_feed_share: float = 0.5  # observed: peers with at least this share of the largest peer's prefixes
     rank_thin_evidence: bool = False  # observed: rank even below the coverage floor (observed_agreement)
     by: Grouping = Grouping.AS  # rows per AS, or per organization (sibling ASes merged: analysis/org_merge)
-    stability: bool = False  # simulated: re-rank over the honest variants (api/stability.py); about 5 runs
+    stability: bool = False  # simulated: re-rank over the honest variants (api/stability.py); 8 propagations
     stability_rows: int = 10  # the top rows of each headline table whose rank ranges are given
 
     def __post_init__(self) -> None:

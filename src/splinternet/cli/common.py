@@ -28,7 +28,7 @@ AllowDamagedOption = Annotated[
 StabilityOption = Annotated[
     bool, typer.Option("--stability", help="Also re-rank over the honest alternatives (other tie rules, vantage "
                        "schemes, the previous and next month's AS relationships) and show each headline rank's "
-                       "range; about five times as long.")
+                       "range; eight propagations instead of one.")
 ]
 TopOption = Annotated[int, typer.Option("--top", min=1, help="Rows per table.")]
 UseOption = Annotated[
