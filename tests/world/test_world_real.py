@@ -5,6 +5,9 @@ from __future__ import annotations
 import ipaddress
 import json
 import math
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -111,14 +114,37 @@ def test_query_and_errors(quick_world) -> None:
 def test_cli_json_and_unknown_directory(mirror_settings, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("SPLINTERNET_MIRROR", str(mirror_settings.mirror))
     monkeypatch.setenv("SPLINTERNET_CACHE", str(mirror_settings.cache_dir))
-    result = CliRunner().invoke(app, ["world", "--date", "2022-03-01", "--prefixes-date", "2024-04-06",
-                                      "--countries", "CU,XX", "--max-origins", "20", "--out", str(tmp_path / "w"),
-                                      "--json"])
+    base = ["world", "--date", "2022-03-01", "--prefixes-date", "2024-04-06", "--max-origins", "20"]
+    # AQ: a country some organization is registered in, without address blocks on the date: left out
+    result = CliRunner().invoke(app, [*base, "--countries", "CU,AQ", "--out", str(tmp_path / "w"), "--json"])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output)
-    assert summary["done"] == ["CU"] and [s["cc"] for s in summary["skipped"]] == ["XX"]
+    assert summary["done"] == ["CU"] and [s["cc"] for s in summary["skipped"]] == ["AQ"]
     with pytest.raises(InputError):
         api.world_country(tmp_path / "nothing", "CU")
+
+
+def test_unknown_countries_and_bad_limits_are_refused_before_any_work(mirror_env, tmp_path) -> None:
+    """A typo in --countries is one error, as in `transit XX`, not a country left out; a limit below
+    its bound is refused rather than sliced by (``[:-1]`` would quietly drop one origin)."""
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "splinternet", "world", "--date", "2022-03-01",
+                               "--prefixes-date", "2024-04-06", "--countries", "LI", *args], capture_output=True,
+                              text=True, env=dict(os.environ), timeout=300)
+
+    typo = run("--countries", "LI,XX", "--out", str(tmp_path / "w"))
+    assert typo.returncode == 2 and "Traceback" not in typo.stderr
+    assert "XX: unknown country code (--countries)" in " ".join(typo.stderr.split())
+    assert not (tmp_path / "w" / "countries").exists()
+    for option, value in (("--max-origins", "-1"), ("--max-origins", "0"), ("--carriers", "-3")):
+        bad = run(option, value, "--out", str(tmp_path / "v"))
+        assert bad.returncode == 2 and option in bad.stderr and "Traceback" not in bad.stderr, bad.stderr
+    with pytest.raises(ParameterError, match="max origins must be at least 1"):
+        api.WorldOptions(max_origins=-1)
+    with pytest.raises(ParameterError, match="carriers must be at least 0"):
+        api.WorldOptions(carriers=-1)
+    with pytest.raises(ParameterError, match="max origins"):
+        api.TransitOptions(max_origins=0)
 
 
 def test_one_carrier_away_is_the_whatif_of_each_top_provider(mirror_settings, tmp_path) -> None:

@@ -97,6 +97,8 @@ class TransitOptions:
         if self.stability and self.evidence is not Evidence.SIMULATED:
             raise ParameterError("stability re-runs the simulation over its variants; observed paths have none",
                                  parameter="stability")
+        if self.max_origins is not None and self.max_origins < 1:  # a slice by -1 would quietly drop one origin
+            raise ParameterError(f"max origins must be at least 1, not {self.max_origins}", parameter="max_origins")
         if self.stability_rows < 1:
             raise ParameterError(f"stability rows must be at least 1, not {self.stability_rows}",
                                  parameter="stability_rows")

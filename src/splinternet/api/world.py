@@ -76,8 +76,11 @@ class WorldOptions:
         except ValueError as exc:
             raise ParameterError(str(exc)) from None
         object.__setattr__(self, "countries", tuple(params.country_code(c) for c in self.countries))
-        if self.workers < 1 or self.carriers < 0:
-            raise ParameterError("workers must be at least 1 and carriers at least 0")
+        if self.workers < 1:
+            raise ParameterError(f"workers must be at least 1, not {self.workers}", parameter="workers")
+        if self.carriers < 0:
+            raise ParameterError(f"carriers must be at least 0, not {self.carriers}", parameter="carriers")
+        self.transit_options()  # refuses what transit refuses (e.g. max_origins below 1)
 
     def transit_options(self) -> TransitOptions:
         return TransitOptions(view=self.view, weighting=self.weighting, ties=self.ties,
@@ -105,9 +108,17 @@ class WorldSummary(Result):
 
 
 def _candidates(snapshot: Snapshot, options: WorldOptions) -> list[str]:
-    if options.countries:
-        return list(options.countries)
-    return sorted(snapshot.orgs().known_countries())
+    """Every country an organization is registered in, or the ones asked for: a code no organization
+    is registered in is refused before any work, as ``transit`` refuses it (a typo is not a country
+    left out for lack of data)."""
+    known = snapshot.orgs().known_countries()
+    if not options.countries:
+        return sorted(known)
+    unknown = [cc for cc in options.countries if cc not in known]
+    if unknown:
+        raise UnknownCountryError(f"no AS organization is registered in {', '.join(unknown)}: unknown country "
+                                  f"code{'s' if len(unknown) > 1 else ''}", parameter="countries")
+    return list(options.countries)
 
 
 def _run_description(snapshot: Snapshot, options: WorldOptions) -> dict[str, Any]:

@@ -40,9 +40,9 @@ def world_command(
     use: UseOption = None,
     countries: Annotated[str | None, typer.Option("--countries", help="Only these countries, e.g. RU,UA,DE "
                                                   "(default: every country with routed space).")] = None,
-    max_origins: Annotated[int | None, typer.Option("--max-origins", help="Only each country's N largest origins "
+    max_origins: Annotated[int | None, typer.Option("--max-origins", min=1, help="Only each country's N largest origins "
                                                     "(a quick look).")] = None,
-    carriers: Annotated[int, typer.Option("--carriers", help="Also remove each of the N largest providers in turn "
+    carriers: Annotated[int, typer.Option("--carriers", min=0, help="Also remove each of the N largest providers in turn "
                                           "(one what-if per provider: about twice a country's cost each).")] = 0,
     workers: Annotated[int | None, typer.Option("--workers", "-w", help="Local Dask worker processes for a series "
                                                 "(default 2; 0: no Dask, this process only).")] = None,
@@ -58,7 +58,9 @@ def world_command(
     consecutive dates (a provider entering or leaving a country's top 10, a share jump, a new top provider).
     """
     codes = tuple(c for c in (countries or "").replace(" ", "").split(",") if c)
-    options = api.WorldOptions(countries=codes, max_origins=max_origins, carriers=carriers)
+    flags = naming_options(countries="--countries", max_origins="--max-origins", carriers="--carriers")
+    with flags:
+        options = api.WorldOptions(countries=codes, max_origins=max_origins, carriers=carriers)
     choices = api.params.dataset_choices(use)
     settings = Settings.from_env(offline=offline or None)
     if date_from is not None or date_to is not None:
@@ -82,12 +84,13 @@ def world_command(
     with progress_bar() as progress:
         snapshot = api.Snapshot.for_date(date, settings=settings, prefixes_date=prefixes_date, progress=progress,
                                          strict=strict, allow_damaged=allow_damaged, choices=choices)
-        summary = api.build_world(date, out, options=options, snapshot=snapshot, progress=progress)
+        with naming_options(countries="--countries"):
+            summary = api.build_world(date, out, options=options, snapshot=snapshot, progress=progress)
     if json_out:
         print_json(summary)
         return
-    console.print(f"[bold]world {summary.date}[/]: {len(summary.done)} countries written, {len(summary.reused)} "
-                  f"already done, {len(summary.skipped)} left out; {summary.seconds['total']:.0f} s -> {summary.out}")
+    console.print(f"[bold]world {summary.date}[/]: {fmt.plural(len(summary.done), 'country', 'countries')} written, "
+                  f"{len(summary.reused)} already done, {len(summary.skipped)} left out; {summary.seconds['total']:.0f} s -> {summary.out}")
     if summary.skipped:
         table = Table("country", "left out because", title="Countries left out")
         for row in summary.skipped:
@@ -108,7 +111,8 @@ def _print_series(series: Any, json_out: bool) -> None:
             else:
                 dates.add_row(row["date"], "[red]failed[/]", "", "", f"{row['seconds']:.0f}")
         console.print(dates)
-        console.print(f"{series.events:,} events across {len(series.eventful)} countries in {series.seconds:.0f} s "
+        places = fmt.plural(len(series.eventful), "country", "countries")
+        console.print(f"{fmt.plural(series.events, 'event')} across {places} in {series.seconds:.0f} s "
                       f"-> {series.out} (all of them: events.parquet)")
         if series.eventful:
             kinds = [k for k in series.eventful[0] if k not in ("cc", "events")]
