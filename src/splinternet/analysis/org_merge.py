@@ -114,8 +114,9 @@ def _bounds(groups: OrgGroups, values: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 
 def org_tables(vec: ReportVectors, orgs: OrgTable, *, top: int, served_per_provider: int
-               ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
-    """Providers, gateways and transit rows with sibling ASes merged, ranked and cut after merging.
+               ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], dict[str, int]]:
+    """Providers, gateways and transit rows with sibling ASes merged, ranked and cut after merging,
+    and how many organizations each table had before the cut.
 
     Provider and gateway rows are the fields of ``transit.ProviderRow``/``GatewayRow``.
     ``asn`` of an organization's row is its member with the largest share in that table;
@@ -185,7 +186,9 @@ def org_tables(vec: ReportVectors, orgs: OrgTable, *, top: int, served_per_provi
             "transit_bounds": {"lower": float(t_lo[g]), "upper": float(t_hi[g])},
             "border_share": float(border[g]), "gateway_share": float(gateway[g]), "members": members,
         })
-    return providers, gateways, transit_rows
+    counts = {"providers": int(np.count_nonzero(border > 0)), "gateways": int(np.count_nonzero(gateway > 0)),
+              "transit": int(np.count_nonzero(r_hi > 0))}
+    return providers, gateways, transit_rows, counts
 
 
 

@@ -157,6 +157,8 @@ class TransitReport(Result):
     summary: str
     sources: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # rows each table had before the ``top`` cut (providers, gateways, transit), so a cut list says "N of M"
+    row_counts: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from dataclasses import asdict
@@ -247,8 +249,12 @@ def transit_report(
         order = np.argsort(-influence, kind="stable")[:top]
         order = order[influence[order] > 0]
         ranked = list(zip(asns[order].tolist(), influence[order].tolist(), strict=True))
+        transit_count = int(np.count_nonzero(influence > 0))
     else:
         ranked = sorted(trimmed.items(), key=lambda kv: -kv[1])[:top]
+        transit_count = len(trimmed)
+    row_counts = {"providers": int(np.count_nonzero(border > 0)), "gateways": int(np.count_nonzero(gateway > 0)),
+                  "transit": transit_count}
     named = _NameBook(orgs, np.concatenate([asns[provider_at], asns[gateway_at],
                                             np.array([a for a, _ in ranked], dtype=np.uint32),
                                             *(link_to[r] for r in served_rows)]))
@@ -298,8 +304,8 @@ def transit_report(
             domestic=origins.domestic,
             customer_base={k: getattr(evidence, k) / v for k in ("retail", "wholesale", "backbone")},
             single_homed=_single_homed_by_org(graph, orgs, origins.domestic, overlay))
-        org_providers, org_gateways, transit_rows = org_tables(vectors, orgs, top=top,
-                                                               served_per_provider=served_per_provider)
+        org_providers, org_gateways, transit_rows, row_counts = org_tables(vectors, orgs, top=top,
+                                                                           served_per_provider=served_per_provider)
         providers = [ProviderRow(**row) for row in org_providers]
         gateways = [GatewayRow(**row) for row in org_gateways]
     evidence_info = {
@@ -318,7 +324,7 @@ def transit_report(
                                               else "transit, upper bound (sum of members)")
     report = TransitReport(
         cc=origins.cc, date=date, evidence=evidence_info, membership=origins.to_dict(), providers=providers,
-        gateways=gateways, transit=transit_rows, summary="",
+        gateways=gateways, transit=transit_rows, summary="", row_counts=row_counts,
     )
     return replace(report, summary=summarize(report))
 

@@ -351,7 +351,9 @@ def world_country(out: str | Path, cc: str, *, top: int = 25) -> TransitReport:
     report = TransitReport(cc=code, date=row["date"], evidence=evidence,
                            membership=json.loads(row["membership"]), providers=providers, gateways=gateways,
                            transit=transit_rows, summary="", sources=json.loads(row["sources"]),
-                           notes=json.loads(row["notes"]))
+                           notes=json.loads(row["notes"]),
+                           row_counts={"providers": len(prov["asn"]), "gateways": len(gate["asn"]),
+                                       "transit": len(trans["rank"])})  # the tables list every row
     return replace(report, summary=summarize(report))
 
 

@@ -61,6 +61,7 @@ def environment():  # noqa: ANN201 - jinja2.Environment
     env.filters["network"] = _network
     env.globals["transit_cautions"] = transit_cautions
     env.globals["rank_ranges"] = fmt.rank_ranges
+    env.globals["n_of_m"] = fmt.n_of_m
     env.globals["row_key"] = fmt.row_key
     env.globals["shaky"] = fmt.shaky
     env.globals["shaky_note"] = fmt.SHAKY_NOTE
