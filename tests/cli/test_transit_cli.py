@@ -31,12 +31,18 @@ def test_transit_json_csv_plot(mirror_env, tmp_path) -> None:
     assert all(isinstance(r["as_name"], str) for r in rows_with_names)
     assert sum(bool(r["as_name"]) for r in rows_with_names) > 0.9 * len(rows_with_names)
     assert (tmp_path / "li.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    rows = list(csv.DictReader(io.StringIO(run(*base, "--csv").stdout)))
+    as_csv = run(*base, "--csv")
+    rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
     assert {r["table"] for r in rows} == {"provider", "gateway"} and {r["evidence"] for r in rows} == {"simulated"}
+    # what the figures rest on goes to stderr, so the CSV stays parseable and nothing is dropped
+    assert "date 2024-04-06 chosen by the caller" in as_csv.stderr and "caida-asrel 2022-03-01" in as_csv.stderr
     assert int(rows[0]["asn"]) == report["providers"][0]["asn"]
     assert rows[0]["as_name"] == report["providers"][0]["as_name"]
-    text = run(*base)
+    text = run(*base, "--top", "5")
     assert "International transit providers" in text.stdout and "Domestic gateways" in text.stdout
+    words = " ".join(text.stdout.split())
+    assert f"5 of {report['row_counts']['providers']} rows shown" in words  # a cut table says so
+    assert report["row_counts"]["providers"] > len(report["providers"]) == 20  # the JSON counts every row
 
 
 def test_whatif_text(mirror_env) -> None:
@@ -44,12 +50,18 @@ def test_whatif_text(mirror_env) -> None:
               "--without", "AS3356")
     assert out.returncode == 0, out.stderr
     assert "what if remove AS8447; remove AS3356" in out.stdout and "Who absorbs the lost share" in out.stdout
-    assert "Removed worldwide: AS3356" in " ".join(out.stdout.split())  # the kind of removal, in a sentence
+    words = " ".join(out.stdout.split())
+    assert "Removed worldwide: AS3356" in words  # the kind of removal, in a sentence
+    assert "seen from the same vantage points" in words  # why "before" is not quite the transit report
+    single = words[words.index("Networks left single-homed"):]  # Hilti AG keeps only Sunrise UPC
+    assert "remaining provider name" in single and "Sunrise UPC" in single  # named, not a bare number
     links = run("whatif", "LI", "--date", "2022-03-01", "--prefixes-date", "2024-04-06", "--without", "8447",
                 "--links-only", "--top", "2", "--json")
     assert links.returncode == 0, links.stderr
     report = json.loads(links.stdout)
     assert report["removal"] == "links_to_country" and report["removal_text"].startswith("Links to LI only")
+    assert report["scenario"][0].startswith("remove AS8447's links to any of")  # a set, not that many links
+    assert not any("same vantage points" in n for n in report["notes"])  # links only: nobody stops being one
     assert [r["asn"] for r in report["scenario_ases"]] == [8447]
     for name in ("lost_networks", "degraded_networks", "left_single_homed", "left_without_provider", "absorbed"):
         assert report[f"{name}_count"] >= len(report[name])  # the full count beside each cut list
@@ -93,7 +105,9 @@ def test_clear_errors_without_traceback(mirror_env) -> None:
                           (["transit", "RU", "--date", "2022-03-01"], "routeviews-pfx2as"),
                           (["whatif", "LI", "--date", "2022-03-01", "--prefixes-date", "2024-04-06", "--without",
                             "4294967295"], "not in the AS graph"),
-                          (["ip", "300.1.1.1"], "not an IP address")):
+                          (["ip", "300.1.1.1"], "not an IP address"),
+                          (["diff", "LI", "--from", "2022-05-01", "--to", "2022-03-01", "--prefixes-date", "2024-04-06"],
+                           "the first date (2022-05-01) must come before the second (2022-03-01)")):
         out = run(*args)
         assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr, out.stderr
 
@@ -108,6 +122,9 @@ def test_ip(curated_env, shared_data_dir) -> None:
     africa = json.loads(run("ip", "41.0.0.1", "--date", "2024-04-06", "--json").stdout)
     assert africa["registry"]["country"] == "ZA" and africa["registry"]["registry"] == "afrinic"
     assert any("arin" in n for n in africa["notes"])  # the RIR files missing (from the curated mirror) are named
+    google = " ".join(run("ip", "8.8.8.8").stdout.split())  # ARIN's, whose file the curated mirror lacks
+    assert "registry: not known" in google  # not silently absent, nor "unregistered"
+    assert "no release found" in google and "at or before the newest" not in google
 
 
 def test_transit_and_whatif_by_organization(mirror_env) -> None:

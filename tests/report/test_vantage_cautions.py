@@ -124,3 +124,12 @@ def test_observed_report_on_real_updates(mirror_settings) -> None:
     # five peers only: the leading providers are each seen through one or two of them
     assert any("is seen mostly from one collector peer" in line for line in lines)
     assert lines[-1].startswith("observed from 5 vantage points only")
+
+
+def test_few_vantage_points_say_which_peers() -> None:
+    """The caution names the peers the run kept: full-feed ones by default, every peer when all were kept."""
+    few = report(concentration=[])
+    few["evidence"].update(vantage_points=5, full_feed_share=0.5)
+    assert "(the collectors' full-feed peers)" in transit_cautions(few)[-1]
+    few["evidence"]["full_feed_share"] = 0.0
+    assert "(every peer of the collectors)" in transit_cautions(few)[-1]

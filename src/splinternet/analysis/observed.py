@@ -206,7 +206,7 @@ def observed_evidence(
     rows = _last_state(table)
     full, peer_of = _full_feed(table, rows, full_feed_share)
     details: dict[str, object] = {"collector_peers": int(len(full)), "full_feed_peers": int(full.sum()),
-                                  "routes": int(len(rows))}
+                                  "full_feed_share": full_feed_share, "routes": int(len(rows))}
     rows = rows[full[peer_of]]
     weight, kmi, coverage = _prefix_weights(table, rows, origins, blocks)
     in_country = weight > 0

@@ -80,7 +80,7 @@ class Scenario:
         """One line per edit, for reports."""
         out = [f"remove AS{a}" for a in self.removed_ases]
         out += [f"remove link AS{a}-AS{b}" for a, b in self.removed_links]
-        out += [f"remove links between AS{a} and {len(m)} ASes" for a, m in self.cut_sets]
+        out += [f"remove AS{a}'s links to any of {len(m)} ASes" for a, m in self.cut_sets]
         out += [f"add link AS{a} {'provider of' if k == 'provider' else 'peer of'} AS{b}"
                 for a, b, k in self.added_links]
         out += [f"AS{a} stops exporting to {len(m)} neighbours" for a, m in self.no_export]

@@ -164,6 +164,10 @@ def compare_scenario(
                            "remaining_provider": int(graph.asns[a[0]])})
         elif len(b) >= 1 and len(a) == 0:
             orphan.append({"asn": asn, "name": str(name), "as_name": str(as_name), "providers_before": len(b)})
+    if single:  # the remaining provider named, not a bare number
+        remaining = np.array([row["remaining_provider"] for row in single], dtype=np.uint32)
+        for row, name in zip(single, orgs.names(remaining), strict=True):
+            row["remaining_provider_name"] = str(name)
 
     border_before = {r.asn: r.border_share for r in base_report.providers}
     border_after = {r.asn: r.border_share for r in scen_report.providers}

@@ -30,7 +30,8 @@ def diff(cc: str, date_from: str | dt.date, date_to: str | dt.date, *, options: 
              for d in (date_from, date_to)]
     first, second = snaps[0].date, snaps[1].date
     if first and second and first >= second:
-        raise ParameterError("the first date must come before the second")
+        raise ParameterError(f"the first date ({snaps[0].date_text}) must come before the second "
+                             f"({snaps[1].date_text})", parameter="date_from")
     # refused before minutes of computing: the same graph twice has nothing to compare
     asrel = [s.release("caida-asrel") for s in snaps]
     if asrel[0].url == asrel[1].url:

@@ -54,7 +54,15 @@ def whatif(cc: str, date: str | dt.date | None, without: Sequence[int] = (), *, 
     if removed_orgs:
         report = replace(report, organizations=removed_orgs, removal_text=_orgs_text(removed_orgs, links_only)
                          + " " + report.removal_text)
-    return replace(report, before=sourced, after=replace(scen_report, sources=sourced.sources), notes=sourced.notes)
+    notes = list(sourced.notes)
+    if not links_only:  # a reader comparing "before" with the transit report must learn why they differ
+        notes.append(SAME_VANTAGES_NOTE)
+    return replace(report, before=sourced, after=replace(scen_report, sources=sourced.sources), notes=notes)
+
+
+SAME_VANTAGES_NOTE = ("before and after are seen from the same vantage points, so the removed ASes are not "
+                      "vantage points in either: the shares before differ slightly from the country's transit "
+                      "report, which counts them")
 
 
 def _organizations(graph: ASGraph, orgs: OrgTable, queries: Sequence[str]) -> list[dict[str, Any]]:

@@ -30,6 +30,7 @@ from .common import (
 from .output import (
     announce,
     console,
+    err_console,
     print_inputs,
     print_json,
     print_notes,
@@ -95,7 +96,8 @@ def render_text(report: api.TransitReport) -> None:
                       "only provider of", "only foreign provider of", "largest networks served",
                       *(["member ASes (own border share)"] if by_org else []),
                       title="International transit providers (foreign AS handing traffic to the first domestic "
-                            "network)" + (", sibling ASes merged by organization" if by_org else ""),
+                            "network)" + (", sibling ASes merged by organization" if by_org else "")
+                            + _cut_note(report, "providers"),
                       caption="only (foreign) provider of: domestic networks with it as their only (foreign) upstream"
                               + ORG_CAPTION * by_org + SHAKY_CAPTION * any(fmt.shaky(r) for r in report.providers))
         if stability:
@@ -116,7 +118,8 @@ def render_text(report: api.TransitReport) -> None:
     if report.gateways:
         gates = Table("#", "gateway", "gateway share", "transit share", "foreign providers", "own share of country",
                       *(["member ASes (own gateway share)"] if by_org else []), *(["rank range"] if stability else []),
-                      title="Domestic gateways (first domestic network on inbound paths)",
+                      title="Domestic gateways (first domestic network on inbound paths)"
+                            + _cut_note(report, "gateways"),
                       caption=SHAKY_CAPTION.strip() if any(fmt.shaky(g) for g in report.gateways) else None)
         for i, g in enumerate(report.gateways, 1):
             gates.add_row(str(i), fmt.as_row_label(g, 44), fmt.pct(g.gateway_share) + " †" * fmt.shaky(g),
@@ -134,6 +137,13 @@ def render_text(report: api.TransitReport) -> None:
         console.print(line, markup=False, highlight=False, soft_wrap=True)
     print_notes(report.notes)
     print_inputs(report.sources)
+
+
+def _cut_note(report: api.TransitReport, table: str) -> str:
+    """``; 25 of 62 rows shown`` when ``--top`` cut the table, else ''."""
+    shown, total = len(getattr(report, table)), report.row_counts.get(table, 0)
+    cut = fmt.n_of_m(shown, total)
+    return f"; {cut}" if cut else ""
 
 
 def render_stability(stability: dict[str, Any]) -> None:
@@ -258,8 +268,11 @@ def transit_command(
         announce(plot_path)
     if json_out:
         print_json(reports[0] if len(reports) == 1 else {r.evidence["kind"]: r for r in reports})
-    elif csv_out:
+    elif csv_out:  # the CSV alone on stdout; what it rests on (notes, inputs) on stderr, not dropped
         write_csv(reports)
+        for report in reports:
+            print_notes(report.notes, out=err_console)
+            print_inputs(report.sources, out=err_console)
     else:
         for report in reports:
             render_text(report)

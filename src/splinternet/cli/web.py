@@ -94,15 +94,17 @@ def serve_command(
     data_dir: Annotated[Path | None, typer.Option("--data-dir", help="Directory whose register files requests may "
                                                   "name (read only).")] = None,
     cloud: Annotated[Path | None, typer.Option("--cloud", help="Cloud ranges for blocking reports.")] = None,
-    prefixes_date: PrefixDateOption = None,
+    prefixes_date: Annotated[str | None, typer.Option("--prefixes-date", help="Prefix-to-AS date for every request "
+                                                      "that names none (e.g. 2024-04-06 with the development "
+                                                      "mirror, which holds no other).")] = None,
     world: Annotated[list[Path] | None, typer.Option("--world", help="A world dataset (splinternet world --out DIR), "
                                                      "or a directory of them, one per date; repeat for several. "
                                                      "The home page maps them; their country pages need no "
                                                      "computation.")] = None,
     timeout: Annotated[float | None, typer.Option("--timeout", help="Bound on one computation, in seconds "
-                                                  "[default: 300].", min=1)] = None,
+                                                  "(default 300).", min=1)] = None,
     max_upload: Annotated[int | None, typer.Option("--max-upload", help="Largest upload request (register and "
-                                                   "resolutions together), in bytes [default: 64 MiB].", min=1)]
+                                                   "resolutions together), in bytes (default 64 MiB).", min=1)]
     = None,
     workers: Annotated[int, typer.Option("--workers", help="Computations run at the same time.", min=1)] = 1,
     no_disk_cache: Annotated[bool, typer.Option("--no-disk-cache", help="Keep results in memory only.")] = False,

@@ -61,8 +61,10 @@ def transit_cautions(report: Mapping[str, Any], rows: int = 10) -> list[str]:
     out.extend(_one_peer_cautions(report, rows))
     vantage = evidence.get("vantage_points")
     if evidence.get("kind") == "observed" and vantage is not None and vantage < FEW_VANTAGE_POINTS:
-        out.append(f"observed from {vantage} vantage point{'s' if vantage != 1 else ''} only (the collectors' "
-                   "full-feed peers): shares are those networks' view of the country, not the world's")
+        whose = "every peer of the collectors" if evidence.get("full_feed_share") == 0 else \
+            "the collectors' full-feed peers"
+        out.append(f"observed from {vantage} vantage point{'s' if vantage != 1 else ''} only ({whose}): shares "
+                   "are those networks' view of the country, not the world's")
     return out
 
 

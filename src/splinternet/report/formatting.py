@@ -52,7 +52,7 @@ _HEADERS = {
 # columns holding shares (fractions of 1), shown as percentages
 _SHARE_COLUMNS = {"share", "country_share", "share_of_blocked", "blocked_share", "border_share", "transit_share",
                   "gateway_share", "origin_share", "weight", "border_before", "border_after", "before", "after",
-                  "lost_share", "coverage", "ipv4_coverage", "ipv6_coverage"}
+                  "lost_share", "coverage", "ipv4_coverage", "ipv6_coverage", "reach_before", "reach_after", "unconfirmed_handoff"}
 _IDENTIFIERS = {"asn", "line", "provider", "before_provider", "remaining_provider", "domestic_asn", "foreign_asn",
                 "vantage_asn"}
 
