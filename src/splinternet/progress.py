@@ -45,4 +45,19 @@ def compile_note(kernel: object) -> str:
     as long as a compile takes. A kernel that is not a numba dispatcher (compiled ahead of
     time) needs no note.
     """
-    return COMPILE_NOTE if getattr(kernel, "signatures", None) == [] else ""
+    if getattr(kernel, "signatures", None) != []:
+        return ""
+    return "" if _cached_on_disk(kernel) else COMPILE_NOTE
+
+
+def _cached_on_disk(kernel: object) -> bool:
+    """Whether numba's disk cache holds a fresh entry for the kernel (its source unchanged): then the
+    first call only loads it, and saying "up to a minute" on every run would be false.
+
+    Reads numba's cache index through its private API (numba 0.6x); anything unexpected reads as
+    "not cached", which at worst shows the note once too often.
+    """
+    try:
+        return bool(kernel._cache._cache_file._load_index())  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - any change in numba's internals: say the conservative thing
+        return False

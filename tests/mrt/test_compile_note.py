@@ -88,3 +88,28 @@ def test_flows_say_so_before_their_first_call(monkeypatch) -> None:
     assert labels() == ["simulating routes to the country's networks"]
     monkeypatch.setattr(fm, "run_flow_origins", NotYetCalled(fm.run_flow_origins))
     assert labels() == [COMPILE_NOTE + "simulating routes to the country's networks"]
+
+
+def _fresh_module(path, name: str):
+    """The module at ``path`` imported anew: its kernel as a new process sees it (nothing called yet)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_no_note_when_the_disk_cache_holds_the_kernel(tmp_path) -> None:
+    """Loading from numba's disk cache takes a fraction of a second: "first use: up to a minute" on every
+    run would be false. Only a kernel with no fresh cache entry gets the note."""
+    source = tmp_path / "cached_kernel.py"
+    source.write_text("from numba import njit\n\n\n@njit(cache=True)\ndef thrice(x):\n    return 3 * x\n")
+    first = _fresh_module(source, "cached_kernel_a").thrice
+    assert compile_note(first) == COMPILE_NOTE  # never compiled: the note
+    assert first(2) == 6  # compiled, and written to the disk cache beside the source
+    again = _fresh_module(source, "cached_kernel_b").thrice
+    assert again.signatures == [] and compile_note(again) == ""  # not called yet, but cached
+    source.write_text(source.read_text() + "\n# edited: the cache entry is stale\n")
+    edited = _fresh_module(source, "cached_kernel_c").thrice
+    assert compile_note(edited) == COMPILE_NOTE
