@@ -24,7 +24,8 @@ def datasets(json_out: JsonOption = False) -> None:
     if json_out:
         print_json(rows)
         return
-    table = Table("dataset", "parameters", "cadence", "address", title="Datasets")
+    table = Table("dataset", "parameters", "cadence", title="Datasets")
+    table.add_column("address", overflow="fold")  # the address is what this lists: folded, never cut
     for row in rows:
         table.add_row(row["name"], ", ".join(row["params"]), row["cadence"], row["address"])
     console.print(table)
