@@ -47,12 +47,17 @@ _HEADERS = {
     "providers_after": "providers after", "routes_before": "routes before", "routes_after": "routes after",
     "path_length_before": "AS hops before", "path_length_after": "AS hops after", "weight": "share of country",
     "ipv4_added": "IPv4 added", "ipv4_removed": "IPv4 removed", "entries_added": "entries added",
-    "entries_removed": "entries removed",
+    "entries_removed": "entries removed", "added_ipv4": "IPv4 added", "removed_ipv4": "IPv4 removed",
+    "added_ipv6": "IPv6 added", "removed_ipv6": "IPv6 removed", "net_ipv4": "IPv4 net change",
+    "new_ipv4": "new IPv4 addresses", "share_ipv4": "share of published IPv4",
 }
+# words written as a reader knows them in any other header (``published_ipv6`` -> ``published IPv6``)
+_HEADER_WORDS = {"ipv4": "IPv4", "ipv6": "IPv6", "as": "AS", "ases": "ASes"}
 # columns holding shares (fractions of 1), shown as percentages
 _SHARE_COLUMNS = {"share", "country_share", "share_of_blocked", "blocked_share", "border_share", "transit_share",
                   "gateway_share", "origin_share", "weight", "border_before", "border_after", "before", "after",
-                  "lost_share", "coverage", "ipv4_coverage", "ipv6_coverage", "reach_before", "reach_after", "unconfirmed_handoff"}
+                  "lost_share", "coverage", "ipv4_coverage", "ipv6_coverage", "reach_before", "reach_after",
+                  "unconfirmed_handoff", "share_ipv4"}
 _IDENTIFIERS = {"asn", "line", "provider", "before_provider", "remaining_provider", "domestic_asn", "foreign_asn",
                 "vantage_asn"}
 
@@ -232,7 +237,9 @@ def country(code: object) -> str:
 
 def header(column: str) -> str:
     """The header a reader sees for a result column (``country_share`` -> ``share of country``)."""
-    return _HEADERS.get(column, column.replace("_", " "))
+    if column in _HEADERS:
+        return _HEADERS[column]
+    return " ".join(_HEADER_WORDS.get(word, word) for word in column.split("_"))
 
 
 def value_cell(value: Any, column: str = "") -> str:

@@ -1,0 +1,57 @@
+"""What `blocking` and `blocking diff` tell a reader, on the real registers: the dates each register is
+attributed with, why a table is empty, where every line read went, and how much of each cut table is shown."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from splinternet.cli.app import app
+from splinternet.config import Settings
+from splinternet.report import formatting as fmt
+
+pytestmark = pytest.mark.data
+
+RKN = "samples/registry/rkn"
+ASORG = "https://publicdata.caida.org/datasets/as-organizations/20220401.as-org2info.txt.gz"
+
+
+@pytest.fixture(scope="module")
+def registers(shared_data_dir: Path) -> dict[str, Path]:
+    return {"2016": shared_data_dir / RKN / "dump-2016-06-13.csv",
+            "tail": shared_data_dir / RKN / "dump-08-2020-02-16-tail-piece.csv"}
+
+
+def run(settings: Settings, *args: str) -> str:
+    """The CLI in this process, on ``settings``' mirror; its standard output."""
+    result = CliRunner().invoke(app, list(args), env={"SPLINTERNET_MIRROR": str(settings.mirror),
+                                                      "SPLINTERNET_CACHE": str(settings.cache_dir),
+                                                      "SPLINTERNET_OFFLINE": None})
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+# --- blocking REGISTER: shares and headers (review D15) ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def readme_report(registers, shared_data_dir: Path, mirror_settings: Settings) -> tuple[str, dict]:
+    """The README's command, as text and as JSON."""
+    args = ["blocking", str(registers["2016"]), "--cloud", str(shared_data_dir / "samples/cloud/aws-history"),
+            "--pfx2as", str(shared_data_dir / "samples/ipasn/ipasn_20140513.dat.gz")]
+    return run(mirror_settings, *args), json.loads(run(mirror_settings, *args, "--json"))
+
+
+def test_cloud_share_is_a_percentage_and_headers_read_alike(readme_report) -> None:
+    text, data = readme_report
+    aws = data["by_provider"]["rows"][0]
+    assert aws["provider"] == "aws" and 0 < aws["share_ipv4"] < 1e-3  # JSON keeps the fraction
+    row = next(ln for ln in text.splitlines() if ln.startswith("│ aws ") and ln.count("│") == 7)
+    assert row.split("│")[5].strip() == fmt.pct(aws["share_ipv4"]) == "0.0068%"
+    headers = [ln for ln in text.splitlines() if ln.startswith("┃")]
+    assert headers and not [h for h in headers if re.search(r"\bipv[46]\b|\bases\b|\bas name\b", h)]
+    assert "share of published IPv4" in text and "published IPv6" in text and "new IPv4 addresses" in text
