@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from splinternet import api
 from splinternet.cli.app import app
 from splinternet.config import Settings
 from splinternet.report import formatting as fmt
@@ -35,7 +36,14 @@ def run(settings: Settings, *args: str) -> str:
     return result.stdout
 
 
-# --- blocking REGISTER: shares and headers (review D15) ---------------------------------------------------
+def after_table(text: str, title: str) -> str:
+    """What is printed right under the table titled ``title`` (its caption), up to the next line without a
+    table border or caption text of its own."""
+    block = text[text.index(title):]
+    return block[block.index("└"):].split("\n", 1)[1]
+
+
+# --- blocking REGISTER: cut tables, shares and headers (review D10, D15) ---------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +52,20 @@ def readme_report(registers, shared_data_dir: Path, mirror_settings: Settings) -
     args = ["blocking", str(registers["2016"]), "--cloud", str(shared_data_dir / "samples/cloud/aws-history"),
             "--pfx2as", str(shared_data_dir / "samples/ipasn/ipasn_20140513.dat.gz")]
     return run(mirror_settings, *args), json.loads(run(mirror_settings, *args, "--json"))
+
+
+def test_cut_tables_say_how_many_rows_they_had(readme_report, registers, mirror_settings, shared_data_dir) -> None:
+    text, data = readme_report
+    files = api.AttributionFiles(pfx2as=(shared_data_dir / "samples/ipasn/ipasn_20140513.dat.gz",))
+    whole = api.blocking_report(registers["2016"], api.BlockingOptions(files=files, top=0), settings=mirror_settings)
+    for key, title in (("by_origin_as", "blocked space by origin AS"), ("by_organization", "by organization"),
+                       ("by_decision", "decisions behind the most address space")):
+        total = len(getattr(whole, key))
+        assert total > 20 and data[key]["total_rows"] == total and len(data[key]["rows"]) == 20
+        assert after_table(text, title).startswith(f"20 of {total:,} rows shown"), key
+    assert data["by_country"]["total_rows"] == len(data["by_country"]["rows"])  # not cut: every row is there
+    months = len(data["growth"]["rows"])
+    assert after_table(text, "growth by decision month").startswith(f"12 of {months:,} months shown")
 
 
 def test_cloud_share_is_a_percentage_and_headers_read_alike(readme_report) -> None:

@@ -224,10 +224,12 @@ def _entry_table(reg: Register, res: Resolutions, entries: list[np.ndarray], dom
     if len(e):
         e, d = distinct_rows(e, d)
     ids, counts = unique_counts(e)
+    blamed = len(ids)
     order = np.argsort(-counts, kind="stable")[:top]
     ids, counts = ids[order], counts[order]
     example = [", ".join(str(res.domains[x]) for x in d[e == i][:3]) for i in ids.tolist()]
-    return GroupTable.make("collateral_top_entries", {
+    table = GroupTable.make("collateral_top_entries", {
         "line": reg.line[ids], "domain": reg.domain[ids], "url": reg.url[ids],
         "decision": np.array(reg.decisions, dtype=object)[reg.decision[ids]] if len(ids) else np.zeros(0, object),
         "unrelated_domains": counts, "examples": np.array(example, dtype=object)})
+    return GroupTable(table.name, table.columns, blamed)

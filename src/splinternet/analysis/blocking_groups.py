@@ -26,11 +26,19 @@ class GroupTable:
     """One row per group; ``columns`` maps a column name to an array (all the same length).
 
     Rows are sorted by ``sort_by`` descending when built with :meth:`make`. Address counts
-    are float64: exact for IPv4 and for IPv6 up to 2**53 addresses.
+    are float64: exact for IPv4 and for IPv6 up to 2**53 addresses. A table cut to its first
+    rows (:meth:`head`) keeps how many rows it had in ``total_rows``, so that every reader
+    can say "N of M".
     """
 
     name: str
     columns: dict[str, np.ndarray]
+    total_rows: int | None = None  # rows before a cut; None: nothing was cut
+
+    @property
+    def total(self) -> int:
+        """Rows the table had before any cut."""
+        return len(self) if self.total_rows is None else self.total_rows
 
     @classmethod
     def make(cls, name: str, columns: dict[str, Any], sort_by: str | None = None,
@@ -51,7 +59,11 @@ class GroupTable:
         return len(next(iter(self.columns.values()))) if self.columns else 0
 
     def head(self, n: int) -> GroupTable:
-        return GroupTable(self.name, {k: v[:n] for k, v in self.columns.items()})
+        return GroupTable(self.name, {k: v[:n] for k, v in self.columns.items()}, self.total)
+
+    def tail(self, n: int) -> GroupTable:
+        return GroupTable(self.name, {k: v[len(self) - min(n, len(self)):] for k, v in self.columns.items()},
+                          self.total)
 
     def records(self) -> list[dict[str, Any]]:
         names = list(self.columns)
@@ -59,7 +71,7 @@ class GroupTable:
         return [dict(zip(names, row, strict=True)) for row in zip(*lists, strict=True)]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "rows": self.records()}
+        return {"name": self.name, "rows": self.records(), "total_rows": self.total}
 
     def to_frame(self) -> Any:
         """The table as a pandas DataFrame (pandas is optional: only this view needs it)."""

@@ -26,9 +26,11 @@ def _cell(value: Any, column: str = "") -> str:
     return fmt.value_cell(value, column)
 
 
-def group_table(table: GroupTable, title: str, limit: int = 15, columns: Sequence[str] | None = None) -> Table:
+def group_table(table: GroupTable, title: str, limit: int = 15, columns: Sequence[str] | None = None, *,
+                what: str = "rows") -> Table:
+    """``table``'s first ``limit`` rows; the caption says "N of M" (M: rows before any cut)."""
     cols = list(columns or table.columns)
-    shown = fmt.n_of_m(min(limit, len(table)), len(table))
+    shown = fmt.n_of_m(min(limit, len(table)), table.total, what)
     out = Table(title=title, title_justify="left", caption=shown or None, caption_justify="left")
     for c in cols:
         numeric = table.columns[c].dtype.kind in "fiu"
@@ -90,8 +92,8 @@ def render_report(report: BlockingReport, limit: int) -> None:
     console.print(group_table(report.by_authority, "by authority", limit))
     console.print(group_table(report.by_decision, "decisions behind the most address space", limit))
     if len(report.growth):
-        last = GroupTable(report.growth.name, {k: v[-12:] for k, v in report.growth.columns.items()})
-        console.print(group_table(last, "growth by decision month (last 12 months shown)", 12))
+        console.print(group_table(report.growth.tail(12), "growth by decision month (the latest months)", 12,
+                                  what="months"))
     col = report.collateral
     if col is not None:
         summary = Table(title="collateral damage", show_header=False, title_justify="left")
