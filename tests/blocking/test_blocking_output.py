@@ -36,6 +36,13 @@ def run(settings: Settings, *args: str) -> str:
     return result.stdout
 
 
+def table_rows(text: str, title: str) -> dict[str, str]:
+    """``key -> value`` of the two-column table printed under ``title``."""
+    block = text[text.index(title):]
+    block = block[:block.index("└")]
+    return {m.group(1).strip(): m.group(2).strip() for m in re.finditer(r"│ (.+?) │ (.+?) │", block)}
+
+
 def after_table(text: str, title: str) -> str:
     """What is printed right under the table titled ``title`` (its caption), up to the next line without a
     table border or caption text of its own."""
@@ -43,7 +50,7 @@ def after_table(text: str, title: str) -> str:
     return block[block.index("└"):].split("\n", 1)[1]
 
 
-# --- blocking REGISTER: cut tables, shares and headers (review D10, D15) ---------------------------------
+# --- blocking REGISTER: lines accounted for, cut tables, shares and headers (review D9, D10, D15) ---------
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +59,25 @@ def readme_report(registers, shared_data_dir: Path, mirror_settings: Settings) -
     args = ["blocking", str(registers["2016"]), "--cloud", str(shared_data_dir / "samples/cloud/aws-history"),
             "--pfx2as", str(shared_data_dir / "samples/ipasn/ipasn_20140513.dat.gz")]
     return run(mirror_settings, *args), json.loads(run(mirror_settings, *args, "--json"))
+
+
+def test_every_line_read_is_accounted_for(readme_report) -> None:
+    text, data = readme_report
+    rows = {k: int(v.replace(",", "")) for k, v in table_rows(text, "register ").items()
+            if v.replace(",", "").isdigit()}
+    assert rows["repeated lines skipped"] == data["register"]["bad_records"]["repeats"] == 42
+    assert rows["header lines ('Updated:')"] == 1 and rows["bad records skipped"] == 0
+    assert rows["lines read"] == 30664 == rows["header lines ('Updated:')"] + rows["entries"] + \
+        rows["repeated lines skipped"] + rows["bad records skipped"]
+
+
+def test_a_plain_list_accounts_for_blank_and_comment_lines(tmp_path: Path, mirror_settings: Settings) -> None:
+    path = tmp_path / "list.txt"
+    path.write_text("# blocked\n192.0.2.1\n\nexample.com  # a domain\n192.0.2.1\n198.51.100.0/24\n")
+    text = run(mirror_settings, "blocking", str(path), "--no-catalog")
+    rows = table_rows(text, "register ")
+    assert (rows["lines read"], rows["blank or comment lines"], rows["entries"], rows["repeated lines skipped"],
+            rows["bad records skipped"]) == ("6", "2", "3", "1", "0")
 
 
 def test_cut_tables_say_how_many_rows_they_had(readme_report, registers, mirror_settings, shared_data_dir) -> None:

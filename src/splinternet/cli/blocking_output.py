@@ -67,19 +67,27 @@ def _releases(attribution: dict[str, Any]) -> None:
                       highlight=False, soft_wrap=True)
 
 
+def _register_rows(reg: dict[str, Any]) -> list[tuple[str, Any]]:
+    """How the lines read are accounted for: header, blank and comment lines, entries, repeats, bad records."""
+    layout = [("header lines ('Updated:')", reg["header_lines"])] if reg["kind"] == "rkn" else \
+        [("blank or comment lines", reg["comment_lines"])]
+    return [("lines read", reg["lines_read"]), *layout, ("entries", reg["entries"]),
+            ("repeated lines skipped", reg["bad_records"]["repeats"]),
+            ("bad records skipped", reg["bad_records"]["count"])]
+
+
 def render_report(report: BlockingReport, limit: int) -> None:
     c = report.counts
     reg = report.register
     head = Table(title=f"register {', '.join(reg['sources'])}", show_header=False, title_justify="left")
     for key, value in [("updated", reg["updated"] or "unknown (no header)"), ("encoding", reg["encoding"]),
-                       ("lines read", reg["lines_read"]), ("entries", c.entries),
+                       *_register_rows(reg),
                        ("entries without addresses", c.entries_without_addresses),
                        ("distinct IPv4 addresses", c.distinct_ipv4_addresses),
                        ("distinct IPv6 addresses", c.distinct_ipv6_addresses), ("distinct subnets", c.distinct_subnets),
                        ("distinct domains", c.distinct_domains), ("blocked IPv4 (deduplicated)", c.blocked_ipv4),
                        ("blocked IPv6 (deduplicated)", c.blocked_ipv6),
-                       ("blocked IPv4 without origin AS", report.unattributed_ipv4),
-                       ("bad records skipped", reg["bad_records"]["count"])]:
+                       ("blocked IPv4 without origin AS", report.unattributed_ipv4)]:
         head.add_row(key, _cell(value))
     console.print(head)
     _releases(report.attribution)

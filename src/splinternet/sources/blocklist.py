@@ -35,7 +35,7 @@ def parse_blocklist(blobs: list[tuple[Path, bytes]], bad: BadRecords) -> Registe
     tokens: list[str] = []
     files: list[int] = []
     numbers: list[int] = []
-    lines_read = 0
+    lines_read = comment_lines = 0
     encodings = []
     problems: list[tuple[int, InputError]] = []
     for k, (path, data) in enumerate(blobs):
@@ -47,11 +47,15 @@ def parse_blocklist(blobs: list[tuple[Path, bytes]], bad: BadRecords) -> Registe
         problems.extend((k, e) for e in collector.examples)
         encodings.append(encoding)
         lines = text.split("\n")
-        lines_read += len(lines) - (1 if lines[-1] == "" else 0)
+        in_file = len(lines) - (1 if lines[-1] == "" else 0)  # a final newline ends a line, it starts none
+        lines_read += in_file
         seen: dict[str, int] = {}
-        for no, raw in enumerate(lines, start=1):
+        for no, raw in enumerate(lines[:in_file], start=1):
             item = raw.split("#", 1)[0].strip()
-            if not item or no in damaged:
+            if no in damaged:
+                continue
+            if not item:
+                comment_lines += 1
                 continue
             parts = item.split()
             if len(parts) == 2 and parts[0] in _SINKHOLES:
@@ -112,4 +116,5 @@ def parse_blocklist(blobs: list[tuple[Path, bytes]], bad: BadRecords) -> Registe
         v6=links[1],
         lines_read=lines_read,
         bad=bad,
+        comment_lines=comment_lines,
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import BadRecords, InputError
+from ..errors import BadRecords, InputError, RepeatedRecord
 
 __all__ = ["AddressLinks", "Register", "decode_text", "factorize"]
 
@@ -78,6 +78,8 @@ class Register:
     Text columns hold one value per entry; ``authority`` and ``decision`` are codes into
     ``authorities`` / ``decisions``. ``date`` is the decision date (NaT when the format has
     none). ``file`` / ``line`` say where each entry was read, for messages and diffs.
+    ``lines_read`` are accounted for by the entries, the skipped records (``bad``: repeats
+    apart), the ``Updated:`` header lines and a plain list's blank and comment lines.
     """
 
     kind: str
@@ -97,6 +99,8 @@ class Register:
     v6: AddressLinks
     lines_read: int
     bad: BadRecords
+    header_lines: int = 0  # 'Updated:' lines read as headers, not entries
+    comment_lines: int = 0  # a plain list's blank and comment lines
 
     def __len__(self) -> int:
         return int(self.line.shape[0])
@@ -123,9 +127,17 @@ class Register:
             "updated": self.updated.isoformat() if self.updated else None,
             "encoding": self.encoding,
             "lines_read": self.lines_read,
+            "header_lines": self.header_lines,
+            "comment_lines": self.comment_lines,
             "entries": len(self),
-            "bad_records": self.bad.summary(),
+            "bad_records": {**self.bad.summary(), "examples": [str(e) for e in self._examples_lost_first()]},
         }
+
+    def _examples_lost_first(self) -> list[InputError]:
+        """Skipped records, those that lost an entry before the repeats (which lose nothing), as InputDamage does."""
+        examples = self.bad.examples
+        return [e for e in examples if not isinstance(e, RepeatedRecord)] + \
+            [e for e in examples if isinstance(e, RepeatedRecord)]
 
 
 def factorize(values: Sequence[object]) -> tuple[np.ndarray, tuple[object, ...]]:

@@ -11,6 +11,7 @@ as a whole, so a register of a million lines is read in a few seconds.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,11 +139,14 @@ def _duplicates(data: bytes, buf: np.ndarray, r_start: np.ndarray, r_end: np.nda
 
 
 def _read_piece(index: int, path: Path, data: bytes, bad: BadRecords,
-                problems: list[tuple[int, InputError]]) -> tuple[_Piece | None, dt.datetime | None, str, int]:
-    """Split one file into records; keep the good ones, collect a problem for every other."""
+                problems: list[tuple[int, InputError]]) -> tuple[_Piece | None, dt.datetime | None, bool, str, int]:
+    """Split one file into records; keep the good ones, collect a problem for every other.
+
+    Returns the piece, its header's time, whether it has a header line, its encoding, its lines.
+    """
     if not data or data.isspace():
         bad.report(InputError(path, "empty file", offset=0, expected="register lines"))
-        return None, None, "empty", 0
+        return None, None, False, "empty", 0
     buf = np.frombuffer(data, np.uint8)
     encoding, bad_bytes = detect_encoding(data)
     if b"\x00" in data:
@@ -176,7 +180,7 @@ def _read_piece(index: int, path: Path, data: bytes, bad: BadRecords,
     problems.extend((index, e) for e in mine)
     keep = np.flatnonzero(good)
     piece = _Piece(index, path, buf, encoding, f_start[keep], f_end[keep], r_line[keep], quoted[keep])
-    return piece, updated, encoding, lines_read
+    return piece, updated, has_header, encoding, lines_read
 
 
 def _text_column(pieces: list[_Piece], column: int) -> list[str]:
@@ -235,15 +239,17 @@ def parse_rkn(blobs: list[tuple[Path, bytes]], bad: BadRecords) -> Register:
     pieces: list[_Piece] = []
     updated: dt.datetime | None = None
     encodings: list[str] = []
-    lines_read = 0
+    lines_read = headers = 0
     for k, (path, data) in enumerate(blobs):
-        piece, stamp, encoding, n = _read_piece(k, path, data, bad, problems)
+        piece, stamp, has_header, encoding, n = _read_piece(k, path, data, bad, problems)
         if piece is not None:
             pieces.append(piece)
         updated = updated or stamp
         encodings.append(encoding)
         lines_read += n
-    return _columns(blobs, pieces, problems, updated, encodings, lines_read, bad)
+        headers += has_header
+    register = _columns(blobs, pieces, problems, updated, encodings, lines_read, bad)
+    return dataclasses.replace(register, header_lines=headers)
 
 
 def _addresses(pieces: list[_Piece], n: int) -> tuple[np.ndarray, np.ndarray, bytes, AddressIntervals]:
