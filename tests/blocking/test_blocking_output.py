@@ -3,6 +3,8 @@ attributed with, why a table is empty, where every line read went, and how much 
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -27,6 +29,13 @@ def registers(shared_data_dir: Path) -> dict[str, Path]:
             "tail": shared_data_dir / RKN / "dump-08-2020-02-16-tail-piece.csv"}
 
 
+def newest_decision(path: Path) -> dt.date:
+    """The latest decision date (6th field) of a zapret-info register, read plainly with the csv module."""
+    text = path.read_bytes().decode("cp1251")
+    rows = csv.reader((ln for ln in text.split("\n") if ln and not ln.startswith("Updated:")), delimiter=";")
+    return max(dt.date.fromisoformat(row[5]) for row in rows)
+
+
 def run(settings: Settings, *args: str) -> str:
     """The CLI in this process, on ``settings``' mirror; its standard output."""
     result = CliRunner().invoke(app, list(args), env={"SPLINTERNET_MIRROR": str(settings.mirror),
@@ -48,6 +57,84 @@ def after_table(text: str, title: str) -> str:
     table border or caption text of its own."""
     block = text[text.index(title):]
     return block[block.index("└"):].split("\n", 1)[1]
+
+
+# --- blocking diff: each register attributed at its own date (review D8) ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def diff_by_own_dates(registers, curated_settings: Settings, shared_file):
+    files = api.AttributionFiles(asorg=shared_file(ASORG), cloud=registers["2016"].parents[2] / "cloud/aws-history")
+    return api.blocking_diff(registers["2016"], registers["tail"], api.BlockingOptions(files=files, top=0),
+                             settings=curated_settings)
+
+
+def test_diff_attributes_each_register_at_its_own_date(registers, diff_by_own_dates) -> None:
+    diff = diff_by_own_dates
+    header = registers["2016"].read_text(encoding="cp1251").split("\n", 1)[0]
+    assert header == "Updated: 2016-06-13 12:04:00 +0000"
+    old, new = diff.attribution_old, diff.attribution_new
+    assert (old["target_date"], old["date_basis"]) == ("2016-06-13", "the register's 'Updated:' time")
+    # the tail piece has no header: the newest decision it lists is the earliest day it can be from
+    assert new["target_date"] == newest_decision(registers["tail"]).isoformat() == "2020-02-14"
+    assert new["date_basis"].startswith("the register's newest decision date")
+    # each side's cloud ranges are the AWS version current at its own date
+    aws = {side: next(r for r in a["releases"] if r["dataset"] == "cloud:aws-history")
+           for side, a in (("old", old), ("new", new))}
+    assert aws["old"]["release_date"] == "2016-06-08"
+    assert "2019-" in aws["new"]["release_date"] and aws["new"]["days_from_target"] < 0
+
+
+def test_diff_space_is_accounted_for_by_organization_or_as_unattributed(diff_by_own_dates) -> None:
+    diff = diff_by_own_dates
+    rows = diff.by_organization.records()
+    assert sum(r["removed_ipv4"] for r in rows) + diff.unattributed_ipv4_removed == pytest.approx(diff.ipv4_removed)
+    assert sum(r["added_ipv4"] for r in rows) + diff.unattributed_ipv4_added == pytest.approx(diff.ipv4_added)
+    # the curated mirror holds prefix-to-AS for 2024 only: nothing of either side has an origin AS
+    assert (diff.unattributed_ipv4_removed, diff.unattributed_ipv4_added) == (diff.ipv4_removed, diff.ipv4_added)
+    assert diff.not_attributed.startswith("not attributed: IPv4 removed (no prefix-to-AS data for 2016-06-13); "
+                                          "IPv4 and IPv6 added (no prefix-to-AS data for 2020-02-14)")
+
+
+def test_diff_text_says_why_the_organization_table_is_empty(registers, curated_settings: Settings) -> None:
+    text = run(curated_settings, "blocking", "diff", str(registers["2016"]), str(registers["tail"]))
+    head = table_rows(text, "register diff")
+    assert head["old updated"] == "2016-06-13T12:04:00+00:00" and head["new updated"] == "unknown (no header)"
+    assert "space removed attributed as of the OLD register with data for 2016-06-13, the register's 'Updated:' " \
+           "time:" in text
+    assert "space added attributed as of the NEW register with data for 2020-02-14, the register's newest " \
+           "decision date" in text
+    assert "  missing routeviews-pfx2as: no release of routeviews-pfx2as for 2020-02-14" in text
+    caption = " ".join(after_table(text, "space added/removed by organization").split("added, e.g.")[0].split())
+    assert caption.startswith("not attributed: IPv4 removed (no prefix-to-AS data for 2016-06-13); IPv4 and IPv6 "
+                              "added (no prefix-to-AS data for 2020-02-14)")
+    assert str(dt.date.today()) not in text  # nothing is attributed as of the day the test runs
+
+
+def test_a_register_without_header_is_a_note_not_a_skipped_record(registers, curated_settings: Settings) -> None:
+    result = CliRunner().invoke(app, ["blocking", "diff", str(registers["2016"]), str(registers["tail"]),
+                                      "--no-catalog"])
+    assert result.exit_code == 0, result.output
+    assert "bad record" not in result.stderr  # neither register skipped a record that lost an entry
+    note = f"note: {registers['tail']}: no 'Updated:' header line, so the register's date is unknown (line 1 is " \
+           "read as an entry)"
+    assert note in " ".join(result.stdout.split())
+    assert "www.posttoday.pro (27-31-2015/Ид831-15, line 1)" in result.stdout  # and line 1 is indeed an entry
+
+
+def test_report_tables_say_which_space_has_no_prefix_to_as_data(registers, shared_data_dir: Path,
+                                                                curated_settings: Settings) -> None:
+    """An IPv4-only prefix table for the tail piece: its IPv6 space is in no origin table, and each says so."""
+    pfx2as = shared_data_dir / "samples/ipasn/routeviews-rv2-2020-02-about19.pfx2as.gz"
+    args = ["blocking", str(registers["tail"]), "--pfx2as", str(pfx2as)]
+    text, data = run(curated_settings, *args), json.loads(run(curated_settings, *args, "--json"))
+    assert data["counts"]["blocked_ipv6"] > 1000 and data["attribution"]["target_date"] == "2020-02-14"
+    assert data["not_attributed"] == "IPv6 not attributed: no prefix-to-AS data for 2020-02-14"
+    assert sum(r["ipv6"] for r in data["by_origin_as"]["rows"]) == 0 < data["by_origin_as"]["total_rows"]
+    for title in ("blocked space by origin AS", "by organization", "by country of the origin AS's organization"):
+        under = " ".join(after_table(text, title).split())  # the caption wraps at the table's width
+        assert re.match(r"\d+ of [\d,]+ rows shown IPv6 not attributed: no prefix-to-AS data for 2020-02-14 ",
+                        under), title
 
 
 # --- blocking REGISTER: lines accounted for, cut tables, shares and headers (review D9, D10, D15) ---------

@@ -120,9 +120,12 @@ def test_cli_diff_and_catalog_dates(inputs, mirror_env) -> None:
     data = json.loads(result.stdout)
     assert data["ipv4_old"] == 19271 and data["ipv6_removed"] == 0 and data["ipv6_added"] > 1000
     assert data["entries_added"] + data["entries_kept"] == data["new"]["entries"]
-    asorg = next(r for r in data["attribution"]["releases"] if r["dataset"] == "caida-asorg")
-    assert asorg["release_date"] == "2022-04-01"  # through the catalog, the only release in the mirror
-    assert [m for m in data["attribution"]["missing"] if m.startswith("cloud ranges")]
+    # --date overrides each register's own date: both sides are attributed with the data of that day
+    for side in ("attribution_old", "attribution_new"):
+        assert (data[side]["target_date"], data[side]["date_basis"]) == ("2020-02-16", "the date chosen by the caller")
+        asorg = next(r for r in data[side]["releases"] if r["dataset"] == "caida-asorg")
+        assert asorg["release_date"] == "2022-04-01"  # through the catalog, the only release in the mirror
+        assert [m for m in data[side]["missing"] if m.startswith("cloud ranges")]
 
 
 def test_cli_errors_are_one_line(tmp_path: Path) -> None:

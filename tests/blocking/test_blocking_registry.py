@@ -72,10 +72,14 @@ def test_full_2016_register(register_2016: Path) -> None:
 
 def test_headerless_tail_piece_with_ipv6(tail_2020: Path) -> None:
     reg = load_register(tail_2020)
-    v4, v6, _ = reference_ips(tail_2020)
+    v4, v6, distinct_lines = reference_ips(tail_2020)
     assert reg.updated is None
-    first = reg.bad.examples[0]
-    assert first.line == 1 and "no 'Updated:' header" in str(first)
+    # no header is no skipped record: line 1 is an entry, and a note (not a bad record) says the date is unknown
+    assert reg.line[0] == 1 and reg.header_lines == 0 and len(reg) == distinct_lines
+    assert reg.bad.count == 0 and all(e.line != 1 for e in reg.bad.examples)
+    assert reg.notes == (f"{tail_2020}: no 'Updated:' header line, so the register's date is unknown (line 1 is "
+                         "read as an entry)",)
+    assert reg.lines_read == len(reg) + reg.bad.repeats  # every line read is an entry or a named repeat
     assert set(np.unique(reg.v4.start).tolist()) == v4
     six = {(int(h) << 64) | int(lo) for h, lo in zip(reg.v6.start, reg.v6.start_lo, strict=True)}
     assert six == v6 and len(v6) > 1000
@@ -83,7 +87,8 @@ def test_headerless_tail_piece_with_ipv6(tail_2020: Path) -> None:
     n4 = reg.v4.offsets[zvooq + 1] - reg.v4.offsets[zvooq]
     n6 = reg.v6.offsets[zvooq + 1] - reg.v6.offsets[zvooq]
     assert (n4, n6) == (2, 4)
-    with pytest.raises(InputError, match=r"dump-08-2020-02-16-tail-piece.csv:1: no 'Updated:'"):
+    # strict stops at the first skipped record: a repeat, not the missing header
+    with pytest.raises(InputError, match=r"dump-08-2020-02-16-tail-piece.csv:22: duplicate of line 21"):
         load_register(tail_2020, strict=True)
 
 

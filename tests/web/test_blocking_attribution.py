@@ -60,8 +60,8 @@ def _uploads(shared: Path) -> list[tuple[str, tuple[str, bytes]]]:
 
 
 def test_without_a_usable_date_the_page_says_why_the_tables_are_empty(client) -> None:
-    """The reported state: the tail piece carries no date, so 'today' is used, for which the mirror has no
-    prefix-to-AS table; the page now says so above the tables instead of a bare 'none' in each."""
+    """The reported state: the tail piece carries no 'Updated:' date, so its newest decision date is used, for
+    which the mirror has no prefix-to-AS table; the page says so above the tables instead of a bare 'none'."""
     page = _finished(client, client.post("/blocking", data={"name": "rkn/tail-2020-02-16.csv"}, follow_redirects=False))
     assert page.status_code == 200
     assert 'id="attribution-missing"' in page.text
@@ -82,7 +82,7 @@ def test_a_catalog_date_fills_every_attribution_table(client) -> None:
 
 
 def test_uploaded_attribution_files_fill_the_tables_and_are_listed(big_client, shared_data_dir: Path) -> None:
-    """No date and no catalog release for 'today': the uploaded files alone attribute the register."""
+    """No date and no catalog release for the register's own date: the uploaded files alone attribute it."""
     page = _finished(big_client, big_client.post("/blocking", data={"name": "rkn/tail-2020-02-16.csv"},
                                                  files=_uploads(shared_data_dir), follow_redirects=False))
     assert page.status_code == 200, page.text[:2000]

@@ -32,7 +32,7 @@ from .blocking_kernels import label_overlap, paint_first, to_float
 from .results import Result
 
 __all__ = ["BlockingCounts", "BlockingReport", "analyze_blocking", "blocked_arrays", "cloud_tables", "origin_of_addresses",
-           "origin_tables"]
+           "origin_tables", "unattributed_families"]
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,7 @@ class BlockingReport(Result):
     undated_entries: int
     collateral: Collateral | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    not_attributed: str = ""  # blocked space the origin tables leave out for want of prefix-to-AS data, and why
 
 
 def blocked_arrays(blocked: RangeSet, version: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -132,6 +133,15 @@ def _entries_per_asn(reg: Register, attribution: AttributionData) -> tuple[np.nd
     e6, a6 = _entry_origins(attribution, 6, reg.v6.entry, reg.v6.start, reg.v6.start_lo)
     _, asn = distinct_rows(np.concatenate([e4, e6]), np.concatenate([a4, a6]))
     return unique_counts(asn)
+
+
+def unattributed_families(attribution: AttributionData, blocked: RangeSet) -> list[str]:
+    """``IPv4``, ``IPv6``: the families with blocked space that no prefix-to-AS table of ``attribution`` covers.
+
+    Their space is missing from every origin table: an empty table then means "no data",
+    not "nothing attributable", and must say so.
+    """
+    return [f"IPv{v}" for v in (4, 6) if blocked.address_count(v) and attribution.origin_table(v) is None]
 
 
 def origin_tables(reg: Register, attribution: AttributionData, blocked: RangeSet,
@@ -270,9 +280,11 @@ def analyze_blocking(register: Register, attribution: AttributionData, resolutio
     growth, undated = _growth(register)
     collateral = find_collateral(register, blocked, attribution, resolutions, top=top or 20) \
         if resolutions is not None else None
-    notes = list(attribution.missing) + list(attribution.chosen) + attribution.damage_notes()
-    if attribution.origin_table(4) is None:
-        notes.append("no prefix-to-AS table: origin AS, organization and country tables are empty")
+    notes = list(register.notes) + list(attribution.missing) + list(attribution.chosen) + attribution.damage_notes()
+    families = unattributed_families(attribution, blocked)
+    not_attributed = f"{' and '.join(families)} not attributed: no prefix-to-AS data for {attribution.target}" \
+        if families else ""
+    notes += [not_attributed] if not_attributed else []
     return BlockingReport(
         register=register.summary(),
         attribution=attribution.to_dict(),
@@ -289,5 +301,6 @@ def analyze_blocking(register: Register, attribution: AttributionData, resolutio
         undated_entries=undated,
         collateral=collateral,
         notes=tuple(notes),
+        not_attributed=not_attributed,
     )
 

@@ -2,7 +2,8 @@
 
 An entry is identified by (domain, url, authority, decision); the addresses it lists may
 change without the entry being new, so address space is compared separately, as sets:
-added space is blocked now and was not before, whatever entry lists it.
+added space is blocked now and was not before, whatever entry lists it. Removed space is
+attributed with the OLD register's attribution data, added space with the NEW one's.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from ..sources.attribution import AttributionData
 from ..sources.registry import Register
 from ..tables.addresses import format_ipv4
 from ..tables.prefixes import RangeSet
-from .blocking import cloud_tables, origin_tables
+from .blocking import cloud_tables, origin_tables, unattributed_families
 from .blocking_groups import GroupTable, links_rangeset
 from .results import Result
 
@@ -31,7 +32,8 @@ class BlockingDiff(Result):
 
     old: dict[str, Any]
     new: dict[str, Any]
-    attribution: dict[str, Any]
+    attribution_old: dict[str, Any]  # what removed space is attributed with (OLD's date)
+    attribution_new: dict[str, Any]  # what added space is attributed with (NEW's date)
     entries_added: int
     entries_removed: int
     entries_kept: int
@@ -41,6 +43,9 @@ class BlockingDiff(Result):
     ipv6_removed: int
     ipv4_old: int
     ipv4_new: int
+    unattributed_ipv4_added: int  # added IPv4 with no origin AS (no covering prefix, or no prefix-to-AS data)
+    unattributed_ipv4_removed: int
+    not_attributed: str  # space the organization table leaves out for want of prefix-to-AS data ('' if none)
     by_organization: GroupTable
     by_provider: GroupTable
     added_examples: tuple[str, ...]
@@ -60,9 +65,6 @@ def _merge(name: str, key: str, added: GroupTable, removed: GroupTable, label_co
     records = list(rows.values())
     cols = {c: np.array([r[c] for r in records], dtype=object if c in (key, *label_cols) else np.float64)
             for c in (key, *label_cols, "added_ipv4", "removed_ipv4", "added_ipv6", "removed_ipv6")}
-    if not records:
-        cols = {c: np.zeros(0, object) for c in cols}
-        return GroupTable.make(name, cols)
     cols["net_ipv4"] = cols["added_ipv4"] - cols["removed_ipv4"]
     order = np.argsort(-(cols["added_ipv4"] + cols["removed_ipv4"]), kind="stable")
     return GroupTable(name, {k: v[order] for k, v in cols.items()})
@@ -85,25 +87,37 @@ def _membership(old_keys: list[str], new_keys: list[str]) -> tuple[np.ndarray, n
             np.fromiter((k in new_set for k in old_keys), bool, count=len(old_keys)))
 
 
-def diff_registers(old: Register, new: Register, attribution: AttributionData, *, top: int = 20) -> BlockingDiff:
-    """Compare two registers; space changes are attributed with ``attribution`` (new register's date)."""
+def _not_attributed(sides: list[tuple[str, AttributionData, RangeSet]]) -> str:
+    """Which changed space no prefix-to-AS data covers, per side (``removed``, ``added``), and the date."""
+    parts = [f"{' and '.join(families)} {label} (no prefix-to-AS data for {attribution.target})"
+             for label, attribution, space in sides if (families := unattributed_families(attribution, space))]
+    return f"not attributed: {'; '.join(parts)}" if parts else ""
+
+
+def diff_registers(old: Register, new: Register, attribution: AttributionData, *, top: int = 20,
+                   attribution_old: AttributionData | None = None) -> BlockingDiff:
+    """Compare two registers: added space is attributed with ``attribution`` (NEW's date), removed space
+    with ``attribution_old`` (OLD's date; default: ``attribution`` too)."""
+    before = attribution if attribution_old is None else attribution_old
     in_old, in_new = _membership(old.entry_key().tolist(), new.entry_key().tolist())
     old_set = links_rangeset(old.v4, old.v6)
     new_set = links_rangeset(new.v4, new.v6)
     added: RangeSet = new_set - old_set
     removed: RangeSet = old_set - new_set
-    _, org_added, _, _ = origin_tables(new, attribution, added, 0)
-    _, org_removed, _, _ = origin_tables(old, attribution, removed, 0)
+    _, org_added, _, none_added = origin_tables(new, attribution, added, 0)
+    _, org_removed, _, none_removed = origin_tables(old, before, removed, 0)
     _, prov_added = cloud_tables(attribution, added)
-    _, prov_removed = cloud_tables(attribution, removed)
+    _, prov_removed = cloud_tables(before, removed)
     by_org = _merge("diff_by_organization", "organization", org_added, org_removed, ("country",))
     by_provider = _merge("diff_by_provider", "provider", prov_added, prov_removed, ())
     return BlockingDiff(
-        old=old.summary(), new=new.summary(), attribution=attribution.to_dict(),
+        old=old.summary(), new=new.summary(), attribution_old=before.to_dict(), attribution_new=attribution.to_dict(),
         entries_added=int((~in_old).sum()), entries_removed=int((~in_new).sum()), entries_kept=int(in_old.sum()),
         ipv4_added=added.address_count(4), ipv4_removed=removed.address_count(4),
         ipv6_added=added.address_count(6), ipv6_removed=removed.address_count(6),
         ipv4_old=old_set.address_count(4), ipv4_new=new_set.address_count(4),
+        unattributed_ipv4_added=int(none_added), unattributed_ipv4_removed=int(none_removed),
+        not_attributed=_not_attributed([("removed", before, removed), ("added", attribution, added)]),
         by_organization=by_org.head(top) if top else by_org, by_provider=by_provider,
         added_examples=_describe(new, np.flatnonzero(~in_old)),
         removed_examples=_describe(old, np.flatnonzero(~in_new)),

@@ -7,6 +7,7 @@ caller chose (:class:`AttributionFiles`); the report lists every file with its s
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Sequence
@@ -28,9 +29,9 @@ from ..sources.resolutions import Resolutions, load_resolutions
 from ..sources.snapshot import DatasetChoices, Snapshot
 from . import params
 
-__all__ = ["AttributionFiles", "BlockingOptions", "attribution_for", "blocking_diff", "blocking_report",
-           "blocking_series", "blocking_updates", "check_expansion", "load_registers", "read_resolutions",
-           "target_date"]
+__all__ = ["AttributionFiles", "BlockingOptions", "attribution_date", "attribution_for", "blocking_diff",
+           "blocking_report", "blocking_series", "blocking_updates", "check_expansion", "load_registers",
+           "read_resolutions"]
 
 PathLike = str | os.PathLike[str]
 
@@ -50,7 +51,7 @@ class AttributionFiles:
 class BlockingOptions:
     """How to read registers and attribute them."""
 
-    date: str | dt.date | None = None  # attribution date; default: the (newest) register's own time
+    date: str | dt.date | None = None  # attribution date; default: each register's own (attribution_date)
     kind: RegisterKind = RegisterKind.AUTO
     files: AttributionFiles = AttributionFiles()
     top: int = 20  # rows kept in the AS, organization and decision tables (0 = all)
@@ -59,13 +60,31 @@ class BlockingOptions:
     uses: DatasetChoices | None = None  # a date or file replacing the catalog's release of single datasets
 
 
-def target_date(date: str | dt.date | None, registers: Sequence[Register]) -> dt.date:
-    """The date asked for, else the newest register's own update time, else today (plain lists)."""
+def attribution_date(date: str | dt.date | None, register: Register) -> tuple[dt.date, str]:
+    """The date to attribute ``register`` with, and what it rests on.
+
+    The date asked for; else the register's own ``Updated:`` time; else (no header) its newest
+    decision date, since it was published that day or later; else (a plain list) today.
+    """
     when = params.when(date) if date else None
     if when is not None:
-        return when.date()
-    stamps = [r.updated.date() for r in registers if r.updated is not None]
-    return max(stamps) if stamps else dt.datetime.now(dt.UTC).date()
+        return when.date(), "the date chosen by the caller"
+    if register.updated is not None:
+        return register.updated.date(), "the register's 'Updated:' time"
+    newest = register.newest_decision_date()
+    if newest is not None:
+        return newest, ("the register's newest decision date (it has no 'Updated:' header, and was published "
+                        "that day or later)")
+    return dt.datetime.now(dt.UTC).date(), "today (the register carries no date)"
+
+
+def _attribution(date: str | dt.date | None, register: Register, options: BlockingOptions,
+                 settings: Settings | None) -> AttributionData:
+    """Attribution tables for ``register`` at :func:`attribution_date`, saying what that date rests on."""
+    when, basis = attribution_date(date, register)
+    data = attribution_for(when, options.files, settings=settings, strict=options.strict,
+                           allow_damaged=options.allow_damaged, uses=options.uses)
+    return dataclasses.replace(data, date_basis=basis)
 
 
 def attribution_for(target: dt.date, files: AttributionFiles = AttributionFiles(), *,
@@ -98,8 +117,7 @@ def blocking_report(register: Sequence[PathLike] | PathLike | Register, options:
     progress.start("blocking report", 4)
     reg = register if isinstance(register, Register) else load_registers(register, options)
     progress.advance(1)
-    attribution = attribution_for(target_date(options.date, [reg]), options.files, settings=settings,
-                                  strict=options.strict, allow_damaged=options.allow_damaged, uses=options.uses)
+    attribution = _attribution(options.date, reg, options, settings)
     progress.advance(1)
     res = load_resolutions(resolutions, strict=options.strict) \
         if resolutions is not None and not isinstance(resolutions, Resolutions) else resolutions
@@ -113,15 +131,21 @@ def blocking_report(register: Sequence[PathLike] | PathLike | Register, options:
 def blocking_diff(old: Sequence[PathLike] | PathLike, new: Sequence[PathLike] | PathLike,
                   options: BlockingOptions = BlockingOptions(), *, settings: Settings | None = None,
                   progress: Progress = NO_PROGRESS) -> BlockingDiff:
-    """Entries and address space added and removed between two registers, attributed at the newer one's date."""
+    """Entries and address space added and removed between two registers.
+
+    Each register is attributed at its own date (:func:`attribution_date`): removed space as
+    of OLD's, added space as of NEW's; ``options.date`` sets one date for both.
+    """
     progress.start("blocking diff", 3)
     a = load_registers(old, options)
     b = load_registers(new, options)
     progress.advance(1)
-    attribution = attribution_for(target_date(options.date, [b]), options.files, settings=settings,
-                                  strict=options.strict, allow_damaged=options.allow_damaged, uses=options.uses)
+    attribution_new = _attribution(options.date, b, options, settings)
+    when_old, basis_old = attribution_date(options.date, a)
+    attribution_old = dataclasses.replace(attribution_new, date_basis=basis_old) \
+        if when_old == attribution_new.target else _attribution(options.date, a, options, settings)
     progress.advance(1)
-    diff = diff_registers(a, b, attribution, top=options.top)
+    diff = diff_registers(a, b, attribution_new, attribution_old=attribution_old, top=options.top)
     progress.advance(1)
     progress.finish()
     return diff

@@ -176,7 +176,10 @@ def diff_command(
     allow_damaged: AllowDamagedOption = False,
     offline: OfflineOption = False,
 ) -> None:
-    """Entries and address space added and removed between two registers, by organization and cloud provider."""
+    """Entries and address space added and removed between two registers, by organization and cloud provider.
+
+    Removed space is attributed as of OLD's own date, added space as of NEW's; --date sets one date for both.
+    """
     _check_outputs(csv)
     _check_inputs([old, new], pfx2as, rib, asorg, cloud)
     options = _options(date, kind, top, strict, pfx2as, rib, asorg, cloud, no_catalog, allow_damaged, use)

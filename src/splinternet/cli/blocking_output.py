@@ -27,11 +27,12 @@ def _cell(value: Any, column: str = "") -> str:
 
 
 def group_table(table: GroupTable, title: str, limit: int = 15, columns: Sequence[str] | None = None, *,
-                what: str = "rows") -> Table:
-    """``table``'s first ``limit`` rows; the caption says "N of M" (M: rows before any cut)."""
+                note: str = "", what: str = "rows") -> Table:
+    """``table``'s first ``limit`` rows; the caption says "N of M" (M: rows before any cut) and ``note``."""
     cols = list(columns or table.columns)
     shown = fmt.n_of_m(min(limit, len(table)), table.total, what)
-    out = Table(title=title, title_justify="left", caption=shown or None, caption_justify="left")
+    caption = "\n".join(text for text in (shown, note) if text)
+    out = Table(title=title, title_justify="left", caption=caption or None, caption_justify="left")
     for c in cols:
         numeric = table.columns[c].dtype.kind in "fiu"
         out.add_column(fmt.header(c), justify="right" if numeric else "left", overflow="fold")
@@ -59,12 +60,18 @@ def _warn_bad(summary: dict[str, Any]) -> None:
                           highlight=False, soft_wrap=True)
 
 
-def _releases(attribution: dict[str, Any]) -> None:
+def _releases(attribution: dict[str, Any], what: str = "attributed", missing: bool = False) -> None:
+    """The attribution date and what it rests on, each file used, and (``missing``) each dataset not found."""
+    basis = f", {attribution['date_basis']}" if attribution.get("date_basis") else ""
+    console.print(f"{what} with data for {attribution['target_date']}{basis}:", highlight=False, soft_wrap=True)
     for r in attribution.get("releases", []):
         away = r.get("days_from_target")
-        when = f"{r['release_date']}" + (f" ({away:+d} days from {attribution['target_date']})" if away else "")
+        when = f"{r['release_date'] or 'undated'}" + \
+            (f" ({away:+d} days from {attribution['target_date']})" if away else "")
         console.print(f"  used {r['dataset']}: {when} {r['path']} sha256 {r['sha256'][:16]}… {r.get('note') or ''}",
                       highlight=False, soft_wrap=True)
+    for note in attribution.get("missing", []) if missing else []:
+        console.print(f"  missing {note}", highlight=False, soft_wrap=True)
 
 
 def _register_rows(reg: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -91,9 +98,10 @@ def render_report(report: BlockingReport, limit: int) -> None:
         head.add_row(key, _cell(value))
     console.print(head)
     _releases(report.attribution)
-    console.print(group_table(report.by_origin_as, "blocked space by origin AS", limit))
-    console.print(group_table(report.by_organization, "by organization", limit))
-    console.print(group_table(report.by_country, "by country of the origin AS's organization", limit))
+    gap = report.not_attributed
+    console.print(group_table(report.by_origin_as, "blocked space by origin AS", limit, note=gap))
+    console.print(group_table(report.by_organization, "by organization", limit, note=gap))
+    console.print(group_table(report.by_country, "by country of the origin AS's organization", limit, note=gap))
     if len(report.by_provider):
         console.print(group_table(report.by_provider, "by cloud provider (share = blocked / published IPv4)", limit))
         console.print(group_table(report.by_cloud, "by cloud provider, service and region", limit))
@@ -115,27 +123,38 @@ def render_report(report: BlockingReport, limit: int) -> None:
         console.print(group_table(col.by_provider, "unrelated domains by hosting provider", limit))
         console.print(group_table(col.top_entries, "entries causing the most collateral", limit))
         _warn_bad(col.resolutions)
-    print_notes([*report.attribution.get("missing", []), *report.notes])
+    print_notes([n for n in (*report.attribution.get("missing", []), *report.notes) if n != gap])
     _warn_bad(reg)
 
 
 def render_diff(diff: BlockingDiff, limit: int) -> None:
     head = Table(title="register diff", show_header=False, title_justify="left")
     for key, value in [("old", ", ".join(diff.old["sources"])), ("new", ", ".join(diff.new["sources"])),
+                       ("old updated", diff.old["updated"] or "unknown (no header)"),
+                       ("new updated", diff.new["updated"] or "unknown (no header)"),
                        ("entries added", diff.entries_added), ("entries removed", diff.entries_removed),
                        ("entries in both", diff.entries_kept), ("blocked IPv4 old → new",
                                                                 f"{diff.ipv4_old:,} → {diff.ipv4_new:,}"),
                        ("IPv4 added", diff.ipv4_added), ("IPv4 removed", diff.ipv4_removed),
+                       ("IPv4 added without origin AS", diff.unattributed_ipv4_added),
+                       ("IPv4 removed without origin AS", diff.unattributed_ipv4_removed),
                        ("IPv6 added", diff.ipv6_added), ("IPv6 removed", diff.ipv6_removed)]:
         head.add_row(key, _cell(value))
     console.print(head)
-    _releases(diff.attribution)
-    console.print(group_table(diff.by_organization, "space added/removed by organization", limit))
+    old_at, new_at = diff.attribution_old, diff.attribution_new
+    if old_at["target_date"] == new_at["target_date"] and old_at["date_basis"] == new_at["date_basis"]:
+        _releases(new_at, "space added and removed attributed", missing=True)
+    else:
+        _releases(old_at, "space removed attributed as of the OLD register", missing=True)
+        _releases(new_at, "space added attributed as of the NEW register", missing=True)
+    console.print(group_table(diff.by_organization, "space added/removed by organization", limit,
+                              note=diff.not_attributed))
     if len(diff.by_provider):
         console.print(group_table(diff.by_provider, "space added/removed by cloud provider", limit))
     for label, items in (("added", diff.added_examples), ("removed", diff.removed_examples)):
         if items:
             console.print(f"{label}, e.g.: " + "; ".join(items), highlight=False, soft_wrap=True)
+    print_notes([*diff.old["notes"], *diff.new["notes"]])
     _warn_bad(diff.old)
     _warn_bad(diff.new)
 

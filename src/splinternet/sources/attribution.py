@@ -34,6 +34,7 @@ class AttributionData:
     missing: tuple[str, ...]
     damage: tuple[str, ...] = ()  # one note per file whose loading skipped records
     chosen: tuple[str, ...] = ()  # one note per dataset the caller chose instead of the catalog
+    date_basis: str = ""  # why ``target`` is the date: the caller chose it, or the register's own date
 
     def origin_table(self, version: int) -> OriginTable | None:
         """The first prefix -> origin table that covers this address family."""
@@ -44,5 +45,6 @@ class AttributionData:
         return list(self.damage)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"target_date": self.target.isoformat(), "releases": [dict(r) for r in self.releases],
+        return {"target_date": self.target.isoformat(), "date_basis": self.date_basis,
+                "releases": [dict(r) for r in self.releases],
                 "missing": list(self.missing), "chosen": list(self.chosen)}

@@ -80,6 +80,7 @@ class Register:
     none). ``file`` / ``line`` say where each entry was read, for messages and diffs.
     ``lines_read`` are accounted for by the entries, the skipped records (``bad``: repeats
     apart), the ``Updated:`` header lines and a plain list's blank and comment lines.
+    ``notes`` say what a reader must know that is no skipped record (a missing header).
     """
 
     kind: str
@@ -101,9 +102,15 @@ class Register:
     bad: BadRecords
     header_lines: int = 0  # 'Updated:' lines read as headers, not entries
     comment_lines: int = 0  # a plain list's blank and comment lines
+    notes: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return int(self.line.shape[0])
+
+    def newest_decision_date(self) -> dt.date | None:
+        """The latest decision date of any entry: the register was published on that day or later."""
+        dated = self.date[~np.isnat(self.date)]
+        return dated.max().astype(object) if len(dated) else None
 
     @property
     def n_entries(self) -> int:
@@ -131,6 +138,7 @@ class Register:
             "comment_lines": self.comment_lines,
             "entries": len(self),
             "bad_records": {**self.bad.summary(), "examples": [str(e) for e in self._examples_lost_first()]},
+            "notes": list(self.notes),
         }
 
     def _examples_lost_first(self) -> list[InputError]:

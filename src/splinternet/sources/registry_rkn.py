@@ -103,8 +103,14 @@ class _Piece:
     quoted: np.ndarray
 
 
-def _header(path: Path, data: bytes, first_end: int, first: bool,
-            problems: list[InputError]) -> tuple[dt.datetime | None, bool]:
+def _header(path: Path, data: bytes, first_end: int, first: bool, problems: list[InputError],
+            notes: list[str]) -> tuple[dt.datetime | None, bool]:
+    """The time in the first line's ``Updated:`` header, and whether there is one.
+
+    A header without a readable time is a bad record (the line is skipped). A register whose
+    first file has no header at all loses nothing, its line 1 is an entry, so that is a note,
+    not a skipped record: only the register's date is unknown.
+    """
     head = data[:first_end].decode("ascii", errors="replace")
     if head.startswith("Updated:"):
         updated = parse_updated_header(head)
@@ -113,8 +119,8 @@ def _header(path: Path, data: bytes, first_end: int, first: bool,
                                        expected="Updated: YYYY-MM-DD HH:MM:SS +0000"))
         return updated, True
     if first:
-        problems.append(InputError(path, "no 'Updated:' header; the register's time is unknown", line=1,
-                                   expected="Updated: <time> as the first line of a register or of dump-00.csv"))
+        notes.append(f"{path}: no 'Updated:' header line, so the register's date is unknown (line 1 is read as "
+                     "an entry)")
     return None, False
 
 
@@ -138,8 +144,8 @@ def _duplicates(data: bytes, buf: np.ndarray, r_start: np.ndarray, r_end: np.nda
     return repeats
 
 
-def _read_piece(index: int, path: Path, data: bytes, bad: BadRecords,
-                problems: list[tuple[int, InputError]]) -> tuple[_Piece | None, dt.datetime | None, bool, str, int]:
+def _read_piece(index: int, path: Path, data: bytes, bad: BadRecords, problems: list[tuple[int, InputError]],
+                notes: list[str]) -> tuple[_Piece | None, dt.datetime | None, bool, str, int]:
     """Split one file into records; keep the good ones, collect a problem for every other.
 
     Returns the piece, its header's time, whether it has a header line, its encoding, its lines.
@@ -154,7 +160,7 @@ def _read_piece(index: int, path: Path, data: bytes, bad: BadRecords,
     r_start, r_end, r_line, status, n_fields, quoted, f_start, f_end = split_records(buf, 1)
     lines_read = int(np.count_nonzero(buf == 10)) + (0 if data.endswith(b"\n") else 1)
     mine: list[InputError] = []
-    updated, has_header = _header(path, data, int(r_end[0]), index == 0, mine)
+    updated, has_header = _header(path, data, int(r_end[0]), index == 0, mine, notes)
     good = np.ones(len(r_start), bool)
     if has_header:
         good[0] = False
@@ -239,9 +245,10 @@ def parse_rkn(blobs: list[tuple[Path, bytes]], bad: BadRecords) -> Register:
     pieces: list[_Piece] = []
     updated: dt.datetime | None = None
     encodings: list[str] = []
+    notes: list[str] = []
     lines_read = headers = 0
     for k, (path, data) in enumerate(blobs):
-        piece, stamp, has_header, encoding, n = _read_piece(k, path, data, bad, problems)
+        piece, stamp, has_header, encoding, n = _read_piece(k, path, data, bad, problems, notes)
         if piece is not None:
             pieces.append(piece)
         updated = updated or stamp
@@ -249,7 +256,7 @@ def parse_rkn(blobs: list[tuple[Path, bytes]], bad: BadRecords) -> Register:
         lines_read += n
         headers += has_header
     register = _columns(blobs, pieces, problems, updated, encodings, lines_read, bad)
-    return dataclasses.replace(register, header_lines=headers)
+    return dataclasses.replace(register, header_lines=headers, notes=tuple(notes))
 
 
 def _addresses(pieces: list[_Piece], n: int) -> tuple[np.ndarray, np.ndarray, bytes, AddressIntervals]:
