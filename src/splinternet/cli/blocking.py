@@ -1,6 +1,6 @@
 """``splinternet blocking REGISTER``: what a register blocks; ``diff OLD NEW``; ``series R1 R2 ...``; ``updates LOG``.
 
-``blocking`` with a register path runs the report (the hidden ``report`` command), so
+``blocking`` with a register path runs the report (the ``report`` command), so
 both ``splinternet blocking dump.csv`` and ``splinternet blocking diff a.csv b.csv`` work.
 """
 
@@ -39,7 +39,7 @@ from .output import announce, console, print_json, progress_bar, to_jsonable
 
 
 class _ReportByDefault(typer.core.TyperGroup):
-    """Route ``blocking PATH ...`` to the hidden ``report`` command; real sub-commands win."""
+    """Route ``blocking PATH ...`` to the ``report`` command; real sub-commands win."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
@@ -85,7 +85,7 @@ def _settings(offline: bool) -> Settings:
     return Settings.from_env(offline=offline or None)
 
 
-@app.command("report", hidden=True)
+@app.command("report")
 def report_command(
     register: RegisterArg,
     date: DateOption = None,
@@ -106,7 +106,7 @@ def report_command(
     allow_damaged: AllowDamagedOption = False,
     offline: OfflineOption = False,
 ) -> None:
-    """Blocked address space (deduplicated) by origin AS, organization, country, cloud, authority, decision."""
+    """What one register blocks: deduplicated space by origin AS, organization, country, cloud, authority, decision (also `splinternet blocking REGISTER`)."""
     _check_outputs(csv, plot)
     _check_inputs(register, pfx2as, rib, asorg, cloud, resolutions)
     options = _options(date, kind, top, strict, pfx2as, rib, asorg, cloud, no_catalog, allow_damaged, use)
