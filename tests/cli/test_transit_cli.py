@@ -73,6 +73,20 @@ def test_diff_text_says_n_of_m(mirror_env) -> None:
     text = " ".join(out.stdout.split())
     assert "compared over all" in text and "providers with a border share on either date" in text
     assert " of " in text and "links shown" in text  # the two link lists of a release apart are longer than 2
+    report = json.loads(run("diff", "LI", "--from", "2022-03-01", "--to", "2022-05-01", "--prefixes-date",
+                            "2024-04-06", "--top", "2", "--json").stdout)
+    counts = (f"{report['links_lost_count']} links to foreign networks lost, {report['links_gained_count']} gained, "
+              f"{report['links_changed_count']} whose relationship changed; ")
+    assert counts in text
+    # what the headline counts and the JSON holds is in the text too, each list with its "N of M"
+    gateways = [g for g in report["gateways_moved"] if abs(g["change"]) >= 0.0005]
+    assert "Domestic gateways whose share moved" in text and f"AS{gateways[0]['asn']} " in text
+    assert f"{min(2, len(gateways))} of {report['gateways_moved_count']} gateways that moved" in text or \
+        report["gateways_moved_count"] <= 2
+    single = report["new_single_homed"]
+    assert "Networks newly single-homed" in text and all(f"AS{r['asn']} " in text for r in single[:2])
+    changed = report["links_changed"]
+    assert "Links whose relationship changed" in text and all(f"AS{r['domestic_asn']} " in text for r in changed[:2])
 
 
 def test_thin_observed_evidence_ranks_nothing_unless_asked(mirror_env) -> None:

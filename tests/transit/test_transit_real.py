@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bz2
+
 import numpy as np
 import pytest
 
@@ -128,6 +130,50 @@ def test_diff_between_the_two_topologies(mirror_settings) -> None:
     assert report.shares_compared == deep.shares_compared == len(set(before) | set(after))
     assert report.shares_moved_count == sum(abs(r["change"]) >= 0.0005 for r in deep.shares_moved)
     assert report.links_lost_count == deep.links_lost_count >= len(report.links_lost)
+
+
+def _caida_roles(path) -> dict[tuple[int, int], str]:
+    """(a, b) -> what a is to b, read straight from a CAIDA serial-1 file (``a|b|-1``: a is b's provider)."""
+    roles: dict[tuple[int, int], str] = {}
+    with bz2.open(path, "rt") as lines:
+        for line in lines:
+            if line.startswith("#"):
+                continue
+            a, b, rel = (int(x) for x in line.split("|")[:3])
+            roles[(a, b)], roles[(b, a)] = ("peer", "peer") if rel == 0 else ("provider", "customer")
+    return roles
+
+
+def test_diff_links_and_single_homed_match_the_caida_files(mirror_settings, shared_file) -> None:
+    report = api.diff("LI", "2022-03-01", "2022-05-01", prefixes_date="2024-04-06", settings=mirror_settings)
+    first, second = (_caida_roles(shared_file(next(s["url"] for s in r.sources if s["dataset"] == "caida-asrel")))
+                     for r in (report.before, report.after))
+    pairs = {name: [(r["domestic_asn"], r["foreign_asn"]) for r in getattr(report, f"links_{name}")]
+             for name in ("lost", "gained", "changed")}
+    for name in ("lost", "gained", "changed"):  # LI's lists are short: nothing is cut
+        assert len(pairs[name]) == getattr(report, f"links_{name}_count")
+    for row in report.links_lost:  # a lost link is gone, not a link whose relationship changed
+        assert first[(row["foreign_asn"], row["domestic_asn"])] == row["foreign_role"]
+        assert (row["foreign_asn"], row["domestic_asn"]) not in second
+    for row in report.links_gained:
+        assert second[(row["foreign_asn"], row["domestic_asn"])] == row["foreign_role"]
+        assert (row["foreign_asn"], row["domestic_asn"]) not in first
+    assert report.links_changed, "LI has a link whose relationship CAIDA changed between 2022-03 and 2022-05"
+    for row in report.links_changed:
+        key = (row["foreign_asn"], row["domestic_asn"])
+        assert (first[key], second[key]) == (row["foreign_role_before"], row["foreign_role"])
+        assert first[key] != second[key]
+    assert not (set(pairs["lost"]) | set(pairs["gained"])) & set(pairs["changed"])
+    assert report.new_single_homed
+    in_first = {a for a, _ in first}
+    for row in report.new_single_homed:  # what each network had on the first date, from the file itself
+        asn = row["asn"]
+        assert [a for (a, b), role in second.items() if b == asn and role == "provider"] == [row["provider"]]
+        before = sorted(a for (a, b), role in first.items() if b == asn and role == "provider")
+        assert row["providers_before"] == before != [row["provider"]]
+        assert row["in_graph_before"] == (asn in in_first)
+    shares = [r["country_share"] for r in report.new_single_homed]
+    assert shares == sorted(shares, reverse=True)
 
 
 def test_clear_errors(snapshot, mirror_settings) -> None:

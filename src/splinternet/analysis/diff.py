@@ -22,34 +22,38 @@ SHOWN_CHANGE = 0.0005
 _REL = {0: "peer", 1: "provider", 2: "customer"}  # what the foreign AS is to the domestic one
 
 
-def border_links(graph: ASGraph, domestic: np.ndarray) -> set[tuple[int, int, str]]:
-    """Every (domestic AS, foreign AS, role of the foreign AS) link of the graph."""
+def border_links(graph: ASGraph, domestic: np.ndarray) -> dict[tuple[int, int], str]:
+    """Every (domestic AS, foreign AS) link of the graph -> the role of the foreign AS (CAIDA lists a pair once)."""
     is_dom = np.zeros(len(graph), dtype=bool)
     idx = graph.index_of(domestic)
     is_dom[idx[idx >= 0]] = True
-    links: set[tuple[int, int, str]] = set()
+    links: dict[tuple[int, int], str] = {}
     for code, (ptr, ind) in ((1, (graph.provider_indptr, graph.provider_indices)),
                              (2, (graph.customer_indptr, graph.customer_indices)),
                              (0, (graph.peer_indptr, graph.peer_indices))):
         src = np.repeat(np.arange(len(graph)), np.diff(ptr))
         keep = is_dom[src] & ~is_dom[ind]
         for d, f in zip(graph.asns[src[keep]].tolist(), graph.asns[ind[keep]].tolist(), strict=True):
-            links.add((d, f, _REL[code]))
+            links[(d, f)] = _REL[code]
     return links
 
 
 @dataclass(frozen=True, repr=False)
 class DiffReport(Result):
-    """Links lost and gained across the border, shares moved, new single-homed networks.
+    """Links lost, gained and changed across the border, shares moved, new single-homed networks.
+
+    A link is an AS pair: one present on both dates with another relationship (peer on the
+    first, provider on the second) is in ``links_changed``, not lost and gained.
 
     Shares are compared over every AS with a share on either date (not only the ranked rows
     of ``before``/``after``, which are cut for display): an AS below the cut keeps its real
     share instead of reading as 0. Every list is cut at the report's depth and its total
-    stands beside it: ``links_lost_count``, ``shares_moved_count`` (moved by at least
+    stands beside it: ``links_lost_count`` (and gained, changed), ``shares_moved_count`` (moved by at least
     :data:`SHOWN_CHANGE`) out of ``shares_compared``, and the same for gateways.
     """
 
-    _tables: ClassVar[tuple[str, ...]] = ('shares_moved', 'gateways_moved', 'links_lost', 'links_gained', 'new_single_homed')
+    _tables: ClassVar[tuple[str, ...]] = ('shares_moved', 'gateways_moved', 'links_lost', 'links_gained',
+                                             'links_changed', 'new_single_homed')
 
     cc: str
     date_from: str
@@ -58,8 +62,10 @@ class DiffReport(Result):
     after: TransitReport
     links_lost: list[dict[str, Any]]
     links_gained: list[dict[str, Any]]
+    links_changed: list[dict[str, Any]]
     links_lost_count: int
     links_gained_count: int
+    links_changed_count: int
     shares_moved: list[dict[str, Any]]
     shares_moved_count: int
     shares_compared: int
@@ -76,12 +82,6 @@ def shown_rows(report: TransitReport, top: int) -> TransitReport:
     """The report with ``top`` rows per ranking: each is a prefix of the full ranking, figures unchanged."""
     return replace(report, providers=report.providers[:top], gateways=report.gateways[:top],
                    transit=report.transit[:top])
-
-
-def _single_homed_map(graph: ASGraph, domestic: np.ndarray) -> dict[int, int]:
-    providers = provider_counts(graph, domestic, None)
-    return {asn: int(graph.asns[ups[0]]) for asn, ups in zip(domestic.tolist(), providers, strict=True)
-            if len(ups) == 1}
 
 
 def compare_dates(
@@ -109,7 +109,8 @@ def compare_dates(
                            else [(r.asn, r.border_share)]):
             weight[asn] = max(weight.get(asn, 0.0), share)
 
-    def describe(links: set[tuple[int, int, str]]) -> list[dict[str, Any]]:
+    def describe(links: dict[tuple[int, int], dict[str, str]]) -> list[dict[str, Any]]:
+        """Rows of the heaviest ``top * 4`` links; ``links`` maps a pair to its role field(s)."""
         ordered = sorted(links, key=lambda x: (-weight.get(x[1], 0.0), x[1], x[0]))[: top * 4]
         if not ordered:
             return []
@@ -118,8 +119,8 @@ def compare_dates(
         dn, da, fn, fa = orgs.names(dom), orgs.aut_names(dom), orgs.names(far), orgs.aut_names(far)
         fc = orgs.countries(far)
         return [{"domestic_asn": d, "domestic_name": str(a), "domestic_as_name": str(a2), "foreign_asn": f,
-                 "foreign_name": str(b), "foreign_as_name": str(b2), "foreign_country": str(c), "foreign_role": role}
-                for (d, f, role), a, a2, b, b2, c in zip(ordered, dn, da, fn, fa, fc, strict=True)]
+                 "foreign_name": str(b), "foreign_as_name": str(b2), "foreign_country": str(c), **links[(d, f)]}
+                for (d, f), a, a2, b, b2, c in zip(ordered, dn, da, fn, fa, fc, strict=True)]
 
     def moved(rows_a: list[Any], rows_b: list[Any], key: str) -> tuple[list[dict[str, Any]], int, int]:
         # an organization's row (by org) is matched by its org id: its leading AS may differ between dates
@@ -138,22 +139,49 @@ def compare_dates(
         ranked = sorted(out, key=lambda r: (-abs(r["change"]), r["asn"]))
         return ranked[:top], sum(abs(r["change"]) >= SHOWN_CHANGE for r in ranked), len(ranked)
 
-    single_a = _single_homed_map(graph_from, domestic)
-    single_b = _single_homed_map(graph_to, domestic)
-    new_single = [(asn, up) for asn, up in single_b.items() if single_a.get(asn) != up]
-    singles = np.array([a for a, _ in new_single], dtype=np.uint32)
-    uppers = np.array([u for _, u in new_single], dtype=np.uint32)
-    names, aut, ups, ups_aut = orgs.names(singles), orgs.aut_names(singles), orgs.names(uppers), orgs.aut_names(uppers)
+    lost = {pair: {"foreign_role": role} for pair, role in links_a.items() if pair not in links_b}
+    gained = {pair: {"foreign_role": role} for pair, role in links_b.items() if pair not in links_a}
+    changed = {pair: {"foreign_role_before": role, "foreign_role": links_b[pair]}
+               for pair, role in links_a.items() if pair in links_b and links_b[pair] != role}
     shares, shares_count, shares_compared = moved(report_from.providers, report_to.providers, "border_share")
     gates, gates_count, gates_compared = moved(report_from.gateways, report_to.gateways, "gateway_share")
     return DiffReport(
         cc=origins_to.cc, date_from=report_from.date, date_to=report_to.date,
         before=shown_rows(report_from, top), after=shown_rows(report_to, top),
-        links_lost=describe(links_a - links_b), links_gained=describe(links_b - links_a),
-        links_lost_count=len(links_a - links_b), links_gained_count=len(links_b - links_a),
+        links_lost=describe(lost), links_gained=describe(gained), links_changed=describe(changed),
+        links_lost_count=len(lost), links_gained_count=len(gained), links_changed_count=len(changed),
         shares_moved=shares, shares_moved_count=shares_count, shares_compared=shares_compared,
         gateways_moved=gates, gateways_moved_count=gates_count, gateways_compared=gates_compared,
-        new_single_homed=[{"asn": a, "name": str(n), "as_name": str(an), "provider": u, "provider_name": str(un),
-                           "provider_as_name": str(ua), "before": single_a.get(a)}
-                          for (a, u), n, an, un, ua in zip(new_single, names, aut, ups, ups_aut, strict=True)],
+        new_single_homed=_new_single_homed(graph_from, graph_to, domestic, origins_to, orgs),
     )
+
+
+def _new_single_homed(graph_from: ASGraph, graph_to: ASGraph, domestic: np.ndarray, origins_to: CountryOrigins,
+                      orgs: OrgTable) -> list[dict[str, Any]]:
+    """Networks with one provider on the second date that had none, several or another one on the first.
+
+    Each row says what the network had before (``providers_before``; ``in_graph_before`` false
+    for a network new in the AS graph) and the share of the country's space it originates
+    on the second date (``country_share``), which orders the rows.
+    """
+    ups_a = provider_counts(graph_from, domestic, None)
+    ups_b = provider_counts(graph_to, domestic, None)
+    in_a = graph_from.index_of(domestic) >= 0
+    share = dict(zip(origins_to.asns.tolist(), origins_to.weight.tolist(), strict=True))
+    rows = []
+    for asn, before, after, known in zip(domestic.tolist(), ups_a, ups_b, in_a.tolist(), strict=True):
+        if len(after) != 1:
+            continue
+        providers_before = sorted(int(a) for a in graph_from.asns[before].tolist())
+        provider = int(graph_to.asns[after[0]])
+        if providers_before != [provider]:
+            rows.append({"asn": asn, "provider": provider, "providers_before": providers_before,
+                         "in_graph_before": bool(known), "country_share": share.get(asn, 0.0)})
+    rows.sort(key=lambda r: (-r["country_share"], r["asn"]))
+    singles = np.array([r["asn"] for r in rows], dtype=np.uint32)
+    uppers = np.array([r["provider"] for r in rows], dtype=np.uint32)
+    names, aut, ups, ups_aut = orgs.names(singles), orgs.aut_names(singles), orgs.names(uppers), orgs.aut_names(uppers)
+    return [{"asn": r["asn"], "name": str(n), "as_name": str(an), "country_share": r["country_share"],
+             "provider": r["provider"], "provider_name": str(un), "provider_as_name": str(ua),
+             "providers_before": r["providers_before"], "in_graph_before": r["in_graph_before"]}
+            for r, n, an, un, ua in zip(rows, names, aut, ups, ups_aut, strict=True)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -156,7 +156,7 @@ def diff_command(
     allow_damaged: AllowDamagedOption = False,
     json_out: JsonOption = False,
 ) -> None:
-    """What changed for CC between two dates: border links lost and gained, shares moved, new single-homed."""
+    """What changed for CC between two dates: border links lost, gained or changed, shares moved, new single-homed."""
     cc = api.params.country_code(cc)
     choices = api.params.dataset_choices(use)
     with progress_bar() as progress:
@@ -171,32 +171,63 @@ def diff_command(
         return
     console.print(f"[bold]{report.cc}[/] {report.date_from} -> {report.date_to}: "
                   f"{fmt.count(report.links_lost_count)} links to foreign networks lost, "
-                  f"{fmt.count(report.links_gained_count)} gained; "
+                  f"{fmt.count(report.links_gained_count)} gained, "
+                  f"{fmt.count(report.links_changed_count)} whose relationship changed; "
                   f"{fmt.plural(len(report.new_single_homed), 'network')} newly single-homed")
-    moved = [row for row in report.shares_moved if not fmt.is_zero_change(row["change"])]
-    if moved:
-        table = Table("provider", "border share before", "border share after", "change",
-                      title="Border shares that moved",
-                      caption=f"compared over all {fmt.plural(report.shares_compared, 'provider')} with a border "
-                              "share on either date")
-        for row in moved[:top]:
-            table.add_row(fmt.as_row_label(row, 48), fmt.pct(row["before"]), fmt.pct(row["after"]),
-                          fmt.points(row["change"]))
-        console.print(table)
-        _cut_line(min(top, len(moved)), report.shares_moved_count, "providers that moved by 0.05 points or more")
-    else:
-        console.print(f"no border share moved by 0.05 points or more (of "
-                      f"{fmt.plural(report.shares_compared, 'provider')} compared)")
+    _moved_table(report.shares_moved, report.shares_moved_count, report.shares_compared, top,
+                 "Border shares that moved", "border share", "provider")
+    _moved_table(report.gateways_moved, report.gateways_moved_count, report.gateways_compared, top,
+                 "Domestic gateways whose share moved", "gateway share", "gateway")
     for title, rows, total in (("Links lost", report.links_lost, report.links_lost_count),
-                               ("Links gained", report.links_gained, report.links_gained_count)):
+                               ("Links gained", report.links_gained, report.links_gained_count),
+                               ("Links whose relationship changed", report.links_changed,
+                                report.links_changed_count)):
         if not rows:
             continue
         shown = fmt.n_of_m(min(top, len(rows)), total, "links") or fmt.plural(total, "link")
-        t = Table("domestic", "foreign", "country", "foreign is", title=f"{title} ({shown})")
+        changed = "foreign_role_before" in rows[0]
+        t = Table("domestic", "foreign", "country", *(("foreign was", "foreign is") if changed else ("foreign is",)),
+                  title=f"{title} ({shown})")
         for row in rows[:top]:
             t.add_row(fmt.as_row_label(row, 38, "domestic_"),
                       fmt.as_row_label(row, 38, "foreign_"), fmt.country(row["foreign_country"]),
-                      row["foreign_role"])
+                      *((row["foreign_role_before"],) if changed else ()), row["foreign_role"])
         console.print(t)
+    _single_homed_table(report, top)
     print_notes([*report.before.notes, *report.after.notes])
     print_inputs([*report.before.sources, *report.after.sources])
+
+
+def _moved_table(rows: list[dict[str, Any]], total: int, compared: int, top: int, title: str, measure: str, what: str) -> None:
+    """A diff's shares that moved, largest move first, with ``N of M`` when cut."""
+    moved = [row for row in rows if not fmt.is_zero_change(row["change"])]
+    if not moved:
+        console.print(f"no {measure} moved by 0.05 points or more (of {fmt.plural(compared, what)} compared)")
+        return
+    table = Table(what, f"{measure} before", f"{measure} after", "change", title=title,
+                  caption=f"compared over all {fmt.plural(compared, what)} with a {measure} on either date")
+    for row in moved[:top]:
+        table.add_row(fmt.as_row_label(row, 48), fmt.pct(row["before"]), fmt.pct(row["after"]),
+                      fmt.points(row["change"]))
+    console.print(table)
+    _cut_line(min(top, len(moved)), total, f"{what}s that moved by 0.05 points or more")
+
+
+def _single_homed_table(report: api.DiffReport, top: int) -> None:
+    """Networks left with one provider, largest share of the country first, and what they had before."""
+    rows = report.new_single_homed
+    if not rows:
+        return
+    table = Table("network", "share of country", "only provider now", f"providers on {report.date_from}",
+                  title="Networks newly single-homed",
+                  caption=f"share of country: what the network itself originates on {report.date_to} "
+                          "(IPv4 space under the default --weight)")
+    for row in rows[:top]:
+        earlier = row["providers_before"]
+        before = ("none: not in the AS graph" if not row["in_graph_before"] else
+                  ", ".join(f"AS{a}" for a in earlier[:3]) + (f" +{len(earlier) - 3} more" if len(earlier) > 3 else "")
+                  or "none")
+        table.add_row(fmt.as_row_label(row, 40), fmt.pct(row["country_share"]),
+                      fmt.as_row_label(row, 40, "provider_"), before)
+    console.print(table)
+    _cut_line(min(top, len(rows)), len(rows), "networks")
