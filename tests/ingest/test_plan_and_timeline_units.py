@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from splinternet.analysis.timeline import lost_links, parse_step, share_changes, step_dates
+from splinternet.analysis.timeline import (
+    changed_links,
+    lost_links,
+    parse_step,
+    share_changes,
+    step_dates,
+)
 from splinternet.errors import DataNotFoundError, ParameterError
 from splinternet.ingest import plan_ingest
 from splinternet.ingest.plan import dataset_for
@@ -104,13 +110,22 @@ def test_share_changes_equals_plain_loops(values, threshold, drops_only, scaled,
     assert sorted(got) == sorted(_share_changes_reference(values, threshold, drops_only, scale))
 
 
-links = st.lists(st.tuples(st.integers(1, 6), st.integers(1, 2**32 - 1), st.integers(1, 2)), max_size=25)
+def _one_per_pair(rows: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """A release lists each AS pair once: the first relationship drawn for a pair."""
+    return list({(p, d): (p, d, r) for p, d, r in reversed(rows)}.values())
+
+
+links = st.lists(st.tuples(st.integers(1, 6), st.sampled_from([7, 2**31, 2**32 - 1]), st.integers(1, 4)),
+                 max_size=25).map(_one_per_pair)
 
 
 @settings(max_examples=200, deadline=None)
 @given(links, links)
-def test_lost_links_equals_set_difference(before, after) -> None:
+def test_lost_and_changed_links_equal_set_differences(before, after) -> None:
     b = np.array(before, dtype=np.int64).reshape(-1, 3)
     a = np.array(after, dtype=np.int64).reshape(-1, 3)
-    got = [tuple(row) for row in lost_links(b, a).tolist()]
-    assert got == [row for row in before if row not in set(after)]
+    now = {(p, d): r for p, d, r in after}
+    lost = [tuple(row) for row in lost_links(b, a).tolist()]
+    assert lost == [row for row in before if row[:2] not in now]  # a pair still linked is not lost
+    changed = [tuple(row) for row in changed_links(b, a).tolist()]
+    assert changed == [(p, d, r, now[(p, d)]) for p, d, r in before if (p, d) in now and now[(p, d)] != r]

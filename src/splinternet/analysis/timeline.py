@@ -4,15 +4,17 @@ A timeline is a grid of steps (first, last, step). Each step is answered
 by the data release in force on that day; steps that fall on the same release are one
 point, not repeated results (the timeline says which steps collapsed). Events are read
 off consecutive points: a provider's share dropping by more than a threshold, a border
-link (foreign provider to domestic network) disappearing, a group's blocked space moving
-by more than a threshold.
+link (foreign provider to domestic network) disappearing or changing its relationship, a
+group's blocked space moving by more than a threshold. On a point, a group absent from a
+measure's table that lists every group with a value has 0; where the table may leave
+groups out, an absent group's value is not known (NaN), and never makes an event.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -24,7 +26,7 @@ from .blocking import analyze_blocking
 from .results import Result
 
 __all__ = ["ShareTimeline", "TimelineEvent", "TimelinePoint", "assemble_timeline", "blocking_timeline", "border_links",
-           "group_steps", "lost_links", "parse_step", "share_changes", "step_dates"]
+           "changed_links", "group_steps", "lost_links", "parse_step", "share_changes", "step_dates"]
 
 _STEP = re.compile(r"^\s*(\d+)\s*([dwm])\s*$")
 
@@ -63,11 +65,16 @@ def step_dates(start: dt.date, end: dt.date, step: str) -> list[dt.date]:
 
 @dataclass(frozen=True)
 class TimelineEvent:
-    """One change between two consecutive points; ``time`` is the point where it is first seen."""
+    """One change between two consecutive points; ``time`` is the point where it is first seen.
+
+    Link events: ``asn`` the foreign provider, ``neighbor`` the domestic network,
+    ``relation`` what the link was on ``previous`` and ``relation_after`` what it is on
+    ``time`` (link_changed only); ``before``/``after``: 1 where the AS pair is linked, 0 where it is not.
+    """
 
     time: str
     previous: str
-    kind: str  # share_drop | link_lost | blocked_up | blocked_down
+    kind: str  # share_drop | link_lost | link_changed | blocked_up | blocked_down
     key: str
     asn: int
     name: str
@@ -76,6 +83,8 @@ class TimelineEvent:
     after: float
     neighbor: int = 0
     relation: str = ""
+    neighbor_name: str = ""
+    relation_after: str = ""
 
 
 @dataclass(frozen=True, repr=False)
@@ -137,30 +146,54 @@ def share_changes(values: np.ndarray, threshold: float, *, drops_only: bool = Tr
     return [(int(r) + 1, int(c), float(before[r, c]), float(after[r, c])) for r, c in zip(rows, cols, strict=True)]
 
 
+def _pair_keys(links: np.ndarray) -> np.ndarray:
+    return (links[:, 0].astype(np.uint64) << np.uint64(32)) | links[:, 1].astype(np.uint64)
+
+
 def lost_links(before: np.ndarray, after: np.ndarray) -> np.ndarray:
-    """Rows of ``before`` (provider, domestic, relation) absent from ``after``, as an (n, 3) array."""
+    """Rows of ``before`` (provider, domestic, relation) whose AS pair is in no row of ``after``.
+
+    A pair still linked under another relationship is not lost (see :func:`changed_links`).
+    """
     if before.size == 0:
         return before.reshape(0, 3)
-    key_b = (before[:, 0].astype(np.uint64) << np.uint64(32)) | before[:, 1].astype(np.uint64)
-    key_b = key_b * np.uint64(4) + before[:, 2].astype(np.uint64)
     if after.size == 0:
         return before
-    key_a = (after[:, 0].astype(np.uint64) << np.uint64(32)) | after[:, 1].astype(np.uint64)
-    key_a = key_a * np.uint64(4) + after[:, 2].astype(np.uint64)
-    return before[~np.isin(key_b, key_a)]
+    return before[~np.isin(_pair_keys(before), _pair_keys(after))]
 
 
-_RELATION = {1: "provider-customer", 2: "peer", 3: "observed"}
+def changed_links(before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """(provider, domestic, relation before, relation after) for each pair of ``before`` that ``after``
+    links under another relationship (CAIDA lists a pair once per release)."""
+    if before.size == 0 or after.size == 0:
+        return np.zeros((0, 4), np.int64)
+    keys_a = _pair_keys(after)
+    order = np.argsort(keys_a, kind="stable")
+    at = np.searchsorted(keys_a[order], _pair_keys(before))
+    found = at < len(order)
+    at = order[np.minimum(at, len(order) - 1)]
+    found &= keys_a[at] == _pair_keys(before)
+    moved = found & (after[at, 2] != before[:, 2])
+    return np.concatenate([before[moved], after[at[moved], 2:3]], axis=1).astype(np.int64)
+
+
+_RELATION = {1: "provider-customer", 2: "peer", 3: "observed", 4: "customer-provider"}
+_CUSTOMER = 4  # the foreign AS is the domestic network's customer: a link across the border, not one it offers
 
 
 def border_links(graph: ASGraph, providers: np.ndarray, domestic: np.ndarray) -> np.ndarray:
-    """(provider, domestic AS, relation) for each link of ``providers`` to a domestic AS in ``graph``."""
+    """(provider, domestic AS, relation) for each link of ``providers`` to a domestic AS in ``graph``.
+
+    Relations: 1 the provider is the domestic AS's provider, 2 peers, 4 the provider is its
+    customer (kept so that a link whose relationship turns round reads as changed, not lost).
+    """
     parts = [np.zeros((0, 3), np.int64)]
     dom = np.asarray(domestic, np.uint32)
     for asn in np.asarray(providers, np.uint32).tolist():
         if graph.index_of(np.array([asn], np.uint32))[0] < 0:
             continue
-        for relation, neighbours in ((1, graph.customers_of(asn)), (2, graph.peers_of(asn))):
+        for relation, neighbours in ((1, graph.customers_of(asn)), (2, graph.peers_of(asn)),
+                                     (_CUSTOMER, graph.providers_of(asn))):
             inside = np.asarray(neighbours, np.uint32)
             inside = inside[np.isin(inside, dom)]
             if inside.size:
@@ -174,11 +207,12 @@ class TimelinePoint:
     date: str
     release: str
     values: dict[str, dict[int, float]]  # measure -> asn -> value
-    complete: bool  # the provider list was not cut at the top limit: absent means 0
+    complete: frozenset[str]  # measures whose table lists every AS with a value: absent means 0, not unknown
     names: dict[int, str]
     links: Callable[[np.ndarray], np.ndarray]
     sources: list[dict[str, Any]]
     notes: list[str]
+    neighbor_names: Callable[[np.ndarray], Iterable[object]] | None = None  # domestic ASes' names, for link events
 
 
 def group_steps(steps: list[dt.date], release_of: Callable[[dt.date], tuple[str, str]]
@@ -218,10 +252,11 @@ def assemble_timeline(subject: str, steps: list[dt.date], step_point: np.ndarray
     for m in measures:
         grid = np.full((len(points), len(every)), np.nan)
         for i, p in enumerate(points):
-            if p.complete:
+            if m in p.complete:
                 grid[i, :] = 0.0
             for a, v in p.values[m].items():
-                grid[i, col[a]] = v
+                if a in col:  # groups are the ranked measure's; other measures may name more ASes
+                    grid[i, col[a]] = v
         series[m] = grid
     names = {a: n for p in points for a, n in p.names.items()}
     events: list[TimelineEvent] = []
@@ -234,10 +269,21 @@ def assemble_timeline(subject: str, steps: list[dt.date], step_point: np.ndarray
         base = series[rank_by][r - 1]
         tracked = np.array([every[j] for j in np.flatnonzero(np.nan_to_num(base) > 0)], np.uint32)
         tracked = tracked[np.argsort(-np.nan_to_num(base[[col[a] for a in tracked.tolist()]]), kind="stable")][:top]
-        gone = lost_links(points[r - 1].links(tracked), points[r].links(tracked))
+        before_links, after_links = points[r - 1].links(tracked), points[r].links(tracked)
+        before_links = before_links[before_links[:, 2] != _CUSTOMER]
+        gone = lost_links(before_links, after_links)
+        changed = changed_links(before_links, after_links)
+        named = points[r - 1].neighbor_names
+        neighbors = np.unique(np.concatenate([gone[:, 1], changed[:, 1]])).astype(np.uint32)
+        neighbor_name = dict(zip(neighbors.tolist(), map(str, named(neighbors)), strict=True)) if named else {}
         for provider, neighbor, relation in gone.tolist():
             events.append(TimelineEvent(points[r].date, points[r - 1].date, "link_lost", f"AS{provider}", provider,
-                                        names.get(provider, ""), "link", 1.0, 0.0, neighbor, _RELATION[relation]))
+                                        names.get(provider, ""), "link", 1.0, 0.0, neighbor, _RELATION[relation],
+                                        neighbor_name.get(neighbor, "")))
+        for provider, neighbor, relation, relation_after in changed.tolist():
+            events.append(TimelineEvent(points[r].date, points[r - 1].date, "link_changed", f"AS{provider}", provider,
+                                        names.get(provider, ""), "link", 1.0, 1.0, neighbor, _RELATION[relation],
+                                        neighbor_name.get(neighbor, ""), _RELATION[relation_after]))
     best = np.nan_to_num(series[rank_by]).max(axis=0) if every else np.zeros(0)
     keep = np.argsort(-best, kind="stable")[:top]
     keep = keep[best[keep] > 0]

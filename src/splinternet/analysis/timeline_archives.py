@@ -90,7 +90,8 @@ def observed_timeline(cc: str, steps: list[dt.date], edges: list[str], observed:
         points.append(TimelinePoint(
             date=day, release=f"{edges[i]} .. {edges[i + 1]}: {feeds}",
             values={"border_share": dict(zip(asns.tolist(), (counts / total).tolist(), strict=True))},
-            complete=True, names=dict(zip(asns.tolist(), map(str, names), strict=True)), links=_links_of(pairs),
+            complete=frozenset({"border_share"}), names=dict(zip(asns.tolist(), map(str, names), strict=True)),
+            links=_links_of(pairs), neighbor_names=orgs.names,
             sources=[{"bin": day, "until": edges[i + 1], "domestic_routes": total,
                       "routes_per_collector": observed.routes_per_collector[i]}],
             notes=[],

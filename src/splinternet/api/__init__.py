@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ..analysis.flow_measures import TieRule, VantageScheme
     from ..analysis.org_merge import Grouping
     from ..analysis.profile import AsProfile
-    from ..analysis.timeline import ShareTimeline
+    from ..analysis.timeline import ShareTimeline, TimelineEvent
     from ..analysis.transit import TransitReport
     from ..analysis.whatif import WhatIfReport
     from ..analysis.world_events import EventThresholds, WorldEvent
@@ -57,7 +57,7 @@ _WHERE = {
     "BlockingReport": "..analysis.blocking", "DatasetChoice": "..sources.snapshot", "DiffReport": "..analysis.diff",
     "Evidence": ".providers", "GroupTable": "..analysis.blocking_groups", "Grouping": "..analysis.org_merge", "Membership": ".providers", "MembershipView": "..analysis.country", "Weighting": "..analysis.country",
     "RegisterKind": "..sources.registry", "ShareTimeline": "..analysis.timeline", "SimulateOptions": ".routes",
-    "SimulationResult": ".routes", "Snapshot": "..sources.snapshot", "TieRule": "..analysis.flow_measures", "TransitOptions": ".providers", "VantageScheme": "..analysis.flow_measures",
+    "SimulationResult": ".routes", "Snapshot": "..sources.snapshot", "TieRule": "..analysis.flow_measures", "TimelineEvent": "..analysis.timeline", "TransitOptions": ".providers", "VantageScheme": "..analysis.flow_measures",
     "TransitReport": "..analysis.transit", "UpdateCadence": "..analysis.blocking_updates",
     "WhatIfReport": "..analysis.whatif", "archive_timeline": ".timeline", "as_profile": ".lookup",
     "as_search": ".lookup", "blocking_diff": ".blocking", "blocking_register_timeline": ".timeline",
@@ -96,6 +96,7 @@ __all__ = [
     "SimulationResult",
     "Snapshot",
     "TieRule",
+    "TimelineEvent",
     "TransitOptions",
     "TransitReport",
     "UpdateCadence",

@@ -26,6 +26,7 @@ from ..analysis.timeline import (
     step_dates,
 )
 from ..analysis.timeline_archives import observed_timeline
+from ..analysis.transit import TransitReport
 from ..config import Settings
 from ..errors import DataNotFoundError, ParameterError
 from ..ingest.query import load_observed_paths
@@ -55,6 +56,21 @@ def _links_in(graph: ASGraph, domestic: np.ndarray) -> Callable[[np.ndarray], np
     return links
 
 
+def _transit_shares(report: TransitReport) -> dict[int, float]:
+    """Each AS's transit share where the report gives one; an AS in neither list has no known value (NaN).
+
+    From simulated flows, a provider without a transit share carries no transit (the flows
+    give every AS with a transit mean one): 0. The transit list holds only ASes with
+    influence, so an AS missing from both lists is not known to have none.
+    """
+    from_flows = str(report.evidence.get("transit_ranked_by", "")).startswith("influence")
+    shares = {int(row["asn"]): float(row["transit_share"]) for row in report.transit
+              if row["transit_share"] is not None}
+    shares.update({p.asn: p.transit_share or 0.0 for p in report.providers
+                   if p.transit_share is not None or from_flows})
+    return shares
+
+
 def topology_timeline(cc: str, start: str | dt.date, end: str | dt.date, *, step: str = "1d",
                       prefixes_date: str | dt.date | None = None, options: TransitOptions = TransitOptions(),
                       threshold: float = 0.05, top: int = 10, max_age_days: int = 62,
@@ -80,23 +96,23 @@ def topology_timeline(cc: str, start: str | dt.date, end: str | dt.date, *, step
     grouped, step_point, notes = group_steps(steps, release_of)
     if not grouped:
         raise DataNotFoundError("caida-asrel", f"{lo:%Y-%m-%d} .. {hi:%Y-%m-%d}", reason="no step has a release")
-    wide = replace(options, top=max(options.top, 200))
     points: list[TimelinePoint] = []
     progress.start(f"timeline {cc}", len(grouped))
     for day, url, label in grouped:
         snapshot = Snapshot.for_date(day, settings=settings, prefixes_date=prefixes_date, strict=strict,
                                      allow_damaged=allow_damaged, choices=uses)
-        report = transit(cc, day, options=wide, snapshot=snapshot)
-        domestic = country_membership(snapshot, cc, view=wide.view, weighting=wide.weighting).origins.domestic
         graph = snapshot.graph()
+        # every provider with a share is ranked (as diff and world do): one absent from the list has none, 0
+        every = replace(options, top=len(graph))
+        report = transit(cc, day, options=every, snapshot=snapshot)
+        domestic = country_membership(snapshot, cc, view=every.view, weighting=every.weighting).origins.domestic
         points.append(TimelinePoint(
             date=label, release=url,
             values={"border_share": {p.asn: p.border_share for p in report.providers},
-                    "transit_share": {p.asn: p.transit_share for p in report.providers
-                                      if p.transit_share is not None}},
-            complete=len(report.providers) < wide.top,
+                    "transit_share": _transit_shares(report)},
+            complete=frozenset({"border_share"} if len(report.providers) < every.top else ()),
             names={p.asn: p.name for p in report.providers},
-            links=_links_in(graph, domestic),
+            links=_links_in(graph, domestic), neighbor_names=snapshot.orgs().names,
             sources=list(report.sources), notes=[f"{label}: {n}" for n in report.notes],
         ))
         progress.advance(1)

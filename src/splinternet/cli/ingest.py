@@ -224,27 +224,67 @@ def _emit(timeline: api.ShareTimeline, json: bool, plot: Path | None, measure: s
     announce(plot)
 
 
+SHARE_EVENT_ROWS = 100
+LINK_EVENT_ROWS = 50
+
+# what a border link was (or is) to the domestic network, by the timeline's relation name
+_LINK_ROLE = {"provider-customer": "its provider", "peer": "its peer", "customer-provider": "its customer",
+              "observed": "seen crossing the border"}
+
+
 def _render(timeline: api.ShareTimeline, measure: str, percent: bool) -> None:
     console.print(f"[bold]{timeline.subject}[/], {len(timeline.steps)} steps, {len(timeline.points)} distinct points")
     for name, values in timeline.series.items():
-        table = Table("group", *timeline.points, title=name.replace("_", " "))
+        shares = percent or name.startswith("share")
+        table = Table("group", *timeline.points, title=name.replace("_", " "),
+                      caption=f"{'0%' if shares else '0'}: none on that date; {fmt.DASH}: not known on that date "
+                              "(not ranked or not computed; null in --json)")
         for j, (key, label) in enumerate(zip(timeline.keys, timeline.names, strict=True)):
-            cells = [fmt.pct(v) if percent or name.startswith("share") else fmt.count(v) for v in values[:, j].tolist()]
+            cells = [fmt.pct(v) if shares else fmt.count(v) for v in values[:, j].tolist()]
             table.add_row(f"{key} {fmt.cut(label, 30)}" if label != key else key, *cells)
         console.print(table)
-    if timeline.events:
-        events = Table("time", "since", "event", "who", "measure", "before", "after", "detail",
-                       title=f"{len(timeline.events)} events")
-        for e in timeline.events[:200]:
-            show = fmt.pct if e.measure not in ("blocked_ipv4", "link") else fmt.count
-            detail = f"AS{e.neighbor} ({e.relation})" if e.kind == "link_lost" else ""  # observed: gateway AS
-            who = e.key if e.name in ("", e.key) else f"{e.key} {fmt.cut(e.name, 24)}"
-            events.add_row(e.time, e.previous, e.kind.replace("_", " "), who, fmt.header(e.measure),
-                           show(e.before), show(e.after), detail)
-        console.print(events)
-        if len(timeline.events) > 200:
-            console.print(f"[dim]{fmt.n_of_m(200, len(timeline.events), 'events')}; all in --json[/]")
-    else:
+    if not timeline.events:
         console.print("no events above the threshold")
+    links = [e for e in timeline.events if e.measure == "link"]
+    moves = [e for e in timeline.events if e.measure != "link"]
+    if moves:  # the headline events first, never pushed out by the (many) link events
+        table = Table("time", "since", "event", "who", "measure", "before", "after",
+                      title=f"{fmt.plural(len(moves), 'share event')} above the threshold")
+        for e in moves[:SHARE_EVENT_ROWS]:
+            show = fmt.count if e.measure == "blocked_ipv4" else fmt.pct
+            who = e.key if e.name in ("", e.key) else f"{e.key} {fmt.cut(e.name, 24)}"
+            table.add_row(e.time, e.previous, e.kind.replace("_", " "), who, fmt.header(e.measure),
+                          show(e.before), show(e.after))
+        console.print(table)
+        _events_cut(SHARE_EVENT_ROWS, len(moves), "share events")
+    elif timeline.events:
+        console.print("no share moved by more than the threshold")
+    if links:
+        lost = sum(e.kind == "link_lost" for e in links)
+        table = Table("time", "since", "provider", "domestic network", "link",
+                      title=f"Border links of the top providers: {fmt.count(lost)} lost, "
+                            f"{fmt.count(len(links) - lost)} with another relationship",
+                      caption="a link between one of the previous point's top providers and a domestic network, "
+                              "gone at the next point or there with another relationship; 'its': the domestic "
+                              "network's")
+        for e in links[:LINK_EVENT_ROWS]:
+            table.add_row(e.time, e.previous, fmt.as_label(e.asn, e.name, 32),
+                          fmt.as_label(e.neighbor, e.neighbor_name, 36), _link_text(e))
+        console.print(table)
+        _events_cut(LINK_EVENT_ROWS, len(links), "link events")
     print_notes(timeline.notes)
     print_inputs(timeline.sources)
+
+
+def _link_text(event: api.TimelineEvent) -> str:
+    """What happened to a border link, in words: ``gone (was its provider)``, ``was its peer, now its customer``."""
+    was = _LINK_ROLE.get(event.relation, event.relation)
+    if event.kind == "link_changed":
+        return f"was {was}, now {_LINK_ROLE.get(event.relation_after, event.relation_after)}"
+    return "no longer seen crossing" if event.relation == "observed" else f"gone (was {was})"
+
+
+def _events_cut(shown: int, total: int, what: str) -> None:
+    line = fmt.n_of_m(shown, total, what)
+    if line:
+        console.print(f"[dim]{line}; all in --json[/]")
