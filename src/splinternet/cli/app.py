@@ -56,7 +56,7 @@ COMMANDS: dict[str, LazyCommand] = {
         "Remove ASes (or only their links into CC), re-run route selection, and compare with before."),
     "diff": LazyCommand(
         "scenarios", "diff_command",
-        "What changed for CC between two dates: border links lost and gained, shares moved, new single-homed."),
+        "What changed for CC between two dates: border links lost, gained or changed, shares moved, new single-homed."),
     "report": LazyCommand(
         "web", "report_command",
         "One self-contained HTML report: ranking, charts, served and single-homed networks, provenance."),
