@@ -107,6 +107,8 @@ def test_query_and_errors(quick_world) -> None:
     assert {"countries", "providers", "gateways", "transit", "organizations", "inputs"} <= set(result.views)
     with pytest.raises(ParameterError):
         api.ingest.run_query("COPY countries TO 'x.csv'", out)
+    with pytest.raises(ParameterError, match=r"nosuch.*\(views of .*countries, gateways"):  # what to use instead
+        api.ingest.run_query("SELECT * FROM nosuch", out)
     with pytest.raises(UnknownCountryError, match="not in the world dataset"):
         api.world_country(out, "LI")
 

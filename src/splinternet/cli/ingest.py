@@ -35,7 +35,8 @@ from .output import (
     progress_bar,
 )
 
-DataOption = Annotated[Path, typer.Option("--data", "--out", "-o", help="Directory of the ingested Parquet.")]
+DataOption = Annotated[Path, typer.Option("--data", "--out", "-o", help="Directory of the ingested Parquet "
+                                          "(or, for query, of a world dataset).")]
 
 
 def ingest_command(
@@ -79,8 +80,10 @@ def ingest_command(
 
 
 def query_command(
-    sql: Annotated[str, typer.Argument(help="SQL over the views ribs and updates (DuckDB dialect), e.g. "
-                                       "\"SELECT collector, count(*) FROM updates GROUP BY 1\".")],
+    sql: Annotated[str, typer.Argument(help="SQL (DuckDB dialect) over the views of --data: ribs and updates of "
+                                       "ingested archives, e.g. \"SELECT collector, count(*) FROM updates GROUP BY "
+                                       "1\", or the tables of a world dataset (countries, providers, gateways, "
+                                       "...).")],
     data: DataOption = Path("ingested"),
     rows: Annotated[int, typer.Option("--rows", min=0, help="Rows shown in the table (JSON has all).")] = 50,
     json: JsonOption = False,
@@ -88,7 +91,7 @@ def query_command(
                                              "network and extensions (default: one SELECT, reading only --data).")]
     = False,
 ) -> None:
-    """Query ingested archives with SQL; helpers: prefix_text(afi, prefix_hi, prefix_lo, prefix_len), ip_text."""
+    """Query ingested archives or a world dataset with SQL; helpers: prefix_text(afi, prefix_hi, prefix_lo, prefix_len), ip_text."""
     with naming_options(unsafe_sql="--unsafe-sql"):
         result = api.ingest.run_query(sql, data, unsafe_sql=unsafe_sql)
     if json:
