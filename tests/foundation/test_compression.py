@@ -51,18 +51,21 @@ def test_concatenated_gzip_members(tmp_path: Path, asrel_text: bytes) -> None:
 
 @pytest.mark.data
 @pytest.mark.parametrize("compress", [gzip.compress, bz2.compress, lzma.compress])
-def test_truncated_stream_keeps_prefix_and_reports_offset(tmp_path: Path, asrel_text: bytes, compress) -> None:
+def test_truncated_stream_is_an_error_unless_salvaged(tmp_path: Path, asrel_text: bytes, compress) -> None:
     whole = compress(asrel_text)
     path = tmp_path / "cut"
     path.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(InputError, match=rf"cut \(byte {len(whole) // 2}\): \w+ stream ends before its "
+                                         "end-of-stream marker: the file is truncated; how many records"):
+        read_decompressed(path)
     bad = BadRecords()
-    result = read_decompressed(path, bad=bad)
+    result = read_decompressed(path, salvage=bad)
     assert result.truncated and bad.count == 1
     assert len(result.data) > 0
     assert asrel_text.startswith(result.data)
     assert "byte" in str(bad.examples[0]) and str(path) in str(bad.examples[0])
     with pytest.raises(InputError, match="end-of-stream|corrupt"):
-        read_decompressed(path, bad=BadRecords(strict=True))
+        read_decompressed(path, salvage=BadRecords(strict=True))
 
 
 @pytest.mark.data
@@ -73,8 +76,10 @@ def test_corrupt_second_gzip_member_keeps_the_first(tmp_path: Path, asrel_text: 
     second[len(second) // 2] ^= 0xFF
     path = tmp_path / "broken-member.gz"
     path.write_bytes(first + bytes(second))
+    with pytest.raises(InputError, match="corrupt gzip data"):
+        read_decompressed(path)
     bad = BadRecords()
-    result = read_decompressed(path, bad=bad)
+    result = read_decompressed(path, salvage=bad)
     assert len(first) + len(second) // 2 <= result.damage_offset <= len(first) + len(second)
     assert result.data.startswith(asrel_text[:50_000])
     assert bad.count == 1 and "corrupt gzip data" in str(bad.examples[0])
@@ -86,8 +91,10 @@ def test_trailing_garbage_is_reported_not_dropped(tmp_path: Path, asrel_text: by
     path = tmp_path / "garbage-after"
     whole = compress(asrel_text[:20_000])
     path.write_bytes(whole + b"not compressed data at all")
+    with pytest.raises(InputError, match=rf"\(byte {len(whole)}\): data after the last"):
+        read_decompressed(path)
     bad = BadRecords()
-    result = read_decompressed(path, bad=bad)
+    result = read_decompressed(path, salvage=bad)
     assert result.data == asrel_text[:20_000]
     assert result.damage_offset == len(whole) and bad.count == 1
 
@@ -104,7 +111,7 @@ def test_zero_padding_after_the_stream_is_harmless(tmp_path: Path, asrel_text: b
 def test_real_truncated_rib_is_salvaged(shared_data_dir: Path) -> None:
     path = shared_data_dir / "samples/mrt/truncated/rib.20140523.0600_firstMB.bz2"
     bad = BadRecords()
-    result = read_decompressed(path, bad=bad)
+    result = read_decompressed(path, salvage=bad)
     assert result.damage_offset == path.stat().st_size
     assert len(result.data) > 10_000_000
     assert bad.count == 1
@@ -140,7 +147,7 @@ def test_bomb_stops_at_the_absolute_cap_with_bounded_memory(bomb: Path) -> None:
     tracemalloc.start()
     try:
         with pytest.raises(InputTooLargeError) as err:
-            read_decompressed(bomb, bad=BadRecords(), limits=DecompressionLimits(max_bytes=cap, max_ratio=0))
+            read_decompressed(bomb, salvage=BadRecords(), limits=DecompressionLimits(max_bytes=cap, max_ratio=0))
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import lzma
 from pathlib import Path
 
 
@@ -27,6 +28,8 @@ def pack(data: bytes, compression: str) -> bytes:
         return gzip.compress(data, compresslevel=1)
     if compression == "bz2":
         return bz2.compress(data, compresslevel=1)
+    if compression == "xz":
+        return lzma.compress(data, preset=1)
     return data
 
 

@@ -135,6 +135,26 @@ def test_cut_in_the_middle_of_a_line(originals, tmp_path: Path, name: str) -> No
         assert any("header announces" in e.problem for e in what.damage.examples)
 
 
+@pytest.mark.parametrize("compression", ["gz", "bz2", "xz"])
+@pytest.mark.parametrize("name", list(SOURCES))
+def test_a_cut_compressed_stream_is_refused_whatever_the_policy(originals, tmp_path: Path, name: str,
+                                                               compression: str) -> None:
+    """Each file compressed as gzip, bzip2 and xz, then its compressed bytes cut at 90%: the records after
+    the cut are lost and how many is unknown, so the cut stops loading even with damaged input allowed."""
+    original, data, _, _, _ = originals[name]
+    packed = pack(data, compression)
+    path = tmp_path / f"cut-{original.name}"
+    path.write_bytes(packed[: len(packed) * 9 // 10])
+    for bad in (BadRecords(), BadRecords(allow_damaged=True), BadRecords(strict=True)):
+        with pytest.raises(InputError) as caught:
+            SOURCES[name][1](path, bad)
+        err = caught.value
+        assert not isinstance(err, DamagedInputError) and err.path == str(path)
+        assert err.offset == len(packed) * 9 // 10 and "\n" not in str(err)
+        kind = {"gz": "gzip", "bz2": "bzip2", "xz": "xz"}[compression]
+        assert err.problem.startswith(f"{kind} stream ends before its end-of-stream marker: the file is truncated")
+
+
 @pytest.mark.parametrize("name", ["afrinic", "lacnic"])
 def test_cut_at_a_line_end_is_refused_where_the_format_counts_its_records(originals, tmp_path: Path,
                                                                           name: str) -> None:

@@ -173,10 +173,8 @@ def test_cloud_damage(shared_data_dir: Path, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not this kind of file"):
         load_cloud_file(shared_data_dir / "ftp.ripe.net/pub/stats/afrinic/delegated-afrinic-extended-latest")
     cut_list = truncated_gzip(dirty, tmp_path / "list.gz", keep=0.6)
-    bad = BadRecords(allow_damaged=True)
-    part = load_cloud_file(cut_list, bad=bad)
-    assert 0 < len(part) < len(ranges) and bad.count >= 2  # the damage, the garbage seen, the cut line
-    assert set(part.prefix_text(np.arange(len(part)))) <= set(ranges.prefix_text(np.arange(len(ranges))))
+    with pytest.raises(InputError, match=r"list.gz \(byte \d+\): gzip stream ends .*: the file is truncated"):
+        load_cloud_file(cut_list, bad=BadRecords(allow_damaged=True))  # what the cut lost is unknown
     with pytest.raises(InputError, match="binary data|not this kind"):
         (tmp_path / "bin").write_bytes(gzip.decompress(gzip.compress(b"\x00\x01\x02" * 100)))
         load_cloud_file(tmp_path / "bin")

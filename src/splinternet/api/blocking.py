@@ -19,7 +19,6 @@ from ..analysis.blocking_diff import BlockingDiff, diff_registers, register_seri
 from ..analysis.blocking_groups import GroupTable
 from ..analysis.blocking_updates import UpdateCadence, update_cadence
 from ..config import DecompressionLimits, Settings
-from ..errors import BadRecords
 from ..progress import NO_PROGRESS, Progress
 from ..sources.attribution import AttributionData
 from ..sources.compression import read_decompressed
@@ -181,9 +180,9 @@ def check_expansion(path: PathLike, limits: DecompressionLimits) -> None:
 
     The attribution loaders read under the library's own limits; a server checks an
     uploaded attribution file against its narrower upload limits first, so an upload
-    cannot cost more memory than a register may. Stream damage is left to the loader,
-    which skips and counts it under the caller's bad-record policy.
+    cannot cost more memory than a register may. A damaged stream stops here as it would
+    in the loader (one :class:`InputError`).
     """
     target = Path(path)
     for item in sorted(p for p in target.iterdir() if p.is_file()) if target.is_dir() else [target]:
-        read_decompressed(item, bad=BadRecords(), limits=limits)
+        read_decompressed(item, limits=limits)

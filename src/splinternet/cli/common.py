@@ -23,7 +23,8 @@ OfflineOption = Annotated[
 ]
 AllowDamagedOption = Annotated[
     bool, typer.Option("--allow-damaged", help="Go on when more than the allowed share of an input's records are "
-                       "bad (SPLINTERNET_MAX_BAD_SHARE, default 0.1%); they are skipped and counted in the notes.")
+                       "bad (SPLINTERNET_MAX_BAD_SHARE, default 0.1%); they are skipped and counted in the notes. "
+                       "A cut or corrupt compressed file stops the run anyway: what it lost cannot be counted.")
 ]
 StabilityOption = Annotated[
     bool, typer.Option("--stability", help="Also re-rank over the honest alternatives (other tie rules, vantage "

@@ -137,7 +137,7 @@ def load_as_orgs(path: str | os.PathLike[str], *, bad: BadRecords | None = None)
     """Read a CAIDA ``as-org2info.txt`` file (any compression) into an :class:`OrgTable`."""
     policy = bad if bad is not None else BadRecords()
     bad = policy.for_file()
-    raw = drop_unterminated_line(path, read_decompressed(path, bad=bad).data, bad,
+    raw = drop_unterminated_line(path, read_decompressed(path).data, bad,
                                  expected="a line ending in a newline")
     if not raw.strip():
         raise InputError(path, "file is empty", expected="a CAIDA as-org2info file")

@@ -206,7 +206,7 @@ def load_as_relationships(path: str | os.PathLike[str], bad: BadRecords | None =
     one raises when ``bad.strict``); an empty file or a file that is not an as-rel file
     raises one :class:`InputError`.
     """
-    decompressed = read_decompressed(path, bad=bad)  # without a policy, a broken stream is an error
+    decompressed = read_decompressed(path)  # a broken stream is an error: what it lost is unknown
     data = decompressed.data
     cut = None
     if b"\n" in data and not data.endswith(b"\n"):  # CAIDA ends every line: a last line without one was cut

@@ -278,17 +278,7 @@ def load_cloud_file(path: str | os.PathLike[str], provider: str | None = None,
     """
     policy = bad if bad is not None else BadRecords()
     bad = policy.for_file()
-    dec = read_decompressed(path, bad=bad)
-    data = dec.data
-    if dec.truncated:
-        if data.lstrip()[:1] in (b"{", b"["):
-            raise InputError(path, f"{dec.damage}; the JSON document it holds is cut short", offset=dec.damage_offset,
-                             expected="a complete compressed JSON document")
-        cut = data.rfind(b"\n") + 1
-        if cut < len(data):  # the last line may be a cut prefix ("10.0.0.0/2" of "/24"): drop it
-            bad.report(InputError(path, "last line cut off by the damaged stream", line=data.count(b"\n", 0, cut) + 1,
-                                  expected="a CIDR prefix"))
-            data = data[:cut]
+    data = read_decompressed(path).data  # a broken stream is an error: what it lost is unknown
     ranges = parse_cloud_bytes(data, os.fspath(path), provider=provider, bad=bad)
     policy.settle(path, bad, len(ranges) + bad.count)
     return ranges

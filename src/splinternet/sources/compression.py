@@ -6,10 +6,12 @@ read in the project goes through here so that:
 * no file expands past :class:`~splinternet.config.DecompressionLimits` (absolute and by
   ratio): the decoders run incrementally with a bounded output per call, so memory stays at
   the cap plus one step even for a bomb;
-* a damaged stream keeps every byte that decoded before the damage and names the
-  compressed byte offset where decoding stopped (the failing input step is replayed byte
-  by byte, so the offset is exact for the decoder and nothing decodable is thrown away);
-* garbage after the last member is reported, not dropped.
+* a damaged stream (cut short, corrupt, or followed by garbage) is one error naming the
+  compressed byte offset where decoding stopped: how many records it lost cannot be known,
+  so no count of bad records can stand for it. Only a reader with a documented salvage
+  policy (MRT, ``docs/mrt.md``) keeps every byte that decoded before the damage (the
+  failing input step is replayed byte by byte, so the offset is exact for the decoder and
+  nothing decodable is thrown away).
 
 gzip goes through ISA-L (``isal``, about twice zlib's speed), bzip2 and xz through the
 standard library's incremental decoders.
@@ -133,7 +135,7 @@ class _Decoder:
                 yield from self._replay(member_start, good, self.total - good_total)
                 return
             if not dec.eof:
-                self._fail(n, f"{self.kind.value} stream ends before its end-of-stream marker")
+                self._fail(n, f"{self.kind.value} stream ends before its end-of-stream marker: the file is truncated")
                 return
             pos -= len(dec.unused_data)
             if raw[pos:].strip(b"\x00") == b"":  # zero padding after the last member is common and harmless
@@ -166,7 +168,7 @@ class _Decoder:
         except _DECODE_ERRORS as exc:
             problem = f"corrupt {self.kind.value} data ({exc}) detected at this byte"
             if "checksum" in str(exc).lower():
-                problem += "; the member decoded to its end but some of its bytes are wrong (kept, unverified)"
+                problem += "; the member decoded to its end but some of its bytes are wrong"
             self._fail(pos, problem)
             return
         self._fail(pos, f"corrupt {self.kind.value} data: the decoder failed once, then not on replay")
@@ -187,14 +189,17 @@ def _read_raw(path: Path) -> bytes:
 def read_decompressed(
     path: str | os.PathLike[str],
     *,
-    bad: BadRecords | None = None,
     limits: DecompressionLimits | None = None,
+    salvage: BadRecords | None = None,
 ) -> Decompressed:
     """Read a whole file, decompressing by content, within ``limits`` (default: from the environment).
 
-    A truncated or corrupt stream keeps what decoded before the damage; the damage is
-    reported to ``bad`` (which raises when strict). Without ``bad`` it raises at once.
-    Expanding past the limits raises :class:`InputTooLargeError`, strict or not.
+    A damaged stream (cut short, corrupt, garbage after it) raises one :class:`InputError`
+    at the compressed byte where decoding stopped: the records it lost are unknown in number,
+    so no bad-record count or ``allow_damaged`` could account for them. Only a reader whose
+    format has a documented salvage policy passes ``salvage`` (MRT: ``docs/mrt.md``): the
+    damage is reported to it (which raises when strict) and what decoded before it is kept.
+    Expanding past the limits raises :class:`InputTooLargeError` in every case.
     """
     path = Path(path)
     limits = limits if limits is not None else DecompressionLimits.from_env()
@@ -208,15 +213,13 @@ def read_decompressed(
         data += chunk
     if decoder.damage_offset is None:
         return Decompressed(data, kind, len(raw))
-    error = InputError(
-        path,
-        f"{decoder.damage}; kept {len(data):,} decompressed bytes",
-        offset=decoder.damage_offset,
-        expected=f"a complete {kind.value} stream",
-    )
-    if bad is None:
-        raise error
-    bad.report(error)
+    expected = f"a complete {kind.value} stream"
+    if salvage is None:
+        raise InputError(path, f"{decoder.damage}; how many records are lost or wrong cannot be known, so the "
+                         "file is not used, even with damaged input allowed", offset=decoder.damage_offset,
+                         expected=expected)
+    salvage.report(InputError(path, f"{decoder.damage}; kept the {len(data):,} bytes decompressed before it",
+                              offset=decoder.damage_offset, expected=expected))
     return Decompressed(data, kind, len(raw), damage_offset=decoder.damage_offset, damage=decoder.damage)
 
 

@@ -86,7 +86,7 @@ def load_register(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str
     files = register_files(paths, str(kind))
     policy = BadRecords(strict=strict, max_share=max_bad_share, allow_damaged=allow_damaged)
     bad = policy.for_file()
-    blobs = [(f, read_decompressed(f, bad=bad, limits=limits).data) for f in files]
+    blobs = [(f, read_decompressed(f, limits=limits).data) for f in files]
     if kind == RegisterKind.AUTO:
         first = next((b for _, b in blobs if b and not b.isspace()), b"")
         kind = sniff_register_kind(first[:65536].decode("utf-8", errors="replace"))

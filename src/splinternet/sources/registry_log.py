@@ -49,7 +49,7 @@ def load_update_log(path: str | os.PathLike[str], *, strict: bool = False) -> Up
     """Read an update log; malformed lines are counted (or raise when strict), in line order."""
     path = Path(path)
     bad = BadRecords(strict=strict)
-    data = read_decompressed(path, bad=bad).data
+    data = read_decompressed(path).data
     if not data or data.isspace():
         bad.report(InputError(path, "empty file", offset=0, expected=_EXPECTED))
     committed, registered, lines = [], [], []

@@ -102,7 +102,7 @@ def load_resolutions(path: str | os.PathLike[str], *, strict: bool = False,
     """
     path = Path(path)
     bad = BadRecords(strict=strict)
-    data = read_decompressed(path, bad=bad, limits=limits).data
+    data = read_decompressed(path, limits=limits).data
     if not data.strip():
         bad.report(InputError(path, "empty file", offset=0, expected="domain,ip lines or JSON lines"))
     text, _, damaged = decode_text(path, data, bad, fallback="latin-1")

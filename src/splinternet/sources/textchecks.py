@@ -12,7 +12,7 @@ import os
 import numpy as np
 
 from ..errors import BadRecords, InputError
-from .compression import Decompressed, read_decompressed
+from .compression import read_decompressed
 
 __all__ = ["drop_unterminated_line", "judge_records", "read_text_buffer"]
 
@@ -33,24 +33,16 @@ def drop_unterminated_line(path: str | os.PathLike[str], data: bytes, bad: BadRe
 
 def read_text_buffer(path: str | os.PathLike[str], bad: BadRecords, *, expected: str,
                      lines_end: bool = False) -> np.ndarray:
-    """The decompressed bytes of ``path`` as uint8, minus a last line cut by stream damage.
+    """The decompressed bytes of ``path`` as uint8; a damaged compressed stream is an :class:`InputError`.
 
-    An empty file is an :class:`InputError`. When the compressed stream broke, the last
-    line is incomplete unless it ends in a newline; it is dropped and counted, because a
-    cut number (``13335`` -> ``133``) would otherwise parse as a wrong answer. With
-    ``lines_end`` (formats whose writers end every line) that holds for any file.
+    An empty file is an :class:`InputError` too. With ``lines_end`` (formats whose writers end
+    every line) a last line without a line end is where the file was cut: it is dropped and
+    counted, because a cut number (``13335`` -> ``133``) would otherwise parse as a wrong answer.
     """
-    dec: Decompressed = read_decompressed(path, bad=bad)
-    data = dec.data
+    data = read_decompressed(path).data
     if len(data) == 0 or (len(data) < 1 << 16 and not data.strip()):  # a long blank file fails later
-        raise InputError(path, "file is empty" if not dec.truncated else "no data before the stream damage",
-                         expected=expected)
-    if dec.truncated and not data.endswith(b"\n"):
-        cut = data.rfind(b"\n") + 1
-        line_no = data.count(b"\n", 0, cut) + 1
-        bad.report(InputError(path, "last line cut off by the damaged stream", line=line_no, expected=expected))
-        data = data[:cut]
-    elif lines_end:
+        raise InputError(path, "file is empty", expected=expected)
+    if lines_end:
         data = drop_unterminated_line(path, data, bad, expected=expected)
     return np.frombuffer(data, dtype=np.uint8)
 

@@ -161,7 +161,7 @@ def read_mrt(path: str | os.PathLike[str], *, strict: bool = False, progress: Pr
     """
     bad = BadRecords(strict=strict)
     t0 = time.perf_counter()
-    dec = read_decompressed(path, bad=bad, limits=limits)
+    dec = read_decompressed(path, limits=limits, salvage=bad)  # a cut archive keeps its records (docs/mrt.md)
     t1 = time.perf_counter()
     if len(dec.data) == 0:
         problem = ("file is empty" if dec.compressed_size == 0 else
