@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bz2
 import gzip
 import os
 import struct
@@ -141,3 +142,53 @@ def test_cli_strict_stops_with_one_line(shared_data_dir) -> None:
                          capture_output=True, text=True, env=dict(os.environ), timeout=120)
     assert out.returncode == 2
     assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr and "byte" in out.stderr
+
+
+def _mrt_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "splinternet", "mrt", *args], capture_output=True, text=True,
+                          env=dict(os.environ), timeout=120)
+
+
+NOT_MRT = "(byte 0): not an MRT file: no record parses"
+HEADER = "expected a valid MRT common header (timestamp, type, subtype, length)"
+
+
+def test_a_file_that_is_not_mrt_is_one_error(shared_data_dir, tmp_path) -> None:
+    """A text file, the same compressed, and random bytes: no record parses, so no table of zeros."""
+    text = shared_data_dir / "ftp.ripe.net/pub/stats/afrinic/delegated-afrinic-extended-latest"
+    packed = tmp_path / "delegated.txt.gz"
+    packed.write_bytes(gzip.compress(text.read_bytes()[:100_000]))
+    noise = tmp_path / "random.bin"
+    noise.write_bytes(np.random.default_rng(4).integers(0, 256, 5000, dtype=np.uint8).tobytes())
+    for path in (text, packed, noise):
+        with pytest.raises(InputError) as caught:
+            read_mrt(path)
+        assert str(caught.value).startswith(f"{path} {NOT_MRT}") and HEADER in str(caught.value)
+    for command in ("stats", "dump"):
+        out = _mrt_cli(command, str(noise))
+        assert out.returncode == 2 and out.stdout == "" and out.stderr.count("\n") == 1
+        assert out.stderr.startswith(f"error: {noise} {NOT_MRT}") and HEADER in out.stderr
+
+
+def test_a_real_record_cut_before_its_end_is_no_table(clean, tmp_path) -> None:
+    """The first 30 bytes of a real update file: a valid header, its record cut: MRT, but nothing parses."""
+    data, _ = clean
+    path = tmp_path / "first30.mrt"
+    path.write_bytes(data[:30])
+    with pytest.raises(InputError, match=r"first30.mrt \(byte 0\): no MRT record in the file parses \(all 1 bad\); "
+                                         "first: MRT record runs past the end of the data"):
+        read_mrt(path)
+
+
+def test_stats_of_a_file_without_elements_shows_no_none(shared_data_dir, tmp_path) -> None:
+    """Only the PEER_INDEX_TABLE of a real RIB: a valid file with no element and so no time span."""
+    data = bz2.decompress((shared_data_dir / "samples/mrt/rib.20161101.0000_pick.bz2").read_bytes())
+    assert struct.unpack_from(">HH", data, 4) == (13, 1)  # TABLE_DUMP_V2 PEER_INDEX_TABLE
+    path = tmp_path / "peers-only.mrt"
+    path.write_bytes(data[: 12 + struct.unpack_from(">I", data, 8)[0]])
+    out = _mrt_cli("stats", str(path))
+    assert out.returncode == 0 and out.stderr == "", out.stderr
+    rows = {line.split("│")[1].strip(): line.split("│")[2].strip() for line in out.stdout.splitlines()
+            if line.count("│") == 3}
+    assert rows["records"] == "1" and rows["elements"] == "0" and rows["bad records"] == "0"
+    assert rows["first time"] == rows["last time"] == "–" and "None" not in out.stdout

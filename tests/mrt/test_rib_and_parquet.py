@@ -16,6 +16,7 @@ from splinternet.sources.mrt.bgpdump_format import bgpdump_lines
 from splinternet.sources.mrt.rib import ESTABLISHED, rebuild_rib, replay
 from splinternet.sources.mrt.table import concat_tables
 
+from .files import TRUNCATED
 from .test_kernel_reference import table_tuples
 
 pytestmark = pytest.mark.data
@@ -94,13 +95,33 @@ def test_cli_dump_stats_rib(shared_data_dir, shared_file, tmp_path) -> None:
     js = json.loads(run("dump", "--json", str(small)).stdout)
     assert js["lines"] == out.stdout.splitlines()
     stats = json.loads(run("stats", "--json", str(small)).stdout)
-    assert stats["elements"] == 1561 and stats["bad_records"] == 0 and stats["state_changes"] > 0
+    assert stats["elements"] == 1561 and stats["bad_records"]["count"] == 0 and stats["state_changes"] > 0
+    assert stats["bad_records"]["files"] == [{"path": str(small), "records": stats["records"], "bad": 0, "repeats": 0,
+                                              "share": 0.0, "examples": []}]
     assert stats["prefixes_ipv4"] > 0 and stats["prefixes_ipv6"] > 0 and stats["peers"] > 1
     pq = tmp_path / "rib.parquet"
     rib = json.loads(run("rib", str(shared_data_dir / RIB_PICK), str(shared_data_dir / UPD_2016), "--at",
                          "2016-11-01T00:02:00", "--parquet", str(pq), "--json").stdout)
     expected = rebuild_rib(shared_data_dir / RIB_PICK, [shared_data_dir / UPD_2016], 1477958400 + 120)
     assert rib["routes"] == len(expected) == len(RouteTable.from_parquet(pq))
+    # bad records in the shape of every other command's (BadRecords.summary), one entry per file read
+    assert set(rib["bad_records"]) == set(js["bad_records"]) == {"count", "repeats", "examples", "files"}
+    assert rib["bad_records"]["count"] == 0
+    assert [f["path"] for f in rib["bad_records"]["files"]] == [str(shared_data_dir / RIB_PICK),
+                                                                str(shared_data_dir / UPD_2016)]
     bad = subprocess.run([sys.executable, "-m", "splinternet", "mrt", "stats", str(tmp_path / "missing.mrt")],
                          capture_output=True, text=True, env=dict(os.environ), timeout=180)
     assert bad.returncode == 2 and "file not found" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_cli_rib_counts_the_damage_of_a_cut_rib_by_file(shared_data_dir) -> None:
+    path = shared_data_dir / TRUNCATED[1]
+    out = run("rib", str(path), "--json")
+    assert out.exit_code == 0, out.output
+    bad = json.loads(out.stdout)["bad_records"]
+    read = read_mrt(path)
+    assert bad["count"] == read.bad.count >= 2  # the cut stream, then the cut record
+    [damage] = bad["files"]
+    assert damage["path"] == str(path) and damage["bad"] == read.bad.count and damage["records"] == read.stats.records
+    assert damage["examples"][0]["problem"].startswith("bzip2 stream ends before its end-of-stream marker: the file "
+                                                       "is truncated")

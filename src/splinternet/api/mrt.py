@@ -17,9 +17,10 @@ from ..progress import NO_PROGRESS, Progress
 from ..sources.mrt import MrtResult, read_mrt
 from ..sources.mrt.bgpdump_format import bgpdump_chunks, bgpdump_lines, ipv4, ipv6
 from ..sources.mrt.rib import rebuild_rib_with_reads
-from ..sources.mrt.summary import summarize
+from ..sources.mrt.summary import bad_records, summarize
 
-__all__ = ["MrtResult", "bgpdump_chunks", "bgpdump_lines", "parse_time", "read_mrt", "rib_state", "summarize"]
+__all__ = ["MrtResult", "bad_records", "bgpdump_chunks", "bgpdump_lines", "parse_time", "read_mrt", "rib_state",
+           "summarize"]
 
 
 def parse_time(text: str | None) -> int | None:
@@ -58,6 +59,6 @@ def rib_state(rib: str | os.PathLike[str], updates: Sequence[str | os.PathLike[s
     summary = {
         "rib": str(rib), "updates": [str(u) for u in updates], "at": at, "routes": len(t),
         "peers": len(peers), "routes_per_peer": peers, "parquet": str(parquet) if parquet else None,
-        "bad_records": sum(r.bad.count for r in result.reads),
+        "bad_records": bad_records(result.reads),
     }
     return summary, list(result.reads)

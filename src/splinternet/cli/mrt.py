@@ -10,7 +10,16 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ..api.mrt import bgpdump_chunks, bgpdump_lines, parse_time, read_mrt, rib_state, summarize
+from ..api.mrt import (
+    bad_records,
+    bgpdump_chunks,
+    bgpdump_lines,
+    parse_time,
+    read_mrt,
+    rib_state,
+    summarize,
+)
+from ..report import formatting as fmt
 from .common import JsonOption, StrictOption
 from .output import announce, console, err_console, print_json, progress_bar
 
@@ -32,7 +41,7 @@ def dump_command(file: FileArg, strict: StrictOption = False, json: JsonOption =
     with progress_bar() as progress:
         result = read_mrt(file, strict=strict, progress=progress, start_fast=True)
     if json:
-        print_json({"path": str(file), "lines": list(bgpdump_lines(result.table)), "bad_records": result.bad.summary()})
+        print_json({"path": str(file), "lines": list(bgpdump_lines(result.table)), "bad_records": bad_records([result])})
         return
     sys.stdout.flush()
     out = sys.stdout.buffer  # the kernel's bytes as they are: no per-line Python
@@ -56,10 +65,9 @@ def stats_command(file: FileArg, strict: StrictOption = False, json: JsonOption 
         print_json(summary)
         return
     table = Table(title=str(file), show_header=False)
-    for key, value in summary.items():
-        if key == "bad_record_examples":
-            continue
-        table.add_row(key.replace("_", " "), f"{value:,}" if isinstance(value, int) else str(value))
+    for key, value in summary.items():  # no time in a file without elements: "–", as everywhere
+        shown = fmt.count(result.bad.count) if key == "bad_records" else fmt.value_cell(value, key)
+        table.add_row(fmt.header(key), shown)
     console.print(table)
     _warn_bad(result.bad.count, result.bad.examples, str(file))
 

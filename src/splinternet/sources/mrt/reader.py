@@ -150,12 +150,37 @@ def parse_mrt_bytes(buf: np.ndarray, progress: Progress = NO_PROGRESS, *,
     return table, cnt, errs
 
 
+_FRAMING_ERRORS = (L.ERR_SHORT_HEADER, L.ERR_TRUNCATED, L.ERR_UNKNOWN_TYPE, L.ERR_CORRUPT_HEADER)
+
+
+def _parsed_records(cnt: np.ndarray, codes: np.ndarray) -> int:
+    """Records that parsed: those framed by a valid header (of a type read or known and skipped) minus
+    those whose body failed (errors past the recorded ones are not known by kind and not subtracted)."""
+    body_errors = int(np.count_nonzero(~np.isin(codes, _FRAMING_ERRORS)))
+    return int(cnt[L.C_REC] + cnt[L.C_UNSUPPORTED]) - body_errors
+
+
+def _nothing_parsed(path: str | os.PathLike[str], bad: BadRecords, *, framed: bool) -> InputError:
+    """One error for a file in which no record parses: an empty table would pass as a quiet collector.
+
+    Without a single valid header it is not MRT at all (a text file, random bytes): the error
+    says what the first header should have been.
+    """
+    first = bad.examples[0]
+    if framed:
+        return InputError(path, f"no MRT record in the file parses (all {bad.count:,} bad); first: {first.problem}",
+                          offset=first.offset, expected=first.expected)
+    return InputError(path, f"not an MRT file: no record parses; first problem: {first.problem}", offset=first.offset,
+                      expected="a valid MRT common header (timestamp, type, subtype, length) of type 12, 13, 16 "
+                               "or 17")
+
+
 def read_mrt(path: str | os.PathLike[str], *, strict: bool = False, progress: Progress = NO_PROGRESS,
              limits: DecompressionLimits | None = None, start_fast: bool = False) -> MrtResult:
     """Read one MRT file into a route table; damaged input is skipped and counted (or raises if strict).
 
-    An empty file (or one with nothing before its stream damage) is an error, never an empty
-    table: it would pass as a quiet collector. ``limits`` bound decompression (default: environment).
+    An empty file, one with nothing before its stream damage, or one in which no record parses
+    (not MRT at all) is an error, never an empty table: it would pass as a quiet collector. ``limits`` bound decompression (default: environment).
     ``start_fast``: a one-off read in a fresh process may use the kernels compiled ahead of time
     (``compiled``), which skip numba's start-up; the result is the same.
     """
@@ -180,6 +205,10 @@ def read_mrt(path: str | os.PathLike[str], *, strict: bool = False, progress: Pr
             f"{int(err_at[k]):,})", offset=int(err_off[k]), expected=expected))
     if n_err > L.MAX_ERRORS:
         bad.count += n_err - L.MAX_ERRORS
+    codes = err_code[: min(n_err, L.MAX_ERRORS)]
+    if n_err and _parsed_records(cnt, codes) == 0:  # a valid header whose record is cut still says MRT
+        raise _nothing_parsed(path, bad, framed=int(cnt[L.C_REC] + cnt[L.C_UNSUPPORTED]) > 0 or
+                              bool(np.any(codes == L.ERR_TRUNCATED)))
     ts = table.timestamp
     kinds = np.bincount(table.kind, minlength=5)
     stats = MrtStats(

@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import numpy as np
 
+from ...errors import BadRecords
 from .reader import MrtResult
 from .rib import _group_ids
 from .table import routed
 
-__all__ = ["summarize"]
+__all__ = ["bad_records", "summarize"]
 
 
 def _distinct(columns: list[np.ndarray]) -> int:
     ids = _group_ids(columns)
     return int(ids.max()) + 1 if ids.size else 0
+
+
+def bad_records(reads: Sequence[MrtResult]) -> dict[str, object]:
+    """The bad records of the files read, in the shape every command gives (``BadRecords.summary``),
+    with one entry per file under ``files``; MRT has no share limit, so nothing is refused here."""
+    total = BadRecords()
+    for read in reads:
+        total.merge(read.bad)
+        total.files[read.stats.path] = read.bad.damage(read.stats.path, read.stats.records)
+    return total.summary()
 
 
 def summarize(result: MrtResult) -> dict[str, object]:
@@ -52,6 +64,5 @@ def summarize(result: MrtResult) -> dict[str, object]:
         "unsupported_records": s.unsupported_records,
         "other_family_nlri": s.other_family_nlri,
         "bundled_table_dump_records": s.bundled_table_dump_records,
-        "bad_records": result.bad.count,
-        "bad_record_examples": [str(e) for e in result.bad.examples],
+        "bad_records": bad_records([result]),
     }
