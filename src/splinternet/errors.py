@@ -295,13 +295,18 @@ class BadRecords:
         return BadRecords(strict=self.strict, keep=self.keep, max_share=self.max_share,
                           allow_damaged=self.allow_damaged)
 
-    def settle(self, path: str | os.PathLike[str], local: BadRecords, records: int) -> InputDamage:
-        """Record what ``local`` counted for ``path`` (``records`` read, good and bad) and apply the limit."""
+    def settle(self, path: str | os.PathLike[str], local: BadRecords, records: int, *,
+               limit: bool = True) -> InputDamage:
+        """Record what ``local`` counted for ``path`` (``records`` read, good and bad) and apply the limit.
+
+        ``limit=False`` only records it: MRT archives skip and count damaged records with no share
+        limit (``docs/mrt.md``), but their damage is shown like any other file's.
+        """
         damage = local.damage(path, records)
         previous = self.files.get(damage.path)
         if previous is not None:  # the same file loaded twice (e.g. again for another table) counts once
             return previous
-        if damage.bad and damage.share > self.max_share and not self.allow_damaged:
+        if limit and damage.bad and damage.share > self.max_share and not self.allow_damaged:
             raise DamagedInputError(damage, self.max_share)
         self.files[damage.path] = damage
         self.merge(local)

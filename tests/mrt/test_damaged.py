@@ -192,3 +192,32 @@ def test_stats_of_a_file_without_elements_shows_no_none(shared_data_dir, tmp_pat
             if line.count("│") == 3}
     assert rows["records"] == "1" and rows["elements"] == "0" and rows["bad records"] == "0"
     assert rows["first time"] == rows["last time"] == "–" and "None" not in out.stdout
+
+
+def test_a_cut_archive_in_an_analysis_is_kept_and_shown_in_its_notes(mirror_settings, shared_file, shared_data_dir,
+                                                                       tmp_path) -> None:
+    """MRT's policy in the analyses too: a cut copy of a real update file as observed evidence, and a truncated
+    RIB as a blocking report's origins, keep what was read, and the damage is in the result's notes."""
+    import datetime as dt
+
+    from splinternet import api
+    from splinternet.sources.snapshot import Snapshot
+
+    raw = shared_file("https://data.ris.ripe.net/rrc23/2022.04/updates.20220421.0200.gz").read_bytes()
+    cut = tmp_path / "updates.20220421.0200.gz"
+    cut.write_bytes(raw[: len(raw) * 2 // 3])
+    snapshot = Snapshot.for_date("2022-04-21T02:04", settings=mirror_settings, prefixes_date="2024-04-06")
+    options = api.TransitOptions(evidence=api.Evidence.OBSERVED, mrt_files=(str(cut),), full_feed_share=0.0,
+                                 max_origins=40)
+    report = api.transit("UA", None, options=options, snapshot=snapshot)
+    assert report.evidence["mrt_files"] == [str(cut)] and report.evidence["paths"] > 0
+    [note] = [n for n in report.notes if n.startswith(str(cut))]
+    assert "records bad and skipped" in note and "gzip stream ends before its end-of-stream marker" in note
+
+    rib = shared_data_dir / TRUNCATED[1]
+    data = Snapshot.for_date("2022-03-01", settings=mirror_settings).attribution(dt.date(2014, 5, 23), rib=(rib,),
+                                                                                use_catalog=False)
+    [note] = [n for n in data.damage if n.startswith(str(rib))]
+    assert "2 of " in note and "bzip2 stream ends before its end-of-stream marker: the file is truncated" in note
+    [row] = [r for r in data.releases if r["path"] == str(rib)]
+    assert row["bad_records"]["bad"] == 2

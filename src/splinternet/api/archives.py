@@ -45,11 +45,12 @@ def archive_paths(snapshot: Snapshot, collectors: Sequence[str], files: Sequence
 
 
 def archive_table(snapshot: Snapshot, paths: Sequence[str]) -> RouteTable:
-    """Every route of ``paths`` in one table; damaged records are counted on the snapshot (or stop it, strict)."""
+    """Every route of ``paths`` in one table; damaged records are counted on the snapshot and shown in its
+    notes, with no share limit as for every MRT read (or stop it, strict)."""
     tables = []
     for path in paths:
         result = read_mrt(path, strict=snapshot.strict)
-        snapshot.bad.merge(result.bad)
+        snapshot.bad.settle(path, result.bad, result.stats.records, limit=False)
         tables.append(result.table)
     return concat_tables(tables)
 

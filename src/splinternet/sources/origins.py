@@ -14,6 +14,7 @@ from functools import cached_property
 
 import numpy as np
 
+from ..errors import BadRecords
 from ..tables.prefixes import PrefixTable
 from .mrt import read_mrt
 from .mrt.table import routed
@@ -66,9 +67,15 @@ def origins_from_pfx2as(pfx: Pfx2As) -> OriginTable:
                        pfx.bad_records)
 
 
-def origins_from_mrt(path: str | os.PathLike[str], *, strict: bool = False) -> OriginTable:
-    """Most-seen origin per prefix over every route in an MRT file (RIB dump or updates)."""
+def origins_from_mrt(path: str | os.PathLike[str], *, strict: bool = False,
+                     bad: BadRecords | None = None) -> OriginTable:
+    """Most-seen origin per prefix over every route in an MRT file (RIB dump or updates).
+
+    Its damaged records are recorded on ``bad`` (no share limit, as for every MRT read), so they are shown.
+    """
     result = read_mrt(path, strict=strict)
+    if bad is not None:
+        bad.settle(path, result.bad, result.stats.records, limit=False)
     t = result.table
     keep = routed(t) & (t.origin_asn > 0) & ((t.afi == 1) | (t.afi == 2))
     afi = t.afi[keep].astype(np.int64)

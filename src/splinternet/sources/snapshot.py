@@ -357,7 +357,7 @@ class Snapshot:
         missing: list[str] = []
         tables: list[OriginTable] = []
         for item in rib:
-            tables.append(origins_from_mrt(item))
+            tables.append(origins_from_mrt(item, strict=self.strict, bad=self.bad))
             rows.append(_given_row(given_file("mrt-routes", item), target))
         if pfx2as:
             for item in pfx2as:
