@@ -218,8 +218,8 @@ def read_decompressed(
         raise InputError(path, f"{decoder.damage}; how many records are lost or wrong cannot be known, so the "
                          "file is not used, even with damaged input allowed", offset=decoder.damage_offset,
                          expected=expected)
-    salvage.report(InputError(path, f"{decoder.damage}; kept the {len(data):,} bytes decompressed before it",
-                              offset=decoder.damage_offset, expected=expected))
+    kept = "" if salvage.strict else f"; kept the {len(data):,} bytes decompressed before it"  # strict: stops
+    salvage.report(InputError(path, f"{decoder.damage}{kept}", offset=decoder.damage_offset, expected=expected))
     return Decompressed(data, kind, len(raw), damage_offset=decoder.damage_offset, damage=decoder.damage)
 
 
