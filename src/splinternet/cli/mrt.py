@@ -37,7 +37,7 @@ def _warn_bad(bad_count: int, examples: list, label: str) -> None:
 
 @app.command("dump")
 def dump_command(file: FileArg, strict: StrictOption = False, json: JsonOption = False) -> None:
-    """Print one line per element exactly as ``bgpdump -m FILE`` does."""
+    """Print one line per element exactly as bgpdump -m FILE does."""
     with progress_bar() as progress:
         result = read_mrt(file, strict=strict, progress=progress, start_fast=True)
     if json:

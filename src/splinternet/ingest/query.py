@@ -120,9 +120,8 @@ def _check_read_only(sql: str) -> None:
 
     try:
         statements = duckdb.extract_statements(sql)
-    except duckdb.Error as exc:  # the views that exist, so a wrong table name says what to use instead
-        raise ParameterError(f"query failed: {str(exc).splitlines()[0]} (views of {data_dir}: "
-                             f"{', '.join(views) or 'none'})") from None
+    except duckdb.Error as exc:
+        raise ParameterError(f"query failed: {str(exc).splitlines()[0]}") from None
     if len(statements) != 1:
         raise ParameterError(f"one SQL statement per query, got {len(statements)}, unless unsafe SQL is allowed",
                              parameter="unsafe_sql")
