@@ -109,6 +109,8 @@ def test_query_and_errors(quick_world) -> None:
         api.ingest.run_query("COPY countries TO 'x.csv'", out)
     with pytest.raises(ParameterError, match=r"nosuch.*\(views of .*countries, gateways"):  # what to use instead
         api.ingest.run_query("SELECT * FROM nosuch", out)
+    with pytest.raises(ParameterError, match="query failed"):  # not even parseable: still one clear error
+        api.ingest.run_query("SELEC cc FROM countries", out)
     with pytest.raises(UnknownCountryError, match="not in the world dataset"):
         api.world_country(out, "LI")
 

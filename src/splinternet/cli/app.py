@@ -71,7 +71,8 @@ COMMANDS: dict[str, LazyCommand] = {
         "Download MRT archives of a time window, parse them in parallel, write partitioned Parquet (resumable)."),
     "query": LazyCommand(
         "ingest", "query_command",
-        "Query ingested archives with SQL; helpers: prefix_text(afi, prefix_hi, prefix_lo, prefix_len), ip_text."),
+        "Query ingested archives or a world dataset with SQL; helpers: prefix_text(afi, prefix_hi, prefix_lo, "
+        "prefix_len), ip_text."),
     "data": LazyCommand(
         "data", "app",
         "Public datasets: what the catalog knows, fetch releases, list the cache."),
