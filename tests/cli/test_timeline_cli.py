@@ -3,32 +3,33 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
+from splinternet import api
+from splinternet.cli import ingest as ingest_cli
+from splinternet.report.jsonable import to_jsonable
 from splinternet.sources.asrel import load_as_relationships
 
 pytestmark = [pytest.mark.data, pytest.mark.slow]
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "splinternet", *args], capture_output=True, text=True,
-                          env=dict(os.environ), timeout=600)
+def _render_text(timeline) -> str:
+    """The command's text output of ``timeline``, as a terminal 160 columns wide would show it."""
+    with ingest_cli.console.capture() as captured:
+        ingest_cli._render(timeline, "border_share", True)
+    return captured.get()
 
 
 _LINKED = {"provider-customer": "customers_of", "peer": "peers_of", "customer-provider": "providers_of"}
 
 
-def test_a_vanishing_provider_reads_0_and_its_drop_is_shown_before_the_link_events(mirror_env, shared_file) -> None:
-    args = ("timeline", "RU", "--from", "2022-03-01", "--to", "2022-04-01", "--step", "1m", "--prefixes-date",
-            "2024-04-06")
-    done = run(*args, "--json")
-    assert done.returncode == 0, done.stderr
-    tl = json.loads(done.stdout)
+def test_a_vanishing_provider_reads_0_and_its_drop_is_shown_before_the_link_events(mirror_settings, shared_file) -> None:
+    # computed once (two RU runs), read as the JSON and as the text the command prints
+    timeline = api.topology_timeline("RU", "2022-03-01", "2022-04-01", step="1m", prefixes_date="2024-04-06",
+                                     settings=mirror_settings)
+    tl = json.loads(json.dumps(to_jsonable(timeline)))
     points = [p["date"] for p in tl["points"]]
     border = np.array([[np.nan if v is None else v for v in col] for col in tl["series"]["border_share"]])
     assert not np.isnan(border).any()  # every provider with a share is ranked: absent is 0, never unknown
@@ -45,9 +46,7 @@ def test_a_vanishing_provider_reads_0_and_its_drop_is_shown_before_the_link_even
         linked = [rel for rel, look in _LINKED.items() if e["neighbor"] in getattr(graphs[now], look)(e["asn"]).tolist()]
         assert linked == ([] if e["kind"] == "link_lost" else [e["relation_after"]]) and e["relation"] not in linked
     assert {e["kind"] for e in links} == {"link_lost", "link_changed"} and len(links) > 50
-    text = run(*args)
-    assert text.returncode == 0, text.stderr
-    out = " ".join(text.stdout.split())
+    out = " ".join(_render_text(timeline).split())
     share_events = [e for e in tl["events"] if e["measure"] != "link"]
     assert out.count("share drop") == len(share_events)  # every share event is shown, ahead of the link events
     assert out.index("share events above the threshold") < out.index("Border links of the top providers")
