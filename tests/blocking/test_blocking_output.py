@@ -190,3 +190,21 @@ def test_cloud_share_is_a_percentage_and_headers_read_alike(readme_report) -> No
     headers = [ln for ln in text.splitlines() if ln.startswith("┃")]
     assert headers and not [h for h in headers if re.search(r"\bipv[46]\b|\bases\b|\bas name\b", h)]
     assert "share of published IPv4" in text and "published IPv6" in text and "new IPv4 addresses" in text
+
+
+def test_grouped_tables_name_their_key_column() -> None:
+    """The organization table's key is an org id and the country table's a country, not a column called "key"."""
+    import numpy as np
+    from rich.console import Console
+
+    from splinternet.cli.blocking_output import group_table
+
+    def headers(name: str) -> list[str]:
+        table = api.GroupTable.make(name, {"key": np.array(["X"], dtype=object), "ipv4": np.array([1])})
+        console = Console(width=120)
+        with console.capture() as captured:
+            console.print(group_table(table, name))
+        return captured.get().splitlines()[2].replace("┃", " ").split()
+
+    assert headers("by_organization")[:2] == ["org", "id"]
+    assert headers("by_country")[0] == "country"

@@ -26,6 +26,10 @@ def _cell(value: Any, column: str = "") -> str:
     return fmt.value_cell(value, column)
 
 
+# what the generic ``key`` column of a grouped table holds, by the table's name
+_KEY_HEADERS = {"by_organization": "org id", "by_country": "country"}
+
+
 def group_table(table: GroupTable, title: str, limit: int = 15, columns: Sequence[str] | None = None, *,
                 note: str = "", what: str = "rows") -> Table:
     """``table``'s first ``limit`` rows; the caption says "N of M" (M: rows before any cut) and ``note``."""
@@ -35,7 +39,8 @@ def group_table(table: GroupTable, title: str, limit: int = 15, columns: Sequenc
     out = Table(title=title, title_justify="left", caption=caption or None, caption_justify="left")
     for c in cols:
         numeric = table.columns[c].dtype.kind in "fiu"
-        out.add_column(fmt.header(c), justify="right" if numeric else "left", overflow="fold")
+        head = _KEY_HEADERS.get(table.name, "key") if c == "key" else fmt.header(c)
+        out.add_column(head, justify="right" if numeric else "left", overflow="fold")
     for rec in table.head(limit).records():
         out.add_row(*(_cell(rec[c], c) for c in cols))
     return out
