@@ -314,10 +314,13 @@ class BadRecords:
 
     def damage(self, path: str | os.PathLike[str], records: int) -> InputDamage:
         """What this policy counted, as the damage of ``path`` (``records`` read); lost records shown first."""
-        lost = [e for e in self.examples if not isinstance(e, RepeatedRecord)][:5]
-        repeated = [e for e in self.examples if isinstance(e, RepeatedRecord)][: 5 - len(lost)]
         return InputDamage(os.fspath(path), max(records, self.count), self.count, self.repeats,
-                           (*lost, *repeated))
+                           tuple(self.lost_first()[:5]))
+
+    def lost_first(self) -> list[InputError]:
+        """The examples, those that lost a record before the repeats (which lose nothing)."""
+        return [e for e in self.examples if not isinstance(e, RepeatedRecord)] + \
+            [e for e in self.examples if isinstance(e, RepeatedRecord)]
 
     def merge(self, other: BadRecords) -> None:
         self.count += other.count

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import BadRecords, InputError, RepeatedRecord
+from ..errors import BadRecords, InputError
 
 __all__ = ["AddressLinks", "Register", "decode_text", "factorize"]
 
@@ -137,15 +137,9 @@ class Register:
             "header_lines": self.header_lines,
             "comment_lines": self.comment_lines,
             "entries": len(self),
-            "bad_records": {**self.bad.summary(), "examples": [str(e) for e in self._examples_lost_first()]},
+            "bad_records": {**self.bad.summary(), "examples": [str(e) for e in self.bad.lost_first()]},
             "notes": list(self.notes),
         }
-
-    def _examples_lost_first(self) -> list[InputError]:
-        """Skipped records, those that lost an entry before the repeats (which lose nothing), as InputDamage does."""
-        examples = self.bad.examples
-        return [e for e in examples if not isinstance(e, RepeatedRecord)] + \
-            [e for e in examples if isinstance(e, RepeatedRecord)]
 
 
 def factorize(values: Sequence[object]) -> tuple[np.ndarray, tuple[object, ...]]:
