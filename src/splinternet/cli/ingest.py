@@ -29,6 +29,7 @@ from .output import (
     announce,
     console,
     err_console,
+    print_cut,
     print_inputs,
     print_json,
     print_notes,
@@ -102,8 +103,7 @@ def query_command(
     for record in records[:rows]:
         table.add_row(*(_cell(v) for v in record.values()))
     console.print(table)
-    if len(records) > rows:
-        console.print(f"[dim]{fmt.n_of_m(rows, len(records))} (use --rows or --json)[/]")
+    print_cut(rows, len(records), "rows", " (use --rows or --json)")
 
 
 def _cell(value: Any) -> str:
@@ -259,7 +259,7 @@ def _render(timeline: api.ShareTimeline, measure: str, percent: bool) -> None:
             table.add_row(e.time, e.previous, e.kind.replace("_", " "), who, fmt.header(e.measure),
                           show(e.before), show(e.after))
         console.print(table)
-        _events_cut(SHARE_EVENT_ROWS, len(moves), "share events")
+        print_cut(SHARE_EVENT_ROWS, len(moves), "share events", "; all in --json")
     elif timeline.events:
         console.print("no share moved by more than the threshold")
     if links:
@@ -274,7 +274,7 @@ def _render(timeline: api.ShareTimeline, measure: str, percent: bool) -> None:
             table.add_row(e.time, e.previous, fmt.as_label(e.asn, e.name, 32),
                           fmt.as_label(e.neighbor, e.neighbor_name, 36), _link_text(e))
         console.print(table)
-        _events_cut(LINK_EVENT_ROWS, len(links), "link events")
+        print_cut(LINK_EVENT_ROWS, len(links), "link events", "; all in --json")
     print_notes(timeline.notes)
     print_inputs(timeline.sources)
 
@@ -285,9 +285,3 @@ def _link_text(event: api.TimelineEvent) -> str:
     if event.kind == "link_changed":
         return f"was {was}, now {_LINK_ROLE.get(event.relation_after, event.relation_after)}"
     return "no longer seen crossing" if event.relation == "observed" else f"gone (was {was})"
-
-
-def _events_cut(shown: int, total: int, what: str) -> None:
-    line = fmt.n_of_m(shown, total, what)
-    if line:
-        console.print(f"[dim]{line}; all in --json[/]")

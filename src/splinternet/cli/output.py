@@ -20,11 +20,11 @@ from rich.progress import Progress as RichProgress
 
 from .. import api
 from ..progress import NO_PROGRESS, Progress
-from ..report.formatting import group_notes
+from ..report.formatting import group_notes, n_of_m
 from ..report.jsonable import json_text, to_jsonable
 
-__all__ = ["announce", "console", "err_console", "print_inputs", "print_json", "print_notes", "progress_bar",
-           "to_jsonable", "warn", "warn_reserved"]
+__all__ = ["announce", "console", "err_console", "print_cut", "print_inputs", "print_json", "print_notes",
+           "progress_bar", "to_jsonable", "warn", "warn_reserved"]
 
 # piped output is read by people too (less, a file): wide enough for the ranking tables
 console = Console() if sys.stdout.isatty() else Console(width=160)
@@ -61,6 +61,14 @@ def print_inputs(sources: Any, *, out: Console | None = None) -> None:
         if line not in seen:
             seen.add(line)
             (out or console).print(line, style="dim", markup=False, highlight=False, soft_wrap=True)
+
+
+def print_cut(shown: int, total: int, what: str, where: str) -> None:
+    """``15 of 5,033 networks shown`` and where the rest is (``where``, e.g. `` (--top)``) under a cut table;
+    nothing when every row is shown."""
+    line = n_of_m(shown, total, what)
+    if line:
+        console.print(f"[dim]{line}{where}[/]")
 
 
 def announce(*paths: Any) -> None:

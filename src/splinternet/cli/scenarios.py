@@ -19,7 +19,15 @@ from .common import (
     TopOption,
     UseOption,
 )
-from .output import console, print_inputs, print_json, print_notes, progress_bar, warn_reserved
+from .output import (
+    console,
+    print_cut,
+    print_inputs,
+    print_json,
+    print_notes,
+    progress_bar,
+    warn_reserved,
+)
 from .transit import (
     ByOption,
     CollectorOption,
@@ -131,11 +139,8 @@ def _hidden(n: int, what: str) -> str:
     return f"{fmt.plural(n, what)} with no change not shown" if n else ""
 
 
-def _cut_line(shown: int, total: int, what: str = "rows") -> None:
-    """``15 of 5,033 networks shown`` under a table that was cut; nothing when every row is shown."""
-    line = fmt.n_of_m(shown, total, what)
-    if line:
-        console.print(f"[dim]{line} (--top)[/]")
+def _cut_line(shown: int, total: int, what: str) -> None:
+    print_cut(shown, total, what, " (--top)")
 
 
 def diff_command(
