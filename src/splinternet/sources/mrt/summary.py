@@ -25,8 +25,7 @@ def bad_records(reads: Sequence[MrtResult]) -> dict[str, object]:
     with one entry per file under ``files``; MRT has no share limit, so nothing is refused here."""
     total = BadRecords()
     for read in reads:
-        total.merge(read.bad)
-        total.files[read.stats.path] = read.bad.damage(read.stats.path, read.stats.records)
+        total.settle(read.stats.path, read.bad, read.stats.records, limit=False)
     return total.summary()
 
 
