@@ -110,7 +110,7 @@ def topology_timeline(cc: str, start: str | dt.date, end: str | dt.date, *, step
             date=label, release=url,
             values={"border_share": {p.asn: p.border_share for p in report.providers},
                     "transit_share": _transit_shares(report)},
-            complete=frozenset({"border_share"} if len(report.providers) < every.top else ()),
+            complete=frozenset({"border_share"}),  # every provider with a share is listed (top: every AS)
             names={p.asn: p.name for p in report.providers},
             links=_links_in(graph, domestic), neighbor_names=snapshot.orgs().names,
             sources=list(report.sources), notes=[f"{label}: {n}" for n in report.notes],
