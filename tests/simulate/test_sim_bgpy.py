@@ -1,10 +1,12 @@
-"""Exactness against BGPy (bgpy-pkg 13.0.13) on the real 2022-03-01 CAIDA graph, 50 origins.
+"""Exactness against BGPy (bgpy-pkg 13.0.13) on the real 2022-03-01 CAIDA graph, 32 origins.
 
 BGPy runs here, in its own virtualenv (.peers/bgpy, created by the test setup with
 ``python -m venv .peers/bgpy && .peers/bgpy/bin/pip install bgpy-pkg==13.0.13``), through
 tests/simulate/bgpy_driver.py; nothing of its output is stored. The origins are drawn
 with a fixed seed from four groups: stubs, multihomed, transit and the tier-1 clique.
-Two BGPy processes share the origins so the test stays within about 3-4 minutes.
+Two BGPy processes share the origins. BGPy takes about 4.5 s of CPU per origin on this graph,
+so 32 origins (2.4 million routes compared) keep the test near 1.5 minutes and the whole
+suite well under its 10-minute budget; 50 origins found nothing more.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ ASREL = "https://publicdata.caida.org/datasets/as-relationships/serial-1/2022030
 
 
 def pick_origins(graph: ASGraph, seed: int = 20220301) -> list[int]:
-    """14 stubs, 14 multihomed, 14 transit, 8 tier-1 ASes, drawn with a fixed seed."""
+    """8 stubs, 8 multihomed, 10 transit, 6 tier-1 ASes, drawn with a fixed seed."""
     rng = random.Random(seed)
     customers, providers = graph.customer_counts, graph.provider_counts
     clique = set(graph.clique.tolist())
@@ -38,8 +40,8 @@ def pick_origins(graph: ASGraph, seed: int = 20220301) -> list[int]:
     stubs = [a for a, c, p in zip(asns, customers, providers, strict=True) if c == 0 and p == 1]
     multihomed = [a for a, c, p in zip(asns, customers, providers, strict=True) if c == 0 and p >= 2]
     transit = [a for a, c in zip(asns, customers, strict=True) if c > 0 and a not in clique]
-    return (rng.sample(stubs, 14) + rng.sample(multihomed, 14) + rng.sample(transit, 14)
-            + rng.sample(sorted(clique), 8))
+    return (rng.sample(stubs, 8) + rng.sample(multihomed, 8) + rng.sample(transit, 10)
+            + rng.sample(sorted(clique), 6))
 
 
 def run_bgpy(path: Path, groups: list[list[int]]) -> dict[str, list[list[int]]]:
@@ -60,7 +62,7 @@ def test_same_routes_and_next_hops_as_bgpy(shared_file) -> None:
     path = shared_file(ASREL)
     graph = load_as_relationships(path)
     origins = pick_origins(graph)
-    assert len(set(origins)) == 50
+    assert len(set(origins)) == 32
     theirs_all = run_bgpy(path, [origins[0::2], origins[1::2]])
     assert sorted(map(int, theirs_all)) == sorted(origins)
     for origin in origins:
