@@ -117,6 +117,7 @@ def test_report_equals_set_reference(tmp_path_factory, entries, origins, cloud) 
         listing.update({asn for o, ln in nets for asn in origin.get(int(net(o, ln).network_address), [])})
     assert {r["asn"]: r["entries"] for r in report.by_origin_as.records()} == {a: listing[a] for a in got}
     assert report.unattributed_ipv4 == sum(1 for a in blocked if a not in origin)
+    assert type(report.unattributed_ipv4) is int  # a count, written as 12 in JSON, not 12.0
     groups: dict[tuple[str, str], set[int]] = defaultdict(set)
     for (o, ln), p, s in cloud:
         groups[(p, s)] |= addresses(net(o, ln))

@@ -62,7 +62,7 @@ class BlockingReport(Result):
     by_origin_as: GroupTable
     by_organization: GroupTable
     by_country: GroupTable
-    unattributed_ipv4: float
+    unattributed_ipv4: int
     by_cloud: GroupTable
     by_provider: GroupTable
     by_authority: GroupTable
@@ -145,7 +145,7 @@ def unattributed_families(attribution: AttributionData, blocked: RangeSet) -> li
 
 
 def origin_tables(reg: Register, attribution: AttributionData, blocked: RangeSet,
-                   top: int) -> tuple[GroupTable, GroupTable, GroupTable, float]:
+                   top: int) -> tuple[GroupTable, GroupTable, GroupTable, int]:
     a4, c4, none4 = _space_by_origin(attribution, blocked, 4)
     a6, c6, _ = _space_by_origin(attribution, blocked, 6)
     asns = np.union1d(a4, a6)
@@ -178,7 +178,8 @@ def origin_tables(reg: Register, attribution: AttributionData, blocked: RangeSet
                       {"ipv4": ipv4, "ipv6": ipv6, "ases": np.ones(len(asns), np.int64)})
     by_cc = _regroup("by_country", np.array([c or "??" for c in country.tolist()], dtype=object), {},
                      {"ipv4": ipv4, "ipv6": ipv6, "ases": np.ones(len(asns), np.int64)})
-    return by_as.head(top) if top else by_as, by_org.head(top) if top else by_org, by_cc, none4
+    # an IPv4 count is exact in a float; it is reported as the whole number it is
+    return by_as.head(top) if top else by_as, by_org.head(top) if top else by_org, by_cc, int(none4)
 
 
 def _regroup(name: str, key: np.ndarray, labels: dict[str, np.ndarray], sums: dict[str, np.ndarray]) -> GroupTable:
