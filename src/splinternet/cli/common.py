@@ -36,8 +36,8 @@ UseOption = Annotated[
     list[str] | None,
     typer.Option("--use", metavar="DATASET=DATE|FILE",
                  help="Take one dataset from another date or from a file instead of the catalog's release for "
-                      "the analysis date (repeatable), e.g. --use routeviews-pfx2as=2024-04-06 or --use "
-                      "caida-asorg=FILE; the sources list it as chosen. `splinternet data datasets` names them."),
+                      "the analysis date (repeatable), e.g. --use caida-asorg=2022-04-01 or --use "
+                      "routeviews-pfx2as=FILE; the sources list it as chosen. `splinternet data datasets` names them."),
 ]
 DaskWorkersOption = Annotated[int, typer.Option("--workers", "-w", help="Local Dask worker processes (0: no Dask, "
                                                 "this process only).")]
