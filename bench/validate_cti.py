@@ -14,7 +14,9 @@ MEASURE/VANTAGES/TIES/ORIGIN-WEIGHTS (measures of analysis/transit_flows.py; van
 schemes of analysis/flow_measures.py plus ``cone500``, the 500 largest customer cones;
 origin weights ``space`` = IPv4 and IPv6 shares averaged, ``v4``, ``equal``, ``sqrt-v4``);
 ``default`` is the chosen one; ``cti/collectors-proxy/split/v4`` routes from the peers of the
-mirror's newest collector update files (``COLLECTOR_FILES``), standing in for CTI's monitors.
+mirror's newest collector update files (``COLLECTOR_FILES``), standing in for CTI's monitors;
+``cti-trimmed/space/lowest-asn/v4`` adds CTI's per-AS trimming of the most and least exposed
+vantage points to the influence measure.
 One propagation per country and tie rule serves every MEASURE/VANTAGES/ORIGIN-WEIGHTS column.
 
 Run: python bench/validate_cti.py [--countries CU,IN] [--variants default,...] [--out FILE]
@@ -227,6 +229,76 @@ def collectors_proxy(inputs: Inputs, cc: str) -> Ranking:
 
 
 # ---------------------------------------------------------------- scoring
+
+def _trim_walk():  # noqa: ANN202 - the numba kernel, compiled on first use only
+    from numba import njit
+
+    @njit(cache=True)
+    def walk(nh, rel, length, vantages, vw, slot, weight, acc, shares):  # noqa: ANN001, ANN202
+        """Every vantage's path to the origin; each AS holding a customer route counts weight / hops (CTI)."""
+        for j in range(vantages.shape[0]):
+            x = vantages[j]
+            if rel[x] < 0:
+                continue
+            while x >= 0 and rel[x] != 0:
+                if rel[x] == 1:  # learned from a customer: below CTI's cut, seen from this vantage point
+                    c = weight / length[x]
+                    acc[x] += vw[j] * c
+                    if slot[x] >= 0:
+                        shares[slot[x], j] += c
+                x = nh[x]
+    return walk
+
+
+def trimmed_weighted_mean(values: np.ndarray, weights: np.ndarray, cut: float = 0.1) -> float:
+    """Mean of ``values`` with the lowest and highest ``cut`` of the total weight left out."""
+    order = np.argsort(values, kind="stable")
+    v, w = values[order], weights[order]
+    end = np.cumsum(w)
+    keep = np.clip(np.minimum(end, (1 - cut) * end[-1]) - np.maximum(end - w, cut * end[-1]), 0, None)
+    return float((v * keep).sum() / keep.sum())
+
+
+@variant("cti-trimmed/space/lowest-asn/v4")
+def cti_trimmed(inputs: Inputs, cc: str) -> Ranking:
+    """Influence with CTI's trimming: per AS, the 10% most and the 10% least exposed vantage weight
+    left out (CTI trims host ASes of monitors); space-weighted vantage points, lowest-ASN ties, IPv4
+    origin weights. Two passes: the untrimmed influence of every AS (equal to
+    ``cti/space/lowest-asn/v4``) picks 200 candidates, whose per-vantage values are then trimmed."""
+    from splinternet.analysis.flow_measures import originated_space
+    from splinternet.analysis.simulate import as_overlay, propagate_into
+
+    graph, walk = inputs.graph, _trim_walk()
+    if "space" not in inputs.extras:
+        inputs.extras["space"] = originated_space(graph, inputs.pfx4)
+    space = inputs.extras["space"]
+    origins = weighted_origins(inputs, cc, "v4")
+    overlay, n = as_overlay(graph, None), len(graph)
+    domestic = np.zeros(n, bool)
+    at = graph.index_of(np.asarray(origins.domestic, np.uint32))
+    domestic[at[at >= 0]] = True
+    vantages = np.flatnonzero(~domestic & overlay.node_enabled & (space > 0)).astype(np.int64)
+    vw = space[vantages] / space[vantages].sum()
+    positions = graph.index_of(np.asarray(origins.asns, np.uint32))
+    rel, length, nh, queue = (np.empty(n, np.int8), np.empty(n, np.int32), np.empty(n, np.int32),
+                              np.empty(n, np.int32))
+
+    def one_pass(slot: np.ndarray, rows: int) -> tuple[np.ndarray, np.ndarray]:
+        acc, shares = np.zeros(n), np.zeros((rows, len(vantages)))
+        for o, w in zip(positions.tolist(), origins.weight.tolist(), strict=True):
+            if o >= 0 and w > 0:
+                propagate_into(np.int32(o), overlay.arrays, rel, length, nh, queue)
+                walk(nh, rel, length, vantages, vw, slot, w, acc, shares)
+        return acc, shares
+
+    acc, _ = one_pass(np.full(n, -1, np.int64), 1)
+    top = np.argsort(-acc, kind="stable")[:200]
+    slot = np.full(n, -1, np.int64)
+    slot[top] = np.arange(len(top))
+    _, shares = one_pass(slot, len(top))
+    return sorted(((int(graph.asns[i]), trimmed_weighted_mean(shares[k], vw)) for k, i in enumerate(top)),
+                  key=lambda r: -r[1])
+
 
 def kendall_tau_b(ours: Ranking, theirs: Ranking, depth: int = 10) -> float:
     from scipy.stats import kendalltau
