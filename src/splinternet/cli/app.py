@@ -278,6 +278,12 @@ def main() -> None:
     except KeyboardInterrupt:
         _err_console().print("interrupted")
         sys.exit(130)
+    except SystemExit as exc:
+        if exc.code == 1 and type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            # the CLI library met a closed pipe (`| head`) and wrapped stdout: the reader left, which
+            # is not an error; status 0 without a word, as `mrt dump` does
+            sys.exit(0)
+        raise
     finally:
         _startup_over()
         gc.freeze()

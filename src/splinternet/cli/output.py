@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,13 +27,25 @@ from ..report.jsonable import json_text, to_jsonable
 __all__ = ["announce", "console", "err_console", "print_cut", "print_inputs", "print_json", "print_notes",
            "progress_bar", "to_jsonable", "warn", "warn_reserved"]
 
+
+
+class _Console(Console):
+    """A rich console for which a reader that left (`| head`) is the end of the output, not an error."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to write, even at exit
+        raise SystemExit(0)  # as `mrt dump` and the JSON output (cli/app.py: main)
+
+
 # piped output is read by people too (less, a file): wide enough for the ranking tables
-console = Console() if sys.stdout.isatty() else Console(width=160)
+console = _Console() if sys.stdout is not None and sys.stdout.isatty() else _Console(width=160)
 err_console = Console(stderr=True)
 
 
 def print_json(value: Any) -> None:
-    sys.stdout.write(json_text(value) + "\n")
+    if sys.stdout is not None:  # None: started with stdout closed (`>&-`), nobody to write to
+        sys.stdout.write(json_text(value) + "\n")
 
 
 def _text(out: Console, label: str, text: str) -> None:
