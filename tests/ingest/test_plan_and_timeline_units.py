@@ -9,13 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from splinternet.analysis.timeline import (
-    changed_links,
-    lost_links,
-    parse_step,
-    share_changes,
-    step_dates,
-)
+from splinternet.analysis.border_links import changed_links, lost_links
+from splinternet.analysis.timeline import parse_step, share_changes, step_dates
 from splinternet.errors import DataNotFoundError, ParameterError
 from splinternet.ingest import plan_ingest
 from splinternet.ingest.plan import dataset_for

@@ -9,33 +9,18 @@ import numpy as np
 
 from ..sources.asorg import OrgTable
 from ..tables.topology import ASGraph
+from .border_links import CUSTOMER, PEER, PROVIDER, border_links, changed_links, lost_links
 from .country import CountryOrigins
 from .results import Result
 from .transit import TransitReport
 from .whatif import provider_counts
 
-__all__ = ["DiffReport", "SHOWN_CHANGE", "border_links", "compare_dates", "shown_rows"]
+__all__ = ["DiffReport", "SHOWN_CHANGE", "compare_dates", "shown_rows"]
 
 SHOWN_CHANGE = 0.0005
 """A share change smaller than this prints as ±0.0 points at one decimal: counted as compared, not as moved."""
 
-_REL = {0: "peer", 1: "provider", 2: "customer"}  # what the foreign AS is to the domestic one
-
-
-def border_links(graph: ASGraph, domestic: np.ndarray) -> dict[tuple[int, int], str]:
-    """Every (domestic AS, foreign AS) link of the graph -> the role of the foreign AS (CAIDA lists a pair once)."""
-    is_dom = np.zeros(len(graph), dtype=bool)
-    idx = graph.index_of(domestic)
-    is_dom[idx[idx >= 0]] = True
-    links: dict[tuple[int, int], str] = {}
-    for code, (ptr, ind) in ((1, (graph.provider_indptr, graph.provider_indices)),
-                             (2, (graph.customer_indptr, graph.customer_indices)),
-                             (0, (graph.peer_indptr, graph.peer_indices))):
-        src = np.repeat(np.arange(len(graph)), np.diff(ptr))
-        keep = is_dom[src] & ~is_dom[ind]
-        for d, f in zip(graph.asns[src[keep]].tolist(), graph.asns[ind[keep]].tolist(), strict=True):
-            links[(d, f)] = _REL[code]
-    return links
+_ROLE = {PROVIDER: "provider", PEER: "peer", CUSTOMER: "customer"}  # what the foreign AS is to the domestic one
 
 
 @dataclass(frozen=True, repr=False)
@@ -110,7 +95,7 @@ def compare_dates(
             weight[asn] = max(weight.get(asn, 0.0), share)
 
     def describe(links: dict[tuple[int, int], dict[str, str]]) -> list[dict[str, Any]]:
-        """Rows of the heaviest ``top * 4`` links; ``links`` maps a pair to its role field(s)."""
+        """Rows of the heaviest ``top * 4`` links; ``links`` maps a (domestic, foreign) pair to its role field(s)."""
         ordered = sorted(links, key=lambda x: (-weight.get(x[1], 0.0), x[1], x[0]))[: top * 4]
         if not ordered:
             return []
@@ -139,10 +124,10 @@ def compare_dates(
         ranked = sorted(out, key=lambda r: (-abs(r["change"]), r["asn"]))
         return ranked[:top], sum(abs(r["change"]) >= SHOWN_CHANGE for r in ranked), len(ranked)
 
-    lost = {pair: {"foreign_role": role} for pair, role in links_a.items() if pair not in links_b}
-    gained = {pair: {"foreign_role": role} for pair, role in links_b.items() if pair not in links_a}
-    changed = {pair: {"foreign_role_before": role, "foreign_role": links_b[pair]}
-               for pair, role in links_a.items() if pair in links_b and links_b[pair] != role}
+    lost = {(d, f): {"foreign_role": _ROLE[r]} for f, d, r in lost_links(links_a, links_b).tolist()}
+    gained = {(d, f): {"foreign_role": _ROLE[r]} for f, d, r in lost_links(links_b, links_a).tolist()}
+    changed = {(d, f): {"foreign_role_before": _ROLE[r], "foreign_role": _ROLE[after]}
+               for f, d, r, after in changed_links(links_a, links_b).tolist()}
     shares, shares_count, shares_compared = moved(report_from.providers, report_to.providers, "border_share")
     gates, gates_count, gates_compared = moved(report_from.gateways, report_to.gateways, "gateway_share")
     return DiffReport(

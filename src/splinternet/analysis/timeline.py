@@ -21,12 +21,12 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..errors import DataNotFoundError, ParameterError
-from ..tables.topology import ASGraph
 from .blocking import analyze_blocking
+from .border_links import CUSTOMER, changed_links, lost_links
 from .results import Result
 
-__all__ = ["ShareTimeline", "TimelineEvent", "TimelinePoint", "assemble_timeline", "blocking_timeline", "border_links",
-           "changed_links", "group_steps", "lost_links", "parse_step", "share_changes", "step_dates"]
+__all__ = ["ShareTimeline", "TimelineEvent", "TimelinePoint", "assemble_timeline", "blocking_timeline", "group_steps",
+           "parse_step", "share_changes", "step_dates"]
 
 _STEP = re.compile(r"^\s*(\d+)\s*([dwm])\s*$")
 
@@ -146,60 +146,7 @@ def share_changes(values: np.ndarray, threshold: float, *, drops_only: bool = Tr
     return [(int(r) + 1, int(c), float(before[r, c]), float(after[r, c])) for r, c in zip(rows, cols, strict=True)]
 
 
-def _pair_keys(links: np.ndarray) -> np.ndarray:
-    return (links[:, 0].astype(np.uint64) << np.uint64(32)) | links[:, 1].astype(np.uint64)
-
-
-def lost_links(before: np.ndarray, after: np.ndarray) -> np.ndarray:
-    """Rows of ``before`` (provider, domestic, relation) whose AS pair is in no row of ``after``.
-
-    A pair still linked under another relationship is not lost (see :func:`changed_links`).
-    """
-    if before.size == 0:
-        return before.reshape(0, 3)
-    if after.size == 0:
-        return before
-    return before[~np.isin(_pair_keys(before), _pair_keys(after))]
-
-
-def changed_links(before: np.ndarray, after: np.ndarray) -> np.ndarray:
-    """(provider, domestic, relation before, relation after) for each pair of ``before`` that ``after``
-    links under another relationship (CAIDA lists a pair once per release)."""
-    if before.size == 0 or after.size == 0:
-        return np.zeros((0, 4), np.int64)
-    keys_a = _pair_keys(after)
-    order = np.argsort(keys_a, kind="stable")
-    at = np.searchsorted(keys_a[order], _pair_keys(before))
-    found = at < len(order)
-    at = order[np.minimum(at, len(order) - 1)]
-    found &= keys_a[at] == _pair_keys(before)
-    moved = found & (after[at, 2] != before[:, 2])
-    return np.concatenate([before[moved], after[at[moved], 2:3]], axis=1).astype(np.int64)
-
-
 _RELATION = {1: "provider-customer", 2: "peer", 3: "observed", 4: "customer-provider"}
-_CUSTOMER = 4  # the foreign AS is the domestic network's customer: a link across the border, not one it offers
-
-
-def border_links(graph: ASGraph, providers: np.ndarray, domestic: np.ndarray) -> np.ndarray:
-    """(provider, domestic AS, relation) for each link of ``providers`` to a domestic AS in ``graph``.
-
-    Relations: 1 the provider is the domestic AS's provider, 2 peers, 4 the provider is its
-    customer (kept so that a link whose relationship turns round reads as changed, not lost).
-    """
-    parts = [np.zeros((0, 3), np.int64)]
-    dom = np.asarray(domestic, np.uint32)
-    for asn in np.asarray(providers, np.uint32).tolist():
-        if graph.index_of(np.array([asn], np.uint32))[0] < 0:
-            continue
-        for relation, neighbours in ((1, graph.customers_of(asn)), (2, graph.peers_of(asn)),
-                                     (_CUSTOMER, graph.providers_of(asn))):
-            inside = np.asarray(neighbours, np.uint32)
-            inside = inside[np.isin(inside, dom)]
-            if inside.size:
-                parts.append(np.stack([np.full(inside.size, asn, np.int64), inside.astype(np.int64),
-                                       np.full(inside.size, relation, np.int64)], axis=1))
-    return np.concatenate(parts)
 
 
 @dataclass
@@ -270,7 +217,7 @@ def assemble_timeline(subject: str, steps: list[dt.date], step_point: np.ndarray
         tracked = np.array([every[j] for j in np.flatnonzero(np.nan_to_num(base) > 0)], np.uint32)
         tracked = tracked[np.argsort(-np.nan_to_num(base[[col[a] for a in tracked.tolist()]]), kind="stable")][:top]
         before_links, after_links = points[r - 1].links(tracked), points[r].links(tracked)
-        before_links = before_links[before_links[:, 2] != _CUSTOMER]
+        before_links = before_links[before_links[:, 2] != CUSTOMER]  # a link the country offers, not one into it
         gone = lost_links(before_links, after_links)
         changed = changed_links(before_links, after_links)
         named = points[r - 1].neighbor_names

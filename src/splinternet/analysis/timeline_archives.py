@@ -20,6 +20,7 @@ from numba import njit
 
 from ..errors import DataNotFoundError
 from ..sources.asorg import OrgTable
+from .border_links import OBSERVED
 from .timeline import ShareTimeline, TimelinePoint, assemble_timeline
 
 __all__ = ["border_crossings", "observed_timeline"]
@@ -51,10 +52,10 @@ def border_crossings(path_offsets, path_asns, domestic_sorted):
 
 
 def _links_of(pairs: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
-    """providers -> their (provider, gateway, 3) rows."""
+    """providers -> their (provider, gateway, OBSERVED) rows."""
     def links(providers: np.ndarray) -> np.ndarray:
         rows = pairs[np.isin(pairs[:, 0], providers.astype(np.int64))] if pairs.size else pairs
-        return np.concatenate([rows, np.full((rows.shape[0], 1), 3, np.int64)], axis=1)
+        return np.concatenate([rows, np.full((rows.shape[0], 1), OBSERVED, np.int64)], axis=1)
 
     return links
 

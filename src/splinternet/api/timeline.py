@@ -16,12 +16,12 @@ from typing import Literal
 
 import numpy as np
 
+from ..analysis.border_links import border_links
 from ..analysis.timeline import (
     ShareTimeline,
     TimelinePoint,
     assemble_timeline,
     blocking_timeline,
-    border_links,
     group_steps,
     step_dates,
 )
@@ -51,7 +51,7 @@ def _window(start: str | dt.date, end: str | dt.date, step: str) -> tuple[list[d
 def _links_in(graph: ASGraph, domestic: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
     """providers -> their (provider, domestic AS, relation) links in ``graph``."""
     def links(providers: np.ndarray) -> np.ndarray:
-        return border_links(graph, providers, domestic)
+        return border_links(graph, domestic, foreign=providers)
 
     return links
 
