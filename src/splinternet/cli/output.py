@@ -28,7 +28,6 @@ __all__ = ["announce", "console", "err_console", "print_cut", "print_inputs", "p
            "progress_bar", "to_jsonable", "warn", "warn_reserved"]
 
 
-
 class _Console(Console):
     """A rich console for which a reader that left (`| head`) is the end of the output, not an error."""
 
