@@ -95,17 +95,17 @@ def compare_dates(
             weight[asn] = max(weight.get(asn, 0.0), share)
 
     def describe(links: dict[tuple[int, int], dict[str, str]]) -> list[dict[str, Any]]:
-        """Rows of the heaviest ``top * 4`` links; ``links`` maps a (domestic, foreign) pair to its role field(s)."""
-        ordered = sorted(links, key=lambda x: (-weight.get(x[1], 0.0), x[1], x[0]))[: top * 4]
+        """Rows of the heaviest ``top * 4`` links; ``links`` maps a (foreign, domestic) pair to its role field(s)."""
+        ordered = sorted(links, key=lambda x: (-weight.get(x[0], 0.0), x[0], x[1]))[: top * 4]
         if not ordered:
             return []
-        dom = np.array([x[0] for x in ordered], dtype=np.uint32)
-        far = np.array([x[1] for x in ordered], dtype=np.uint32)
+        far = np.array([x[0] for x in ordered], dtype=np.uint32)
+        dom = np.array([x[1] for x in ordered], dtype=np.uint32)
         dn, da, fn, fa = orgs.names(dom), orgs.aut_names(dom), orgs.names(far), orgs.aut_names(far)
         fc = orgs.countries(far)
         return [{"domestic_asn": d, "domestic_name": str(a), "domestic_as_name": str(a2), "foreign_asn": f,
-                 "foreign_name": str(b), "foreign_as_name": str(b2), "foreign_country": str(c), **links[(d, f)]}
-                for (d, f), a, a2, b, b2, c in zip(ordered, dn, da, fn, fa, fc, strict=True)]
+                 "foreign_name": str(b), "foreign_as_name": str(b2), "foreign_country": str(c), **links[(f, d)]}
+                for (f, d), a, a2, b, b2, c in zip(ordered, dn, da, fn, fa, fc, strict=True)]
 
     def moved(rows_a: list[Any], rows_b: list[Any], key: str) -> tuple[list[dict[str, Any]], int, int]:
         # an organization's row (by org) is matched by its org id: its leading AS may differ between dates
@@ -124,9 +124,9 @@ def compare_dates(
         ranked = sorted(out, key=lambda r: (-abs(r["change"]), r["asn"]))
         return ranked[:top], sum(abs(r["change"]) >= SHOWN_CHANGE for r in ranked), len(ranked)
 
-    lost = {(d, f): {"foreign_role": _ROLE[r]} for f, d, r in lost_links(links_a, links_b).tolist()}
-    gained = {(d, f): {"foreign_role": _ROLE[r]} for f, d, r in lost_links(links_b, links_a).tolist()}
-    changed = {(d, f): {"foreign_role_before": _ROLE[r], "foreign_role": _ROLE[after]}
+    lost = {(f, d): {"foreign_role": _ROLE[r]} for f, d, r in lost_links(links_a, links_b).tolist()}
+    gained = {(f, d): {"foreign_role": _ROLE[r]} for f, d, r in lost_links(links_b, links_a).tolist()}
+    changed = {(f, d): {"foreign_role_before": _ROLE[r], "foreign_role": _ROLE[after]}
                for f, d, r, after in changed_links(links_a, links_b).tolist()}
     shares, shares_count, shares_compared = moved(report_from.providers, report_to.providers, "border_share")
     gates, gates_count, gates_compared = moved(report_from.gateways, report_to.gateways, "gateway_share")

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..errors import DataNotFoundError, ParameterError
 from .blocking import analyze_blocking
-from .border_links import CUSTOMER, changed_links, lost_links
+from .border_links import CUSTOMER, OBSERVED, PEER, PROVIDER, changed_links, lost_links
 from .results import Result
 
 __all__ = ["ShareTimeline", "TimelineEvent", "TimelinePoint", "assemble_timeline", "blocking_timeline", "group_steps",
@@ -146,7 +146,7 @@ def share_changes(values: np.ndarray, threshold: float, *, drops_only: bool = Tr
     return [(int(r) + 1, int(c), float(before[r, c]), float(after[r, c])) for r, c in zip(rows, cols, strict=True)]
 
 
-_RELATION = {1: "provider-customer", 2: "peer", 3: "observed", 4: "customer-provider"}
+_RELATION = {PROVIDER: "provider-customer", PEER: "peer", OBSERVED: "observed", CUSTOMER: "customer-provider"}
 
 
 @dataclass
