@@ -136,6 +136,7 @@ def test_ip(curated_env, shared_data_dir) -> None:
     africa = json.loads(run("ip", "41.0.0.1", "--date", "2024-04-06", "--json").stdout)
     assert africa["registry"]["country"] == "ZA" and africa["registry"]["registry"] == "afrinic"
     assert any("arin" in n for n in africa["notes"])  # the RIR files missing (from the curated mirror) are named
+    assert "arin" in africa["registries_missing"] and "afrinic" not in africa["registries_missing"]
     google = " ".join(run("ip", "8.8.8.8").stdout.split())  # ARIN's, whose file the curated mirror lacks
     assert "registry: not known" in google  # not silently absent, nor "unregistered"
     assert "no release found" in google and "at or before the newest" not in google

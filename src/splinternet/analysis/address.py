@@ -33,6 +33,8 @@ class AddressInfo(Result):
     cloud: dict[str, Any] | None
     sources: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # registries whose delegation file had no release: with one missing, no registry record is not "unregistered"
+    registries_missing: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         from dataclasses import asdict

@@ -46,11 +46,13 @@ def ip_lookup(address: str, *, snapshot: Snapshot | None = None, date: str | dt.
         pfx = None
         notes.append(left_out("prefix-to-AS", exc))
     delegations: list[Delegations] = []
+    registries_missing: list[str] = []
     for rir in _RIRS:
         try:
             delegations.append(snapshot.delegations(rir))
         except (DataNotFoundError, DownloadError) as exc:
             notes.append(left_out(f"{rir} delegations", exc))
+            registries_missing.append(rir)
     cloud: CloudRanges | None
     if cloud_files:
         cloud = load_cloud_files(cloud_files, bad=snapshot.bad)
@@ -64,7 +66,7 @@ def ip_lookup(address: str, *, snapshot: Snapshot | None = None, date: str | dt.
         cloud = concat_cloud(parts, bad=snapshot.bad) if parts else None
     info = describe_address(address, pfx, snapshot.orgs(), delegations, cloud)
     notes += snapshot.date_notes() + snapshot.release_notes() + snapshot.damage_notes()
-    return replace(info, sources=snapshot.provenance(), notes=notes)
+    return replace(info, sources=snapshot.provenance(), notes=notes, registries_missing=registries_missing)
 
 
 def as_profile(asn: int | str, *, snapshot: Snapshot | None = None, date: str | dt.date | None = None,

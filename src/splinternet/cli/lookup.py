@@ -99,9 +99,9 @@ def ip_command(
         r = info.registry
         console.print(f"  registry {r['registry']}: {fmt.country(r['country'])} ({r['status']}, {r['date']})",
                       markup=False, highlight=False)
-    elif any("delegations" in note for note in info.notes):  # not "unregistered": some registry's file is missing
-        console.print("  registry: not known (a registry's delegation file is missing; see the notes)",
-                      markup=False, highlight=False)
+    elif info.registries_missing:  # not "unregistered": the registry holding it may be one whose file is missing
+        console.print(f"  registry: not known (no delegation file of {', '.join(info.registries_missing)}; "
+                      "see the notes)", markup=False, highlight=False)
     if info.cloud:
         c = info.cloud
         console.print(f"  cloud {c['provider']} service {c['service'] or '-'} region {c['region'] or '-'} "
