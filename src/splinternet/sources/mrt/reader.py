@@ -153,11 +153,10 @@ def parse_mrt_bytes(buf: np.ndarray, progress: Progress = NO_PROGRESS, *,
 _FRAMING_ERRORS = (L.ERR_SHORT_HEADER, L.ERR_TRUNCATED, L.ERR_UNKNOWN_TYPE, L.ERR_CORRUPT_HEADER)
 
 
-def _parsed_records(cnt: np.ndarray, codes: np.ndarray) -> int:
-    """Records that parsed: those framed by a valid header (of a type read or known and skipped) minus
+def _parsed_records(framed: int, codes: np.ndarray) -> int:
+    """Records that parsed: the ``framed`` ones (a valid header, of a type read or known and skipped) minus
     those whose body failed (errors past the recorded ones are not known by kind and not subtracted)."""
-    body_errors = int(np.count_nonzero(~np.isin(codes, _FRAMING_ERRORS)))
-    return int(cnt[L.C_REC] + cnt[L.C_UNSUPPORTED]) - body_errors
+    return framed - int(np.count_nonzero(~np.isin(codes, _FRAMING_ERRORS)))
 
 
 def _nothing_parsed(path: str | os.PathLike[str], bad: BadRecords, *, framed: bool) -> InputError:
@@ -206,9 +205,9 @@ def read_mrt(path: str | os.PathLike[str], *, strict: bool = False, progress: Pr
     if n_err > L.MAX_ERRORS:
         bad.count += n_err - L.MAX_ERRORS
     codes = err_code[: min(n_err, L.MAX_ERRORS)]
-    if n_err and _parsed_records(cnt, codes) == 0:  # a valid header whose record is cut still says MRT
-        raise _nothing_parsed(path, bad, framed=int(cnt[L.C_REC] + cnt[L.C_UNSUPPORTED]) > 0 or
-                              bool(np.any(codes == L.ERR_TRUNCATED)))
+    framed = int(cnt[L.C_REC] + cnt[L.C_UNSUPPORTED])
+    if n_err and _parsed_records(framed, codes) == 0:  # a valid header whose record is cut still says MRT
+        raise _nothing_parsed(path, bad, framed=framed > 0 or bool(np.any(codes == L.ERR_TRUNCATED)))
     ts = table.timestamp
     kinds = np.bincount(table.kind, minlength=5)
     stats = MrtStats(
