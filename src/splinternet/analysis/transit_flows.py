@@ -60,30 +60,34 @@ TIE_LOWEST, TIE_SPLIT, TIE_HIGHEST = 0, 1, 2
 TIE_RANDOM = 3  # and up: each AS's own random order of its neighbours, seed = mode - TIE_RANDOM (no leaf groups)
 TRANSIT, DOWNHILL, CTI, BORDER, GATEWAY, CTI_PEERS, RETAIL, WHOLESALE, BACKBONE = range(9)
 MEASURES = 9
+# a tree's per-AS state, one row per AS so that a hop reads one cache line, not three arrays:
+# the vantage flow arriving at x, the part of it that came through foreign ASes only
+# (``run``), and x's own vantage weight (fixed for the run)
+FLOW, RUN, VANTAGE = range(3)
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _push(w, u, e, f, weight, domestic, vw, flow, run, acc, book):
+def _push(w, u, e, f, weight, domestic, state, acc, book):
     """Next hop u receives share f of the flow arriving at (and starting from) w; ``weight[k]``: the origin's.
 
     Border hand-offs of column 0 also go to ``book[e]`` (``flow_handoffs``), e the slot of the
     link w -> u (any value when w -> u is no border: w domestic or u foreign).
     """
-    kk = vw.shape[1]
+    kk = state.shape[2]
     if domestic[w]:
         for k in range(kk):
-            flow[u, k] += f * flow[w, k]
+            state[u, FLOW, k] += f * state[w, FLOW, k]
         return
     for k in range(kk):
-        flow[u, k] += f * (flow[w, k] + vw[w, k])
-        handed = f * (run[w, k] + vw[w, k])
+        state[u, FLOW, k] += f * (state[w, FLOW, k] + state[w, VANTAGE, k])
+        handed = f * (state[w, RUN, k] + state[w, VANTAGE, k])
         if domestic[u]:
             acc[w, BORDER, k] += weight[k] * handed
             acc[u, GATEWAY, k] += weight[k] * handed
             if k == 0 and handed > 0.0:
                 book[e] += weight[0] * handed
         else:
-            run[u, k] += handed
+            state[u, RUN, k] += handed
 
 
 @njit(cache=True, inline="always")
@@ -169,7 +173,7 @@ def _upward_ties(seq, net, slot, rel, length, ntie, hi, tie_to, tie_slot, tie_mo
 
 
 @njit(cache=True, nogil=True)
-def _pull_upward(u, start, tie_to, tie_slot, tie_mode, ntie, hi, weight, domestic, vw, flow, run, acc, book):
+def _pull_upward(u, start, tie_to, tie_slot, tie_mode, ntie, hi, weight, domestic, state, acc, book):
     """u (an origin or customer route) takes its share of the flow of every AS it is a best next hop for
     by a customer or peer route: the ties ``_upward_ties`` recorded for u, from ``tie_to[start]`` on.
 
@@ -181,15 +185,15 @@ def _pull_upward(u, start, tie_to, tie_slot, tie_mode, ntie, hi, weight, domesti
         if w < 0:  # u's ties end here
             return j + 1
         if tie_mode == TIE_SPLIT:
-            _push(w, u, tie_slot[j], 1.0 / ntie[w], weight, domestic, vw, flow, run, acc, book)
+            _push(w, u, tie_slot[j], 1.0 / ntie[w], weight, domestic, state, acc, book)
         elif hi[w] == u:
-            _push(w, u, tie_slot[j], 1.0, weight, domestic, vw, flow, run, acc, book)
+            _push(w, u, tie_slot[j], 1.0, weight, domestic, state, acc, book)
         j += 1
     return j
 
 
 @njit(cache=True, nogil=True)
-def _leaf_groups_push(groups, tie_mode, weight, kmi_weight, child, child_kmi, rel, length, domestic, flow, run, acc,
+def _leaf_groups_push(groups, tie_mode, weight, kmi_weight, child, child_kmi, rel, length, domestic, state, acc,
                       positions, handed, totals):
     """Route and push the leaf groups (``flow_leaves``): each group's best providers are those whose
     route is shortest (every provider route is of one class), the group's summed vantage weight
@@ -246,12 +250,12 @@ def _leaf_groups_push(groups, tie_mode, weight, kmi_weight, child, child_kmi, re
                 continue
             for k in range(kk):
                 a = f * gvw[g, k]
-                flow[u, k] += a
+                state[u, FLOW, k] += a
                 if domestic[u]:  # leaves are foreign: the hand-off enters the country here
                     handed[e, k] += weight[k] * f
                     acc[u, GATEWAY, k] += weight[k] * a
                 else:
-                    run[u, k] += a
+                    state[u, RUN, k] += a
     return reached
 
 
@@ -265,11 +269,12 @@ def _sends(ptr, idx, ok, u, w):
 
 @njit(cache=True, nogil=True)
 def flow_origin(origin, weight, kmi_weight, child, child_kmi, net, has_customers, groups, tie_mode, check_send, domestic,
-                vw, slot, key, rel, length, nh, queue, seq, hops, hop_slot, ntie, hi, tie_to, tie_slot, flow, run, acc, book,
+                state, slot, key, rel, length, nh, queue, seq, hops, hop_slot, ntie, hi, tie_to, tie_slot, acc, book,
                 totals, positions, handed):
     """Propagate routes to ``origin`` and add its weighted measures into ``acc[x, measure, column]``.
 
-    ``vw[x, k]``: vantage weight of AS x in column k (zero for domestic ASes and non-vantages);
+    ``state[x, VANTAGE, k]``: vantage weight of AS x in column k (zero for domestic ASes and non-vantages);
+    ``state[x, FLOW | RUN, k]``: the tree's work, set here.
     ``weight[k]``: the origin's weight in column k; ``kmi_weight``: its Kentik prefix weight.
     ``child[k]``, ``child_kmi``: the summed weights of domestic stubs whose only neighbour is
     this (domestic) origin, their provider. Every route to such a stub is the route to its
@@ -291,33 +296,33 @@ def flow_origin(origin, weight, kmi_weight, child, child_kmi, net, has_customers
     total = front + stubs
     if total == 0:
         return 0.0
-    kk = vw.shape[1]
+    kk = state.shape[2]
     for i in range(total):  # dependents before their next hops
         x = queue[i] if i < front else queue[n - stubs + (i - front)]
         seq[total - 1 - i] = x
         for k in range(kk):
-            flow[x, k] = 0.0
-            run[x, k] = 0.0
+            state[x, FLOW, k] = 0.0
+            state[x, RUN, k] = 0.0
     if tie_mode != TIE_LOWEST:
         _upward_ties(seq[:total], net, slot, rel, length, ntie, hi, tie_to, tie_slot, tie_mode)
     border = np.empty(kk)
     for k in range(kk):  # the stubs' paths enter the country where their provider's do
         border[k] = weight[k] + child[k]
     # the leaves send first: nobody sends through them
-    reached = _leaf_groups_push(groups, tie_mode, border, kmi_weight, child, child_kmi, rel, length, domestic, flow,
-                                run, acc, positions, handed, totals)
+    reached = _leaf_groups_push(groups, tie_mode, border, kmi_weight, child, child_kmi, rel, length, domestic, state,
+                                acc, positions, handed, totals)
     cursor = 0
     for i in range(total):  # each AS's flow is final when its turn comes: push it on
         w = seq[i]
         if tie_mode != TIE_LOWEST and rel[w] <= 1:
-            cursor = _pull_upward(w, cursor, tie_to, tie_slot, tie_mode, ntie, hi, border, domestic, vw, flow, run,
-                                  acc, book)
+            cursor = _pull_upward(w, cursor, tie_to, tie_slot, tie_mode, ntie, hi, border, domestic, state, acc,
+                                  book)
         if w == origin:
             continue
         if tie_mode == TIE_LOWEST:
             u = nh[w]
             e = slot[entry_to(net, w, u, rel[w])] if domestic[u] and not domestic[w] else -1
-            _push(w, u, e, 1.0, border, domestic, vw, flow, run, acc, book)
+            _push(w, u, e, 1.0, border, domestic, state, acc, book)
         elif rel[w] == 3:  # customer and peer routes were pulled by their next hops
             # providers one hop closer (provider lists are short); a provider's send flag
             # towards w sits in its customer list: searched only when some link is disabled
@@ -337,18 +342,18 @@ def flow_origin(origin, weight, kmi_weight, child, child_kmi, net, has_customers
                     count += 1
             if tie_mode == TIE_SPLIT:
                 for t in range(count):
-                    _push(w, hops[t], hop_slot[t], 1.0 / count, border, domestic, vw, flow, run, acc, book)
+                    _push(w, hops[t], hop_slot[t], 1.0 / count, border, domestic, state, acc, book)
             else:
                 best = 0
                 for t in range(1, count):
                     if _prefers(tie_mode, w, hops[t], hops[best]):
                         best = t
-                _push(w, hops[best], hop_slot[best], 1.0, border, domestic, vw, flow, run, acc, book)
+                _push(w, hops[best], hop_slot[best], 1.0, border, domestic, state, acc, book)
     families = child_kmi > 0.0 or child[0] > 0.0
     vantages = 0.0
     for i in range(total):  # every flow is final: count them
         x = seq[i]
-        v = vw[x, 0]
+        v = state[x, VANTAGE, 0]
         if v > 0.0:
             reached += v
             vantages += 1.0
@@ -356,9 +361,9 @@ def flow_origin(origin, weight, kmi_weight, child, child_kmi, net, has_customers
         if x == origin:
             if families:  # the provider is a transit AS, one hop from the stubs, on a customer route
                 for k in range(kk):
-                    crossing = child[k] * flow[x, k]
+                    crossing = child[k] * state[x, FLOW, k]
                     acc[x, TRANSIT, k] += crossing
-                    acc[x, RETAIL, k] += child_kmi * flow[x, k]
+                    acc[x, RETAIL, k] += child_kmi * state[x, FLOW, k]
                     acc[x, DOWNHILL, k] += crossing
                     acc[x, CTI, k] += crossing
                     acc[x, CTI_PEERS, k] += crossing
@@ -370,8 +375,8 @@ def flow_origin(origin, weight, kmi_weight, child, child_kmi, net, has_customers
         d = length[x]
         position = RETAIL if d == 1 else WHOLESALE if d == 2 else BACKBONE
         for k in range(kk):
-            here = flow[x, k] + (0.0 if domestic[x] else vw[x, k])
-            acc[x, TRANSIT, k] += border[k] * flow[x, k]
+            here = state[x, FLOW, k] + (0.0 if domestic[x] else state[x, VANTAGE, k])
+            acc[x, TRANSIT, k] += border[k] * state[x, FLOW, k]
             acc[x, position, k] += kmi_weight * here
             if downhill or peer_of_origin:
                 crossing = weight[k] * here
@@ -382,7 +387,7 @@ def flow_origin(origin, weight, kmi_weight, child, child_kmi, net, has_customers
         if families:  # the same ASes seen from the stubs: one hop further, a peer of the provider no more
             farther = WHOLESALE if d == 1 else BACKBONE
             for k in range(kk):
-                here = flow[x, k] + (0.0 if domestic[x] else vw[x, k])
+                here = state[x, FLOW, k] + (0.0 if domestic[x] else state[x, VANTAGE, k])
                 acc[x, farther, k] += child_kmi * here
                 if downhill:
                     crossing = child[k] * here
@@ -419,13 +424,13 @@ def run_flow_origins(origins, weights, kmi, children, children_kmi, net, has_cus
     # ties recorded per origin: at most one per provider or peer entry, plus one end mark per AS
     tie_to = np.empty(net.provider_idx.shape[0] + net.peer_idx.shape[0] + net.added_provider_idx.shape[0]
                       + net.added_peer_idx.shape[0] + n, dtype=np.int32)
-    flow = np.zeros((n, kk))
-    run = np.zeros((n, kk))
+    state = np.zeros((n, 3, kk))  # FLOW and RUN are set per tree, VANTAGE is vw
+    state[:, VANTAGE, :] = vw
     tie_slot = np.empty(tie_to.shape[0], dtype=np.int64)
     book = new_book(slots)
     for j in range(origins.shape[0]):
         reached[j] = flow_origin(origins[j], weights[j, :], kmi[j], children[j, :], children_kmi[j], net,
-                                 has_customers, groups, tie_mode, check_send, domestic, vw, slot, key, rel, length, nh, queue,
-                                 seq, hops, hop_slot, ntie, hi, tie_to, tie_slot, flow, run, acc, book, totals,
+                                 has_customers, groups, tie_mode, check_send, domestic, state, slot, key, rel, length, nh,
+                                 queue, seq, hops, hop_slot, ntie, hi, tie_to, tie_slot, acc, book, totals,
                                  positions, handed)
     return book
