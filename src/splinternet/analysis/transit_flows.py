@@ -176,20 +176,42 @@ def _upward_ties(seq, net, slot, rel, length, ntie, hi, tie_to, tie_slot, tie_mo
 def _pull_upward(u, start, tie_to, tie_slot, tie_mode, ntie, hi, weight, domestic, state, acc, book):
     """u (an origin or customer route) takes its share of the flow of every AS it is a best next hop for
     by a customer or peer route: the ties ``_upward_ties`` recorded for u, from ``tie_to[start]`` on.
+    The same additions as :func:`_push` tie by tie, in the same order, but u's flow and run are
+    summed in locals, column by column: written back at every tie, they made this loop a chain
+    of stores and reloads (RU's trees: 2.24 -> 1.94 ms each).
 
     Returns where u's ties end (the next one's start).
     """
-    j = start
-    while j < tie_to.shape[0]:
-        w = tie_to[j]
-        if w < 0:  # u's ties end here
-            return j + 1
-        if tie_mode == TIE_SPLIT:
-            _push(w, u, tie_slot[j], 1.0 / ntie[w], weight, domestic, state, acc, book)
-        elif hi[w] == u:
-            _push(w, u, tie_slot[j], 1.0, weight, domestic, state, acc, book)
-        j += 1
-    return j
+    end = start
+    while tie_to[end] >= 0:  # u's ties end at a -1
+        end += 1
+    home = domestic[u]
+    for k in range(state.shape[2]):
+        flow = state[u, FLOW, k]
+        run = state[u, RUN, k]
+        for j in range(start, end):
+            w = tie_to[j]
+            if tie_mode == TIE_SPLIT:
+                f = 1.0 / ntie[w]
+            elif hi[w] == u:
+                f = 1.0
+            else:
+                continue
+            if domestic[w]:
+                flow += f * state[w, FLOW, k]
+                continue
+            flow += f * (state[w, FLOW, k] + state[w, VANTAGE, k])
+            handed = f * (state[w, RUN, k] + state[w, VANTAGE, k])
+            if home:
+                acc[w, BORDER, k] += weight[k] * handed
+                acc[u, GATEWAY, k] += weight[k] * handed
+                if k == 0 and handed > 0.0:
+                    book[tie_slot[j]] += weight[0] * handed
+            else:
+                run += handed
+        state[u, FLOW, k] = flow
+        state[u, RUN, k] = run
+    return end + 1
 
 
 @njit(cache=True, nogil=True)
