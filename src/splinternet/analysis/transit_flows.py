@@ -90,6 +90,34 @@ def _push(w, u, e, f, weight, domestic, state, acc, book):
             state[u, RUN, k] += handed
 
 
+@njit(cache=True, nogil=True)
+def _push_split(w, hops, hop_slot, count, weight, domestic, state, acc, book):
+    """:func:`_push` of w's flow to each of its ``count`` tied next hops ``hops`` (slots ``hop_slot``),
+    a share 1/count each. w's row is read once per column, not once per hop: the stores into the
+    hops' rows would otherwise make the compiled loop read it again (RU's trees: 1.89 -> 1.70 ms).
+    """
+    f = 1.0 / count
+    for k in range(state.shape[2]):
+        if domestic[w]:
+            flow = state[w, FLOW, k]
+            for t in range(count):
+                state[hops[t], FLOW, k] += f * flow
+            continue
+        flow = state[w, FLOW, k] + state[w, VANTAGE, k]
+        run = state[w, RUN, k] + state[w, VANTAGE, k]
+        for t in range(count):
+            u = hops[t]
+            state[u, FLOW, k] += f * flow
+            handed = f * run
+            if domestic[u]:
+                acc[w, BORDER, k] += weight[k] * handed
+                acc[u, GATEWAY, k] += weight[k] * handed
+                if k == 0 and handed > 0.0:
+                    book[hop_slot[t]] += weight[0] * handed
+            else:
+                state[u, RUN, k] += handed
+
+
 @njit(cache=True, inline="always")
 def tie_key(seed, w, u):
     """AS w's rank of its neighbour u in a random order of its own (splitmix64 of seed, w, u)."""
@@ -363,8 +391,7 @@ def flow_origin(origin, weight, kmi_weight, child, child_kmi, net, has_customers
                     hop_slot[count] = slot[entry_up(net, j, True)]
                     count += 1
             if tie_mode == TIE_SPLIT:
-                for t in range(count):
-                    _push(w, hops[t], hop_slot[t], 1.0 / count, border, domestic, state, acc, book)
+                _push_split(w, hops, hop_slot, count, border, domestic, state, acc, book)
             else:
                 best = 0
                 for t in range(1, count):
