@@ -67,34 +67,22 @@ FLOW, RUN, VANTAGE = range(3)
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _push(w, u, e, f, weight, domestic, state, acc, book):
-    """Next hop u receives share f of the flow arriving at (and starting from) w; ``weight[k]``: the origin's.
-
-    Border hand-offs of column 0 also go to ``book[e]`` (``flow_handoffs``), e the slot of the
-    link w -> u (any value when w -> u is no border: w domestic or u foreign).
-    """
-    kk = state.shape[2]
-    if domestic[w]:
-        for k in range(kk):
-            state[u, FLOW, k] += f * state[w, FLOW, k]
-        return
-    for k in range(kk):
-        state[u, FLOW, k] += f * (state[w, FLOW, k] + state[w, VANTAGE, k])
-        handed = f * (state[w, RUN, k] + state[w, VANTAGE, k])
-        if domestic[u]:
-            acc[w, BORDER, k] += weight[k] * handed
-            acc[u, GATEWAY, k] += weight[k] * handed
-            if k == 0 and handed > 0.0:
-                book[e] += weight[0] * handed
-        else:
-            state[u, RUN, k] += handed
+def _hand_off(w, u, e, k, handed, weight, acc, book):
+    """Foreign AS w hands ``handed`` of column k's flow to domestic next hop u: w's border and u's gateway
+    credit, and in column 0 the link's ``book`` slot e (``flow_handoffs``); ``weight[k]``: the origin's."""
+    acc[w, BORDER, k] += weight[k] * handed
+    acc[u, GATEWAY, k] += weight[k] * handed
+    if k == 0 and handed > 0.0:
+        book[e] += weight[0] * handed
 
 
 @njit(cache=True, nogil=True)
-def _push_split(w, hops, hop_slot, count, weight, domestic, state, acc, book):
-    """:func:`_push` of w's flow to each of its ``count`` tied next hops ``hops`` (slots ``hop_slot``),
-    a share 1/count each. w's row is read once per column, not once per hop: the stores into the
-    hops' rows would otherwise make the compiled loop read it again (RU's trees: 1.90 -> 1.76 ms).
+def _push(w, hops, hop_slot, count, weight, domestic, state, acc, book):
+    """Each of w's ``count`` next hops ``hops`` receives 1/count of the flow arriving at (and starting
+    from) w; ``hop_slot[t]``: the book slot of the link to hops[t] (any value when it is no border).
+
+    w's row is read once per column, not once per hop: the stores into the hops' rows would
+    otherwise make the compiled loop read it again (RU's trees: 1.90 -> 1.76 ms).
     """
     f = 1.0 / count
     for k in range(state.shape[2]):
@@ -108,14 +96,10 @@ def _push_split(w, hops, hop_slot, count, weight, domestic, state, acc, book):
         for t in range(count):
             u = hops[t]
             state[u, FLOW, k] += f * flow
-            handed = f * run
             if domestic[u]:
-                acc[w, BORDER, k] += weight[k] * handed
-                acc[u, GATEWAY, k] += weight[k] * handed
-                if k == 0 and handed > 0.0:
-                    book[hop_slot[t]] += weight[0] * handed
+                _hand_off(w, u, hop_slot[t], k, f * run, weight, acc, book)
             else:
-                state[u, RUN, k] += handed
+                state[u, RUN, k] += f * run
 
 
 @njit(cache=True, inline="always")
@@ -206,7 +190,7 @@ def _pull_upward(u, start, tie_to, tie_slot, tie_mode, ntie, hi, weight, domesti
     by a customer or peer route: the ties ``_upward_ties`` recorded for u, from ``tie_to[start]`` on.
     The same additions as :func:`_push` tie by tie, in the same order, but u's flow and run are
     summed in locals, column by column: written back at every tie, they made this loop a chain
-    of stores and reloads (RU's trees: 2.24 -> 1.94 ms each).
+    of stores and reloads (RU's trees: 2.24 -> 1.89 ms each).
 
     Returns where u's ties end (the next one's start).
     """
@@ -231,10 +215,7 @@ def _pull_upward(u, start, tie_to, tie_slot, tie_mode, ntie, hi, weight, domesti
             flow += f * (state[w, FLOW, k] + state[w, VANTAGE, k])
             handed = f * (state[w, RUN, k] + state[w, VANTAGE, k])
             if home:
-                acc[w, BORDER, k] += weight[k] * handed
-                acc[u, GATEWAY, k] += weight[k] * handed
-                if k == 0 and handed > 0.0:
-                    book[tie_slot[j]] += weight[0] * handed
+                _hand_off(w, u, tie_slot[j], k, handed, weight, acc, book)
             else:
                 run += handed
         state[u, FLOW, k] = flow
@@ -371,8 +352,9 @@ def flow_origin(origin, weight, kmi_weight, child, child_kmi, net, has_customers
             continue
         if tie_mode == TIE_LOWEST:
             u = nh[w]
-            e = slot[entry_to(net, w, u, rel[w])] if domestic[u] and not domestic[w] else -1
-            _push(w, u, e, 1.0, border, domestic, state, acc, book)
+            hops[0] = u
+            hop_slot[0] = slot[entry_to(net, w, u, rel[w])] if domestic[u] and not domestic[w] else -1
+            _push(w, hops, hop_slot, 1, border, domestic, state, acc, book)
         elif rel[w] == 3:  # customer and peer routes were pulled by their next hops
             # providers one hop closer (provider lists are short); a provider's send flag
             # towards w sits in its customer list: searched only when some link is disabled
@@ -390,14 +372,13 @@ def flow_origin(origin, weight, kmi_weight, child, child_kmi, net, has_customers
                     hops[count] = u
                     hop_slot[count] = slot[entry_up(net, j, True)]
                     count += 1
-            if tie_mode == TIE_SPLIT:
-                _push_split(w, hops, hop_slot, count, border, domestic, state, acc, book)
-            else:
+            if tie_mode != TIE_SPLIT:  # one of them: moved to the front, pushed alone
                 best = 0
                 for t in range(1, count):
                     if _prefers(tie_mode, w, hops[t], hops[best]):
                         best = t
-                _push(w, hops[best], hop_slot[best], 1.0, border, domestic, state, acc, book)
+                hops[0], hop_slot[0], count = hops[best], hop_slot[best], 1
+            _push(w, hops, hop_slot, count, border, domestic, state, acc, book)
     families = child_kmi > 0.0 or child[0] > 0.0
     vantages = 0.0
     for i in range(total):  # every flow is final: count them
