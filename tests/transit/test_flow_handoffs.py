@@ -74,3 +74,16 @@ def test_a_zero_hand_off_keeps_its_pair_and_an_untouched_slot_has_none() -> None
     assert book_pairs(book, slots, 3) == {0 * 3 + int(slots.taker[0]): 0.0}
     book[1] += 0.25
     assert book_pairs(book, slots, 3)[0 * 3 + int(slots.taker[1])] == 0.25
+
+
+def test_a_provider_route_is_handed_over_its_link_when_the_customer_stopped_exporting_to_it() -> None:
+    """AS2 stops announcing to its provider AS1 but still takes AS1's routes: its hand-off to AS1 is the
+    up entry of that link (the link is enabled where AS1 sends to AS2), not "no enabled link"."""
+    from splinternet.tables.topology import ASGraph
+    graph = ASGraph.from_links(np.array([1], np.uint32), np.array([2], np.uint32), np.zeros(0, np.uint32),
+                               np.zeros(0, np.uint32))
+    net = as_overlay(graph, Scenario().without_export(2, [1])).arrays
+    w, u = (int(i) for i in graph.index_of(np.array([2, 1], np.uint32)))
+    assert not net.provider_ok[net.provider_ptr[w]]  # AS2 no longer exports to AS1 ...
+    e = entry_to(net, w, u, 3)  # ... yet holds a provider route over that link
+    assert _directed_links(net)[e][:3] == (w, u, 3)

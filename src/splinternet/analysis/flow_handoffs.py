@@ -66,18 +66,18 @@ def entry_peer(net, j, added):
 
 
 @njit(cache=True)
-def _find(ptr, idx, ok, x, y, sorted_list):
-    """Position of y in x's list with its link enabled, or -1."""
+def _find(ptr, idx, ok, x, y, sorted_list, enabled=True):
+    """Position of y in x's list (with its flag in ``ok`` set, unless ``enabled`` is False), or -1."""
     lo, hi = ptr[x], ptr[x + 1]
     if sorted_list:
         at = lo + np.searchsorted(idx[lo:hi], y)
         while at < hi and idx[at] == y:
-            if ok[at]:
+            if ok[at] or not enabled:
                 return at - lo
             at += 1
         return -1
     for j in range(lo, hi):
-        if idx[j] == y and ok[j]:
+        if idx[j] == y and (ok[j] or not enabled):
             return j - lo
     return -1
 
@@ -86,11 +86,14 @@ def _find(ptr, idx, ok, x, y, sorted_list):
 def entry_to(net, w, u, cls):
     """The entry over which AS w, holding a route of class ``cls`` (1 customer, 2 peer, 3 provider),
     hands to its next hop u. The graph's lists are sorted; the overlay's added lists may not be."""
-    if cls == 3:  # u is one of w's providers
-        j = _find(net.provider_ptr, net.provider_idx, net.provider_ok, w, u, True)
-        if j >= 0:
+    if cls == 3:  # u is one of w's providers; the link is enabled where u sends to w (u's customer
+        # list), not where w sends to u: w may have stopped exporting to u and still use u's route
+        if _find(net.customer_ptr, net.customer_idx, net.customer_ok, u, w, True) >= 0:
+            j = _find(net.provider_ptr, net.provider_idx, net.provider_ok, w, u, True, False)
             return entry_up(net, net.provider_ptr[w] + j, False)
-        j = _find(net.added_provider_ptr, net.added_provider_idx, net.added_provider_ok, w, u, False)
+        j = -1
+        if _find(net.added_customer_ptr, net.added_customer_idx, net.added_customer_ok, u, w, False) >= 0:
+            j = _find(net.added_provider_ptr, net.added_provider_idx, net.added_provider_ok, w, u, False, False)
         added = entry_up(net, net.added_provider_ptr[w] + j, True)
     elif cls == 1:  # w is one of u's providers
         j = _find(net.provider_ptr, net.provider_idx, net.provider_ok, u, w, True)
